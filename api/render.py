@@ -1,0 +1,109 @@
+"""Text rendering of answers for people (the ``--json`` path bypasses this module)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress(message: str) -> Iterator[None]:
+    """A spinner on stderr while long work runs (silent when stderr is not a terminal)."""
+    if sys.stderr.isatty():
+        with err_console.status(escape(message)):
+            yield
+    else:
+        yield
+
+
+def _quote(citation: dict[str, Any]) -> str:
+    return f'[dim]"{escape(citation["quote"])}" ({escape(citation["document"])})[/dim]'
+
+
+def load_summary(result: dict[str, Any]) -> None:
+    verb = "valid (nothing written)" if result["dry_run"] else "loaded"
+    console.print(
+        f"{len(result['files'])} file(s) {verb}: {result['entities']} typed nodes, "
+        f"{result['relations']} relations, {result['triples']} triples."
+    )
+    for warning in result["warnings"]:
+        where = ":".join(str(x) for x in (warning["file"], warning["line"]) if x)
+        err_console.print(f"warning: {escape(where)}: {escape(warning['message'])}")
+
+
+def entity(result: dict[str, Any]) -> None:
+    alt = f" ({', '.join(result['alt_labels'])})" if result["alt_labels"] else ""
+    console.print(
+        f"[bold]{escape(result['label'])}[/bold]{escape(alt)}  {escape('[' + result['type'] + ']')} "
+        f"id={escape(result['id'])}"
+    )
+    for lang, label in sorted(result["labels"].items()):
+        console.print(f"  {lang}: {escape(label)}")
+    valid = result["valid"]
+    if valid["from"] or valid["to"]:
+        console.print(f"  valid: {valid['from'] or '…'} – {valid['to'] or '…'}")
+    for key, values in result["properties"].items():
+        shown = ", ".join(
+            v["value"]
+            if isinstance(v, dict) and "value" in v
+            else v["label"]
+            if isinstance(v, dict)
+            else str(v)
+            for v in values
+        )
+        console.print(f"  {key}: {escape(shown)}")
+    if result["relations"]:
+        console.print("[bold]Relations[/bold]")
+        for rel in result["relations"]:
+            arrow = "->" if rel["direction"] == "out" else "<-"
+            target = rel["target"]
+            console.print(
+                f"  {rel['predicate']} {arrow} {escape(target['label'])} ({target['id']})"
+            )
+            for citation in rel["citations"]:
+                console.print(f"      {_quote(citation)}")
+    if result["members"]:
+        console.print("[bold]Members[/bold]")
+        for m in result["members"]:
+            member = m["member"] or {"label": "?", "id": "?"}
+            title = f", {m['title']}" if m["title"] else ""
+            console.print(f"  {escape(member['label'])}{escape(title)} [{m['role']}]")
+    if result["mandates"]:
+        console.print("[bold]Mandates held[/bold]")
+        for mandate in result["mandates"]:
+            scope = ", ".join(s["label"] for s in mandate["scope"])
+            excl = ", ".join(s["label"] for s in mandate["excludes"])
+            console.print(
+                f"  {mandate['id']}: {', '.join(mandate['actions'])} over {escape(scope)}"
+                + (f" excluding {escape(excl)}" if excl else "")
+            )
+    if result["citations"]:
+        console.print("[bold]Sources[/bold]")
+        for citation in result["citations"]:
+            console.print(f"  {_quote(citation)}")
+
+
+def search_results(result: dict[str, Any]) -> None:
+    if not result["results"]:
+        console.print(f"No entity matches {escape(result['query'])!r}.")
+        return
+    table = Table("id", "label", "type", "aliases")
+    for hit in result["results"]:
+        table.add_row(hit["id"], escape(hit["label"]), hit["type"], ", ".join(hit["alt_labels"]))
+    console.print(table)
+
+
+def info(result: dict[str, Any]) -> None:
+    console.print(f"store: {escape(result['store'])} ({result['backend']})")
+    console.print(f"triples: {result['triples']} in {len(result['graphs'])} graph(s)")
+    for kind, count in result["entities"].items():
+        console.print(f"  {kind}: {count}")

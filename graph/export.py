@@ -1,0 +1,55 @@
+"""Serialise the stored graph (Turtle, JSON-LD)."""
+
+from __future__ import annotations
+
+from graph.load import ONTOLOGY_GRAPH
+from graph.store import GraphStore
+from ontology.errors import InvalidArgument
+from ontology.terms import PREFIXES, Literal, Term, Triple
+
+FORMATS = {"ttl": "TURTLE", "turtle": "TURTLE", "jsonld": "JSON_LD", "nt": "N_TRIPLES"}
+
+
+def data_triples(store: GraphStore, *, with_ontology: bool = False) -> list[Triple]:
+    """All triples except (by default) those of the ontology graph, in a stable order."""
+    seen: set[Triple] = set()
+    for graph in store.graph_names():
+        if graph == ONTOLOGY_GRAPH and not with_ontology:
+            continue
+        seen.update(store.graph_triples(graph))
+    return sorted(seen, key=repr)
+
+
+def serialise(triples: list[Triple], fmt: str) -> bytes:
+    """Serialise triples with pyoxigraph.
+
+    >>> serialise([("http://a", "http://b", Literal("x", lang="da"))], "nt")
+    b'<http://a> <http://b> "x"@da .\\n'
+    """
+    import pyoxigraph as ox
+
+    if fmt not in FORMATS:
+        raise InvalidArgument("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+
+    def term(value: Term) -> object:
+        if isinstance(value, Literal):
+            if value.lang:
+                return ox.Literal(value.value, language=value.lang)
+            if value.datatype:
+                return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype))
+            return ox.Literal(value.value)
+        return ox.NamedNode(value)
+
+    rdf_format = getattr(ox.RdfFormat, FORMATS[fmt])
+    prefixes = PREFIXES if fmt in ("ttl", "turtle") else None
+    out = ox.serialize(
+        (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples),  # type: ignore[arg-type]
+        format=rdf_format,
+        prefixes=prefixes,
+    )
+    return bytes(out or b"")
+
+
+def export_graph(store: GraphStore, fmt: str = "ttl", *, with_ontology: bool = False) -> bytes:
+    """The stored data as ``fmt`` bytes."""
+    return serialise(data_triples(store, with_ontology=with_ontology), fmt)

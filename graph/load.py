@@ -1,0 +1,87 @@
+"""Apply validated batches to a store, atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from graph.batch import GRAPH_PREFIX, Batch
+from graph.store import GraphStore
+from graph.validate import check_batches
+from ontology.errors import ValidationFailed, Violation
+from ontology.terms import GG, RDF_TYPE, Literal, Triple
+
+ONTOLOGY_GRAPH = GRAPH_PREFIX + "ontology"
+_HASH = GG + "contentHash"
+
+
+@dataclass
+class LoadSummary:
+    files: list[str] = field(default_factory=list)
+    triples: int = 0
+    entities: int = 0
+    relations: int = 0
+    warnings: list[Violation] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "triples": self.triples,
+            "entities": self.entities,
+            "relations": self.relations,
+            "warnings": [w.as_dict() for w in self.warnings],
+            "dry_run": self.dry_run,
+        }
+
+
+def _ontology_update(store: GraphStore) -> dict[str, list[Triple]]:
+    """The ontology graph, when the store lacks it or holds an older version."""
+    from ontology.shacl import ontology_triples
+
+    triples = sorted(ontology_triples(), key=repr)
+    digest = hashlib.sha256(repr(triples).encode()).hexdigest()
+    stored = [o for _, _, o in store.triples(ONTOLOGY_GRAPH, _HASH)]
+    if stored and str(stored[0]) == digest:
+        return {}
+    return {ONTOLOGY_GRAPH: [*triples, (ONTOLOGY_GRAPH, _HASH, Literal(digest))]}
+
+
+def validate_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation]:
+    """Every violation (errors and warnings) the batches would raise against ``store``."""
+    return check_batches(store, batches)
+
+
+def apply_batches(
+    store: GraphStore, batches: Sequence[Batch], *, dry_run: bool = False
+) -> LoadSummary:
+    """Validate ``batches`` against ``store`` and write them, each into its own named graph.
+
+    All or nothing: on any error, :class:`ValidationFailed` is raised and the store is left
+    exactly as it was.
+    """
+    problems = check_batches(store, batches)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [w for b in batches for w in b.warnings] + [
+        p for p in problems if p.severity != "error"
+    ]
+    if errors:
+        raise ValidationFailed(errors + warnings)
+    summary = LoadSummary(files=[b.source for b in batches], warnings=warnings, dry_run=dry_run)
+    for batch in batches:
+        summary.triples += len(batch.triples)
+        summary.entities += sum(1 for _, p, _ in batch.triples if p == RDF_TYPE)
+        summary.relations += sum(
+            1 for _, p, o in batch.triples if p != RDF_TYPE and isinstance(o, str)
+        )
+    if not dry_run:
+        graphs: dict[str, list[Triple]] = {b.graph: b.triples for b in batches}
+        graphs.update(_ontology_update(store))
+        store.replace(graphs)
+    return summary
+
+
+def remove_sources(store: GraphStore, graphs: Sequence[str]) -> None:
+    """Drop the named graphs of earlier loads, atomically."""
+    store.replace({}, remove=list(graphs))

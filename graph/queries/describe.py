@@ -1,0 +1,140 @@
+"""``show``: everything the graph knows about one entity, with citations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.index import GovIndex, index_of
+from graph.resolve import name_index, resolve
+from graph.store import GraphStore
+from ontology import vocab as v
+from ontology.terms import RDF_TYPE, Literal, compact, concept_slug, local_id
+
+# Plumbing that is shown in its own fields, not as properties or relations.
+_INTERNAL = {RDF_TYPE, v.TEMPORAL, v.MEMBER_DURING, v.CITE_ABOUT}
+
+
+def _value(index: GovIndex, term: Any) -> Any:
+    if isinstance(term, Literal):
+        return {"value": term.value, "lang": term.lang} if term.lang else term.value
+    if index.is_entity(term):
+        return index.ref(term)
+    return concept_slug(term) if "/concept/" in term else local_id(term)
+
+
+def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[str, Any]:
+    """Describe one entity: labels, properties, relations both ways, members and citations.
+
+    Parameters
+    ----------
+    store : GraphStore
+    name : str
+        Id, IRI, label or alias in any language (case- and accent-insensitive).
+    lang : str, optional
+        Preferred label language (da, nb, en).
+
+    Returns
+    -------
+    dict
+        ``{id, iri, label, type, labels, alt_labels, valid, properties, relations, members,
+        mandates, citations}``; each relation has ``predicate``, ``direction``, ``target``
+        and ``citations``; each citation ``document``, ``title`` and ``quote``.
+
+    Raises
+    ------
+    NotFound, AmbiguousName
+
+    Examples
+    --------
+    >>> from tests.support import sample_store
+    >>> describe(sample_store(), "DS")["relations"][0]["target"]["id"]
+    'koncerndirektionen'
+    """
+    index = index_of(store)
+    iri = resolve(index, name)
+    node = index.node(iri)
+    properties: dict[str, list[Any]] = {}
+    for pred, values in sorted(node.literals.items()):
+        if pred in (v.PREF_LABEL, v.ALT_LABEL):
+            continue
+        properties[compact(pred)] = [_value(index, x) for x in values]
+    relations = []
+    for pred, targets in sorted(node.links.items()):
+        if pred in _INTERNAL:
+            continue
+        for target in targets:
+            if not index.is_entity(target):
+                properties.setdefault(compact(pred), []).append(_value(index, target))
+                continue
+            relations.append(
+                {
+                    "predicate": compact(pred),
+                    "direction": "out",
+                    "target": index.ref(target, lang),
+                    "citations": index.citation_dicts(iri, pred, target),
+                }
+            )
+    for pred, source in sorted(index.incoming.get(iri, [])):
+        if pred in _INTERNAL or pred in (v.ORGANIZATION_P,) or not index.is_entity(source):
+            continue
+        relations.append(
+            {
+                "predicate": compact(pred),
+                "direction": "in",
+                "target": index.ref(source, lang),
+                "citations": index.citation_dicts(source, pred, iri),
+            }
+        )
+    members = []
+    for membership in index.into(iri, v.ORGANIZATION_P):
+        m = index.node(membership)
+        member = m.first(v.MEMBER)
+        titles = {lit.lang or "": lit.value for lit in m.literals.get(v.MEMBER_TITLE, [])}
+        members.append(
+            {
+                "membership": local_id(membership),
+                "member": index.ref(member, lang) if member else None,
+                "role": concept_slug(m.first(v.ROLE) or "member"),
+                "title": titles.get(lang or "") or next(iter(titles.values()), None),
+                "represents": [index.ref(r, lang) for r in index.out(membership, v.REPRESENTS)],
+                "valid": index.period(membership).as_dict(),
+                "citations": index.citation_dicts(membership),
+            }
+        )
+    mandates = [
+        {
+            "id": local_id(m),
+            "actions": [concept_slug(a) for a in index.out(m, v.ACTION)],
+            "scope": [index.ref(s, lang) for s in index.out(m, v.SCOPE)],
+            "excludes": [index.ref(s, lang) for s in index.out(m, v.EXCLUDES)],
+        }
+        for m in index.into(iri, v.HOLDER)
+    ]
+    return {
+        "id": local_id(iri),
+        "iri": iri,
+        "label": index.label(iri, lang),
+        "type": index.type_name(iri),
+        "labels": {k: val for k, val in index.labels(iri).items() if k},
+        "alt_labels": index.alt_labels(iri),
+        "valid": index.period(iri).as_dict(),
+        "properties": properties,
+        "relations": relations,
+        "members": members,
+        "mandates": mandates,
+        "citations": index.citation_dicts(iri),
+    }
+
+
+def search(
+    store: GraphStore, text: str, *, limit: int = 20, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Entities whose id, label or alias contains ``text``, best first.
+
+    >>> from tests.support import sample_store
+    >>> [hit["id"] for hit in search(sample_store(), "styre")]
+    ['ds']
+    """
+    index = index_of(store)
+    hits = name_index(index).search(text, limit)
+    return [{**index.ref(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]

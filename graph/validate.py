@@ -1,0 +1,121 @@
+"""Validate batches against each other and the store before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graph.batch import Batch
+from graph.store import GraphStore
+from ontology.errors import Violation
+from ontology.terms import DATA, RDF_TYPE, Triple, compact, local_id
+
+
+def _typed_subjects(triples: Sequence[Triple]) -> set[str]:
+    return {s for s, p, _ in triples if p == RDF_TYPE}
+
+
+def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation]:
+    """Every rule that spans files or needs the store: duplicate ids, references, shapes.
+
+    The graphs the batches replace are treated as gone, so re-loading a corrected file works.
+    """
+    replaced = {b.graph for b in batches}
+    problems: list[Violation] = []
+
+    # Which graph defines each subject outside the replaced graphs.
+    defined_in_store: dict[str, str] = {}
+    for graph in store.graph_names():
+        if graph in replaced:
+            continue
+        for s, p, _ in store.graph_triples(graph):
+            if p == RDF_TYPE:
+                defined_in_store.setdefault(s, graph)
+
+    defined_in_batch: dict[str, Batch] = {}
+    for batch in batches:
+        for s in sorted(_typed_subjects(batch.triples)):
+            if not s.startswith(DATA):
+                continue
+            other = defined_in_batch.get(s)
+            if other is not None and other is not batch:
+                first = other.locate(s)
+                problems.append(
+                    batch.violation(
+                        "duplicate-id",
+                        f"id {local_id(s)!r} is already defined in {first.file}"
+                        f"{':' + str(first.line) if first.line else ''}: ids must be unique",
+                        s,
+                    )
+                )
+            elif s in defined_in_store and not s.endswith("#validity") and "/cite/" not in s:
+                problems.append(
+                    batch.violation(
+                        "duplicate-id",
+                        f"id {local_id(s)!r} is already defined in the store "
+                        f"({defined_in_store[s].removeprefix('urn:govgraph:graph:')}): "
+                        "choose another id or re-load that file instead",
+                        s,
+                    )
+                )
+            defined_in_batch.setdefault(s, batch)
+
+    known = set(defined_in_store) | set(defined_in_batch)
+    for batch in batches:
+        for s, p, o in batch.triples:
+            if p == RDF_TYPE or not isinstance(o, str) or not o.startswith(DATA) or o in known:
+                continue
+            target = local_id(o)
+            close = sorted(
+                local_id(k) for k in known if k.startswith(DATA) and local_id(k)[:4] == target[:4]
+            )[:3]
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            problems.append(
+                batch.violation(
+                    "reference-resolves",
+                    f"{compact(p)} refers to unknown id {target!r}: define it in this batch or "
+                    f"load the file that defines it first{hint}",
+                    s,
+                    p,
+                    o,
+                )
+            )
+    if problems:
+        return problems
+    return problems + _shape_violations(store, batches, known)
+
+
+def _shape_violations(
+    store: GraphStore, batches: Sequence[Batch], known: set[str]
+) -> list[Violation]:
+    from ontology import shacl
+
+    data: list[Triple] = [t for b in batches for t in b.triples]
+    # Context from the store: the types of everything the batches point at, so that class
+    # constraints on references can be checked without validating the whole store.
+    referenced = {o for b in batches for _, _, o in b.triples if isinstance(o, str)}
+    in_batch = {s for b in batches for s in _typed_subjects(b.triples)}
+    for target in referenced - in_batch:
+        data.extend(store.triples(target, RDF_TYPE))
+    owner: dict[str, Batch] = {}
+    for batch in batches:
+        for s, _, _ in batch.triples:
+            owner.setdefault(s, batch)
+    out = []
+    for result in shacl.validate(data):
+        batch = owner.get(result.focus)
+        if batch is None:
+            continue  # a context triple from the store: not this load's fault
+        message = result.message
+        if result.value is not None and str(result.value) not in message:
+            message += f" (value: {local_id(str(result.value))})"
+        out.append(
+            batch.violation(
+                f"shape:{result.shape.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}",
+                message,
+                result.focus,
+                result.path,
+                result.value,
+                severity="error" if result.severity == "error" else "warning",
+            )
+        )
+    return out

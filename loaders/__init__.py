@@ -1,0 +1,49 @@
+"""Loaders: one module per source format, each turning a file into a validated batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from graph.batch import Batch
+from graph.load import LoadSummary, apply_batches
+from graph.store import GraphStore
+from ontology import vocab as v
+from ontology.terms import Literal
+
+
+def tag_quotes(store: GraphStore, batches: Sequence[Batch]) -> None:
+    """Give each quote the language of its document (from the batches or the store)."""
+    languages: dict[str, str] = {}
+    for batch in batches:
+        for s, p, o in batch.triples:
+            if p == v.DOC_LANGUAGE:
+                languages[s] = str(o)
+    for batch in batches:
+        docs = {s: str(o) for s, p, o in batch.triples if p == v.CITE_SOURCE}
+        for i, (s, p, o) in enumerate(batch.triples):
+            if p != v.QUOTE or not isinstance(o, Literal) or o.lang or s not in docs:
+                continue
+            doc = docs[s]
+            if doc not in languages:
+                found = [str(x) for _, _, x in store.triples(doc, v.DOC_LANGUAGE)]
+                languages[doc] = found[0] if found else ""
+            if languages[doc]:
+                tagged = Literal(o.value, lang=languages[doc])
+                batch.triples[i] = (s, p, tagged)
+                if (s, p, o) in batch.locations:
+                    batch.locations[(s, p, tagged)] = batch.locations.pop((s, p, o))
+
+
+def load_paths(
+    store: GraphStore, paths: Sequence[Path], *, fmt: str = "auto", dry_run: bool = False
+) -> LoadSummary:
+    """Read, validate and load files or directories into ``store`` as one atomic batch.
+
+    Raises :class:`ontology.errors.ValidationFailed` (nothing written) on any error.
+    """
+    from loaders.files import read_paths
+
+    batches = read_paths(paths, fmt)
+    tag_quotes(store, batches)
+    return apply_batches(store, batches, dry_run=dry_run)

@@ -1,0 +1,672 @@
+"""The YAML authoring format (``docs/authoring.md``) -> triples in the govgraph ontology.
+
+Every problem is collected with its file, line, column and record, so an editor sees all of them
+at once; nothing is returned unless the whole file is clean.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from graph.batch import Batch, Location
+from loaders.yaml_marks import Mark, MarkedDict, MarkedList
+from ontology import vocab as v
+from ontology.dates import date_literal, first_day, last_day, parse_partial
+from ontology.errors import Violation
+from ontology.terms import DATA, RDF_TYPE, XSD, Literal, concept, iri
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_TEXT = 4000  # characters in any one value; a longer one is almost always a paste error
+
+COMMON = {"id", "label", "alt_labels", "description", "valid", "sources", "note"}
+SECTION_KEYS: dict[str, set[str]] = {
+    "documents": {
+        "id", "title", "path", "url", "language", "publisher", "issued", "modified",
+        "external", "note",
+    },
+    "entities": COMMON | {"type", "purpose", "status"} | set(v.RELATION_KEYS) | set(v.DATE_KEYS),
+    "memberships": {"id", "member", "body", "role", "title", "represents", "valid", "sources",
+                    "note"},
+    "mandates": COMMON | {"holder", "granted_by", "actions", "scope", "excludes", "scope_note"},
+    "dependencies": COMMON | {"dependent", "prerequisite", "type", "criticality", "lag_days"},
+    "events": COMMON | {"kind", "date", "by", "about", "resulting", "original"},
+}  # fmt: skip
+
+
+class YamlConverter:
+    """Converts the parsed content of one YAML file into a :class:`Batch`."""
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        self.errors: list[Violation] = []
+        self.defined: dict[str, Mark] = {}
+
+    # -- reporting -----------------------------------------------------------------------------
+    def error(self, rule: str, message: str, mark: Mark | None, record: str | None) -> None:
+        line, col = mark if mark else (None, None)
+        self.errors.append(
+            Violation(rule, message, self.batch.source, line, col, record, severity="error")
+        )
+
+    def warn(self, rule: str, message: str, mark: Mark | None, record: str | None) -> None:
+        line, col = mark if mark else (None, None)
+        self.batch.warnings.append(
+            Violation(rule, message, self.batch.source, line, col, record, severity="warning")
+        )
+
+    def loc(self, mark: Mark | None, record: str) -> Location:
+        line, col = mark if mark else (None, None)
+        return Location(self.batch.source, line, col, record)
+
+    # -- document ------------------------------------------------------------------------------
+    def convert(self, content: Any) -> None:
+        if content is None:
+            self.error("empty-file", "the file holds no records: add e.g. `entities:`", None, None)
+            return
+        if not isinstance(content, MarkedDict):
+            self.error(
+                "top-level-mapping",
+                "the file must be a mapping with sections such as `entities:` and `mandates:`",
+                getattr(content, "mark", (1, 1)),
+                None,
+            )
+            return
+        handlers: dict[str, Callable[[MarkedDict, str], None]] = {
+            "documents": self.document,
+            "entities": self.entity,
+            "memberships": self.membership,
+            "mandates": self.mandate,
+            "dependencies": self.dependency,
+            "events": self.event,
+        }
+        for section, records in content.items():
+            mark = content.key_marks[section]
+            if section not in handlers:
+                self.error(
+                    "unknown-section",
+                    f"unknown section {section!r}: use one of {', '.join(handlers)}",
+                    mark,
+                    None,
+                )
+                continue
+            if records is None:
+                continue
+            if not isinstance(records, MarkedList):
+                self.error("section-list", f"`{section}:` must be a list of records", mark, section)
+                continue
+            for index, record in enumerate(records):
+                rec_mark = records.item_marks[index]
+                if not isinstance(record, MarkedDict):
+                    self.error(
+                        "record-mapping",
+                        "each record must be a mapping of keys to values",
+                        rec_mark,
+                        f"{section}[{index}]",
+                    )
+                    continue
+                name = f"{section}[{record.get('id', index)}]"
+                if self.check_keys(section, record, name):
+                    handlers[section](record, name)
+
+    def check_keys(self, section: str, record: MarkedDict, name: str) -> bool:
+        allowed = SECTION_KEYS[section]
+        ok = True
+        for key in record:
+            if key not in allowed:
+                close = [a for a in sorted(allowed) if a[:3] == key[:3]]
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.error(
+                    "unknown-key",
+                    f"unknown key {key!r} in {section}{hint} (allowed: {', '.join(sorted(allowed))})",
+                    record.key_marks[key],
+                    name,
+                )
+                ok = False
+        return ok
+
+    # -- values --------------------------------------------------------------------------------
+    def ident(
+        self, record: MarkedDict, key: str, name: str, *, required: bool = True
+    ) -> str | None:
+        value = record.get(key)
+        mark = record.value_marks.get(key, record.mark)
+        if value is None:
+            if required:
+                self.error("required", f"`{key}` is required", record.mark, name)
+            return None
+        return self.id_value(value, mark, f"{name}.{key}")
+
+    def id_value(self, value: Any, mark: Mark, name: str) -> str | None:
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.error(
+                "id-format",
+                f"{value!r} is not an id: use lowercase letters, digits, '.', '_' or '-'",
+                mark,
+                name,
+            )
+            return None
+        return value
+
+    def define(self, record: MarkedDict, name: str, *, default: str | None = None) -> str | None:
+        ident = self.ident(record, "id", name, required=default is None)
+        ident = ident or (default if "id" not in record else None)
+        if ident is None:
+            return None
+        mark = record.value_marks.get("id", record.mark)
+        if ident in self.defined:
+            first = self.defined[ident][0]
+            self.error(
+                "duplicate-id",
+                f"id {ident!r} is already defined on line {first} of this file: ids must be unique",
+                mark,
+                name,
+            )
+            return None
+        self.defined[ident] = mark
+        self.batch.locations[iri(ident)] = self.loc(mark, name)
+        return iri(ident)
+
+    def text(self, value: Any, mark: Mark, name: str) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error("text", "expected text", mark, name)
+            return None
+        text = str(value).strip()
+        if not text:
+            self.error("text", "the text is empty", mark, name)
+            return None
+        if len(text) > MAX_TEXT:
+            self.error(
+                "too-long", f"the value has {len(text)} characters (max {MAX_TEXT})", mark, name
+            )
+            return None
+        return text
+
+    def lang_map(self, subject: str, record: MarkedDict, key: str, pred: str, name: str) -> int:
+        value = record.get(key)
+        mark = record.value_marks.get(key, record.mark)
+        if not isinstance(value, MarkedDict):
+            self.error(
+                "language-map",
+                f"`{key}` must map a language (da, nb, en) to text",
+                mark,
+                f"{name}.{key}",
+            )
+            return 0
+        count = 0
+        for lang, text in value.items():
+            where = value.value_marks[lang]
+            if lang not in v.LANGUAGES:
+                self.error(
+                    "language",
+                    f"language {lang!r} is not one of da, nb, en (write nb for Norwegian bokmål)",
+                    value.key_marks[lang],
+                    f"{name}.{key}",
+                )
+                continue
+            clean = self.text(text, where, f"{name}.{key}.{lang}")
+            if clean is not None:
+                self.batch.add(subject, pred, Literal(clean, lang=lang), self.loc(where, name))
+                count += 1
+        return count
+
+    def date(self, value: Any, mark: Mark, name: str) -> str | None:
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.error(
+                "date", f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD", mark, name
+            )
+            return None
+        try:
+            parse_partial(value)
+        except ValueError as exc:
+            self.error("date", str(exc), mark, name)
+            return None
+        return value.strip()
+
+    def ref_list(self, record: MarkedDict, key: str, name: str) -> list[tuple[str, Mark]]:
+        value = record.get(key)
+        mark = record.value_marks.get(key, record.mark)
+        items: list[tuple[Any, Mark]]
+        if isinstance(value, MarkedList):
+            items = list(zip(value, value.item_marks, strict=True))
+        else:
+            items = [(value, mark)]
+        out = []
+        for item, where in items:
+            ident = self.id_value(item, where, f"{name}.{key}")
+            if ident is not None:
+                out.append((iri(ident), where))
+        return out
+
+    def concept_value(self, value: Any, mark: Mark, scheme: str, name: str) -> str | None:
+        allowed = v.CONCEPT_SCHEMES[scheme]
+        if value not in allowed:
+            self.error(
+                "unknown-concept",
+                f"{value!r} is not a known {scheme}: use one of {', '.join(allowed)}",
+                mark,
+                name,
+            )
+            return None
+        return concept(scheme, str(value))
+
+    # -- shared record parts ------------------------------------------------------------------
+    def common(self, subject: str, record: MarkedDict, name: str, *, label_required: bool) -> None:
+        if "label" in record:
+            self.lang_map(subject, record, "label", v.PREF_LABEL, name)
+        elif label_required:
+            self.error(
+                "required",
+                "`label` is required, e.g. `label: {da: ..., en: ...}`",
+                record.mark,
+                name,
+            )
+        if "alt_labels" in record:
+            self.alt_labels(subject, record, name)
+        if "description" in record:
+            self.lang_map(subject, record, "description", v.DESCRIPTION, name)
+        if "note" in record:
+            note = self.text(record["note"], record.value_marks["note"], f"{name}.note")
+            if note:
+                self.batch.add(subject, v.EDITORIAL_NOTE, Literal(note))
+        if "valid" in record:
+            self.validity(subject, record, name)
+
+    def alt_labels(self, subject: str, record: MarkedDict, name: str) -> None:
+        value = record["alt_labels"]
+        mark = record.value_marks["alt_labels"]
+        if isinstance(value, MarkedDict):
+            for lang, texts in value.items():
+                if lang not in v.LANGUAGES:
+                    self.error(
+                        "language",
+                        f"language {lang!r} is not one of da, nb, en",
+                        value.key_marks[lang],
+                        name,
+                    )
+                    continue
+                items = texts if isinstance(texts, MarkedList) else [texts]
+                for text in items:
+                    clean = self.text(text, value.value_marks[lang], f"{name}.alt_labels")
+                    if clean:
+                        self.batch.add(subject, v.ALT_LABEL, Literal(clean, lang=lang))
+        elif isinstance(value, MarkedList):
+            for text, where in zip(value, value.item_marks, strict=True):
+                clean = self.text(text, where, f"{name}.alt_labels")
+                if clean:
+                    self.batch.add(subject, v.ALT_LABEL, Literal(clean))
+        else:
+            self.error("alt-labels", "`alt_labels` must be a list such as [SP, DSØ]", mark, name)
+
+    def validity(
+        self, subject: str, record: MarkedDict, name: str, *, member: bool = False
+    ) -> None:
+        value = record["valid"]
+        mark = record.value_marks["valid"]
+        if not isinstance(value, MarkedDict) or not set(value) <= {"from", "to"} or not value:
+            self.error(
+                "validity",
+                "`valid` must be {from: DATE, to: DATE} (either may be left out)",
+                mark,
+                f"{name}.valid",
+            )
+            return
+        start = (
+            self.date(value["from"], value.value_marks["from"], f"{name}.valid.from")
+            if "from" in value
+            else None
+        )
+        end = (
+            self.date(value["to"], value.value_marks["to"], f"{name}.valid.to")
+            if "to" in value
+            else None
+        )
+        if ("from" in value and start is None) or ("to" in value and end is None):
+            return
+        if start and end and last_day(end) < first_day(start):
+            self.error(
+                "end-before-start",
+                f"the period ends ({end}) before it starts ({start}): swap or correct the dates",
+                value.value_marks["to"],
+                f"{name}.valid",
+            )
+            return
+        period = subject + "#validity"
+        where = self.loc(mark, name)
+        self.batch.add(subject, v.TEMPORAL, period, where)
+        if member:
+            self.batch.add(subject, v.MEMBER_DURING, period, where)
+        self.batch.add(period, RDF_TYPE, v.PERIOD, where)
+        if start:
+            self.batch.add(period, v.START_DATE, date_literal(start), where)
+        if end:
+            self.batch.add(period, v.END_DATE, date_literal(end), where)
+
+    def sources(
+        self,
+        subject: str,
+        record: MarkedDict,
+        name: str,
+        *,
+        required: bool,
+        predicate: str | None = None,
+        obj: str | None = None,
+    ) -> None:
+        value = record.get("sources")
+        if value is None:
+            if required:
+                self.error(
+                    "citation-required",
+                    "`sources` is required: cite the document and a "
+                    'verbatim quote, e.g. `sources: [{doc: doc-id, quote: "..."}]`',
+                    record.mark,
+                    name,
+                )
+            else:
+                self.warn(
+                    "uncited",
+                    "no `sources`: this fact cannot be traced to a document",
+                    record.mark,
+                    name,
+                )
+            return
+        mark = record.value_marks["sources"]
+        if not isinstance(value, MarkedList) or not value:
+            self.error("sources", "`sources` must be a non-empty list of {doc, quote}", mark, name)
+            return
+        for item, where in zip(value, value.item_marks, strict=True):
+            if not isinstance(item, MarkedDict) or set(item) != {"doc", "quote"}:
+                self.error(
+                    "citation",
+                    'each source must be {doc: DOCUMENT-ID, quote: "..."}',
+                    where,
+                    f"{name}.sources",
+                )
+                continue
+            doc = self.id_value(item["doc"], item.value_marks["doc"], f"{name}.sources.doc")
+            quote = self.text(item["quote"], item.value_marks["quote"], f"{name}.sources.quote")
+            if doc is None or quote is None:
+                continue
+            key = f"{subject}|{predicate}|{obj}|{doc}|{quote}".encode()
+            cite = DATA + "cite/" + hashlib.sha1(key).hexdigest()[:16]  # noqa: S324 - an id
+            loc = self.loc(where, f"{name}.sources")
+            self.batch.locations[cite] = loc
+            self.batch.add(cite, RDF_TYPE, v.CITATION, loc)
+            self.batch.add(cite, v.CITE_SOURCE, iri(doc), loc)
+            self.batch.add(cite, v.QUOTE, Literal(quote), loc)
+            self.batch.add(cite, v.CITE_ABOUT, subject, loc)
+            if predicate is not None and obj is not None:
+                self.batch.add(cite, v.CITE_PREDICATE, predicate, loc)
+                self.batch.add(cite, v.CITE_OBJECT, obj, loc)
+
+    def relation(self, subject: str, record: MarkedDict, key: str, pred: str, name: str) -> None:
+        value = record[key]
+        mark = record.value_marks[key]
+        items = (
+            list(zip(value, value.item_marks, strict=True))
+            if isinstance(value, MarkedList)
+            else [(value, mark)]
+        )
+        for item, where in items:
+            if isinstance(item, MarkedDict):
+                if "to" not in item or not set(item) <= {"to", "sources"}:
+                    self.error(
+                        "relation",
+                        f"`{key}` entries must be an id or {{to: ID, sources: [...]}}",
+                        where,
+                        f"{name}.{key}",
+                    )
+                    continue
+                target = self.id_value(item["to"], item.value_marks["to"], f"{name}.{key}")
+                if target is None:
+                    continue
+                obj = iri(target)
+                self.batch.add(
+                    subject, pred, obj, self.loc(item.value_marks["to"], f"{name}.{key}")
+                )
+                self.sources(
+                    subject, item, f"{name}.{key}", required=False, predicate=pred, obj=obj
+                )
+            else:
+                target = self.id_value(item, where, f"{name}.{key}")
+                if target is not None:
+                    self.batch.add(subject, pred, iri(target), self.loc(where, f"{name}.{key}"))
+
+    def refs(
+        self,
+        subject: str,
+        record: MarkedDict,
+        key: str,
+        pred: str,
+        name: str,
+        *,
+        required: bool = False,
+    ) -> int:
+        if key not in record:
+            if required:
+                self.error("required", f"`{key}` is required", record.mark, name)
+            return 0
+        found = self.ref_list(record, key, name)
+        for target, where in found:
+            self.batch.add(subject, pred, target, self.loc(where, f"{name}.{key}"))
+        return len(found)
+
+    # -- sections ------------------------------------------------------------------------------
+    def document(self, record: MarkedDict, name: str) -> None:
+        subject = self.define(record, name)
+        if subject is None:
+            return
+        self.batch.add(subject, RDF_TYPE, v.SOURCE_DOCUMENT, self.loc(record.mark, name))
+        for key, pred in (("title", v.TITLE), ("path", v.DOC_PATH), ("url", v.DOC_URL)):
+            if key in record:
+                text = self.text(record[key], record.value_marks[key], f"{name}.{key}")
+                if text:
+                    self.batch.add(subject, pred, Literal(text))
+        if "title" not in record:
+            self.error("required", "`title` is required", record.mark, name)
+        language = record.get("language")
+        if language not in v.LANGUAGES:
+            self.error(
+                "language",
+                "`language` is required: da, nb or en",
+                record.value_marks.get("language", record.mark),
+                name,
+            )
+        else:
+            self.batch.add(subject, v.DOC_LANGUAGE, Literal(str(language)))
+            if "title" in record and isinstance(record["title"], str):
+                self.batch.add(
+                    subject, v.PREF_LABEL, Literal(record["title"].strip(), lang=str(language))
+                )
+        self.refs(subject, record, "publisher", v.PUBLISHER, name)
+        for key, pred in (("issued", v.ISSUED), ("modified", v.MODIFIED)):
+            if key in record:
+                day = self.date(record[key], record.value_marks[key], f"{name}.{key}")
+                if day:
+                    self.batch.add(subject, pred, date_literal(day))
+        external = record.get("external", False)
+        if not isinstance(external, bool):
+            self.error(
+                "boolean", "`external` must be true or false", record.value_marks["external"], name
+            )
+        elif external:
+            self.batch.add(subject, v.EXTERNAL, Literal("true", datatype=XSD + "boolean"))
+            if "url" not in record:
+                self.error(
+                    "external-source",
+                    "an external document needs a `url` naming the public source",
+                    record.mark,
+                    name,
+                )
+
+    def entity(self, record: MarkedDict, name: str) -> None:
+        subject = self.define(record, name)
+        if subject is None:
+            return
+        kind = record.get("type")
+        if kind not in v.ENTITY_CLASSES:
+            self.error(
+                "entity-type",
+                f"`type` must be one of {', '.join(v.ENTITY_CLASSES)}",
+                record.value_marks.get("type", record.mark),
+                name,
+            )
+            return
+        self.batch.add(subject, RDF_TYPE, v.ENTITY_CLASSES[kind], self.loc(record.mark, name))
+        self.common(subject, record, name, label_required=True)
+        if "purpose" in record:
+            self.lang_map(subject, record, "purpose", v.PURPOSE, name)
+        if "status" in record:
+            status = self.concept_value(
+                record["status"], record.value_marks["status"], "status", f"{name}.status"
+            )
+            if status:
+                self.batch.add(subject, v.STATUS, status)
+        for key, pred in v.DATE_KEYS.items():
+            if key in record:
+                day = self.date(record[key], record.value_marks[key], f"{name}.{key}")
+                if day:
+                    self.batch.add(subject, pred, date_literal(day))
+        for key, pred in v.RELATION_KEYS.items():
+            if key in record:
+                if key == "part_of" and kind in v.ORGANISATION_TYPES:
+                    pred = v.PART_OF_ORG
+                self.relation(subject, record, key, pred, name)
+        self.sources(subject, record, name, required=False)
+
+    def membership(self, record: MarkedDict, name: str) -> None:
+        member = record.get("member")
+        body = record.get("body")
+        default = (
+            f"membership-{member}-{body}"
+            if isinstance(member, str) and isinstance(body, str)
+            else None
+        )
+        subject = self.define(record, name, default=default)
+        if subject is None:
+            if default is None and "id" not in record:
+                self.error("required", "`member` and `body` are required", record.mark, name)
+            return
+        self.batch.add(subject, RDF_TYPE, v.MEMBERSHIP, self.loc(record.mark, name))
+        self.refs(subject, record, "member", v.MEMBER, name, required=True)
+        self.refs(subject, record, "body", v.ORGANIZATION_P, name, required=True)
+        self.refs(subject, record, "represents", v.REPRESENTS, name)
+        role = record.get("role", "member")
+        role_iri = self.concept_value(
+            role, record.value_marks.get("role", record.mark), "role", f"{name}.role"
+        )
+        if role_iri:
+            self.batch.add(subject, v.ROLE, role_iri)
+        if "title" in record:
+            self.lang_map(subject, record, "title", v.MEMBER_TITLE, name)
+        if "note" in record:
+            note = self.text(record["note"], record.value_marks["note"], f"{name}.note")
+            if note:
+                self.batch.add(subject, v.EDITORIAL_NOTE, Literal(note))
+        if "valid" in record:
+            self.validity(subject, record, name, member=True)
+        self.sources(subject, record, name, required=False)
+
+    def mandate(self, record: MarkedDict, name: str) -> None:
+        subject = self.define(record, name)
+        if subject is None:
+            return
+        self.batch.add(subject, RDF_TYPE, v.MANDATE, self.loc(record.mark, name))
+        self.common(subject, record, name, label_required=False)
+        self.refs(subject, record, "holder", v.HOLDER, name, required=True)
+        self.refs(subject, record, "granted_by", v.GRANTED_BY, name)
+        self.refs(subject, record, "scope", v.SCOPE, name, required=True)
+        self.refs(subject, record, "excludes", v.EXCLUDES, name)
+        if "scope_note" in record:
+            self.lang_map(subject, record, "scope_note", v.SCOPE_NOTE, name)
+        actions = record.get("actions")
+        mark = record.value_marks.get("actions", record.mark)
+        if not isinstance(actions, MarkedList) or not actions:
+            self.error(
+                "required", "`actions` must list at least one action, e.g. [decide]", mark, name
+            )
+        else:
+            for action, where in zip(actions, actions.item_marks, strict=True):
+                value = self.concept_value(action, where, "action", f"{name}.actions")
+                if value:
+                    self.batch.add(subject, v.ACTION, value, self.loc(where, name))
+        self.sources(subject, record, name, required=True)
+
+    def dependency(self, record: MarkedDict, name: str) -> None:
+        subject = self.define(record, name)
+        if subject is None:
+            return
+        self.batch.add(subject, RDF_TYPE, v.DEPENDENCY, self.loc(record.mark, name))
+        self.common(subject, record, name, label_required=False)
+        self.refs(subject, record, "dependent", v.DEPENDENT, name, required=True)
+        self.refs(subject, record, "prerequisite", v.PREREQUISITE, name, required=True)
+        if record.get("dependent") is not None and record.get("dependent") == record.get(
+            "prerequisite"
+        ):
+            self.error(
+                "self-dependency",
+                "a thing cannot depend on itself: check `dependent` and `prerequisite`",
+                record.value_marks["prerequisite"],
+                name,
+            )
+        for key, scheme, pred in (
+            ("type", "dependency-type", v.DEPENDENCY_TYPE),
+            ("criticality", "criticality", v.CRITICALITY),
+        ):
+            if key not in record:
+                self.error("required", f"`{key}` is required", record.mark, name)
+                continue
+            value = self.concept_value(
+                record[key], record.value_marks[key], scheme, f"{name}.{key}"
+            )
+            if value:
+                self.batch.add(subject, pred, value)
+        if "lag_days" in record:
+            lag = record["lag_days"]
+            if not isinstance(lag, int) or isinstance(lag, bool) or abs(lag) > 36500:
+                self.error(
+                    "integer",
+                    "`lag_days` must be a whole number of days",
+                    record.value_marks["lag_days"],
+                    name,
+                )
+            else:
+                self.batch.add(subject, v.LAG_DAYS, Literal(str(lag), datatype=XSD + "integer"))
+        self.sources(subject, record, name, required=True)
+
+    def event(self, record: MarkedDict, name: str) -> None:
+        subject = self.define(record, name)
+        if subject is None:
+            return
+        kind = record.get("kind")
+        classes = {"decision": v.DECISION, "change": v.CHANGE_EVENT}
+        if kind not in classes:
+            self.error(
+                "event-kind",
+                "`kind` must be decision or change",
+                record.value_marks.get("kind", record.mark),
+                name,
+            )
+            return
+        self.batch.add(subject, RDF_TYPE, classes[kind], self.loc(record.mark, name))
+        self.common(subject, record, name, label_required=True)
+        if "date" not in record:
+            self.error("required", "`date` is required", record.mark, name)
+        else:
+            day = self.date(record["date"], record.value_marks["date"], f"{name}.date")
+            if day:
+                self.batch.add(subject, v.EVENT_DATE, date_literal(day))
+        self.refs(subject, record, "by", v.DECIDED_BY, name)
+        self.refs(subject, record, "about", v.ABOUT, name)
+        self.refs(subject, record, "resulting", v.RESULTING, name)
+        self.refs(subject, record, "original", v.ORIGINAL, name)
+        self.sources(subject, record, name, required=True)
