@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test lint typecheck pytest browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, load the bundled dataset into the embedded store, start the main job
+## make run: install, load the bundled dataset into the embedded store, serve API and views
 run: $(STAMP)
 	$(BIN)/govgraph load data/
-	$(BIN)/govgraph serve
+	$(BIN)/govgraph serve --host $(HOST) --port $(PORT)
 
-## make test: install, then ruff, mypy and the whole pytest suite
-test: lint typecheck pytest
+## make test: install, then ruff, mypy and the whole pytest suite (browser tests included)
+test: lint typecheck browser pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check ontology graph loaders api viz tests
@@ -29,11 +31,24 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
 pytest: $(STAMP)
 	$(BIN)/pytest ontology graph loaders api viz tests
 
+## make bench: benchmarks; each writes a section under docs/bench/, joined into docs/benchmarks.md
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.run
+	@mkdir -p docs/bench
+	@for m in $$(ls tests/bench/bench_*.py 2>/dev/null | xargs -n1 basename | sed 's/\.py$$//'); do \
+	  echo "== $$m"; $(BIN)/python -m tests.bench.$$m || exit 1; done
+	@{ echo "# Benchmarks"; echo; echo "Written by \`make bench\`; each section by one benchmark module."; \
+	   for f in docs/bench/*.md; do echo; cat $$f; done; } > docs/benchmarks.md
+	@echo "wrote docs/benchmarks.md"
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -144,38 +144,6 @@ def search(
 
 
 @app.command()
-def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl or jsonld.")] = "ttl",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
-    ] = None,
-    with_ontology: Annotated[
-        bool, typer.Option("--with-ontology", help="Include the ontology and concept schemes.")
-    ] = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """Export the stored graph as Turtle or JSON-LD."""
-    from graph.export import export_graph
-
-    def action() -> dict[str, Any]:
-        data = export_graph(_store(), fmt, with_ontology=with_ontology)
-        if output is None:
-            sys.stdout.buffer.write(data)
-        else:
-            output.write_bytes(data)
-        return {"format": fmt, "bytes": len(data), "output": str(output) if output else None}
-
-    try:
-        result = action()
-    except GovGraphError as error:
-        raise typer.Exit(report(error, as_json=as_json)) from None
-    if as_json and output is not None:
-        print(json.dumps(result))
-    elif output is not None:
-        print(f"wrote {result['bytes']} bytes of {fmt} to {output}", file=sys.stderr)
-
-
-@app.command()
 def info(as_json: JsonOpt = False) -> None:
     """Show which store is used and what it holds."""
     from api import render
@@ -187,6 +155,20 @@ def info(as_json: JsonOpt = False) -> None:
         lambda: {"store": str(settings.store_path), **stats(_store())},
         render.info,
     )
+
+
+# Command groups in their own modules register on ``app`` when imported.
+from api import cli_dependencies, cli_governance, cli_loaders, cli_serve, cli_viz  # noqa: E402
+
+__all__ = [
+    "app",
+    "main",
+    "cli_dependencies",
+    "cli_governance",
+    "cli_loaders",
+    "cli_serve",
+    "cli_viz",
+]
 
 
 def main() -> None:

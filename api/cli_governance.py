@@ -1,0 +1,3 @@
+"""CLI commands: who-decides, check, diff (registered on ``api.cli.app``)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""CLI commands: serve (registered on ``api.cli.app``)."""
+
+from __future__ import annotations

@@ -1,0 +1,78 @@
+"""Shared fixtures. ``store`` is parametrised over every store implementation (STYLE rule 8)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.oxigraph_store import OxigraphStore
+from graph.store import GraphStore
+from loaders import load_paths
+from tests.support import DATA, FIXTURES
+
+STORE_KINDS = ["oxigraph"]
+
+
+def make_store(kind: str) -> GraphStore:
+    if kind == "oxigraph":
+        return OxigraphStore()
+    raise ValueError(kind)
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def store(request: pytest.FixtureRequest) -> GraphStore:
+    """A store of each kind holding the bundled dataset (read-only use: do not write to it)."""
+    s = make_store(request.param)
+    load_paths(s, [DATA])
+    return s
+
+
+@pytest.fixture(params=STORE_KINDS)
+def empty_store(request: pytest.FixtureRequest) -> GraphStore:
+    """A fresh, empty store of each kind, for tests that write."""
+    return make_store(request.param)
+
+
+@pytest.fixture
+def sample_store() -> GraphStore:
+    s = OxigraphStore()
+    load_paths(s, [FIXTURES / "sample" / "sample.yaml"])
+    return s
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> object:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., CliResult]]:
+    """Run ``govgraph ARGS`` in-process against a fresh embedded store under ``tmp_path``.
+
+    The store is filled with the bundled dataset on first use, as for a user.
+    """
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api.settings import get_settings
+
+    monkeypatch.setenv("GOVGRAPH_STORE_PATH", str(tmp_path / "store"))
+    monkeypatch.setenv("GOVGRAPH_DATA_DIR", str(DATA))
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str) -> CliResult:
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    yield run
+    get_settings.cache_clear()
