@@ -43,22 +43,36 @@ FormatOpt = Annotated[
 ]
 
 
+_OPEN: list[Any] = []
+
+
 def _run(as_json: bool, action: Callable[[], Any], render: Callable[[Any], None]) -> None:
     """Call the library; print its answer, or turn its error into a message and exit code."""
     try:
         result = action()
     except GovGraphError as error:
         raise typer.Exit(report(error, as_json=as_json)) from None
+    finally:
+        close_stores()
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     else:
         render(result)
 
 
-def _store(write: bool = False) -> Any:
+def close_stores() -> None:
+    """Close every store a command opened (releasing the embedded store's lock)."""
+    while _OPEN:
+        _OPEN.pop().close()
+
+
+def _store() -> Any:
+    """The configured store, closed by :func:`_run` when the command ends."""
     from api.store_access import open_store
 
-    return open_store(get_settings(), write=write)
+    store = open_store(get_settings())
+    _OPEN.append(store)
+    return store
 
 
 def _lang(lang: str | None) -> str | None:
@@ -104,7 +118,7 @@ def load(
 
     def action() -> dict[str, Any]:
         with render.progress(f"Loading {', '.join(map(str, paths))}"):
-            summary = load_paths(_store(write=not dry_run), paths, fmt=fmt, dry_run=dry_run)
+            summary = load_paths(_store(), paths, fmt=fmt, dry_run=dry_run)
         return summary.as_dict()
 
     _run(as_json, action, render.load_summary)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli import JsonOpt, _store, app
+from api.cli import JsonOpt, _store, app, close_stores
 from api.cli_errors import report
 from ontology.errors import GovGraphError
 
@@ -40,6 +40,8 @@ def export(
         result = action()
     except GovGraphError as error:
         raise typer.Exit(report(error, as_json=as_json)) from None
+    finally:
+        close_stores()
     if as_json and output is not None:
         print(json.dumps(result))
     elif output is not None:

@@ -7,32 +7,31 @@ from graph.store import GraphStore
 from ontology.errors import StoreUnavailable
 
 
-def open_store(settings: Settings, *, write: bool = False) -> GraphStore:
-    """Open the store named by ``settings``.
+def open_store(settings: Settings) -> GraphStore:
+    """Open the store named by ``settings`` for this process.
 
-    A read opens a snapshot (another process, such as the server, may hold the write lock);
-    a missing or empty embedded store is created and loaded with the bundled dataset first.
+    The embedded store admits one process at a time (pyoxigraph documents a read-only reader
+    beside a writer as undefined behaviour), so a store held by a running server is reported as
+    unavailable rather than read unsafely. A missing or empty store is created and loaded with
+    the bundled dataset first.
     """
     from graph.oxigraph_store import OxigraphStore
 
-    path = settings.store_path
-    exists = (path / "CURRENT").exists()
-    if exists and not write:
-        store = OxigraphStore(path, read_only=True)
-        if store.count() > 0:
-            return store
-        store.close()
     try:
-        store = OxigraphStore(path)
+        store = OxigraphStore(settings.store_path)
     except StoreUnavailable as exc:
         if "lock" in exc.reason.lower():
             raise StoreUnavailable(
                 exc.store,
-                "another govgraph process (a server?) is writing to it; stop it or write "
-                "through the API",
+                "another govgraph process (such as `govgraph serve`) is using it; query that "
+                "server over HTTP, stop it, or point GOVGRAPH_STORE_PATH elsewhere",
             ) from None
         raise
-    initialise(store, settings)
+    try:
+        initialise(store, settings)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

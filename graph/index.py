@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import Period
-from ontology.terms import DATA, OWL, RDF_TYPE, RDFS, SKOS, Literal, Triple, compact, local_id
+from ontology.terms import DATA, OWL, RDF, RDF_TYPE, RDFS, SKOS, Literal, Triple, compact, local_id
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,6 +37,11 @@ _HIDDEN_TYPES = {
     RDFS + "Class",
     SKOS + "ConceptScheme",
     SKOS + "Concept",
+    RDF + "Property",
+    RDFS + "Datatype",
+    OWL + "NamedIndividual",
+    OWL + "SymmetricProperty",
+    OWL + "FunctionalProperty",
 }
 
 

@@ -50,6 +50,7 @@ class OxigraphStore:
         self.path = path
         self.description = f"oxigraph:{path}" if path else "oxigraph:memory"
         self.generation = 0
+        self._read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -58,7 +59,7 @@ class OxigraphStore:
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreUnavailable(self.description, str(exc)) from None
 
     @property
@@ -116,5 +117,9 @@ class OxigraphStore:
         return len(self._store)
 
     def close(self) -> None:
-        # pyoxigraph closes on garbage collection; dropping the reference is enough.
+        """Release the store (and its lock); pyoxigraph closes when its last reference goes."""
+        if not hasattr(self, "_store"):
+            return
+        if self.path is not None and not self._read_only:
+            self._store.flush()
         del self._store

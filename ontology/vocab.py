@@ -102,6 +102,7 @@ MEMBER_TITLE = GG + "title"
 REPRESENTS = GG + "represents"
 
 HOLDER = GG + "holder"
+GG_VENDOR = GG + "vendor"
 GRANTED_BY = GG + "grantedBy"
 ACTION = GG + "action"
 SCOPE = GG + "scope"

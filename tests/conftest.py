@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,18 +55,46 @@ class CliResult:
         return json.loads(self.stdout)
 
 
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., CliResult]]:
-    """Run ``govgraph ARGS`` in-process against a fresh embedded store under ``tmp_path``.
+@pytest.fixture(scope="session")
+def bundled_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store on disk holding the bundled dataset, built once per session."""
+    path = tmp_path_factory.mktemp("bundled") / "store"
+    s = OxigraphStore(path)
+    load_paths(s, [DATA])
+    s.close()
+    del s
+    return path
 
-    The store is filled with the bundled dataset on first use, as for a user.
+
+@pytest.fixture
+def store_dir(tmp_path: Path, bundled_store_dir: Path) -> Path:
+    """A private copy of the bundled store, for one test to read and write."""
+    target = tmp_path / "store"
+    shutil.copytree(bundled_store_dir, target)
+    return target
+
+
+def triples_of(path: Path) -> set[tuple[object, ...]]:
+    """Every quad in the embedded store at ``path`` (to prove a failed load changed nothing)."""
+    s = OxigraphStore(path)
+    try:
+        return {(g, *t) for g in s.graph_names() for t in s.graph_triples(g)}
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def cli(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., CliResult]]:
+    """Run ``govgraph ARGS`` in-process against a private embedded store (``store_dir``).
+
+    The store holds the bundled dataset, as a user's store does after first use.
     """
     from typer.testing import CliRunner
 
     from api.cli import app
     from api.settings import get_settings
 
-    monkeypatch.setenv("GOVGRAPH_STORE_PATH", str(tmp_path / "store"))
+    monkeypatch.setenv("GOVGRAPH_STORE_PATH", str(store_dir))
     monkeypatch.setenv("GOVGRAPH_DATA_DIR", str(DATA))
     get_settings.cache_clear()
     runner = CliRunner()
