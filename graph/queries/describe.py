@@ -132,8 +132,8 @@ def search(
     """Entities whose id, label or alias contains ``text``, best first.
 
     >>> from tests.support import sample_store
-    >>> [hit["id"] for hit in search(sample_store(), "styre")]
-    ['ds']
+    >>> [hit["id"] for hit in search(sample_store(), "styre")]  # the body, then its source page
+    ['ds', 'doc-sample']
     """
     index = index_of(store)
     hits = name_index(index).search(text, limit)
