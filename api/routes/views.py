@@ -1,0 +1,151 @@
+"""Interactive views and question pages (HTML), under ``/views``.
+
+Each route parses its parameters and asks ``viz.pages`` for one page; errors raised here go
+through the app's single error handler (question pages show a bad name on their form instead).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from api.deps import Reader, StoreDep
+
+router = APIRouter(prefix="/views", tags=["views"])
+
+Lang = Annotated[Literal["da", "nb", "en"] | None, Query(description="label language")]
+FoldAbove = Annotated[
+    int | None,
+    Query(ge=1, description="fold by organisation/domain above this many nodes (default 400)"),
+]
+_HTML: dict[str | int, dict[str, Any]] = {200: {"content": {"text/html": {}}}}
+
+
+def _lang(lang: str | None) -> str | None:
+    return lang or None
+
+
+@router.get("", response_class=HTMLResponse, summary="List of views and question pages")
+def views_index(_: Reader) -> str:
+    from viz.pages import index_page
+
+    return index_page()
+
+
+@router.get("/overview", response_class=HTMLResponse, summary="The whole graph, by type")
+def overview(
+    store: StoreDep,
+    _: Reader,
+    lang: Lang = None,
+    documents: bool = False,
+    fold_above: FoldAbove = None,
+) -> str:
+    from viz.pages import overview_page
+    from viz.views import DEFAULT_FOLD_ABOVE
+
+    return overview_page(
+        store,
+        lang=lang,
+        documents=documents,
+        fold_above=fold_above or DEFAULT_FOLD_ABOVE,
+        served=True,
+    )
+
+
+@router.get(
+    "/neighbourhood/{name}", response_class=HTMLResponse, summary="An entity and its neighbours"
+)
+def neighbourhood(
+    store: StoreDep,
+    _: Reader,
+    name: str,
+    hops: Annotated[int, Query(ge=0, le=6)] = 1,
+    relation: Annotated[list[str] | None, Query(description="relation names to follow")] = None,
+    lang: Lang = None,
+    fold_above: FoldAbove = None,
+) -> str:
+    from viz.pages import neighbourhood_page
+    from viz.views import DEFAULT_FOLD_ABOVE
+
+    return neighbourhood_page(
+        store,
+        name,
+        hops=hops,
+        relation_types=relation,
+        lang=lang,
+        fold_above=fold_above or DEFAULT_FOLD_ABOVE,
+        served=True,
+    )
+
+
+@router.get("/entity/{name}", response_class=HTMLResponse, summary="An entity's page")
+def entity(store: StoreDep, _: Reader, name: str, lang: Lang = None) -> str:
+    from viz.pages import entity_page
+
+    return entity_page(store, name, lang=lang, served=True)
+
+
+@router.get("/who-decides", response_class=HTMLResponse, summary="Who decides [subject]?")
+def who_decides(
+    store: StoreDep,
+    _: Reader,
+    subject: str | None = None,
+    action: str | None = None,
+    as_of: str | None = None,
+    lang: Annotated[str | None, Query(description="da, nb or en")] = None,
+) -> str:
+    from viz.pages import who_decides_page
+
+    return who_decides_page(
+        store,
+        subject or None,
+        action=action or None,
+        as_of=as_of or None,
+        lang=_lang(lang) if lang in ("da", "nb", "en") else None,
+        served=True,
+    )
+
+
+@router.get("/impact", response_class=HTMLResponse, summary="What is hit if [X] slips / fails?")
+def impact(
+    store: StoreDep,
+    _: Reader,
+    node: str | None = None,
+    direction: Literal["downstream", "upstream"] = "downstream",
+    as_of: str | None = None,
+    lang: Annotated[str | None, Query(description="da, nb or en")] = None,
+) -> str:
+    from viz.pages import impact_page
+
+    return impact_page(
+        store,
+        node or None,
+        direction=direction,
+        as_of=as_of or None,
+        lang=lang if lang in ("da", "nb", "en") else None,
+        served=True,
+    )
+
+
+@router.get("/chains", response_class=HTMLResponse, summary="Critical dependency chains")
+def chains(
+    store: StoreDep, _: Reader, k: Annotated[int, Query(ge=1, le=50)] = 5, lang: Lang = None
+) -> str:
+    from viz.pages import chains_page
+
+    return chains_page(store, k=k, lang=lang, served=True)
+
+
+@router.get("/suggest", summary="Names for the question forms' autocomplete")
+def suggest(
+    store: StoreDep,
+    _: Reader,
+    q: Annotated[str, Query(min_length=1, max_length=100)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 15,
+    lang: Lang = None,
+) -> list[dict[str, Any]]:
+    from graph.queries.describe import search
+
+    return search(store, q, limit=limit, lang=lang)
