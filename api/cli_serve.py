@@ -1,3 +1,25 @@
 """CLI commands: serve (registered on ``api.cli.app``)."""
 
 from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli import app
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the HTTP API, SPARQL endpoint and views (one process: it holds the store)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import get_settings
+
+    settings = get_settings()
+    typer.echo(f"govgraph: serving {settings.store_path} on http://{host}:{port}/ (docs: /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, workers=1, log_level="info")

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -19,15 +19,98 @@ def _default_store_path() -> Path:
     return Path(base) / "govgraph" / "store"
 
 
+class ApiToken(BaseModel):
+    """One bearer token of the HTTP API. ``token`` is a secret: masked in reprs and logs."""
+
+    name: str = Field(min_length=1, description="who the token belongs to (in the audit log)")
+    role: Literal["reader", "editor", "admin"]
+    token: SecretStr
+
+    @field_validator("token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("a token needs at least 16 characters")
+        return value
+
+
 class Settings(BaseSettings):
     """Configuration from ``GOVGRAPH_*`` environment variables (or a ``.env`` file)."""
 
     model_config = SettingsConfigDict(env_prefix="GOVGRAPH_", env_file=".env", extra="ignore")
 
-    store: Literal["oxigraph"] = Field("oxigraph", description="store backend")
+    store: Literal["oxigraph", "neo4j", "falkordb"] = Field(
+        default="oxigraph", description="store backend: embedded oxigraph, neo4j or falkordb"
+    )
     store_path: Path = Field(default_factory=_default_store_path, description="embedded store dir")
-    data_dir: Path = Field(REPO_DATA, description="bundled dataset loaded on first use")
-    lang: Literal["da", "nb", "en"] | None = Field(None, description="preferred label language")
+    data_dir: Path = Field(default=REPO_DATA, description="bundled dataset loaded on first use")
+    # -- Cypher stores (``GOVGRAPH_STORE=neo4j`` or ``falkordb``; docs/deploy.md) ---------------
+    neo4j_uri: str | None = Field(
+        default=None, description="e.g. neo4j+s://xxxx.databases.neo4j.io"
+    )
+    neo4j_user: str = Field(default="neo4j", description="Neo4j user")
+    neo4j_password: SecretStr = Field(default=SecretStr(""), description="Neo4j password")
+    neo4j_database: str | None = Field(default=None, description="Neo4j database (server default)")
+    falkordb_host: str = Field(default="localhost", description="FalkorDB host")
+    falkordb_port: int = Field(default=6379, description="FalkorDB port")
+    falkordb_socket: str | None = Field(default=None, description="FalkorDB unix socket path")
+    falkordb_graph: str = Field(default="govgraph", description="FalkorDB graph name")
+    query_timeout: float = Field(
+        default=30.0, gt=0, le=600, description="Cypher query time limit, seconds"
+    )
+    lang: Literal["da", "nb", "en"] | None = Field(
+        default=None, description="preferred label language"
+    )
+
+    # -- HTTP API (``govgraph serve``) ---------------------------------------------------------
+    tokens: list[ApiToken] = Field(
+        default_factory=list,
+        description='bearer tokens as JSON: [{"name": .., "role": reader|editor|admin, "token": ..}]',
+    )
+    tokens_file: Path | None = Field(
+        default=None,
+        description="a JSON file of tokens (same shape as GOVGRAPH_TOKENS), outside the repo",
+    )
+    read_access: Literal["open", "token"] = Field(
+        default="open",
+        description="open: anyone may read; token: reads need a reader token or better",
+    )
+    sparql_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="SPARQL time limit, seconds"
+    )
+    sparql_max_bytes: int = Field(
+        default=10_000_000,
+        gt=0,
+        description="SPARQL result-size limit, bytes of serialised results",
+    )
+    sparql_workers: int = Field(default=4, ge=1, le=64, description="SPARQL queries run at once")
+    audit_log: Path | None = Field(
+        default=None, description="append-only JSON-lines audit log (default: next to the store)"
+    )
+
+    @field_validator("tokens_file")
+    @classmethod
+    def _outside_repo(cls, value: Path | None) -> Path | None:
+        if value is not None and value.resolve().is_relative_to(REPO_DATA.parent):
+            raise ValueError(
+                "keep the tokens file outside the repository, where it cannot be committed"
+            )
+        return value
+
+    def api_tokens(self) -> list[ApiToken]:
+        """The tokens from ``GOVGRAPH_TOKENS`` and ``GOVGRAPH_TOKENS_FILE`` together."""
+        tokens = list(self.tokens)
+        if self.tokens_file is not None:
+            import json
+
+            from pydantic import TypeAdapter
+
+            raw = json.loads(self.tokens_file.read_text(encoding="utf-8"))
+            tokens += TypeAdapter(list[ApiToken]).validate_python(raw)
+        return tokens
+
+    def audit_path(self) -> Path:
+        return self.audit_log or self.store_path.parent / "audit.jsonl"
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,77 @@
+"""The FastAPI application: ``create_app(settings)`` wires state, errors and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.util import find_spec
+
+from fastapi import FastAPI
+
+from api import http_errors
+from api.audit import AuditLog, Writer
+from api.auth import TokenTable
+from api.settings import Settings
+from api.sparql import SparqlRunner
+from graph.store import GraphStore
+from ontology.errors import StoreUnavailable
+
+
+def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
+    """The app over the configured store (held open read-write for the app's lifetime).
+
+    ``store`` overrides the configured one (tests); the app then does not close it.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from api.store_access import open_store
+
+        opened = None if store is not None else open_store(settings)
+        if opened is not None:
+            _hold(app, opened, settings)
+        try:
+            yield
+        finally:
+            if opened is not None:
+                app.state.sparql.close()
+                opened.close()
+
+    app = FastAPI(
+        title="govgraph",
+        version="0.1.0",
+        summary="Governance structure and dependencies of Nordic public health IT",
+        description="Reads are open unless GOVGRAPH_READ_ACCESS=token; writes need an editor "
+        "bearer token, the audit log an admin token. See docs/api.md.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.tokens = TokenTable(settings.api_tokens())
+    http_errors.install(app)
+    if store is not None:
+        _hold(app, store, settings)
+
+    from api.routes import admin, entities, home, queries, sparql, writes
+
+    for module in (home, entities, queries, sparql, writes, admin):
+        app.include_router(module.router)
+    if find_spec("api.routes.views") is not None:
+        from importlib import import_module
+
+        app.include_router(import_module("api.routes.views").router)
+    return app
+
+
+def _hold(app: FastAPI, store: GraphStore, settings: Settings) -> None:
+    """Put the store, its writer and the SPARQL runner on ``app.state`` for the routes."""
+    raw = getattr(store, "raw", None)
+    if raw is None:
+        raise StoreUnavailable(store.description, "SPARQL needs the embedded Oxigraph store")
+    app.state.store = store
+    app.state.writer = Writer(store, AuditLog(settings.audit_path()))
+    app.state.sparql = SparqlRunner(
+        raw,
+        timeout=settings.sparql_timeout,
+        max_bytes=settings.sparql_max_bytes,
+        workers=settings.sparql_workers,
+    )

@@ -1,0 +1,135 @@
+"""Dependencies of the routes, as ``Annotated`` aliases (STYLE rule 6).
+
+The app keeps its settings, store, token table, writer and SPARQL runner on ``app.state``
+(see :func:`api.app.create_app`); routes receive them through these aliases.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.audit import Writer
+from api.auth import Principal, TokenTable
+from api.http_errors import NotAcceptable
+from api.settings import Settings
+from api.sparql import SparqlRunner
+from graph.store import GraphStore
+
+_bearer = HTTPBearer(auto_error=False, description="a token from GOVGRAPH_TOKENS")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def _writer(request: Request) -> Writer:
+    writer: Writer = request.app.state.writer
+    return writer
+
+
+def _sparql(request: Request) -> SparqlRunner:
+    runner: SparqlRunner = request.app.state.sparql
+    return runner
+
+
+def _tokens(request: Request) -> TokenTable:
+    tokens: TokenTable = request.app.state.tokens
+    return tokens
+
+
+def _reader(request: Request, credentials: Credentials) -> Principal | None:
+    settings = _settings(request)
+    token = credentials.credentials if credentials else None
+    if settings.read_access == "open" and not token:
+        return None
+    return _tokens(request).authenticate(token, needed="reader")
+
+
+def _editor(request: Request, credentials: Credentials) -> Principal:
+    return _tokens(request).authenticate(
+        credentials.credentials if credentials else None, needed="editor"
+    )
+
+
+def _admin(request: Request, credentials: Credentials) -> Principal:
+    return _tokens(request).authenticate(
+        credentials.credentials if credentials else None, needed="admin"
+    )
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+StoreDep = Annotated[GraphStore, Depends(_store)]
+WriterDep = Annotated[Writer, Depends(_writer)]
+SparqlDep = Annotated[SparqlRunner, Depends(_sparql)]
+Reader = Annotated[Principal | None, Depends(_reader)]
+Editor = Annotated[Principal, Depends(_editor)]
+Admin = Annotated[Principal, Depends(_admin)]
+
+#: media types of entity and export representations, and the format names they map to
+RDF_MEDIA = {
+    "application/json": "json",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+}
+
+
+def accepted(request: Request) -> list[str]:
+    """The media types of the ``Accept`` header, most preferred first (``*/*`` when absent)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(request.headers.get("accept", "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        quality = 1.0
+        for param in fields[1:]:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if fields[0] and quality > 0:
+            ranked.append((-quality, position, fields[0].lower()))
+    return [media for _, _, media in sorted(ranked)] or ["*/*"]
+
+
+def negotiate(request: Request, offered: dict[str, str], default: str) -> str:
+    """The offered media type the ``Accept`` header prefers (``default`` for ``*/*`` or none)."""
+    header = request.headers.get("accept", "")
+    if not header.strip():
+        return default
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        quality = 1.0
+        for param in fields[1:]:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        if media in ("*/*", "application/*", "text/*"):
+            prefix = media.split("/")[0]
+            match = (
+                default
+                if prefix == "*" or default.startswith(prefix)
+                else next((m for m in offered if m.startswith(prefix + "/")), None)
+            )
+        else:
+            match = media if media in offered else None
+        if match:
+            choices.append((-quality, position, match))
+    if not choices:
+        raise NotAcceptable(list(offered))
+    return sorted(choices)[0][2]
