@@ -8,9 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import RDF_MEDIA, Reader, StoreDep, negotiate
 from graph.export import export_graph, serialise
-from graph.index import index_of
-from graph.queries.describe import describe, search
-from graph.store import GraphStore
+from graph.queries.describe import describe, list_entities, search
 
 router = APIRouter(tags=["entities"])
 
@@ -21,22 +19,6 @@ _ENTITY: dict[int | str, dict[str, Any]] = {
         "content": {m: {} for m in RDF_MEDIA if m != "application/json"},
     }
 }
-
-
-def list_entities(
-    store: GraphStore, *, kind: str | None, limit: int, offset: int, lang: str | None
-) -> dict[str, Any]:
-    """A page of entities, by label. (Belongs in graph/queries/describe.py; kept here for now.)"""
-    index = index_of(store)
-    found = [i for i in index.entities() if kind is None or index.type_name(i) == kind]
-    found.sort(key=lambda i: (index.label(i, lang).casefold(), i))
-    page = found[offset : offset + limit]
-    return {
-        "total": len(found),
-        "offset": offset,
-        "limit": limit,
-        "entities": [{**index.ref(i, lang), "alt_labels": index.alt_labels(i)} for i in page],
-    }
 
 
 @router.get("/entities", summary="List entities, optionally of one type, a page at a time")

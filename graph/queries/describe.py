@@ -138,3 +138,37 @@ def search(
     index = index_of(store)
     hits = name_index(index).search(text, limit)
     return [{**index.ref(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
+
+
+def list_entities(
+    store: GraphStore,
+    *,
+    kind: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """A page of entities ordered by label, optionally only those of one type.
+
+    Returns
+    -------
+    dict
+        ``{total, offset, limit, entities: [{id, label, type, alt_labels}]}``.
+
+    Examples
+    --------
+    >>> from tests.support import sample_store
+    >>> page = list_entities(sample_store(), kind="body")
+    >>> page["total"], [e["id"] for e in page["entities"]]
+    (2, ['ds', 'koncerndirektionen'])
+    """
+    index = index_of(store)
+    found = [i for i in index.entities() if kind is None or index.type_name(i) == kind]
+    found.sort(key=lambda i: (index.label(i, lang).casefold(), i))
+    page = found[offset : offset + limit]
+    return {
+        "total": len(found),
+        "offset": offset,
+        "limit": limit,
+        "entities": [{**index.ref(i, lang), "alt_labels": index.alt_labels(i)} for i in page],
+    }
