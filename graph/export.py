@@ -1,4 +1,5 @@
-"""Serialise the stored graph (Turtle, JSON-LD)."""
+"""Serialise the stored graph: RDF (Turtle, JSON-LD, N-Triples) and, through
+:mod:`graph.export_formats`, GraphML, CSV, Cypher and the mandate matrix."""
 
 from __future__ import annotations
 
@@ -53,3 +54,43 @@ def serialise(triples: list[Triple], fmt: str) -> bytes:
 def export_graph(store: GraphStore, fmt: str = "ttl", *, with_ontology: bool = False) -> bytes:
     """The stored data as ``fmt`` bytes."""
     return serialise(data_triples(store, with_ontology=with_ontology), fmt)
+
+
+# Format -> (description, file name when written to a directory).
+EXPORT_FORMATS: dict[str, str] = {
+    "ttl": "Turtle",
+    "jsonld": "JSON-LD",
+    "nt": "N-Triples",
+    "graphml": "GraphML (Gephi, Cytoscape, yEd)",
+    "csv": "nodes.csv + edges.csv (loads back with the CSV loader)",
+    "cypher": "Cypher script, MERGE statements with parameters (idempotent)",
+    "mandates-csv": "mandate matrix: holders x scopes x actions, CSV",
+    "mandates-xlsx": "mandate matrix: holders x scopes x actions, .xlsx",
+}
+
+
+def export_files(
+    store: GraphStore, fmt: str = "ttl", *, with_ontology: bool = False, lang: str | None = None
+) -> dict[str, bytes]:
+    """The export as ``{file name: bytes}``; one file for every format but ``csv``.
+
+    Raises :class:`InvalidArgument` for an unknown format.
+    """
+    if fmt in FORMATS:
+        ext = "ttl" if fmt == "turtle" else fmt
+        return {f"govgraph.{ext}": export_graph(store, fmt, with_ontology=with_ontology)}
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidArgument("--format", f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    from graph import export_formats as ef
+    from graph.index import index_of
+
+    index = index_of(store)
+    if fmt == "graphml":
+        return {"govgraph.graphml": ef.to_graphml(index)}
+    if fmt == "csv":
+        return ef.to_csv(index)
+    if fmt == "cypher":
+        return {"govgraph.cypher": ef.to_cypher(index)}
+    if fmt == "mandates-csv":
+        return {"mandates.csv": ef.mandate_matrix_csv(index, lang)}
+    return {"mandates.xlsx": ef.mandate_matrix_xlsx(index, lang)}

@@ -59,7 +59,14 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS)
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in EXTENSIONS
+                    # column mappings of CSV/xlsx sheets are read with their sheet
+                    and not p.name.endswith(".mapping.yaml")
+                )
             )
         else:
             out.append(path)
@@ -183,6 +190,10 @@ def read_file(path: Path, fmt: str = "auto", *, source: str | None = None) -> Ba
     """Read one file into a batch; raise :class:`ValidationFailed` naming the file on bad input."""
     source = source or str(path)
     kind = detect_format(path, fmt)
+    if kind == "yaml" and fmt == "auto" and _is_backstage(path):
+        kind = "backstage"
+    if kind in ("ttl", "turtle", "jsonld", "json-ld") and fmt == "auto" and _is_foreign_org(path):
+        kind = "org"
     if kind == "yaml":
         return read_yaml(path, source)
     if kind in RDF_FORMATS:
@@ -190,6 +201,30 @@ def read_file(path: Path, fmt: str = "auto", *, source: str | None = None) -> Ba
     if kind in _EXTRA_READERS:
         return _EXTRA_READERS[kind](path, source)
     raise ValidationFailed([Violation("format", f"unknown format {fmt!r}", file=source)])
+
+
+def _is_backstage(path: Path) -> bool:
+    """True when a YAML file is a Backstage catalog file (``apiVersion: backstage.io/...``)."""
+    import re
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return (
+        re.search(r"^apiVersion:\s*['\"]?([\w.-]+\.)?backstage\.io/", head, re.MULTILINE)
+        is not None
+    )
+
+
+def _is_foreign_org(path: Path) -> bool:
+    """True for W3C ORG data not written in govgraph's terms (an organisation chart)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "http://www.w3.org/ns/org#" in text and "https://w3id.org/govgraph/" not in text
 
 
 def read_paths(paths: Sequence[Path], fmt: str = "auto") -> list[Batch]:
@@ -209,3 +244,22 @@ def read_paths(paths: Sequence[Path], fmt: str = "auto") -> list[Batch]:
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     return batches
+
+
+def _lazy(module: str, function: str) -> Reader:
+    """A reader that imports its module on first use, so the CLI starts fast."""
+
+    def read(path: Path, source: str) -> Batch:
+        import importlib
+
+        reader: Reader = getattr(importlib.import_module(module), function)
+        return reader(path, source)
+
+    return read
+
+
+register_reader("csv", _lazy("loaders.csv_loader", "read_csv"), ".csv", ".tsv")
+register_reader("xlsx", _lazy("loaders.csv_loader", "read_xlsx"), ".xlsx")
+register_reader("archimate", _lazy("loaders.archimate", "read_archimate"), ".xml")
+register_reader("backstage", _lazy("loaders.backstage", "read_backstage"))
+register_reader("org", _lazy("loaders.org_rdf", "read_org"))

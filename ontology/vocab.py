@@ -181,7 +181,9 @@ CRITICALITIES = ("critical", "high", "medium", "low")
 CRITICALITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 ROLES = ("member", "chair", "vice_chair", "secretary", "participant")
 STATUSES = ("planned", "active", "completed", "retired")
-LANGUAGES = ("da", "nb", "en")
+LANGUAGES = ("da", "nb", "en")  # what authors write in YAML
+# What the shapes accept, so imported data keeps its own language (e.g. German org charts).
+IMPORT_LANGUAGES = ("da", "nb", "nn", "sv", "fi", "is", "de", "en")
 
 # Action implication (``gg:implies`` in concepts.ttl); also a fallback for stores without it.
 ACTION_IMPLIES: dict[str, tuple[str, ...]] = {
