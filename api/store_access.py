@@ -15,6 +15,8 @@ def open_store(settings: Settings) -> GraphStore:
     unavailable rather than read unsafely. A missing or empty store is created and loaded with
     the bundled dataset first.
     """
+    if settings.store != "oxigraph":
+        return _open_cypher(settings)
     from graph.oxigraph_store import OxigraphStore
 
     try:
@@ -27,6 +29,30 @@ def open_store(settings: Settings) -> GraphStore:
                 "server over HTTP, stop it, or point GOVGRAPH_STORE_PATH elsewhere",
             ) from None
         raise
+    try:
+        initialise(store, settings)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _open_cypher(settings: Settings) -> GraphStore:
+    """A Cypher store (Neo4j or FalkorDB), loaded with the bundled dataset when empty."""
+    from graph.cypher_store import open_cypher_store
+
+    store = open_cypher_store(
+        settings.store,
+        uri=settings.neo4j_uri,
+        user=settings.neo4j_user,
+        password=settings.neo4j_password.get_secret_value(),
+        database=settings.neo4j_database,
+        host=settings.falkordb_host,
+        port=settings.falkordb_port,
+        unix_socket=settings.falkordb_socket,
+        graph=settings.falkordb_graph,
+        query_timeout=settings.query_timeout,
+    )
     try:
         initialise(store, settings)
     except BaseException:

