@@ -14,7 +14,6 @@ from api.auth import TokenTable
 from api.settings import Settings
 from api.sparql import SparqlRunner
 from graph.store import GraphStore
-from ontology.errors import StoreUnavailable
 
 
 def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
@@ -34,7 +33,8 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
             yield
         finally:
             if opened is not None:
-                app.state.sparql.close()
+                if app.state.sparql is not None:
+                    app.state.sparql.close()
                 opened.close()
 
     app = FastAPI(
@@ -63,15 +63,21 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
 
 
 def _hold(app: FastAPI, store: GraphStore, settings: Settings) -> None:
-    """Put the store, its writer and the SPARQL runner on ``app.state`` for the routes."""
-    raw = getattr(store, "raw", None)
-    if raw is None:
-        raise StoreUnavailable(store.description, "SPARQL needs the embedded Oxigraph store")
+    """Put the store, its writer and the SPARQL runner on ``app.state`` for the routes.
+
+    SPARQL needs the embedded store's engine; on a Cypher store ``/sparql`` answers 503 while
+    every other route works.
+    """
     app.state.store = store
     app.state.writer = Writer(store, AuditLog(settings.audit_path()))
-    app.state.sparql = SparqlRunner(
-        raw,
-        timeout=settings.sparql_timeout,
-        max_bytes=settings.sparql_max_bytes,
-        workers=settings.sparql_workers,
+    raw = getattr(store, "raw", None)
+    app.state.sparql = (
+        None
+        if raw is None
+        else SparqlRunner(
+            raw,
+            timeout=settings.sparql_timeout,
+            max_bytes=settings.sparql_max_bytes,
+            workers=settings.sparql_workers,
+        )
     )

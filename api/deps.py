@@ -17,6 +17,7 @@ from api.http_errors import NotAcceptable
 from api.settings import Settings
 from api.sparql import SparqlRunner
 from graph.store import GraphStore
+from ontology.errors import StoreUnavailable
 
 _bearer = HTTPBearer(auto_error=False, description="a token from GOVGRAPH_TOKENS")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -38,7 +39,12 @@ def _writer(request: Request) -> Writer:
 
 
 def _sparql(request: Request) -> SparqlRunner:
-    runner: SparqlRunner = request.app.state.sparql
+    runner: SparqlRunner | None = request.app.state.sparql
+    if runner is None:
+        store: GraphStore = request.app.state.store
+        raise StoreUnavailable(
+            store.description, "SPARQL is answered by the embedded store only; use Cypher here"
+        )
     return runner
 
 
