@@ -38,7 +38,10 @@ LangOpt = Annotated[
 FormatOpt = Annotated[
     str,
     typer.Option(
-        "--format", "-f", help="Input format: auto (by extension), yaml, ttl, jsonld, trig, nt."
+        "--format",
+        "-f",
+        help="Input format: auto (by extension and content), yaml, ttl, jsonld, trig, nt, nq, "
+        "csv, xlsx, archimate, backstage, org (W3C ORG charts). See docs/formats.md.",
     ),
 ]
 
@@ -95,8 +98,8 @@ def validate(
     from loaders import load_paths
 
     def action() -> dict[str, Any]:
-        with render.progress(f"Validating {', '.join(map(str, paths))}"):
-            summary = load_paths(_store(), paths, fmt=fmt, dry_run=True)
+        with render.progress("Validating") as report:
+            summary = load_paths(_store(), paths, fmt=fmt, dry_run=True, progress=report)
         return summary.as_dict()
 
     _run(as_json, action, render.load_summary)
@@ -117,8 +120,8 @@ def load(
     from loaders import load_paths
 
     def action() -> dict[str, Any]:
-        with render.progress(f"Loading {', '.join(map(str, paths))}"):
-            summary = load_paths(_store(), paths, fmt=fmt, dry_run=dry_run)
+        with render.progress("Loading") as report:
+            summary = load_paths(_store(), paths, fmt=fmt, dry_run=dry_run, progress=report)
         return summary.as_dict()
 
     _run(as_json, action, render.load_summary)

@@ -26,7 +26,7 @@ EXIT_CODES: dict[type[GovGraphError], int] = {
 def exit_code(error: GovGraphError) -> int:
     for cls in type(error).__mro__:
         if cls in EXIT_CODES:
-            return EXIT_CODES[cls]  # type: ignore[index]
+            return EXIT_CODES[cls]
     return 1
 
 

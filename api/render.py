@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,13 +16,29 @@ err_console = Console(stderr=True, highlight=False)
 
 
 @contextmanager
-def progress(message: str) -> Iterator[None]:
-    """A spinner on stderr while long work runs (silent when stderr is not a terminal)."""
-    if sys.stderr.isatty():
-        with err_console.status(escape(message)):
-            yield
-    else:
-        yield
+def progress(message: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr while long work runs (silent when stderr is not a terminal).
+
+    Yields a ``report(step, done, total)`` callback for the library to call.
+    """
+    if not sys.stderr.isatty():
+        yield lambda step, done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(escape(message), total=None)
+
+        def report(step: str, done: int, total: int) -> None:
+            bar.update(task, description=escape(f"{message}: {step}"), completed=done, total=total)
+
+        yield report
 
 
 def _quote(citation: dict[str, Any]) -> str:

@@ -102,9 +102,10 @@ def _shape_violations(
             owner.setdefault(s, batch)
     out = []
     for result in shacl.validate(data):
-        batch = owner.get(result.focus)
-        if batch is None:
+        found = owner.get(result.focus)
+        if found is None:
             continue  # a context triple from the store: not this load's fault
+        batch = found
         message = result.message
         if result.value is not None and str(result.value) not in message:
             message += f" (value: {local_id(str(result.value))})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from graph.batch import Batch
@@ -36,7 +36,12 @@ def tag_quotes(store: GraphStore, batches: Sequence[Batch]) -> None:
 
 
 def load_paths(
-    store: GraphStore, paths: Sequence[Path], *, fmt: str = "auto", dry_run: bool = False
+    store: GraphStore,
+    paths: Sequence[Path],
+    *,
+    fmt: str = "auto",
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadSummary:
     """Read, validate and load files or directories into ``store`` as one atomic batch.
 
@@ -44,6 +49,9 @@ def load_paths(
     """
     from loaders.files import read_paths
 
-    batches = read_paths(paths, fmt)
+    batches = read_paths(paths, fmt, progress=progress)
     tag_quotes(store, batches)
+    if progress is not None:
+        triples = sum(len(b.triples) for b in batches)
+        progress(f"validating {triples:,} triples", len(batches), len(batches))
     return apply_batches(store, batches, dry_run=dry_run)

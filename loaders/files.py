@@ -38,6 +38,7 @@ EXTENSIONS = {
 }
 
 Reader = Callable[[Path, str], Batch]
+Progress = Callable[[str, int, int], None]  # (step, done, total)
 _EXTRA_READERS: dict[str, Reader] = {}
 
 
@@ -227,8 +228,13 @@ def _is_foreign_org(path: Path) -> bool:
     return "http://www.w3.org/ns/org#" in text and "https://w3id.org/govgraph/" not in text
 
 
-def read_paths(paths: Sequence[Path], fmt: str = "auto") -> list[Batch]:
-    """Read every file; collect the violations of all of them before failing."""
+def read_paths(
+    paths: Sequence[Path], fmt: str = "auto", *, progress: Progress | None = None
+) -> list[Batch]:
+    """Read every file; collect the violations of all of them before failing.
+
+    ``progress(step, done, total)`` is called before each file and once at the end.
+    """
     files = expand_paths(paths)
     if not files:
         raise ValidationFailed(
@@ -236,11 +242,15 @@ def read_paths(paths: Sequence[Path], fmt: str = "auto") -> list[Batch]:
         )
     batches: list[Batch] = []
     problems: list[Violation] = []
-    for path in files:
+    for done, path in enumerate(files):
+        if progress is not None:
+            progress(f"reading {path.name}", done, len(files))
         try:
             batches.append(read_file(path, fmt))
         except ValidationFailed as failed:
             problems.extend(failed.violations)
+    if progress is not None:
+        progress("read", len(files), len(files))
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     return batches

@@ -51,7 +51,7 @@ def _mark(node: Node) -> Mark:
 
 
 class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise YamlProblem(
@@ -59,7 +59,7 @@ class _Loader(yaml.SafeLoader):
                 "YAML aliases (*name) are not accepted: write the value out in full",
                 (event.start_mark.line + 1, event.start_mark.column + 1),
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _Loader, node: MappingNode) -> MarkedDict:
@@ -67,7 +67,7 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> MarkedDict:
     result = MarkedDict()
     result.mark = _mark(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) or key is None:
             raise YamlProblem("yaml-key", "a key must be a plain word", _mark(key_node))
         key = str(key)
@@ -79,7 +79,7 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> MarkedDict:
                 "keep one",
                 _mark(key_node),
             )
-        result[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        result[key] = loader.construct_object(value_node, deep=True)
         result.key_marks[key] = _mark(key_node)
         result.value_marks[key] = _mark(value_node)
     return result
@@ -89,7 +89,7 @@ def _construct_sequence(loader: _Loader, node: SequenceNode) -> MarkedList:
     result = MarkedList()
     result.mark = _mark(node)
     for child in node.value:
-        result.append(loader.construct_object(child, deep=True))  # type: ignore[no-untyped-call]
+        result.append(loader.construct_object(child, deep=True))
         result.item_marks.append(_mark(child))
     return result
 
