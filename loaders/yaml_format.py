@@ -20,6 +20,7 @@ from ontology.errors import Violation
 from ontology.terms import DATA, RDF_TYPE, XSD, Literal, concept, iri
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 MAX_TEXT = 4000  # characters in any one value; a longer one is almost always a paste error
 
 COMMON = {"id", "label", "alt_labels", "description", "valid", "sources", "note"}
@@ -466,11 +467,18 @@ class YamlConverter:
         if subject is None:
             return
         self.batch.add(subject, RDF_TYPE, v.SOURCE_DOCUMENT, self.loc(record.mark, name))
-        for key, pred in (("title", v.TITLE), ("path", v.DOC_PATH), ("url", v.DOC_URL)):
+        for key, pred in (("title", v.TITLE), ("path", v.DOC_PATH)):
             if key in record:
                 text = self.text(record[key], record.value_marks[key], f"{name}.{key}")
                 if text:
                     self.batch.add(subject, pred, Literal(text))
+        if "url" in record:
+            mark = record.value_marks["url"]
+            url = self.text(record["url"], mark, f"{name}.url")
+            if url and not URL_PATTERN.match(url):
+                self.error("url", f"{url!r} is not a web address: write https://...", mark, name)
+            elif url:
+                self.batch.add(subject, v.DOC_URL, url, self.loc(mark, name))
         if "title" not in record:
             self.error("required", "`title` is required", record.mark, name)
         language = record.get("language")

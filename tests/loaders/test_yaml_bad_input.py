@@ -329,3 +329,31 @@ def test_good_file_loads_and_reload_replaces(cli: Callable[..., CliResult], tmp_
     assert cli("load", str(path)).exit_code == 0
     assert cli("show", "Testgruppe").exit_code == 3
     assert cli("show", "prøvegruppe", "--json").json()["id"] == "test-body"  # type: ignore[index]
+
+
+def test_external_document_with_url_loads(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    path = tmp_path / "ext.yaml"
+    path.write_text(
+        GOOD.replace(
+            "    language: da\n",
+            "    language: da\n    external: true\n    url: https://www.regionh.dk/ds\n",
+        ),
+        encoding="utf-8",
+    )
+    result = cli("load", str(path))
+    assert result.exit_code == 0, result.stderr
+    shown = cli("show", "doc-test", "--json").json()
+    assert shown["properties"]["foaf:page"] == ["https://www.regionh.dk/ds"]  # type: ignore[index]
+    assert shown["properties"]["gg:external"] == ["true"]  # type: ignore[index]
+
+
+def test_document_url_must_be_a_web_address(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    path = tmp_path / "ext.yaml"
+    path.write_text(
+        GOOD.replace("    language: da\n", "    language: da\n    url: regionh dot dk\n"),
+        encoding="utf-8",
+    )
+    result = cli("load", str(path))
+    assert result.exit_code == 65
+    assert "ext.yaml:6:10" in result.stderr, result.stderr
+    assert "is not a web address: write https://... (rule: url)" in result.stderr
