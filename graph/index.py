@@ -7,10 +7,10 @@ relations both ways) and networkx projections for graph algorithms.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from graph.store import GraphStore
 from ontology import vocab as v
@@ -19,6 +19,8 @@ from ontology.terms import DATA, OWL, RDF, RDF_TYPE, RDFS, SKOS, Literal, Triple
 
 if TYPE_CHECKING:
     import networkx as nx
+
+T = TypeVar("T")
 
 _GENERIC_TYPES = {
     v.ORGANIZATION: "organisation",
@@ -92,6 +94,14 @@ class GovIndex:
                     Citation(doc, quote, cite.first(v.CITE_PREDICATE), cite.first(v.CITE_OBJECT))
                 )
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
+        self._into: dict[str, dict[str, list[str]]] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per index: derived data (closures, lookups) shared by queries."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @classmethod
     def from_store(cls, store: GraphStore) -> GovIndex:
@@ -181,7 +191,15 @@ class GovIndex:
         return list(self.node(iri).links.get(predicate, []))
 
     def into(self, iri: str, predicate: str) -> list[str]:
-        return [s for p, s in self.incoming.get(iri, []) if p == predicate]
+        """Subjects with ``predicate`` pointing at ``iri`` (a per-predicate index, built once)."""
+        by_target = self._into.get(predicate)
+        if by_target is None:
+            by_target = defaultdict(list)
+            for node in self.nodes.values():
+                for target in node.links.get(predicate, ()):
+                    by_target[target].append(node.iri)
+            self._into[predicate] = by_target
+        return list(by_target.get(iri, ()))
 
     def of_type(self, cls: str) -> list[str]:
         return sorted(iri for iri, node in self.nodes.items() if cls in node.types)

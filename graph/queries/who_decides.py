@@ -67,8 +67,12 @@ def action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
     """Each action slug -> the actions it entails (itself included), transitively.
 
     Read from ``gg:implies`` in the store's concept scheme; ``vocab.ACTION_IMPLIES`` is the
-    fallback when the store holds no implications.
+    fallback when the store holds no implications. Computed once per index.
     """
+    return index.memo("action_closure", lambda: _action_closure(index))
+
+
+def _action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
     direct: dict[str, set[str]] = {a: set() for a in v.ACTIONS}
     found = False
     for node in index.nodes.values():
