@@ -77,7 +77,8 @@ def read_triples(path: Path, source: str, text: str) -> list[tuple[str, str, Ter
 def _main_language(triples: list[tuple[str, str, Term]]) -> str:
     """The most common accepted language tag of the file's labels (``en`` when none)."""
     tags = Counter(
-        o.lang for _, p, o in triples
+        o.lang
+        for _, p, o in triples
         if p == SKOS + "prefLabel" and isinstance(o, Literal) and o.lang in v.IMPORT_LANGUAGES
     )
     return tags.most_common(1)[0][0] if tags else "en"

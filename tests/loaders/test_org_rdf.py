@@ -6,7 +6,7 @@ import pytest
 
 from graph.queries.describe import describe
 from ontology import vocab as v
-from ontology.terms import ORG, RDFS, Literal
+from ontology.terms import ORG, Literal
 from tests.loaders.helpers import EXTERNAL, assert_refused, count_type, index, loaded
 
 BERLIN = EXTERNAL / "berlin-organigram"

@@ -103,18 +103,60 @@ def test_ontology_header() -> None:
 # --- the vocabulary ---------------------------------------------------------------------
 
 OWN_CLASSES = [
-    "Entity", "GoverningBody", "Mandate", "Domain", "ITSystem", "Initiative", "Project",
-    "Portfolio", "Strategy", "Goal", "FocusArea", "Topic", "Dependency",
-    "SourceDocument", "Citation", "Decision",
+    "Entity",
+    "GoverningBody",
+    "Mandate",
+    "Domain",
+    "ITSystem",
+    "Initiative",
+    "Project",
+    "Portfolio",
+    "Strategy",
+    "Goal",
+    "FocusArea",
+    "Topic",
+    "Dependency",
+    "SourceDocument",
+    "Citation",
+    "Decision",
 ]
 
 OWN_PROPERTIES = [
-    "secretariat", "establishedBy", "owner", "operator", "vendor", "inDomain",
-    "inPortfolio", "governedBy", "delivers", "concerns", "supports", "uses", "holder",
-    "grantedBy", "action", "scope", "excludes", "dependent", "prerequisite",
-    "dependencyType", "criticality", "lagDays", "plannedStart", "plannedEnd", "goLive",
-    "status", "title", "represents", "decidedBy", "about", "path", "external", "rank",
-    "implies", "withinScope",
+    "secretariat",
+    "establishedBy",
+    "owner",
+    "operator",
+    "vendor",
+    "inDomain",
+    "inPortfolio",
+    "governedBy",
+    "delivers",
+    "concerns",
+    "supports",
+    "uses",
+    "holder",
+    "grantedBy",
+    "action",
+    "scope",
+    "excludes",
+    "dependent",
+    "prerequisite",
+    "dependencyType",
+    "criticality",
+    "lagDays",
+    "plannedStart",
+    "plannedEnd",
+    "goLive",
+    "status",
+    "title",
+    "represents",
+    "decidedBy",
+    "about",
+    "path",
+    "external",
+    "rank",
+    "implies",
+    "withinScope",
 ]
 
 
@@ -365,9 +407,7 @@ INVALID = [
 @pytest.mark.parametrize(
     ("fixture", "focus", "rule", "message"), INVALID, ids=[row[0] for row in INVALID]
 )
-def test_invalid_fixture_breaks_one_rule(
-    fixture: str, focus: str, rule: str, message: str
-) -> None:
+def test_invalid_fixture_breaks_one_rule(fixture: str, focus: str, rule: str, message: str) -> None:
     conforms, results = validate("base.ttl", f"invalid/{fixture}.ttl")
     assert not conforms
     violations = [r for r in results if r["severity"] == SH.Violation]
@@ -403,13 +443,13 @@ PREFIXES = """
     [
         (
             'ggid:nsp a gg:ITSystem ; skos:prefLabel "Den Nationale Serviceplatform"@da .'
-            ' ggid:c a gg:Citation ; dct:source ggid:doc-rh-ds ; gg:about ggid:nsp ;'
+            " ggid:c a gg:Citation ; dct:source ggid:doc-rh-ds ; gg:about ggid:nsp ;"
             ' prov:value "NSP"@da .',
             "nsp",
             "entity-label-en",
         ),
         (
-            'ggid:c a gg:Citation ; dct:source ggid:doc-rh-ds ; gg:about ggid:ds ;'
+            "ggid:c a gg:Citation ; dct:source ggid:doc-rh-ds ; gg:about ggid:ds ;"
             ' prov:value "Digital Steering Group"@en .',
             "c",
             "citation-document-language",
