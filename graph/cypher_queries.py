@@ -195,3 +195,80 @@ def native_critical_chains(store: CypherStore, **options: Any) -> dict[str, Any]
         return critical_chains(sub, **options)
     finally:
         sub.close()
+
+
+def _neighbours(
+    store: CypherStore, nodes: Iterable[str], predicates: Iterable[str], *, incoming: bool
+) -> set[str]:
+    """IRIs one ``predicates`` edge away from ``nodes`` (targets, or sources if ``incoming``)."""
+    rows = sorted(set(nodes))
+    pattern = (
+        "(y:Resource)-[r]->(x:Resource {iri: iri})"
+        if incoming
+        else "(x:Resource {iri: iri})-[r]->(y:Resource)"
+    )
+    query = (
+        f"UNWIND $rows AS iri MATCH {pattern} "
+        "WHERE r.iri IN $preds AND NOT r.graph STARTS WITH $staging RETURN DISTINCT y.iri"
+    )
+    found: set[str] = set()
+    for start in range(0, len(rows), 20_000):
+        params = {"rows": rows[start : start + 20_000], "preds": sorted(predicates),
+                  "staging": STAGING}  # fmt: skip
+        found.update(
+            row[0] for row in store.transport.read(query, params, timeout=store.query_timeout)
+        )
+    return found
+
+
+def _closure(
+    store: CypherStore, start: set[str], predicates: Iterable[str], *, incoming: bool = False
+) -> set[str]:
+    """``start`` and everything reachable along ``predicates``, hop by hop (bounded)."""
+    seen, frontier, hops = set(start), set(start), 0
+    while frontier and hops < MAX_HOPS:
+        hops += 1
+        frontier = _neighbours(store, frontier, predicates, incoming=incoming) - seen
+        seen |= frontier
+    return seen
+
+
+def native_who_decides(store: CypherStore, subject: str, **options: Any) -> dict[str, Any] | None:
+    """``graph.queries.who_decides.who_decides`` on the part of the graph the answer needs.
+
+    The engine walks the scopes containing the subject, the mandates over or excluding them,
+    their holders and escalation chains, and the validity periods, citations and documents of
+    all of those; the generic query then runs on that part. ``None`` (use the generic path) when
+    ``subject`` is not an exact id or IRI.
+    """
+    from graph.queries import who_decides as generic
+
+    root = _root(store, subject)
+    if root is None:
+        return None
+    within = _closure(store, {v.WITHIN_SCOPE}, (v.SUBPROPERTY_OF,), incoming=True)
+    scopes = _closure(store, {root}, (within | v.WITHIN_SCOPE_PREDICATES) - {v.WITHIN_SCOPE})
+    mandates = _neighbours(store, scopes, (v.SCOPE, v.EXCLUDES), incoming=True)
+    part = triples_of(store, scopes | mandates)
+    named = _linked(part, (v.HOLDER, v.GRANTED_BY, v.SCOPE, v.EXCLUDES))
+    bodies = _closure(store, named, (generic.REPORTS_TO, generic.ESTABLISHED_BY))
+    nodes = scopes | mandates | bodies
+    part += triples_of(store, bodies - scopes - mandates)
+    citations = _neighbours(store, nodes, (v.CITE_ABOUT,), incoming=True)
+    periods = _linked(part, _ITEM_LINKS) - nodes
+    extra = triples_of(store, citations | periods)
+    documents = _linked(extra, (v.CITE_SOURCE,))
+    implies = [
+        (row[0], v.IMPLIES, row[1])
+        for row in store.transport.read(
+            "MATCH (a:Resource)-[r]->(b:Resource) WHERE r.iri = $p "
+            "AND NOT r.graph STARTS WITH $staging RETURN DISTINCT a.iri, b.iri",
+            {"p": v.IMPLIES, "staging": STAGING},
+            timeout=store.query_timeout,
+        )
+    ]
+    sub = Subgraph([*part, *extra, *triples_of(store, documents), *implies])
+    try:
+        return generic.who_decides(sub, root, **options)
+    finally:
+        sub.close()

@@ -332,6 +332,12 @@ class CypherStore:
 
         return native_impact(self, node, **options)
 
+    def native_who_decides(self, subject: str, **options: Any) -> dict[str, Any] | None:
+        """``who_decides`` answered from the engine; ``None``: use the generic path."""
+        from graph.cypher_queries import native_who_decides
+
+        return native_who_decides(self, subject, **options)
+
     def native_critical_chains(self, **options: Any) -> dict[str, Any]:
         """``critical_chains`` answered from the engine."""
         from graph.cypher_queries import native_critical_chains

@@ -93,6 +93,9 @@ class GovIndex:
                 self.citations[about].append(
                     Citation(doc, quote, cite.first(v.CITE_PREDICATE), cite.first(v.CITE_OBJECT))
                 )
+        for cites in self.citations.values():
+            # The same order from every store, whatever order its triples come in.
+            cites.sort(key=lambda c: (c.document, c.predicate or "", c.object or "", c.quote))
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._into: dict[str, dict[str, list[str]]] = {}
         self._memo: dict[str, Any] = {}

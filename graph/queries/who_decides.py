@@ -349,6 +349,11 @@ def who_decides(
     >>> before["gap"], before["excluded"][0]["kind"]
     (True, 'holder_not_existing')
     """
+    native = getattr(store, "native_who_decides", None)  # the store's own engine (STYLE rule 2)
+    if native is not None:
+        answer: dict[str, Any] | None = native(subject, action=action, as_of=as_of, lang=lang)
+        if answer is not None:
+            return answer
     index = index_of(store)
     closure = action_closure(index)
     if action is not None and action not in closure:

@@ -12,6 +12,7 @@ from graph.cypher_transports import FalkorTransport
 from graph.oxigraph_store import OxigraphStore
 from graph.queries.chains import critical_chains
 from graph.queries.impact import impact
+from graph.queries.who_decides import who_decides
 from graph.store import GraphStore
 from loaders import load_paths
 from ontology import vocab as v
@@ -160,6 +161,22 @@ def test_native_queries_answer_as_the_generic_ones(
             assert impact(cypher, root, **options) == impact(embedded, root, **options), root
     for options in ({}, {"k": 2, "min_criticality": "high"}, {"as_of": "2020"}):
         assert critical_chains(cypher, **options) == critical_chains(embedded, **options)
+
+
+def test_native_who_decides_answers_as_the_generic_one(
+    bundled_pair: tuple[GraphStore, CypherStore],
+) -> None:
+    embedded, cypher = bundled_pair
+    kinds = {v.ENTITY_CLASSES[k] for k in ("system", "domain", "project", "body", "focus_area")}
+    subjects = sorted({s for s, _, o in embedded.triples(predicate=RDF_TYPE) if o in kinds})
+    assert len(subjects) > 30
+    for subject in subjects:
+        for options in ({}, {"action": "decide"}, {"action": "prioritise", "as_of": "2019-06-01"}):
+            native = cypher.native_who_decides(subject, **options)
+            assert native is not None
+            assert native == who_decides(embedded, subject, **options), (subject, options)
+    assert cypher.native_who_decides("Digital Styregruppe") is None  # a label: generic path
+    assert who_decides(cypher, "Digital Styregruppe") == who_decides(embedded, "DS")
 
 
 def test_an_unreachable_server_is_store_unavailable(tmp_path: Path) -> None:
