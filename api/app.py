@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.util import find_spec
 
 from fastapi import FastAPI
 
@@ -51,14 +50,10 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     if store is not None:
         _hold(app, store, settings)
 
-    from api.routes import admin, entities, home, queries, sparql, writes
+    from api.routes import admin, entities, home, queries, sparql, views, writes
 
-    for module in (home, entities, queries, sparql, writes, admin):
+    for module in (home, entities, queries, sparql, writes, admin, views):
         app.include_router(module.router)
-    if find_spec("api.routes.views") is not None:
-        from importlib import import_module
-
-        app.include_router(import_module("api.routes.views").router)
     return app
 
 
