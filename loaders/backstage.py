@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.batch import Batch, Location
 from loaders.provenance import SourceFile, slug, upstream_url
-from loaders.yaml_marks import MarkedDict, MarkedList
+from loaders.yaml_marks import MarkedDict, MarkedList, YamlProblem, parse_all
 from ontology import vocab as v
 from ontology.errors import ValidationFailed, Violation
 from ontology.terms import DATA, GG, RDF_TYPE, XSD, Literal, concept, iri
@@ -34,38 +32,6 @@ KINDS = {
 }
 SKIPPED_KINDS = {"template", "location"}
 MAX_DEPTH = 20  # Location nesting; deeper is almost certainly a cycle through symlinks
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose mappings and lists remember their line and column."""
-
-
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
-    out = MarkedDict()
-    out.mark = _mark(node)
-    for key_node, value_node in node.value:
-        key = str(loader.construct_object(key_node, deep=True))
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_marks[key] = _mark(key_node)
-        out.value_marks[key] = _mark(value_node)
-    return out
-
-
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
-    out = MarkedList()
-    out.mark = _mark(node)
-    for child in node.value:
-        out.append(loader.construct_object(child, deep=True))
-        out.item_marks.append(_mark(child))
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def parse_ref(ref: str, default_kind: str) -> tuple[str, str, str]:
@@ -159,15 +125,10 @@ class CatalogReader:
         text = read_text(path, shown)
         document = self.document_of(path, shown)
         try:
-            docs = list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - a SafeLoader
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-            what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-            self.fail("yaml-syntax", f"YAML syntax error: {what}", Location(shown, line, col))
-            return
-        except yaml.YAMLError as exc:
-            self.fail("yaml-syntax", f"YAML error: {exc}", Location(shown))
+            docs = parse_all(text)
+        except YamlProblem as problem:
+            line, col = problem.mark if problem.mark else (None, None)
+            self.fail(problem.rule, problem.message, Location(shown, line, col))
             return
         for record in docs:
             if record is None:

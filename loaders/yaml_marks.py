@@ -6,13 +6,15 @@ an editor of governance data needs both to be reported where they are.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 Mark = tuple[int, int]  # 1-based line and column
+T = TypeVar("T")
 
 
 class MarkedDict(dict[str, Any]):
@@ -107,8 +109,22 @@ def parse(text: str) -> Any:
     >>> doc.key_marks["b"], doc["b"].item_marks[1]
     ((2, 1), (2, 8))
     """
+    return _located(lambda: yaml.load(text, Loader=_Loader))  # noqa: S506 - a SafeLoader
+
+
+def parse_all(text: str) -> list[Any]:
+    """Parse every document of a YAML stream (``---`` separated), like :func:`parse`.
+
+    >>> [d["kind"] for d in parse_all("kind: A\\n---\\nkind: B\\n")]
+    ['A', 'B']
+    """
+    return _located(lambda: list(yaml.load_all(text, Loader=_Loader)))  # noqa: S506
+
+
+def _located(read: Callable[[], T]) -> T:
+    """Run a YAML read, turning PyYAML's errors into a located :class:`YamlProblem`."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return read()
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
