@@ -43,6 +43,8 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         description="Reads are open unless GOVGRAPH_READ_ACCESS=token; writes need an editor "
         "bearer token, the audit log an admin token. See docs/api.md.",
         lifespan=lifespan,
+        docs_url=None,  # served by api.assets from the app's own copy (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.tokens = TokenTable(settings.api_tokens())
@@ -54,7 +56,17 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
 
     for module in (home, entities, queries, sparql, writes, admin, views):
         app.include_router(module.router)
+    _install_web(app)
     return app
+
+
+def _install_web(app: FastAPI) -> None:
+    """Static files, API docs and favicon served by the app; security headers on every page."""
+    from api.assets import install_assets
+    from api.html_security import install_html_security
+
+    install_assets(app)
+    install_html_security(app)
 
 
 def _hold(app: FastAPI, store: GraphStore, settings: Settings) -> None:

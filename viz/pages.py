@@ -21,6 +21,8 @@ from viz.page import environment, render
 VIEWS_PREFIX = "/views"
 ENTITY_BASE = f"{VIEWS_PREFIX}/entity/"
 SUGGEST = f"{VIEWS_PREFIX}/suggest"
+ASSETS = "/static/viz"
+"""Where the app serves ``viz/static`` (see ``api.assets``)."""
 
 NAV = [
     (VIEWS_PREFIX, "Views"),
@@ -32,7 +34,7 @@ NAV = [
 
 
 def _served(served: bool) -> dict[str, Any]:
-    return {"links": {"entity": ENTITY_BASE}, "nav": NAV} if served else {}
+    return {"links": {"entity": ENTITY_BASE}, "nav": NAV, "assets": ASSETS} if served else {}
 
 
 def index_page() -> str:

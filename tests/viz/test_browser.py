@@ -172,3 +172,18 @@ def test_search_box_focuses_a_node(chromium: Any, app_url: str) -> None:
     page.uncheck("#gg-filter-type input[value=person]")
     assert bx.counts(page)["nodes"] < before
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"), [("/docs", ".opblock"), ("/redoc", "[role=menuitem], .menu-content")]
+)
+def test_api_docs_render_offline(chromium: Any, app_url: str, path: str, ready: str) -> None:
+    """Swagger UI and ReDoc come from the app: they render with every outside request blocked,
+    and the page's Content-Security-Policy header lets them run (no violation is logged)."""
+    page, watch = bx.watched_page(chromium)
+    page.goto(app_url + path)
+    page.wait_for_selector(ready, timeout=20000)
+    assert "who-decides" in page.inner_text("body")
+    assert watch.blocked == [], f"requests left the machine: {watch.blocked}"
+    assert watch.console_errors == []
+    page.close()
