@@ -16,8 +16,19 @@
     return text ? el("div", text) : undefined;
   }
 
-  data.nodes.forEach(function (n) { n.title = plainTitle(n.title); });
-  data.edges.forEach(function (e) { e.title = plainTitle(e.title); });
+  function typeName(t) { return (words.type_names || {})[t] || String(t || "").replace(/_/g, " "); }
+  function relationName(r) { return (words.relation_names || {})[r] || String(r || "").split(":").pop().replace(/_/g, " "); }
+  function listWords(items) {
+    items = items.filter(function (x) { return x; });
+    if (items.length < 2) return items.join("");
+    return items.slice(0, -1).join(", ") + " " + words.and + " " + items[items.length - 1];
+  }
+  data.nodes.forEach(function (n) {
+    n.title = plainTitle(n.gg_type === "cluster" ? n.title : n.label + " (" + typeName(n.gg_type) + ")");
+  });
+  data.edges.forEach(function (e) {
+    e.title = plainTitle(e.label || relationName(e.gg_relation) + (e.gg_count > 1 ? " (\u00d7" + e.gg_count + ")" : ""));
+  });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var hidden = { type: new Set(), org: new Set(), relation: new Set() };
@@ -38,9 +49,22 @@
     box.appendChild(el("h3", words.sources));
     if (!list || !list.length) { box.appendChild(el("p", words.no_sources)); return box; }
     list.forEach(function (c) {
+      var src = (data.sources || {})[c.document] || {};
       var quote = el("blockquote", "\u201c" + c.quote + "\u201d", "gg-quote");
-      quote.appendChild(el("div", (c.title || c.document) + " (" + c.document + ")", "gg-cite-title"));
+      if (src.language) quote.lang = src.language;
       box.appendChild(quote);
+      var line = el("p", null, "gg-cite-title");
+      var title = src.title || c.title || c.document;
+      if (data.links.source) {
+        var a = el("a", title);
+        a.href = data.links.source + encodeURIComponent(c.document) + (c.anchor ? "#" + c.anchor : "");
+        line.appendChild(a);
+      } else {
+        line.appendChild(el("cite", title));
+      }
+      var rest = [src.publisher, src.date].filter(function (x) { return x; });
+      if (rest.length) line.appendChild(document.createTextNode(", " + rest.join(", ")));
+      box.appendChild(line);
     });
     return box;
   }
@@ -58,15 +82,15 @@
     var body = document.getElementById("gg-details-body");
     body.replaceChildren();
     body.appendChild(el("h3", n.label, "gg-detail-label"));
-    fact(body, "type", n.gg_type_label || n.gg_type);
-    fact(body, "id", n.gg_type === "cluster" ? "" : n.id);
-    fact(body, "organisation", n.gg_org);
-    fact(body, "also", n.gg_alt);
-    fact(body, "actions", n.gg_actions);
-    fact(body, "distance", n.gg_distance);
-    fact(body, "criticality", n.gg_criticality);
-    fact(body, "roles", n.gg_roles);
-    fact(body, "reason", n.gg_reason);
+    fact(body, words.type, typeName(n.gg_type));
+    fact(body, words.organisation, n.gg_org);
+    fact(body, words.also, n.gg_alt);
+    if (n.gg_actions && n.gg_actions.length)
+      fact(body, words.actions, listWords(n.gg_actions.map(function (a) { return (words.action_names || {})[a] || a; })));
+    fact(body, words.distance, n.gg_distance);
+    if (n.gg_criticality) fact(body, words.criticality, (words.criticality_names || {})[n.gg_criticality] || n.gg_criticality);
+    if (n.gg_roles && n.gg_roles.length)
+      fact(body, words.roles, listWords(n.gg_roles.map(function (r) { return (words.role_names || {})[r] || r; })));
     if (n.gg_members) {
       fact(body, words.members, n.gg_members.length);
       fact(body, words.relations, n.gg_inner_edges);
@@ -89,9 +113,9 @@
     body.replaceChildren();
     var from = nodes.get(e.from), to = nodes.get(e.to);
     body.appendChild(el("h3", (from ? from.label : e.from) + " \u2192 " + (to ? to.label : e.to)));
-    fact(body, "relation", (e.gg_relations || [e.gg_relation]).join(", "));
+    fact(body, words.relation, e.label || listWords((e.gg_relations || [e.gg_relation]).map(relationName)));
     if (e.gg_count > 1) fact(body, words.edges_folded, e.gg_count);
-    fact(body, "criticality", e.gg_criticality);
+    if (e.gg_criticality) fact(body, words.criticality, (words.criticality_names || {})[e.gg_criticality] || e.gg_criticality);
     body.appendChild(citations(e.gg_citations));
   }
   function focusNode(id) {
@@ -128,7 +152,7 @@
     var swatch = el("span", null, "gg-swatch " + item.shape);
     swatch.style.background = item.colour;
     li.appendChild(swatch);
-    li.appendChild(document.createTextNode(item.label));
+    li.appendChild(document.createTextNode(typeName(item.type)));
     legend.appendChild(li);
   });
   function filter(boxId, kind, values, label) {
@@ -147,13 +171,30 @@
       box.appendChild(row);
     });
   }
-  var typeNames = {};
-  data.meta.legend.forEach(function (item) { typeNames[item.type] = item.label; });
-  filter("gg-filter-type", "type", data.meta.legend.map(function (i) { return i.type; }),
-    function (t) { return typeNames[t] || t; });
-  filter("gg-filter-org", "org", data.meta.organisations);
-  filter("gg-filter-relation", "relation", data.meta.relations,
-    function (r) { return String(r).replace(/_/g, " "); });
+  filter("gg-filter-type", "type", data.meta.legend.map(function (i) { return i.type; }), typeName);
+  filter("gg-filter-org", "org", data.meta.organisations,
+    function (o) { return o || words.none; });
+  filter("gg-filter-relation", "relation", data.meta.relations, relationName);
+
+  // "Copy answer": the answer in words with its sources, as plain text for an e-mail.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var target = document.querySelector(button.dataset.copy);
+    if (!target || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var clone = target.cloneNode(true);
+      clone.querySelectorAll("button").forEach(function (b) { b.remove(); });
+      clone.querySelectorAll("a[href]").forEach(function (a) {
+        var href = new URL(a.getAttribute("href"), window.location.href);
+        if (href.protocol === "http:" || href.protocol === "https:") a.textContent = a.textContent + " <" + href.href + ">";
+      });
+      document.body.appendChild(clone);
+      clone.style.position = "absolute"; clone.style.left = "-10000px";
+      var text = clone.innerText.replace(/\n{3,}/g, "\n\n").trim();
+      clone.remove();
+      navigator.clipboard.writeText(text).then(function () { button.textContent = words.copied; });
+    });
+  });
 
   // Question forms: names autocomplete from the app's search (same origin only).
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
@@ -169,7 +210,7 @@
           .then(function (hits) {
             list.replaceChildren();
             hits.forEach(function (h) {
-              var o = el("option", h.label + " (" + h.type + ")"); o.value = h.id; list.appendChild(o);
+              var o = el("option", h.label + " (" + typeName(h.type) + ")"); o.value = h.id; list.appendChild(o);
             });
           })
           .catch(function () { /* autocomplete is a convenience; the form still works */ });
