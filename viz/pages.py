@@ -76,7 +76,7 @@ def _context(served: bool, ui_lang: str | None, lang: str | None, here: str | No
     return Context(ui_lang or lang or "en", served, here)
 
 
-def index_page(*, ui_lang: str | None = None) -> str:
+def index_page(store: GraphStore | None = None, *, ui_lang: str | None = None) -> str:
     """The list of views and question pages."""
     links = [
         (f"{VIEWS_PREFIX}/overview", N_("Overview of the whole graph")),
@@ -99,7 +99,12 @@ def index_page(*, ui_lang: str | None = None) -> str:
 
     lang = ui_lang or "en"
     return text_page(
-        "index.html", ui_lang=lang, title=translate(lang, "Views"), links=links, here=None
+        "index.html",
+        ui_lang=lang,
+        title=translate(lang, "Views"),
+        links=links,
+        here=None,
+        index=index_of(store) if store is not None else None,
     )
 
 

@@ -45,10 +45,10 @@ Here = Annotated[str, Depends(here)]
 
 
 @router.get("", response_class=HTMLResponse, summary="List of views and question pages")
-def views_index(_: Reader, ui_lang: PageLang) -> str:
+def views_index(store: StoreDep, _: Reader, ui_lang: PageLang) -> str:
     from viz.pages import index_page
 
-    return index_page(ui_lang=ui_lang)
+    return index_page(store, ui_lang=ui_lang)
 
 
 @router.get("/overview", response_class=HTMLResponse, summary="The whole graph, by type")
