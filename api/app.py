@@ -52,9 +52,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     if store is not None:
         _hold(app, store, settings)
 
-    from api.routes import admin, entities, home, queries, sparql, views, writes
+    from api.routes import admin, browse, entities, home, queries, sparql, views, writes
 
-    for module in (home, entities, queries, sparql, writes, admin, views):
+    for module in (home, entities, queries, sparql, writes, admin, views, browse):
         app.include_router(module.router)
     _install_web(app)
     return app

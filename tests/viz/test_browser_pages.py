@@ -22,7 +22,7 @@ VIEW_PAGES = [
     "/views/neighbourhood/ds?hops=2",
     "/views/chains",
 ]
-TEXT_PAGES = ["/", "/views"]
+TEXT_PAGES = ["/", "/views", "/documents/doc-rh-ds", "/documents/doc-hso-teknologi"]
 PHONE = (390, 844)
 DESKTOP = (1440, 900)
 
@@ -130,5 +130,49 @@ def test_axe_finds_a_serious_violation_when_there_is_one(chromium: Any) -> None:
         )
         ids = {v["id"] for v in axe_violations(page)}
         assert {"image-alt", "label"} <= ids
+    finally:
+        page.close()
+
+
+def test_a_citation_opens_its_highlighted_source(chromium: Any, app_url: str) -> None:
+    """Click a node, follow its citation's link: the source page opens on the quote's highlight,
+    which links to the facts it supports."""
+    page, watch = open_page(chromium, app_url + "/views/entity/ds?lang=da", "da", DESKTOP)
+    try:
+        bx.click_node(page, "ds")
+        link = page.locator("#gg-details-body .gg-cite-title a").first
+        href = link.get_attribute("href")
+        assert href and href.startswith("/documents/doc-rh-ds#q-")
+        link.click()
+        page.wait_for_load_state()
+        anchor = href.split("#", 1)[1]
+        # the quote's own highlight, or the one it shares with an overlapping quote
+        mark = page.locator(f"mark#{anchor}, mark:has(#{anchor})")
+        assert mark.count() == 1 and mark.is_visible()
+        assert page.evaluate("document.querySelector(':target').id") == anchor
+        colour = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+        assert colour == "rgb(255, 207, 64)"  # the :target highlight
+        assert "blev dannet i december 2019" in mark.inner_text()
+        first = mark.evaluate("m => m.id")
+        page.click(f"a[href='#fact-{first}']")
+        facts = page.inner_text(f"#fact-{first}")
+        assert "Digital Styregruppe" in facts
+        assert axe_violations(page) == []
+        assert watch.console_errors == [] and watch.blocked == []
+    finally:
+        page.close()
+
+
+def test_mandate_edges_show_the_mandates_quotes(chromium: Any, app_url: str) -> None:
+    page, _ = open_page(chromium, app_url + "/views/who-decides?subject=sp", "en", DESKTOP)
+    try:
+        data = page.evaluate("JSON.parse(document.getElementById('gg-data').textContent)")
+        held = [e for e in data["edges"] if e["gg_relation"] in ("held_by", "covered_by")]
+        assert held and all(e["gg_citations"] for e in held)
+        edge = held[0]
+        page.evaluate("id => govgraph.showEdge(id)", edge["id"])
+        text = page.inner_text("#gg-details-body")
+        assert "No source cited." not in text
+        assert edge["gg_citations"][0]["quote"][:30] in text
     finally:
         page.close()

@@ -32,6 +32,7 @@ PAGES = [
     "/views/entity/ds",
     "/views/neighbourhood/ds?hops=2",
     "/views/chains",
+    "/documents/doc-rh-ds",
 ]
 
 

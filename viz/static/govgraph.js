@@ -41,7 +41,7 @@
   var network = new vis.Network(document.getElementById("network"),
     { nodes: nodeView, edges: edgeView }, data.options);
   window.network = network;
-  window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode };
+  window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode, showEdge: function (id) { showEdge(id); } };
   network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); });
 
   function citations(list) {
