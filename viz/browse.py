@@ -10,10 +10,11 @@ from typing import Any
 
 from graph.index import GovIndex, index_of
 from graph.store import GraphStore
+from ontology.terms import DATA
 from viz.i18n import translate
 from viz.page import asset_url, environment
 from viz.pages import ASSETS, ENTITY_BASE, NAV, VIEWS_PREFIX, Context
-from viz.sources import stamp
+from viz.sources import documents, stamp
 
 
 def text_page(
@@ -91,3 +92,94 @@ def _has_question_box() -> bool:
     from viz.page import TEMPLATES
 
     return (TEMPLATES / "_question_box.html").exists()
+
+
+def _organisation(index: GovIndex, iri: str, lang: str | None) -> str:
+    from viz.fold import home_of
+
+    home = home_of(index, iri)
+    return index.label(home, lang) if home else ""
+
+
+def browse_page(
+    store: GraphStore,
+    *,
+    ui_lang: str,
+    kind: str | None = None,
+    organisation: str | None = None,
+    lang: str | None = None,
+    here: str | None = None,
+) -> str:
+    """Every entity by type, optionally of one type and one organisation, linked to its
+    fact sheet."""
+    from ontology.terms import local_id
+    from viz.words import type_word
+
+    index = index_of(store)
+    rows = [
+        {
+            "id": local_id(iri),
+            "label": index.label(iri, lang),
+            "type": index.type_name(iri),
+            "organisation": _organisation(index, iri, lang),
+            "alt": index.alt_labels(iri),
+        }
+        for iri in index.entities()
+        if index.type_name(iri) not in ("document", "dependency", "membership")
+    ]
+    types = sorted({r["type"] for r in rows}, key=lambda t: type_word(t, ui_lang))
+    organisations = sorted({r["organisation"] for r in rows if r["organisation"]})
+    shown = [
+        r
+        for r in rows
+        if (not kind or r["type"] == kind)
+        and (not organisation or r["organisation"] == organisation)
+    ]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(shown, key=lambda r: (r["label"].casefold(), r["id"])):
+        groups.setdefault(row["type"], []).append(row)
+    ordered = [(t, groups[t]) for t in types if t in groups]
+    return text_page(
+        "browse.html",
+        ui_lang=ui_lang,
+        title=translate(ui_lang, "Browse"),
+        here=here,
+        index=index,
+        groups=ordered,
+        types=types,
+        organisations=organisations,
+        kind=kind or "",
+        organisation=organisation or "",
+        total=len(shown),
+        documents=sorted(documents(index).values(), key=lambda d: d["title"]),
+    )
+
+
+def search_page(
+    store: GraphStore,
+    q: str,
+    *,
+    ui_lang: str,
+    lang: str | None = None,
+    here: str | None = None,
+) -> str:
+    """Search results: entities whose name, alias or id matches ``q``, best first."""
+    from graph.queries.describe import search
+
+    index = index_of(store)
+    hits = [
+        h
+        for h in (search(store, q, limit=60, lang=lang) if q.strip() else [])
+        if h["type"] not in ("dependency", "membership")
+    ][:50]
+    for hit in hits:
+        hit["organisation"] = _organisation(index, DATA + hit["id"], lang)
+    return text_page(
+        "search.html",
+        ui_lang=ui_lang,
+        title=translate(ui_lang, "Search"),
+        here=here,
+        index=index,
+        q=q,
+        hits=hits,
+    )

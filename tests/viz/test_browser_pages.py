@@ -22,7 +22,15 @@ VIEW_PAGES = [
     "/views/neighbourhood/ds?hops=2",
     "/views/chains",
 ]
-TEXT_PAGES = ["/", "/views", "/documents/doc-rh-ds", "/documents/doc-hso-teknologi"]
+TEXT_PAGES = [
+    "/",
+    "/views",
+    "/documents/doc-rh-ds",
+    "/documents/doc-hso-teknologi",
+    "/browse",
+    "/browse/search?q=styre",
+    "/browse/mandates",
+]
 PHONE = (390, 844)
 DESKTOP = (1440, 900)
 

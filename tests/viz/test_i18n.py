@@ -33,6 +33,11 @@ PAGES = [
     "/views/neighbourhood/ds?hops=2",
     "/views/chains",
     "/documents/doc-rh-ds",
+    "/browse",
+    "/browse?type=body&organisation=Region+Hovedstaden",
+    "/browse/search?q=styre",
+    "/browse/search?q=zzzz",
+    "/browse/mandates",
 ]
 
 
@@ -239,3 +244,19 @@ def test_the_chrome_check_finds_english_on_an_english_page(
     words = set(re.findall(r"[A-Za-z]{3,}", _chrome(page, _data_strings(viz_index))))
     assert {"Who", "decides", "Legend"} <= words
     assert len([w for w in words if w.lower() in _english_only_words()]) > 20
+
+
+def test_browse_search_and_matrix(web: TestClient) -> None:
+    bodies = web.get("/browse?type=body", headers={"Accept-Language": "en"}).text
+    assert '<html lang="en"' in bodies
+    assert "Digital Steering Group" not in bodies  # labels in their own language without lang
+    assert ">Digital Styregruppe</a>" in bodies
+    assert "Digital Steering Group" in web.get("/browse?type=body&lang=en").text
+    assert "/views/entity/sp?" not in bodies  # only bodies
+    found = web.get("/browse/search?q=styre&lang=da").text
+    assert "/views/entity/ds?" in found and "dep-" not in found
+    matrix = web.get("/browse/mandates?lang=en").text
+    assert re.search(
+        r'<a href="/documents/doc-rh-ds\?lang=en#q-[0-9a-f]{10}" title="[^"]+"', matrix
+    )
+    assert "✗" in matrix and "✓" in matrix
