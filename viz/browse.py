@@ -116,7 +116,7 @@ def browse_page(
     from viz.words import type_word
 
     index = index_of(store)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": local_id(iri),
             "label": index.label(iri, lang),
