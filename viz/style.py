@@ -91,6 +91,15 @@ UI_MESSAGES: dict[str, str] = {
     "open_source": N_("Open the source"),
     "expand": N_("Click the group again to open it in place."),
     "copied": N_("Copied."),
+    "no_org": N_("Without an organisation"),
+    "members_count": N_("nodes; click to open the group"),
+    "open_group": N_("Open the group"),
+    "root": N_("the question's subject"),
+    "distance_key": N_("near (dark) to far (pale)"),
+    "inform_key": N_("body to inform"),
+    "excluded_key": N_("excluded mandate"),
+    "escalation_key": N_("escalation"),
+    "depends_key": N_("depends on (arrow towards what is needed)"),
 }
 
 

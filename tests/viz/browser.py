@@ -130,7 +130,8 @@ def counts(page: Any) -> dict[str, int]:
 
 def click_node(page: Any, node_id: str) -> str:
     """Click ``node_id`` where the network draws it; return the details panel's text."""
-    page.evaluate("id => { network.fit({animation: false}); }", node_id)
+    # a node folded into a group is shown by opening its group in place first
+    page.evaluate("id => { govgraph.reveal(id); network.fit({animation: false}); }", node_id)
     page.wait_for_timeout(100)
     pos = page.evaluate(
         """id => { const p = network.getPosition(id); const c = network.canvasToDOM(p);

@@ -26,8 +26,13 @@
   data.nodes.forEach(function (n) {
     n.title = plainTitle(n.gg_type === "cluster" ? n.title : n.label + " (" + typeName(n.gg_type) + ")");
   });
+  var layered = !!(data.options.layout && data.options.layout.hierarchical &&
+    data.options.layout.hierarchical.enabled);
   data.edges.forEach(function (e) {
     e.title = plainTitle(e.label || relationName(e.gg_relation) + (e.gg_count > 1 ? " (\u00d7" + e.gg_count + ")" : ""));
+    // In a free (physics) layout an edge's label would sit wherever the edge happens to run,
+    // over other labels: there it is the edge's tooltip and details, not drawn text.
+    if (!layered && e.label) { e.gg_label = e.label; delete e.label; }
   });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
@@ -41,8 +46,141 @@
   var network = new vis.Network(document.getElementById("network"),
     { nodes: nodeView, edges: edgeView }, data.options);
   window.network = network;
-  window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode, showEdge: function (id) { showEdge(id); } };
-  network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); });
+  window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode,
+    showEdge: function (id) { showEdge(id); }, relayout: function () { relayout(true); },
+    reveal: function (id) { network.findNode(id).slice(0, -1).forEach(openGroup); } };
+  var hierarchical = !!(data.options.layout && data.options.layout.hierarchical &&
+    data.options.layout.hierarchical.enabled);
+  var clusterInfo = {};
+
+  // Label-aware spacing: once laid out, nodes whose boxes (shape and label) overlap are pushed
+  // apart (across the levels only, in a hierarchical layout), until no two boxes overlap.
+  function nodeBoxes() {
+    return network.body.nodeIndices.map(function (id) {
+      var n = network.body.nodes[id];
+      var b = n.shape.boundingBox, l = n.labelModule.size;
+      var hasLabel = l && l.width > 0;
+      // a symbol's square (its radius either way of the centre) counts as well as its box
+      var r = /^(box|ellipse|database|circle|text)$/.test(n.options.shape) ? 0 : (n.shape.radius || n.options.size || 10);
+      return {
+        id: id, node: n,
+        left: Math.min(b.left, hasLabel ? l.left : b.left, n.x - r) - n.x - 8,
+        right: Math.max(b.right, hasLabel ? l.left + l.width : b.right, n.x + r) - n.x + 8,
+        top: Math.min(b.top, hasLabel ? l.top : b.top, n.y - r) - n.y - 6,
+        bottom: Math.max(b.bottom, hasLabel ? l.top + l.height : b.bottom, n.y + r) - n.y + 6
+      };
+    });
+  }
+  function measureAll() {
+    // vis-network measures a node's box and label when it draws it, and draws only what is in
+    // view: show everything once, draw, and go back to where the reader was
+    var at = network.getViewPosition(), scale = network.getScale();
+    network.fit({ animation: false });
+    network.redraw();
+    return function back() { network.moveTo({ position: at, scale: scale, animation: false }); };
+  }
+  function separate() {
+    var back = measureAll();
+    var boxes = nodeBoxes();
+    for (var round = 0; round < 1000; round++) {
+      var moved = false;
+      boxes.sort(function (a, b) { return (a.node.x + a.left) - (b.node.x + b.left); });
+      for (var i = 0; i < boxes.length; i++) {
+        var a = boxes[i];
+        for (var j = i + 1; j < boxes.length; j++) {
+          var b = boxes[j];
+          if (b.node.x + b.left >= a.node.x + a.right) break;
+          var ox = Math.min(a.node.x + a.right, b.node.x + b.right) - Math.max(a.node.x + a.left, b.node.x + b.left);
+          var oy = Math.min(a.node.y + a.bottom, b.node.y + b.bottom) - Math.max(a.node.y + a.top, b.node.y + b.top);
+          if (ox <= 0 || oy <= 0) continue;
+          moved = true;
+          if (hierarchical || oy <= ox) {
+            var dy = (oy / 2 + 1) * (a.node.y <= b.node.y ? 1 : -1);
+            a.node.y -= dy; b.node.y += dy;
+          } else {
+            var dx = (ox / 2 + 1) * (a.node.x <= b.node.x ? 1 : -1);
+            a.node.x -= dx; b.node.x += dx;
+          }
+        }
+      }
+      if (!moved) break;
+    }
+    network.redraw();
+    back();
+  }
+  // An edge label that would cover a node, a node's label or another edge label is not drawn:
+  // it stays the edge's tooltip and shows in its details.
+  function clearEdgeLabels() {
+    var back = measureAll();
+    var taken = nodeBoxes().map(function (b) {
+      return { l: b.node.x + b.left + 6, r: b.node.x + b.right - 6, t: b.node.y + b.top + 4, b: b.node.y + b.bottom - 4 };
+    });
+    var hide = [];
+    network.body.edgeIndices.forEach(function (id) {
+      var e = network.body.edges[id];
+      if (!e.connected || !e.options.label || !e.labelModule.size.width) return;
+      var s = e.labelModule.size;
+      var box = { l: s.left, r: s.left + s.width, t: s.top, b: s.top + s.height };
+      var hit = taken.some(function (o) {
+        return Math.min(o.r, box.r) - Math.max(o.l, box.l) > 0 && Math.min(o.b, box.b) - Math.max(o.t, box.t) > 0;
+      });
+      if (hit) hide.push(id); else taken.push(box);
+    });
+    back();
+    hide.forEach(function (id) {
+      var e = edges.get(id);
+      if (!e) return;
+      var copy = Object.assign({}, e, { gg_label: e.label });
+      delete copy.label;  // vis-network keeps a label that an update blanks: re-add the edge
+      edges.remove(id);
+      edges.add(copy);
+    });
+    if (hide.length) network.redraw();
+    return hide.length;
+  }
+  function relayout(fit) {
+    network.setOptions({ physics: false });
+    // re-adding an edge lays a hierarchical picture out again: space it again until stable
+    for (var round = 0; round < 5; round++) {
+      separate();
+      if (!hierarchical || !clearEdgeLabels()) break;
+    }
+    if (fit) network.fit({ animation: false });
+    document.body.dataset.laidOut = "1";
+  }
+
+  // The overview opens folded by organisation (a click on a group opens it in place).
+  function foldByOrganisation() {
+    var byOrg = {};
+    nodes.forEach(function (n) { var k = n.gg_org || ""; (byOrg[k] = byOrg[k] || []).push(n); });
+    Object.keys(byOrg).sort().forEach(function (org) {
+      var members = byOrg[org];
+      if (members.length < 2) return;
+      var ids = new Set(members.map(function (n) { return n.id; }));
+      var id = "cluster:" + (org || "-");
+      var name = org || words.no_org;
+      clusterInfo[id] = { org: name, members: members.map(function (n) { return n.label; }).sort() };
+      network.cluster({
+        joinCondition: function (n) { return ids.has(n.id); },
+        clusterNodeProperties: {
+          id: id, label: name + " (+" + members.length + ")", shape: "box",
+          color: { background: "#e4e4e4", border: "#666666" }, borderWidth: 2,
+          font: { size: 16 + Math.min(members.length, 40) / 4 },
+          title: plainTitle(name + ": " + members.length + " " + words.members_count)
+        }
+      });
+    });
+  }
+  var foldHere = data.meta.fold_client && nodes.length > data.meta.fold_client;
+  if (foldHere) foldByOrganisation();
+  if (!hierarchical && data.options.physics && data.options.physics.enabled !== false) {
+    network.once("stabilized", function () { relayout(true); });
+    if (foldHere) { network.setOptions({ physics: { enabled: true } }); network.stabilize(300); }
+    else if (!network.physics.stabilized) { /* the constructor's stabilization fires "stabilized" */ }
+  } else {
+    network.once("afterDrawing", function () { relayout(true); });
+  }
+  window.setTimeout(function () { if (!document.body.dataset.laidOut) relayout(true); }, 4000);
 
   function citations(list) {
     var box = el("div", null, "gg-citations");
@@ -113,20 +251,55 @@
     body.replaceChildren();
     var from = nodes.get(e.from), to = nodes.get(e.to);
     body.appendChild(el("h3", (from ? from.label : e.from) + " \u2192 " + (to ? to.label : e.to)));
-    fact(body, words.relation, e.label || listWords((e.gg_relations || [e.gg_relation]).map(relationName)));
+    fact(body, words.relation, e.label || e.gg_label || listWords((e.gg_relations || [e.gg_relation]).map(relationName)));
     if (e.gg_count > 1) fact(body, words.edges_folded, e.gg_count);
     if (e.gg_criticality) fact(body, words.criticality, (words.criticality_names || {})[e.gg_criticality] || e.gg_criticality);
     body.appendChild(citations(e.gg_citations));
   }
+  document.querySelectorAll(".gg-toolbar button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (button.dataset.fit) { network.fit({ animation: { duration: 300 } }); return; }
+      network.moveTo({ scale: network.getScale() * Number(button.dataset.zoom), animation: { duration: 200 } });
+    });
+  });
   function focusNode(id) {
     if (!nodeView.get(id)) return false;
+    var path = network.findNode(id);
+    path.slice(0, -1).forEach(function (cluster) { openGroup(cluster); });
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: { duration: 300 } });
     showNode(id);
     return true;
   }
+  function showCluster(id) {
+    var info = clusterInfo[id];
+    var body = document.getElementById("gg-details-body");
+    body.replaceChildren();
+    body.appendChild(el("h3", info.org, "gg-detail-label"));
+    fact(body, words.members, info.members.length);
+    var open = el("button", words.open_group);
+    open.type = "button";
+    open.addEventListener("click", function () { openGroup(id); });
+    body.appendChild(open);
+    var list = el("ul");
+    info.members.forEach(function (m) { list.appendChild(el("li", m)); });
+    body.appendChild(list);
+  }
+  function openGroup(id) {
+    if (!network.isCluster(id)) return;
+    network.unselectAll();
+    network.openCluster(id);
+    relayout(false);
+    var body = document.getElementById("gg-details-body");
+    body.replaceChildren(el("p", words.click_hint));
+  }
+  network.on("selectNode", function (params) {
+    // keyboard and touch selection show the same details as a click
+    if (params.nodes.length === 1 && network.isCluster(params.nodes[0])) showCluster(params.nodes[0]);
+  });
   network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
+    if (params.nodes.length && network.isCluster(params.nodes[0])) openGroup(params.nodes[0]);
+    else if (params.nodes.length) showNode(params.nodes[0]);
     else if (params.edges.length) showEdge(params.edges[0]);
   });
 
