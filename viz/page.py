@@ -127,6 +127,7 @@ def page_data(
         for t in types
         if t in TYPE_STYLE or t == "unknown"
     ]
+    legend += encodings(net)
     orgs = sorted({n.get("gg_org") or "" for n in net.nodes})
     rels = sorted({e.get("gg_relation", "") for e in net.edges})
     options = net.options if isinstance(net.options, dict) else json.loads(net.options.to_json())
@@ -139,6 +140,49 @@ def page_data(
         "links": links or {},
         "sources": _cited(net, sources or {}),
     }
+
+
+def encodings(net: Network) -> list[dict[str, Any]]:
+    """Legend entries for every encoding besides type that the picture uses: its root,
+    distance shading, criticality, bodies to inform, exclusions, escalation, dependencies."""
+    from viz.style import (
+        CRITICALITY_COLOUR,
+        EXCLUDED_COLOUR,
+        INFORM_COLOUR,
+        ROOT_COLOUR,
+        distance_shade,
+    )
+
+    nodes, edges = net.nodes, net.edges
+    found: list[dict[str, Any]] = []
+
+    def add(key: str, colour: str, shape: str) -> None:
+        found.append({"type": key, "key": key, "colour": colour, "shape": shape})
+
+    if any(n.get("gg_root") for n in nodes):
+        add("root", ROOT_COLOUR, "box")
+    if any(n.get("gg_distance") for n in nodes):
+        add("distance_key", distance_shade(1, 3) + "," + distance_shade(3, 3), "ramp")
+    levels = {n.get("gg_criticality") for n in nodes} | {e.get("gg_criticality") for e in edges}
+    for level in ("critical", "high", "medium", "low"):
+        if level in levels:
+            found.append(
+                {
+                    "type": "criticality",
+                    "key": level,
+                    "colour": CRITICALITY_COLOUR[level],
+                    "shape": "line",
+                }
+            )
+    if any(e.get("gg_relation") == "depends_on" for e in edges):
+        add("depends_key", "#8a8a8a", "line")
+    if any(n.get("gg_inform") for n in nodes):
+        add("inform_key", INFORM_COLOUR, "dashed")
+    if any(n.get("gg_excluded") for n in nodes):
+        add("excluded_key", EXCLUDED_COLOUR, "dashed")
+    if any(n.get("gg_escalation") for n in nodes):
+        add("escalation_key", "#8a8a8a", "dashed")
+    return found
 
 
 def _cited(net: Network, sources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

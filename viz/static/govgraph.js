@@ -323,9 +323,15 @@
   data.meta.legend.forEach(function (item) {
     var li = el("li");
     var swatch = el("span", null, "gg-swatch " + item.shape);
-    swatch.style.background = item.colour;
+    swatch.setAttribute("aria-hidden", "true");
+    if (item.shape === "line" || item.shape === "dashed") swatch.style.borderTopColor = item.colour;
+    else if (item.shape === "ramp") swatch.style.background = "linear-gradient(90deg, " + item.colour + ")";
+    else swatch.style.background = item.colour;
     li.appendChild(swatch);
-    li.appendChild(document.createTextNode(typeName(item.type)));
+    var text = item.key === undefined ? typeName(item.type)
+      : item.type === "criticality" ? words.criticality + ": " + ((words.criticality_names || {})[item.key] || item.key)
+      : (words[item.key] || item.key);
+    li.appendChild(document.createTextNode(text));
     legend.appendChild(li);
   });
   function filter(boxId, kind, values, label) {
@@ -344,7 +350,8 @@
       box.appendChild(row);
     });
   }
-  filter("gg-filter-type", "type", data.meta.legend.map(function (i) { return i.type; }), typeName);
+  filter("gg-filter-type", "type", data.meta.legend.filter(function (i) { return i.key === undefined; })
+    .map(function (i) { return i.type; }), typeName);
   filter("gg-filter-org", "org", data.meta.organisations,
     function (o) { return o || words.none; });
   filter("gg-filter-relation", "relation", data.meta.relations, relationName);
