@@ -32,20 +32,22 @@ CLICK = {
 }
 
 
-def export(store: GraphStore, view: str, name: str | None, target: Path) -> Path:
+def export(
+    store: GraphStore, view: str, name: str | None, target: Path, *, ui_lang: str | None = None
+) -> Path:
     """Write a view file through the same functions ``govgraph viz`` calls."""
     if view == "overview":
-        html = pages.overview_page(store)
+        html = pages.overview_page(store, ui_lang=ui_lang)
     elif view == "neighbourhood":
-        html = pages.neighbourhood_page(store, name or "", hops=2)
+        html = pages.neighbourhood_page(store, name or "", hops=2, ui_lang=ui_lang)
     elif view == "entity":
-        html = pages.entity_page(store, name or "")
+        html = pages.entity_page(store, name or "", ui_lang=ui_lang)
     elif view == "impact":
-        html = pages.impact_page(store, name)
+        html = pages.impact_page(store, name, ui_lang=ui_lang)
     elif view == "who-decides":
-        html = pages.who_decides_page(store, name)
+        html = pages.who_decides_page(store, name, ui_lang=ui_lang)
     else:
-        html = pages.chains_page(store, k=5)
+        html = pages.chains_page(store, k=5, ui_lang=ui_lang)
     target.write_text(html, encoding="utf-8")
     return target
 
