@@ -74,6 +74,9 @@ def home_page(store: GraphStore, *, ui_lang: str, here: str | None = None) -> st
         ("/sparql?query=SELECT%20%3Fs%20WHERE%20%7B%3Fs%20a%20%3Ft%7D%20LIMIT%205", "SPARQL"),
         ("/export", _("The whole graph as Turtle")),
         ("/check", _("Governance consistency findings (JSON)")),
+        ("/who-decides?subject=sundhedsplatformen", _("Who decides?") + " (JSON)"),
+        ("/impact?node=sundhedsplatformen", _("What is hit?") + " (JSON)"),
+        ("/views", _("Views")),
     ]
     return text_page(
         "home.html",
