@@ -270,19 +270,46 @@ def impact_page(
     served: bool = False,
     ui_lang: str | None = None,
     here: str | None = None,
+    max_depth: int | None = None,
+    min_criticality: str | None = None,
+    late_days: int | None = None,
 ) -> str:
-    """ "What is hit if [X] slips / fails": impacted items, with the dependencies' quotes."""
+    """ "What is hit if [X] slips / fails": impacted items, with the dependencies' quotes;
+    ``max_depth`` and ``min_criticality`` bound the search, ``late_days`` adds what moves and
+    which go-lives break if X ends that many days late (``graph.queries.slip``)."""
     from graph.queries.impact import impact
+    from graph.queries.slip import slip
 
     ctx = _context(served, ui_lang, lang, here)
-    form = _form("form_impact.html", served, node=node, direction=direction, lang=lang)
-    index = index_of(store)
-    answer, error = _ask(
+    form = _form(
+        "form_impact.html",
         served,
-        node,
-        lambda: impact(store, node or "", direction=direction, as_of=as_of or None, lang=lang),
-        ctx.ui_lang,
+        node=node,
+        direction=direction,
+        lang=lang,
+        as_of=as_of,
+        max_depth=max_depth,
+        min_criticality=min_criticality,
+        late_days=late_days,
+        criticalities=v.CRITICALITIES,
     )
+    index = index_of(store)
+
+    def question() -> dict[str, Any]:
+        found = impact(
+            store,
+            node or "",
+            direction=direction,
+            as_of=as_of or None,
+            lang=lang,
+            max_depth=max_depth,
+            min_criticality=min_criticality or None,
+        )
+        if late_days:
+            found["slip"] = slip(store, node or "", days=late_days, as_of=as_of or None, lang=lang)
+        return found
+
+    answer, error = _ask(served, node, question, ctx.ui_lang)
     title = translate(ctx.ui_lang, "What is hit?")
     if answer is None:
         net = views.new_network("impact", title, lang=lang)

@@ -149,6 +149,14 @@ def impact(
     direction: Literal["downstream", "upstream"] = "downstream",
     as_of: str | None = None,
     lang: Annotated[str | None, Query(description="da, nb or en")] = None,
+    max_depth: Annotated[int | None, Query(ge=1, le=50, description="steps to follow")] = None,
+    min_criticality: Annotated[
+        Literal["critical", "high", "medium", "low", ""] | None,
+        Query(description="only dependencies at least this critical"),
+    ] = None,
+    late_days: Annotated[
+        int | None, Query(ge=0, le=3650, description="also show what moves if it is N days late")
+    ] = None,
 ) -> str:
     from viz.pages import impact_page
 
@@ -156,6 +164,9 @@ def impact(
         store,
         node or None,
         direction=direction,
+        max_depth=max_depth,
+        min_criticality=min_criticality or None,
+        late_days=late_days,
         as_of=as_of or None,
         lang=lang if lang in ("da", "nb", "en") else None,
         served=True,

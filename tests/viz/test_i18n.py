@@ -29,6 +29,7 @@ PAGES = [
     "/views/who-decides?subject=no-such-thing",
     "/views/impact?node=epj-syd",
     "/views/impact?node=epj-syd&direction=upstream",
+    "/views/impact?node=project-epj-syd&late_days=90&max_depth=3&min_criticality=low",
     "/views/entity/ds",
     "/views/neighbourhood/ds?hops=2",
     "/views/chains",
@@ -260,3 +261,13 @@ def test_browse_search_and_matrix(web: TestClient) -> None:
         r'<a href="/documents/doc-rh-ds\?lang=en#q-[0-9a-f]{10}" title="[^"]+"', matrix
     )
     assert "✗" in matrix and "✓" in matrix
+
+
+def test_impact_page_options(web: TestClient) -> None:
+    page = web.get(
+        "/views/impact?node=project-epj-syd&late_days=90&max_depth=2&min_criticality=high&lang=en"
+    ).text
+    assert "If Ibrugtagning af EPJ SYD is 90 days late" in page or "is 90 days late" in page
+    assert 'name="late_days" type="number" min="0" max="3650" value="90"' in page
+    assert '<option value="high" selected>' in page
+    assert web.get("/views/impact?node=sp&late_days=-1").status_code == 400  # the API's bad-argument shape
