@@ -102,3 +102,12 @@ def name_keys(text: str) -> set[str]:
     """
     keys = {stem_key(text), stem_key(fold(text.casefold()))}
     return {k for k in keys if k}
+
+
+def wordset(text: str) -> frozenset[str]:
+    """The space-separated words of ``text`` as a set (for word lists written as prose).
+
+    >>> sorted(wordset("hvem  hva"))
+    ['hva', 'hvem']
+    """
+    return frozenset(text.split())

@@ -179,23 +179,30 @@ class NameIndex:
         return self._organisations[iri]
 
     def _find_organisation(self, iri: str) -> str | None:
+        """Breadth-first along ownership links: the nearest organisation, else the nearest body
+        (a national board owns no organisation in the data but answers for its projects)."""
         index = self.index
         frontier, seen = [iri], {iri}
-        for _ in range(5):
+        body: str | None = None
+        for _ in range(6):
             following = []
             for node in frontier:
                 steps = [t for pred in _ORG_LINKS for t in index.out(node, pred)]
+                steps += index.into(node, v.RELATION_KEYS["delivers"])
                 if index.type_name(node) == "person":
                     steps += index.into(node, v.MEMBER)
                 for step in sorted(steps):
                     if step in seen:
                         continue
-                    if step != iri and index.type_name(step) in _ORG_TYPES:
+                    kind = index.type_name(step)
+                    if kind in _ORG_TYPES:
                         return index.label(step)
+                    if body is None and kind == "body":
+                        body = index.label(step)
                     seen.add(step)
                     following.append(step)
             frontier = following
-        return None
+        return body
 
     def candidate(self, iri: str, lang: str | None = None) -> dict[str, Any]:
         """``{id, label, type, organisation}``: how a suggestion or candidate is shown."""

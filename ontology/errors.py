@@ -121,7 +121,9 @@ class AmbiguousName(GovGraphError):
         self.name = name
         self.candidates = list(candidates)
         listing = "; ".join(_shown(c.__dict__) for c in self.candidates)
-        super().__init__(f"{name!r} is ambiguous: it matches {listing}. Use one of the ids.")
+        super().__init__(
+            f"{name!r} is ambiguous: it matches {listing}. Use one of the ids or a longer name."
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
