@@ -67,12 +67,12 @@ _LANGUAGE_WORDS = {
         "hvad hvornår påvirkes mellem ændret ændrede ændringer sidder af blev bliver nedsat "
         "formand formanden brug hvilken hvilket forsinkes berøres oprettet etableret dannet "
         "refererer sekretariatsbetjener uger måneder fejler svigter godkender rådgiver "
-        "besluttede bestemte afhænger afhængig kræver behøver har"
+        "besluttede bestemte afhænger afhængig kræver behøver giver"
     ),
     "nb": wordset(
         "hva når mellom endret endringer sitter av ble blir nedsatt formann formannen leder "
         "trenger bruk hvilke forsinket opprettet etablert rapporterer uker måneder ikke å "
-        "godkjenner rådgir besluttet avhenger avhengig krever rammet svikter feiler ramme "
+        "godkjenner rådgir gir besluttet avhenger avhengig krever rammet svikter feiler ramme "
         "rammes"
     ),
     "en": wordset(

@@ -36,6 +36,9 @@ VERBS: dict[str, str] = {
     **dict.fromkeys(
         wordset("rådgiver rådgive rådgav rådgir rådgi advises advise advised"), "advise"
     ),
+    **dict.fromkeys(
+        ["gir råd", "giver råd", "gi råd", "give råd", "gives advice", "give advice"], "advise"
+    ),
     **dict.fromkeys(wordset("anbefaler anbefale anbefalte recommends recommend"), "recommend"),
     **dict.fromkeys(
         ["følger op", "følger opp", "følge op", "følge opp", "follows up", "follow up"],

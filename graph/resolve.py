@@ -12,6 +12,7 @@ who-decides or impact unless named by id. The runners-up are kept as ``also``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,7 +59,9 @@ _ORG_LINKS = (
     v.RELATION_KEYS["established_by"],
     v.RELATION_KEYS["reports_to"],
 )
+_GROUP = {"exact": 0, "inflected": 0, "qualifier": 0, "word_prefix": 1, "substring": 2}
 _CANDIDATES_SHOWN = 10
+_ARTICLE = re.compile(r"^\s*(?:the|a|an)\s+", re.IGNORECASE)
 _FUZZY_ACCEPT = 88.0
 
 
@@ -140,6 +143,13 @@ class NameIndex:
 
     def tiers(self, text: str) -> Iterable[tuple[str, set[str]]]:
         """``(tier, entities)`` for each tier in order, computed lazily."""
+        bare = _ARTICLE.sub("", text)
+        if bare != text and normalise(bare):
+            # "the Digital Steering Group's": the article is no part of the name.
+            exact = {*self.exact.get(normalise(text), ()), *self.exact.get(normalise(bare), ())}
+            if exact:
+                yield "exact", exact
+            text = bare
         yield "exact", set(self.exact.get(normalise(text), ()))
         yield "inflected", {i for k in name_keys(text) for i in self.inflected.get(k, ())}
         keys = {normalise(text), *name_keys(text)}
@@ -155,13 +165,13 @@ class NameIndex:
         if not query:
             return []
         found: dict[str, float] = {}
+        # The plain edit-distance ratio: WRatio's partial matching rewards any long name that
+        # happens to contain a short word of the query.
         for _, score, position in process.extract(
-            query, self.names, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
+            query, self.names, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=60
         ):
             iri = self.owners[position]
-            # WRatio rewards a short query inside a long name; the plain ratio decides ties.
-            exact = fuzz.ratio(query, self.names[position])
-            found[iri] = max(found.get(iri, 0.0), (score + exact) / 2)
+            found[iri] = max(found.get(iri, 0.0), score)
         return sorted(found.items(), key=lambda hit: (-hit[1], hit[0]))[:limit]
 
     # -- ranking and presentation ----------------------------------------------------------------
@@ -222,23 +232,39 @@ class NameIndex:
                 return Resolution(whole, "id")
         if not normalise(text):
             raise NotFound(name, [])
+        # The whole name (exact, inflected or without its qualifier) is one group: inside it
+        # the purpose ranks first, so a project labelled "X (projekt)" still competes with
+        # the system "X". Word-prefix and substring matches come only when nothing names it.
+        groups: dict[int, dict[str, str]] = {}
         for tier, hits in self.tiers(text):
-            eligible = [h for h in hits if self.rank(h, purpose) < 99]
-            if not eligible:
+            group = groups.setdefault(_GROUP[tier], {})
+            for hit in hits:
+                if self.rank(hit, purpose) < 99:
+                    group.setdefault(hit, tier)
+            if group and tier in ("qualifier", "word_prefix"):
+                break  # the later tiers cost a scan and could not win
+        for _, group in sorted(groups.items()):
+            if not group:
                 continue
-            ordered = self._order(eligible, purpose)
-            best = self.rank(ordered[0], purpose)
-            top = [h for h in ordered if self.rank(h, purpose) == best]
+            key = {h: (self.rank(h, purpose), TIERS.index(t)) for h, t in group.items()}
+            ordered = sorted(group, key=lambda h: (key[h], self.index.label(h).casefold(), h))
+            top = [h for h in ordered if key[h] == key[ordered[0]]]
             if len(top) > 1:
                 raise AmbiguousName(
                     name, [Candidate(**self.candidate(h)) for h in top[:_CANDIDATES_SHOWN]]
                 )
             also = [self.candidate(h) for h in ordered[1:_CANDIDATES_SHOWN]]
-            return Resolution(top[0], tier, also)
+            return Resolution(top[0], group[top[0]], also)
         close = [(i, s) for i, s in self.fuzzy(text, limit=8) if self.rank(i, purpose) < 99]
-        clear = close and (len(close) == 1 or close[1][1] < close[0][1] - 4)
-        if fuzzy and clear and close[0][1] >= _FUZZY_ACCEPT:
-            return Resolution(close[0][0], "fuzzy")
+        if fuzzy and close and close[0][1] >= _FUZZY_ACCEPT:
+            # Entities sharing the closest name tie; the purpose decides between them.
+            best = [i for i, score in close if score == close[0][1]]
+            runner_up = next((score for _, score in close if score < close[0][1]), 0.0)
+            ranks = sorted((self.rank(i, purpose), i) for i in best)
+            unique = len(ranks) == 1 or ranks[0][0] < ranks[1][0]
+            if unique and runner_up < close[0][1] - 4:
+                also = [self.candidate(i) for _, i in ranks[1:]]
+                return Resolution(ranks[0][1], "fuzzy", also)
         raise NotFound(name, [self.candidate(i) for i, _ in close[:5]])
 
     def search(self, text: str, limit: int = 20, *, purpose: str = "any") -> list[str]:
