@@ -19,7 +19,7 @@ from graph.resolve import Resolution, name_index, resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.errors import AmbiguousName, GovGraphError, NotFound
-from ontology.terms import local_id
+from ontology.terms import DATA, local_id
 
 __all__ = ["ask", "QUERIES"]
 
@@ -104,8 +104,10 @@ def ask(store: GraphStore, question: str, *, lang: str | None = None) -> dict[st
     if within:
         interpreted["within"] = within
     answer, sentence = _run(store, index, reading, found.iri, language, label_lang)
-    answer["also"] = found.also
-    sentence += also_sentence(found.also, language)
+    names_ = name_index(index)
+    also = [names_.candidate(DATA + a["id"], label_lang) for a in found.also]
+    answer["also"] = also
+    sentence += also_sentence(also, language)
     return {**answer, "interpreted_as": interpreted, "sentence": sentence, "question": question}
 
 
