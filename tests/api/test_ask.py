@@ -91,3 +91,38 @@ def test_question_box_on_landing_page_and_views(client: TestClient) -> None:
         page = client.get(path)
         assert page.status_code == 200, path
         assert 'action="/ask"' in page.text, path
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "key", "expected"),
+    [
+        ("/entities/porteføljestyregruppe", {}, "id", "portfolio-steering-group"),
+        ("/entities/regionsrådet", {}, "id", "regionsraadet-rsd"),
+        ("/entities/Fælles Medicinkort", {}, "id", "fmk"),
+        ("/entities/Regional delstrategi for teknologiområdet", {}, "id",
+         "hso-teknologi-delstrategi"),
+        ("/who-decides", {"subject": "drift og vedligehold"}, "subject", "rh-drift-vedligehold"),
+        ("/who-decides", {"subject": "imaging"}, "subject", "billeddiagnostik"),
+        ("/impact", {"node": "National Serviceplatform"}, "root", "nsp"),
+    ],
+)  # fmt: skip
+def test_api_finds_names_as_written(
+    client: TestClient, path: str, params: dict[str, str], key: str, expected: str
+) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    value = response.json()[key]
+    assert (value["id"] if isinstance(value, dict) else value) == expected
+
+
+def test_api_suggests_labels_not_ids(client: TestClient) -> None:
+    response = client.get("/entities/Sundhedsplatformn")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["suggestions"][0] == {
+        "id": "sp",
+        "label": "Sundhedsplatformen",
+        "type": "system",
+        "organisation": "Digital Sundhed Øst",
+    }
+    assert "Sundhedsplatformen (system" in body["message"]

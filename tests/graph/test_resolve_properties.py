@@ -46,9 +46,7 @@ INDEX = _index()
 
 def accent_free(text: str) -> str:
     text = text.translate(str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE"}))
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def inflections(text: str) -> list[str]:
