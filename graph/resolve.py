@@ -13,8 +13,9 @@ who-decides or impact unless named by id. The runners-up are kept as ``also``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,8 +90,14 @@ class NameIndex:
         self._organisations: dict[str, str | None] = {}
         for iri in index.entities():
             node = index.node(iri)
-            texts = {local_id(iri), *index.labels(iri).values()}
+            texts = {*index.labels(iri).values()}
             texts.update(lit.value for lit in node.literals.get(v.ALT_LABEL, ()))
+            if not texts:
+                # An unlabelled record (a dependency, a membership) is named by its id alone:
+                # it stays out of the word, substring and fuzzy lists.
+                self.exact.setdefault(normalise(local_id(iri)), set()).add(iri)
+                continue
+            texts.add(local_id(iri))
             for text in texts:
                 plain = normalise(text)
                 if not plain:
@@ -111,6 +118,9 @@ class NameIndex:
                     postings.setdefault(word, []).append(position)
         self.tokens = sorted(postings)
         self.postings = [postings[t] for t in self.tokens]
+        # All names in one string: a substring search runs in C, not once per name.
+        self._joined = "\n".join(self.names)
+        self._starts = list(accumulate((len(n) + 1 for n in self.names[:-1]), initial=0))
 
     # -- matching --------------------------------------------------------------------------------
     def _word_prefix(self, text: str) -> set[str]:
@@ -139,7 +149,14 @@ class NameIndex:
         query = normalise(text)
         if len(query) < 3:
             return set()
-        return {self.owners[i] for i, name in enumerate(self.names) if query in name}
+        found: set[str] = set()
+        at = self._joined.find(query)
+        while at != -1:
+            position = bisect_right(self._starts, at) - 1
+            found.add(self.owners[position])
+            # Continue after this name: one hit per name is enough.
+            at = self._joined.find(query, self._starts[position] + len(self.names[position]) + 1)
+        return found
 
     def tiers(self, text: str) -> Iterable[tuple[str, set[str]]]:
         """``(tier, entities)`` for each tier in order, computed lazily."""
