@@ -33,6 +33,7 @@ QUERIES = (
     "formed",
     "diff",
 )
+_WHOLE_NAME = ("id", "exact", "inflected", "qualifier")
 _PURPOSE = {"who_decides": "who_decides", "impact": "impact"}
 _WITHIN = re.compile(r"\s+(?:in|i|within|inden\s+for|innenfor|under|hos|ved)\s+", re.IGNORECASE)
 _STOP = wordset(
@@ -112,7 +113,8 @@ def ask(store: GraphStore, question: str, *, lang: str | None = None) -> dict[st
 
 
 def _resolve(index: GovIndex, text: str, purpose: str) -> tuple[Resolution, str | None]:
-    """The subject; "X in Y" falls back to X (Y kept as context), then to Y."""
+    """The subject. "X in Y": X when it is a name, else Y (X kept as context: "projects in
+    Region Hovedstaden"), else X as far as it matches."""
     try:
         return resolve_match(index, text, purpose=purpose, fuzzy=True), None
     except (NotFound, AmbiguousName) as error:
@@ -120,11 +122,15 @@ def _resolve(index: GovIndex, text: str, purpose: str) -> tuple[Resolution, str 
         if len(parts) != 2:
             raise
         first, rest = parts
+        found: list[tuple[Resolution, str]] = []
         for part, context in ((first, rest), (rest, first)):
             try:
-                return resolve_match(index, part, purpose=purpose, fuzzy=True), context
+                found.append((resolve_match(index, part, purpose=purpose, fuzzy=True), context))
             except (NotFound, AmbiguousName):
                 continue
+        named = [f for f in found if f[0].tier in _WHOLE_NAME]
+        if named or found:
+            return (named or found)[0]
         raise error from None
 
 

@@ -149,5 +149,8 @@ def who_decides_sentence(answer: dict[str, Any], action: str | None, language: s
 def also_sentence(also: list[dict[str, Any]], language: str) -> str:
     if not also:
         return ""
-    shown = "; ".join(f"{a['label']} ({a['type']})" for a in also[:3])
+    shown = "; ".join(
+        a["label"] if a["type"] in a["label"].lower() else f"{a['label']} ({a['type']})"
+        for a in also[:3]
+    )
     return T[language]["also"].format(y=shown)

@@ -31,6 +31,8 @@ def fold(text: str) -> str:
     >>> fold("sør-øst æble")
     'sor-ost aeble'
     """
+    if text.isascii():
+        return text
     folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
@@ -57,6 +59,8 @@ def stem(word: str) -> str:
     >>> stem("bodies") == stem("body"), stem("systems") == stem("system")
     (True, True)
     """
+    if len(word) < 3 or word.isdigit():
+        return word
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
     return _NORWEGIAN.stemWord(_DANISH.stemWord(word))
@@ -73,7 +77,13 @@ def stem_key(text: str) -> str:
     True
     """
     words = _WORD.findall(_POSSESSIVE.sub(r"\1", text.casefold()))
-    return " ".join(fold(stem(w)) for w in words)
+    return " ".join(folded_stem(w) for w in words)
+
+
+@lru_cache(maxsize=1 << 18)
+def folded_stem(word: str) -> str:
+    """:func:`stem`, then accents folded (cached: names repeat their words)."""
+    return fold(stem(word))
 
 
 def words(text: str) -> list[str]:
@@ -100,7 +110,11 @@ def name_keys(text: str) -> set[str]:
     Both the stemmed form of the name as written and that of its accent-free spelling, so that a
     user who types without æ/ø/å finds it too.
     """
-    keys = {stem_key(text), stem_key(fold(text.casefold()))}
+    lowered = text.casefold()
+    keys = {stem_key(text)}
+    folded = fold(lowered)
+    if folded != lowered:
+        keys.add(stem_key(folded))
     return {k for k in keys if k}
 
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Literal
 
 from graph.index import GovIndex
-from graph.names import fold, name_keys, normalise, stem, without_qualifier, words
+from graph.names import fold, folded_stem, name_keys, normalise, without_qualifier, words
 from ontology import vocab as v
 from ontology.errors import AmbiguousName, Candidate, NotFound
 from ontology.terms import DATA, local_id
@@ -103,7 +103,8 @@ class NameIndex:
                 if not plain:
                     continue
                 self.exact.setdefault(plain, set()).add(iri)
-                for key in name_keys(text):
+                keys = name_keys(text)
+                for key in keys:
                     self.inflected.setdefault(key, set()).add(iri)
                 bare = without_qualifier(text)
                 if bare != text:
@@ -112,7 +113,7 @@ class NameIndex:
                 position = len(self.names)
                 self.names.append(plain)
                 self.owners.append(iri)
-                tokens = {*plain.split(), *(w for k in name_keys(text) for w in k.split())}
+                tokens = {*plain.split(), *(w for k in keys for w in k.split())}
                 self.words.append(frozenset(tokens))
                 for word in tokens:
                     postings.setdefault(word, []).append(position)
@@ -124,25 +125,34 @@ class NameIndex:
 
     # -- matching --------------------------------------------------------------------------------
     def _word_prefix(self, text: str) -> set[str]:
-        """Entities with a name in which every word of ``text`` begins a word."""
-        prefixes = [fold(stem(w)) for w in words(text)]
-        if not prefixes:
+        """Entities with a name in which every word of ``text`` begins a word, or is a word
+        inflected (the same stem: "projects" for "project"). The stem is not used as a prefix:
+        "styrelse" (stem "styr") must not find "styregruppe"."""
+        typed = [(fold(w), folded_stem(w)) for w in words(text)]
+        if not typed:
             return set()
         ranges = []
-        for prefix in prefixes:
+        for prefix, stemmed in typed:
             lo = bisect_left(self.tokens, prefix)
             hi = lo
             while hi < len(self.tokens) and self.tokens[hi].startswith(prefix):
                 hi += 1
-            ranges.append((sum(len(self.postings[i]) for i in range(lo, hi)), lo, hi, prefix))
-        ranges.sort()
-        _, lo, hi, _ = ranges[0]
-        positions = {p for i in range(lo, hi) for p in self.postings[i]}
-        rest = [prefix for *_, prefix in ranges[1:]]
+            spans = [range(lo, hi)]
+            at = bisect_left(self.tokens, stemmed)
+            if stemmed != prefix and at < len(self.tokens) and self.tokens[at] == stemmed:
+                spans.append(range(at, at + 1))
+            size = sum(len(self.postings[i]) for span in spans for i in span)
+            ranges.append((size, spans, prefix, stemmed))
+        ranges.sort(key=lambda r: r[0])
+        positions = {p for span in ranges[0][1] for i in span for p in self.postings[i]}
+        rest = [(prefix, stemmed) for _, _, prefix, stemmed in ranges[1:]]
         return {
             self.owners[p]
             for p in positions
-            if all(any(w.startswith(prefix) for w in self.words[p]) for prefix in rest)
+            if all(
+                any(w.startswith(prefix) or w == stemmed for w in self.words[p])
+                for prefix, stemmed in rest
+            )
         }
 
     def _substring(self, text: str) -> set[str]:
@@ -282,7 +292,9 @@ class NameIndex:
             if unique and runner_up < close[0][1] - 4:
                 also = [self.candidate(i) for _, i in ranks[1:]]
                 return Resolution(ranks[0][1], "fuzzy", also)
-        raise NotFound(name, [self.candidate(i) for i, _ in close[:5]])
+        # Only names nearly as close as the closest: a clear "did you mean" over a long list.
+        near = [i for i, score in close if score >= close[0][1] - 15] if close else []
+        raise NotFound(name, [self.candidate(i) for i in near[:5]])
 
     def search(self, text: str, limit: int = 20, *, purpose: str = "any") -> list[str]:
         """Entities matching ``text``, best tier first, then by purpose and label.

@@ -4,7 +4,9 @@ page with its candidates as links."""
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,3 +128,20 @@ def test_api_suggests_labels_not_ids(client: TestClient) -> None:
         "organisation": "Digital Sundhed Øst",
     }
     assert "Sundhedsplatformen (system" in body["message"]
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "queries.md"
+
+
+def test_doc_examples_of_ask_run(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each ``$ govgraph ask`` (and ``show``) block of docs/queries.md prints what it shows."""
+    monkeypatch.setenv("COLUMNS", "400")
+    blocks = re.findall(r"```console\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    examples = [
+        b.splitlines() for b in blocks if b.startswith(("$ govgraph ask", "$ govgraph show"))
+    ]
+    assert len(examples) >= 4
+    for first, *shown in examples:
+        result = cli(*shlex.split(first.removeprefix("$ govgraph ")))
+        printed = " ".join((result.stdout + result.stderr).split())
+        assert " ".join(" ".join(shown).split()) in printed, first

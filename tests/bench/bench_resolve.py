@@ -62,7 +62,9 @@ def main() -> None:
     rng = random.Random(1)
     items = [n for n in range(sizes["nodes"])]
     sample = rng.sample(items, 300)
-    labelled = [index.label(f"https://w3id.org/govgraph/id/{p}-{i}") for i in sample for p in ("sys", "prj")]
+    labelled = [
+        index.label(f"https://w3id.org/govgraph/id/{p}-{i}") for i in sample for p in ("sys", "prj")
+    ]
     labelled = [x for x in labelled if not x.startswith(("sys-", "prj-"))][:300]
     kinds: list[tuple[str, list[str], Callable[[str], object]]] = [
         ("id", [f"body-{i}" for i in rng.sample(range(sizes["bodies"]), 300)],
@@ -98,7 +100,7 @@ def main() -> None:
         *(f"| {k} | {n} | {ms(m)} | {ms(p)} |" for k, n, m, p in rows),
         "",
         "The target is under 5 ms per resolution. A misspelt name scans every name once with "
-        "rapidfuzz (the \"did you mean\" path, taken only when nothing matches).",
+        'rapidfuzz (the "did you mean" path, taken only when nothing matches).',
         "",
     ]
     args.output.parent.mkdir(parents=True, exist_ok=True)

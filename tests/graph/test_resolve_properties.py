@@ -55,8 +55,8 @@ def inflections(text: str) -> list[str]:
     if len(text.split()) > 4:
         return []
     head, _, last = text.rpartition(" ")
-    if not re.fullmatch(r"[^\W\d_]{4,}", last):
-        return []
+    if not re.fullmatch(r"[^\W\d_]{4,}", last) or last.endswith("es"):
+        return []  # not a word, or a passive verb ("dannes")
     for suffix in ("erne", "ene", "en", "et"):
         if last.lower().endswith(suffix) and len(last) - len(suffix) >= 4:
             return [f"{head} {last[: -len(suffix)]}".strip()]
