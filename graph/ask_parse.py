@@ -232,7 +232,10 @@ def _between(text: str) -> tuple[str, str] | None:
     match = _BETWEEN.search(text)
     if match is None or not _CHANGE.search(text):
         return None
-    return _day(match["a"]), _day(match["b"])
+    try:
+        return _day(match["a"]), _day(match["b"])
+    except (ValueError, StopIteration):
+        return None  # "between 31. februar 2020 and ...": not a date, so not this reading
 
 
 _LEADING = re.compile(

@@ -37,11 +37,10 @@ _MATTERS = ("domain", "topic", "portfolio", "project", "initiative", "strategy",
 _BODIES = ("body", "organisation", "unit", "collaboration")
 # Lower ranks first; a type missing from a purpose's table ranks after those in it.
 _RANKS: dict[str, dict[str, int]] = {
-    "who_decides": {**dict.fromkeys(_MATTERS + _BODIES + ("goal",), 0), "system": 1},
+    "who_decides": dict.fromkeys(_MATTERS + _BODIES + ("goal", "system"), 0),
     "impact": {"system": 0, "project": 1, "initiative": 1, "organisation": 1},
     "any": {
         **dict.fromkeys(v.ENTITY_CLASSES, 0),
-        "project": 1,  # a project shares its system's name: the name is the system's first
         **dict.fromkeys(NEVER_SUBJECT, 3),
     },
 }
@@ -88,6 +87,7 @@ class NameIndex:
         self.words: list[frozenset[str]] = []  # the words and stems of each name
         postings: dict[str, list[int]] = {}
         self._organisations: dict[str, str | None] = {}
+        spelled: dict[str, list[str]] = {}
         for iri in index.entities():
             node = index.node(iri)
             texts = {*index.labels(iri).values()}
@@ -113,12 +113,17 @@ class NameIndex:
                 position = len(self.names)
                 self.names.append(plain)
                 self.owners.append(iri)
+                if text != local_id(iri):
+                    # ids are typed exactly; labels and aliases get misspelt
+                    spelled.setdefault(plain, []).append(iri)
                 tokens = {*plain.split(), *(w for k in keys for w in k.split())}
                 self.words.append(frozenset(tokens))
                 for word in tokens:
                     postings.setdefault(word, []).append(position)
         self.tokens = sorted(postings)
         self.postings = [postings[t] for t in self.tokens]
+        self._spelled = list(spelled)
+        self._spelled_owner = [spelled[n] for n in self._spelled]
         # All names in one string: a substring search runs in C, not once per name.
         self._joined = "\n".join(self.names)
         self._starts = list(accumulate((len(n) + 1 for n in self.names[:-1]), initial=0))
@@ -195,10 +200,10 @@ class NameIndex:
         # The plain edit-distance ratio: WRatio's partial matching rewards any long name that
         # happens to contain a short word of the query.
         for _, score, position in process.extract(
-            query, self.names, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=60
+            query, self._spelled, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=60
         ):
-            iri = self.owners[position]
-            found[iri] = max(found.get(iri, 0.0), score)
+            for iri in self._spelled_owner[position]:
+                found[iri] = max(found.get(iri, 0.0), score)
         return sorted(found.items(), key=lambda hit: (-hit[1], hit[0]))[:limit]
 
     # -- ranking and presentation ----------------------------------------------------------------
@@ -241,6 +246,19 @@ class NameIndex:
             frontier = following
         return body
 
+    def _system_or_project(self, top: list[str], purpose: str) -> list[str]:
+        """A system and the project that delivers it, named alike: who-decides means the
+        project (what is decided and prioritised), every other question the system."""
+        if len(top) != 2:
+            return top
+        kinds = {self.index.type_name(h): h for h in top}
+        system, project = kinds.get("system"), kinds.get("project")
+        if system is None or project is None:
+            return top
+        if system not in self.index.out(project, v.RELATION_KEYS["delivers"]):
+            return top
+        return [project if purpose == "who_decides" else system]
+
     def candidate(self, iri: str, lang: str | None = None) -> dict[str, Any]:
         """``{id, label, type, organisation}``: how a suggestion or candidate is shown."""
         return {**self.index.ref(iri, lang), "organisation": self.organisation(iri)}
@@ -276,22 +294,34 @@ class NameIndex:
             key = {h: (self.rank(h, purpose), TIERS.index(t)) for h, t in group.items()}
             ordered = sorted(group, key=lambda h: (key[h], self.index.label(h).casefold(), h))
             top = [h for h in ordered if key[h] == key[ordered[0]]]
+            # A system and its project compete by rank alone, whichever tier each matched in
+            # ("Fælles Medicinkort" and "Fælles Medicinkort (projekt)").
+            partners = [h for h in ordered if key[h][0] == key[top[0]][0] and h not in top]
+            for other in partners if len(top) == 1 else ():
+                pair = self._system_or_project([top[0], other], purpose)
+                if len(pair) == 1:
+                    top = pair
+                    break
+            top = self._system_or_project(top, purpose)
             if len(top) > 1:
                 raise AmbiguousName(
                     name, [Candidate(**self.candidate(h)) for h in top[:_CANDIDATES_SHOWN]]
                 )
-            also = [self.candidate(h) for h in ordered[1:_CANDIDATES_SHOWN]]
+            also = [self.candidate(h) for h in ordered if h != top[0]][:_CANDIDATES_SHOWN]
             return Resolution(top[0], group[top[0]], also)
         close = [(i, s) for i, s in self.fuzzy(text, limit=8) if self.rank(i, purpose) < 99]
         if fuzzy and close and close[0][1] >= _FUZZY_ACCEPT:
             # Entities sharing the closest name tie; the purpose decides between them.
             best = [i for i, score in close if score == close[0][1]]
             runner_up = next((score for _, score in close if score < close[0][1]), 0.0)
-            ranks = sorted((self.rank(i, purpose), i) for i in best)
-            unique = len(ranks) == 1 or ranks[0][0] < ranks[1][0]
-            if unique and runner_up < close[0][1] - 4:
-                also = [self.candidate(i) for _, i in ranks[1:]]
-                return Resolution(ranks[0][1], "fuzzy", also)
+            ranked = sorted(best, key=lambda i: (self.rank(i, purpose), i))
+            top = self._system_or_project(
+                [i for i in ranked if self.rank(i, purpose) == self.rank(ranked[0], purpose)],
+                purpose,
+            )
+            if len(top) == 1 and runner_up < close[0][1] - 4:
+                also = [self.candidate(i) for i in ranked if i != top[0]]
+                return Resolution(top[0], "fuzzy", also)
         # Only names nearly as close as the closest: a clear "did you mean" over a long list.
         near = [i for i, score in close if score >= close[0][1] - 15] if close else []
         raise NotFound(name, [self.candidate(i) for i in near[:5]])
