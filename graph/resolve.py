@@ -17,17 +17,16 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, Literal
+from typing import Any
 
 from graph.index import GovIndex
 from graph.names import fold, folded_stem, name_keys, normalise, without_qualifier, words
 from ontology import vocab as v
-from ontology.errors import AmbiguousName, Candidate, NotFound
+from ontology.errors import AmbiguousName, Candidate, InvalidArgument, NotFound
 from ontology.terms import DATA, local_id
 
 __all__ = ["Resolution", "NameIndex", "name_index", "normalise", "resolve", "resolve_match"]
 
-Purpose = Literal["any", "who_decides", "impact"]
 PURPOSES: tuple[str, ...] = ("any", "who_decides", "impact")
 TIERS = ("id", "exact", "inflected", "qualifier", "word_prefix", "substring", "fuzzy")
 
@@ -271,6 +270,8 @@ class NameIndex:
     # -- the two entry points ----------------------------------------------------------------------
     def match(self, name: str, *, purpose: str = "any", fuzzy: bool = False) -> Resolution:
         """Resolve ``name``; see :func:`resolve_match`."""
+        if purpose not in PURPOSES:
+            raise InvalidArgument("purpose", f"use one of {', '.join(PURPOSES)}")
         text = name.strip()
         for whole in (text, DATA + text):
             if whole in self.index.nodes and self.index.node(whole).types:
