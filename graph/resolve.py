@@ -59,7 +59,8 @@ _ORG_LINKS = (
     v.RELATION_KEYS["reports_to"],
 )
 _GROUP = {"exact": 0, "inflected": 0, "qualifier": 0, "word_prefix": 1, "substring": 2}
-_CANDIDATES_SHOWN = 10
+_CANDIDATES_SHOWN = 20
+_ALSO_SHOWN = 5
 _ARTICLE = re.compile(r"^\s*(?:the|a|an)\s+", re.IGNORECASE)
 _FUZZY_ACCEPT = 88.0
 
@@ -308,7 +309,7 @@ class NameIndex:
                 raise AmbiguousName(
                     name, [Candidate(**self.candidate(h)) for h in top[:_CANDIDATES_SHOWN]]
                 )
-            also = [self.candidate(h) for h in ordered if h != top[0]][:_CANDIDATES_SHOWN]
+            also = [self.candidate(h) for h in ordered if h != top[0]][:_ALSO_SHOWN]
             return Resolution(top[0], group[top[0]], also)
         close = [(i, s) for i, s in self.fuzzy(text, limit=8) if self.rank(i, purpose) < 99]
         if fuzzy and close and close[0][1] >= _FUZZY_ACCEPT:
