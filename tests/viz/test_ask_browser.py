@@ -61,3 +61,17 @@ def test_ambiguous_name_offers_candidates_as_links(chromium: Any, app_url: str) 
     assert "Digital Sundhed Øst" in page.inner_text("#gg-ask-read")
     assert watch.console_errors == [] and watch.blocked == []
     page.close()
+
+
+def test_who_decides_form_finds_imaging(chromium: Any, app_url: str) -> None:
+    """The issue's case: "imaging" typed in the who-decides form resolves (Diagnostic imaging)."""
+    page, watch = bx.watched_page(chromium)
+    page.goto(app_url + "/views/who-decides")
+    page.fill("#gg-q-subject", "imaging")
+    with page.expect_navigation():
+        page.click("form.gg-question button[type=submit]")
+    assert page.query_selector(".gg-error") is None
+    assert page.query_selector("#gg-answer") is not None
+    assert "Billeddiagnostik" in page.inner_text("#gg-answer")
+    assert watch.blocked == []
+    page.close()
