@@ -63,6 +63,7 @@ _CANDIDATES_SHOWN = 20
 _ALSO_SHOWN = 5
 _ARTICLE = re.compile(r"^\s*(?:the|a|an)\s+", re.IGNORECASE)
 _FUZZY_ACCEPT = 88.0
+_FUZZY_SURE = 75.0  # a name this close among the likely ones ends the search
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class NameIndex:
         self.tokens = sorted(postings)
         self.postings = [postings[t] for t in self.tokens]
         self._spelled = list(spelled)
-        self._spelled_owner = [spelled[n] for n in self._spelled]
+        self._spelled_owners = spelled
         # All names in one string: a substring search runs in C, not once per name.
         self._joined = "\n".join(self.names)
         self._starts = list(accumulate((len(n) + 1 for n in self.names[:-1]), initial=0))
@@ -190,21 +191,48 @@ class NameIndex:
         yield "substring", self._substring(text)
 
     def fuzzy(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
-        """The entities whose names are closest to ``text`` (rapidfuzz scores, 0-100)."""
+        """The entities whose names are closest to ``text`` (rapidfuzz scores, 0-100).
+
+        First among the names sharing a word beginning (three letters) with the rarest word of
+        ``text``; every label and alias only when that finds nothing close.
+        """
         from rapidfuzz import fuzz, process
 
         query = normalise(text)
         if not query:
             return []
-        found: dict[str, float] = {}
-        # The plain edit-distance ratio: WRatio's partial matching rewards any long name that
-        # happens to contain a short word of the query.
-        for _, score, position in process.extract(
-            query, self._spelled, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=60
-        ):
-            for iri in self._spelled_owner[position]:
-                found[iri] = max(found.get(iri, 0.0), score)
+
+        def closest(choices: list[str]) -> dict[str, float]:
+            found: dict[str, float] = {}
+            # The plain edit-distance ratio: WRatio's partial matching rewards any long name
+            # that happens to contain a short word of the query.
+            for choice, score, _ in process.extract(
+                query, choices, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=60
+            ):
+                for iri in self._spelled_owners[choice]:
+                    found[iri] = max(found.get(iri, 0.0), score)
+            return found
+
+        found = closest(self._likely(query))
+        if not found or max(found.values()) < _FUZZY_SURE:
+            found = closest(self._spelled)
         return sorted(found.items(), key=lambda hit: (-hit[1], hit[0]))[:limit]
+
+    def _likely(self, query: str) -> list[str]:
+        """Labels and aliases with a word that begins like the rarest word of ``query``."""
+        best: list[int] | None = None
+        for word in query.split():
+            if len(word) < 3:
+                continue
+            lo = bisect_left(self.tokens, word[:3])
+            hi = lo
+            while hi < len(self.tokens) and self.tokens[hi].startswith(word[:3]):
+                hi += 1
+            positions = [p for i in range(lo, hi) for p in self.postings[i]]
+            if best is None or len(positions) < len(best):
+                best = positions
+        names = {self.names[p] for p in best or ()}
+        return [n for n in names if n in self._spelled_owners]
 
     # -- ranking and presentation ----------------------------------------------------------------
     def rank(self, iri: str, purpose: str) -> int:
