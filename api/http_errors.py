@@ -77,6 +77,32 @@ class LimitExceeded(GovGraphError):
         return {**super().as_dict(), "limit": self.limit}
 
 
+class RateLimited(GovGraphError):
+    """Too many requests from one client, or the SPARQL pool is saturated (``Retry-After``)."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "retry_after": self.retry_after}
+
+
+class TooLarge(GovGraphError):
+    """A request body past the route's size limit."""
+
+    code = "too_large"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the request body is over the limit of {limit} bytes for this route")
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "limit_bytes": self.limit}
+
+
 STATUS: dict[type[GovGraphError], int] = {
     InvalidArgument: 400,
     NotAuthenticated: 401,
@@ -86,6 +112,8 @@ STATUS: dict[type[GovGraphError], int] = {
     AmbiguousName: 409,
     ValidationFailed: 422,
     LimitExceeded: 422,
+    TooLarge: 413,
+    RateLimited: 429,
     StoreUnavailable: 503,
 }
 
@@ -117,6 +145,8 @@ def install(app: FastAPI) -> None:
     async def on_govgraph(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, GovGraphError)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
         return _respond(error_body(exc), headers)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
