@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import http_errors, limits
+from api import http_errors, limits, openapi
 from api.audit import AuditLog, Writer
 from api.auth import TokenTable
 from api.settings import Settings
@@ -58,6 +58,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
 
     for module in (home, entities, queries, sparql, writes, admin, views):
         app.include_router(module.router)
+    openapi.install(app, settings)
     return app
 
 

@@ -130,6 +130,9 @@ class _Worker:
     def __init__(self, memory: int) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_REPO), env.get("PYTHONPATH")]))
+        # glibc reserves 64 MB of address space per thread arena; RocksDB's threads would
+        # spend the RLIMIT_AS budget on reservations alone
+        env["MALLOC_ARENA_MAX"] = "2"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "api.sparql_worker", str(memory)],
             stdin=subprocess.PIPE,
