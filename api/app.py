@@ -28,6 +28,8 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         opened = None if store is not None else open_store(settings)
         if opened is not None:
             _hold(app, opened, settings)
+        if app.state.sparql is not None:
+            app.state.sparql.start()
         try:
             yield
         finally:

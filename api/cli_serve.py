@@ -22,4 +22,14 @@ def serve(
 
     settings = get_settings()
     typer.echo(f"govgraph: serving {settings.store_path} on http://{host}:{port}/ (docs: /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, workers=1, log_level="info")
+    # On SIGTERM uvicorn stops accepting, gives requests in flight 5 s, then ends; the app's
+    # shutdown kills the SPARQL workers, so no query can hold the stop up (docs/deploy.md).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        workers=1,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+        limit_concurrency=200,
+    )

@@ -137,6 +137,25 @@ def _respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSO
     return JSONResponse(body, status_code=int(body["status"]), headers=headers)
 
 
+def _allowed(request: Request) -> list[str]:
+    """The methods some route of the app answers on this path (routers split a path's methods
+    between them, so Starlette's own ``Allow`` names only the first router's)."""
+    from fastapi.routing import APIRoute
+
+    found: set[str] = set()
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
+                found.update(m for m in route.methods if m != "HEAD")
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(inner.routes)
+
+    walk(request.app.routes)
+    return sorted(found)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the one shape."""
     from fastapi.exceptions import RequestValidationError
@@ -162,7 +181,10 @@ def install(app: FastAPI) -> None:
             "message": str(exc.detail),
             "status": exc.status_code,
         }
-        return _respond(body, dict(exc.headers) if exc.headers else None)
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed(request))
+        return _respond(body, headers or None)
 
     async def on_bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error on %s %s", request.method, request.url.path)

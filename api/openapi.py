@@ -57,10 +57,16 @@ def _roles(app: FastAPI) -> dict[tuple[str, str], str]:
                 return found
         return ""
 
+    def walk(routes: list[Any]) -> Any:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                yield route
+            inner = getattr(route, "original_router", None)  # FastAPI >= 0.16x wraps routers
+            if inner is not None and hasattr(inner, "routes"):
+                yield from walk(inner.routes)
+
     found: dict[tuple[str, str], str] = {}
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    for route in walk(app.routes):
         role = role_of(route.dependant)
         for method in route.methods:
             found[(route.path, method.lower())] = role

@@ -62,6 +62,9 @@ class SparqlEndpoint:
             per_client=settings.sparql_per_client,
         )
 
+    def start(self) -> None:
+        self.pool.start()
+
     def close(self) -> None:
         self.pool.close()
 

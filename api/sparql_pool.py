@@ -117,7 +117,12 @@ class Checkpoints:
         return str(target)
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        with self._lock:
+            self._current = None
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def reopen(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
 
 
 class _Ended(Exception):
@@ -209,10 +214,17 @@ class SparqlPool:
         self.per_client = per_client
         self.checkpoints = Checkpoints(store)
         self._cond = threading.Condition()
-        self._idle = [_Worker(self.memory) for _ in range(workers)]
+        self.workers = workers
+        self._idle: list[_Worker] = []  # started on demand, up to ``workers``
         self._busy: set[_Worker] = set()
         self._clients: Counter[str] = Counter()
         self._closed = False
+
+    def start(self) -> None:
+        """Serve again after :meth:`close` (an app started twice, as tests do)."""
+        with self._cond:
+            self._closed = False
+            self.checkpoints.reopen()
 
     def close(self) -> None:
         """Kill every worker (a query still running answers 503) and drop the checkpoints."""
@@ -263,6 +275,8 @@ class SparqlPool:
                     f"you already have {self.per_client} SPARQL queries running; wait for them",
                     retry_after=retry,
                 )
+            if not self._idle and len(self._busy) < self.workers and not self._closed:
+                self._idle.append(_Worker(self.memory))
             end = time.monotonic() + _QUEUE_WAIT
             while not self._idle and not self._closed:
                 if not self._cond.wait(max(0.0, end - time.monotonic())):
