@@ -147,7 +147,7 @@ def _allowed(request: Request) -> list[str]:
     def walk(routes: list[Any]) -> None:
         for route in routes:
             if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
-                found.update(m for m in route.methods if m != "HEAD")
+                found.update(m for m in route.methods or () if m != "HEAD")
             inner = getattr(route, "original_router", None)
             if inner is not None:
                 walk(inner.routes)

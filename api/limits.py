@@ -158,7 +158,7 @@ async def _reject(scope: Scope, send: Send, body: dict[str, Any]) -> None:
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the body limits and the log redaction to ``app``."""
     app.add_middleware(
-        BodyLimit,  # type: ignore[arg-type]
+        BodyLimit,
         default=settings.max_body_bytes,
         per_path={"/batches": settings.upload_max_bytes},
     )

@@ -105,9 +105,12 @@ def measure(query: str) -> QueryShape:
         if previous == "SERVICE":
             shape.services.append(text)
         # a triple pattern starts at a term right after `{` or `.` (its subject)
-        if previous in ("{", ".") and kind in ("iri", "var", "word", "string", "number"):
-            if upper not in _KEYWORDS_AFTER_BRACE:
-                shape.patterns += 1
+        if (
+            previous in ("{", ".")
+            and kind in ("iri", "var", "word", "string", "number")
+            and upper not in _KEYWORDS_AFTER_BRACE
+        ):
+            shape.patterns += 1
         previous = upper if kind == "word" else text
     return shape
 

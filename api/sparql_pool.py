@@ -19,6 +19,7 @@ moves on, never written to; so no worker ever opens the live store beside its wr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -188,10 +189,8 @@ class _Worker:
             return None
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
         return self.process.returncode
 
 
@@ -344,8 +343,7 @@ class SparqlPool:
         if kind == "size":
             raise LimitExceeded(
                 "sparql_max_bytes",
-                f"the results exceed {self.max_bytes} bytes: add a LIMIT or select fewer "
-                "variables",
+                f"the results exceed {self.max_bytes} bytes: add a LIMIT or select fewer variables",
             )
         if kind == "memory":
             raise self._failure("died", -signal.SIGABRT)

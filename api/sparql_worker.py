@@ -85,12 +85,14 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     if request.get("named") is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in request["named"]]
     try:
-        result = store.query(request["query"], **options)
-        offered = GRAPH_MEDIA if isinstance(result, ox.QueryTriples) else RESULT_MEDIA
+        result: Any = store.query(request["query"], **options)
+        offered: dict[str, Any] = (
+            GRAPH_MEDIA if isinstance(result, ox.QueryTriples) else RESULT_MEDIA
+        )
         media = choose(request["accept"], offered)
         if media is None:
             return {"ok": False, "kind": "not_acceptable", "offered": list(offered)}, b""
-        sink = _Sink(request["max_bytes"])
+        sink: Any = _Sink(request["max_bytes"])
         result.serialize(sink, offered[media])
         return {"ok": True, "media": media}, bytes(sink.buffer)
     except _TooBig:

@@ -67,9 +67,7 @@ def test_lone_surrogate_is_refused_and_nothing_is_written(make_client: Make) -> 
 def test_deeply_nested_json_is_400(make_client: Make) -> None:
     client = make_client()
     body = '{"changes": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    response = client.post(
-        "/what-if", content=body, headers={"Content-Type": "application/json"}
-    )
+    response = client.post("/what-if", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code in (400, 413)
     assert response.json()["status"] == response.status_code
 
@@ -139,7 +137,9 @@ def test_repeated_query_is_400(client: TestClient) -> None:
         ("application/n-triples", "application/n-triples"),
     ],
 )
-def test_graph_results_in_rdf_xml_and_n_triples(client: TestClient, accept: str, media: str) -> None:
+def test_graph_results_in_rdf_xml_and_n_triples(
+    client: TestClient, accept: str, media: str
+) -> None:
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
     response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
