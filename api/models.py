@@ -52,6 +52,7 @@ class ErrorBody(_Open):
 class Decider(Ref):
     """A holder of a mandate over the subject, with the mandate, path and citations."""
 
+    id: str | None = None  # type: ignore[assignment]  # entries of other_mandates may lack one
     mandate: dict[str, Any] | None = None
     path: list[Any] = []
     distance: int | None = None

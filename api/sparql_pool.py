@@ -321,7 +321,7 @@ class SparqlPool:
                 f"the query ran longer than {self.timeout:g} s and was stopped: narrow it or "
                 "add a LIMIT",
             )
-        if status in (-signal.SIGABRT, 1, -signal.SIGKILL):
+        if status in (-signal.SIGABRT, -signal.SIGKILL):  # failed allocation; the OOM killer
             return LimitExceeded(
                 "sparql_memory",
                 f"the query needed more than {self.memory // (1024 * 1024)} MB and was stopped: "

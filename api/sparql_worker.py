@@ -136,13 +136,20 @@ def _watch_parent() -> None:
 
 
 def main(argv: list[str]) -> None:
+    import os
     import resource
+    import signal
 
     _watch_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server; it ends us
     memory = int(argv[1]) if len(argv) > 1 else 0
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    # The answers go on a private copy of stdout; anything else printed (by Python or by the
+    # engine, to file descriptor 1) lands on stderr and cannot corrupt a frame.
+    stdin = sys.stdin.buffer
+    stdout = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     _write_frame(stdout, b'{"ready": true}')
     stdout.flush()
     opened: tuple[str, ox.Store] | None = None

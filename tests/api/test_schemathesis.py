@@ -32,6 +32,7 @@ app = create_app(
     api_settings(_tmp, sparql_timeout=2.0, sparql_workers=2, sparql_per_client=2), store=_store
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+schemathesis.serializer.alias("application/sparql-query", "text/plain")
 load_all_checks()
 ALL_CHECKS = CHECKS.get_all()
 
