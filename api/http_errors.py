@@ -186,6 +186,15 @@ def install(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(_allowed(request))
         return _respond(body, headers or None)
 
+    async def on_not_text(request: Request, exc: Exception) -> JSONResponse:
+        # Text from a request (a YAML "\ud800" escape, a JSON-LD string) that no UTF-8 store can
+        # hold: the store refuses it before anything is written, so it is the input's fault.
+        assert isinstance(exc, UnicodeEncodeError)
+        error = InvalidArgument(
+            "body", "the input holds a lone UTF-16 surrogate (such as \\ud800), which is not text"
+        )
+        return _respond(error_body(error))
+
     async def on_bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error on %s %s", request.method, request.url.path)
         body = {
@@ -198,4 +207,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(GovGraphError, on_govgraph)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
+    app.add_exception_handler(UnicodeEncodeError, on_not_text)
     app.add_exception_handler(Exception, on_bug)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -218,3 +219,21 @@ def test_failed_authentication_is_rate_limited_per_client(make_client: Make) -> 
     assert statuses == [401, 401, 401, 429, 429]
     assert client.get("/audit", headers=auth("admin")).status_code == 429  # whatever it sends
     assert client.get("/entities").status_code == 200  # open reads need no token
+
+
+def test_lone_surrogate_in_a_yaml_upload_is_400_and_nothing_is_written(make_client: Make) -> None:
+    client = make_client()
+    before = client.get("/stats").json()["triples"]
+    yaml = 'entities:\n  - id: sur-board\n    type: body\n    label: {en: "x\\ud800"}\n'
+    response = client.post("/batches", content=yaml, headers=auth("editor"))
+    assert response.status_code == 400 and "surrogate" in response.json()["message"]
+    assert client.get("/stats").json()["triples"] == before
+
+
+def test_the_audit_log_takes_a_lone_surrogate(tmp_path: Path) -> None:
+    from api.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.append({"reason": "x\ud800"})
+    assert (tmp_path / "audit.jsonl").read_bytes().decode("utf-8") == '{"reason": "x\\ud800"}\n'
+    assert log.entries()["entries"] == [{"reason": "x\ud800"}]  # the line round-trips
