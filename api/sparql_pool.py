@@ -147,6 +147,13 @@ class _Worker:
         )
         self.ready = False
 
+    def is_ready(self) -> bool:
+        """Whether the process has started (its ready frame arrived), without waiting."""
+        if not self.ready and self.process.stdout is not None:
+            fd = self.process.stdout.fileno()
+            return bool(select.select([fd], [], [], 0)[0])
+        return self.ready
+
     def ask(self, request: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
         assert self.process.stdin is not None
         if not self.ready:
@@ -267,6 +274,11 @@ class SparqlPool:
 
     # -- the pool --------------------------------------------------------------------------
     def _take(self, client: str) -> _Worker:
+        """An idle worker for ``client`` (a ready one first), or 429.
+
+        Up to ``workers`` queries run at once, but ``workers + 1`` processes are kept: the spare
+        is warm when the others are killed, so the next query need not wait for a start.
+        """
         retry = max(1, math.ceil(self.timeout))
         with self._cond:
             if self._clients[client] >= self.per_client:
@@ -274,22 +286,26 @@ class SparqlPool:
                     f"you already have {self.per_client} SPARQL queries running; wait for them",
                     retry_after=retry,
                 )
-            if not self._idle and len(self._busy) < self.workers and not self._closed:
-                self._idle.append(_Worker(self.memory))
             end = time.monotonic() + _QUEUE_WAIT
-            while not self._idle and not self._closed:
+            while not self._closed and not (self._idle and len(self._busy) < self.workers):
+                if not self._idle and len(self._busy) < self.workers:
+                    self._idle.append(_Worker(self.memory))
+                    continue
                 if not self._cond.wait(max(0.0, end - time.monotonic())):
                     break
             if self._closed:
                 raise StoreUnavailable("sparql", "the server is stopping")
-            if not self._idle:
+            if not (self._idle and len(self._busy) < self.workers):
                 raise RateLimited(
                     "every SPARQL worker is busy; retry after the time in Retry-After",
                     retry_after=retry,
                 )
+            self._idle.sort(key=lambda w: w.is_ready())  # ready ones last: popped first
             worker = self._idle.pop()
             self._busy.add(worker)
             self._clients[client] += 1
+            if not self._idle and len(self._busy) < self.workers + 1:
+                self._idle.append(_Worker(self.memory))  # the spare, warming up meanwhile
             return worker
 
     def _replace(self, dead: _Worker) -> _Worker:

@@ -65,11 +65,19 @@ class _Sink:
 
 
 def choose(accept: list[str], offered: dict[str, Any]) -> str | None:
-    """The first media type of ``accept`` (best first) that ``offered`` has, or ``None``."""
+    """The first media type of ``accept`` (best first) that ``offered`` has, or ``None``.
+
+    >>> choose(["image/png", "text/*"], RESULT_MEDIA), choose(["*/*"], GRAPH_MEDIA)
+    ('text/csv', 'text/turtle')
+    """
     default = next(iter(offered))
     for media in accept:
-        if media in ("*/*", "") or (media.endswith("/*") and default.startswith(media[:-1])):
+        if media in ("*/*", ""):
             return default
+        if media.endswith("/*"):  # text/* -> the first offered text type
+            found = next((m for m in offered if m.startswith(media[:-1])), None)
+            if found:
+                return found
         if media in offered:
             return media
     return None

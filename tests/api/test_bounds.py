@@ -151,26 +151,41 @@ def test_graph_results_in_rdf_xml_and_n_triples(
         assert response.text.count(" .\n") == 3
 
 
-def test_per_client_limit_and_saturation_answer_429(make_client: Make) -> None:
-    client = make_client(sparql_workers=1, sparql_per_client=1, sparql_timeout=3)
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _busy_pool_answers_429(client: TestClient) -> None:
+    """Run SLOW in the background; probe with ASK until one is refused; SLOW ends killed."""
     first: list[int] = []
-    thread = threading.Thread(
-        target=lambda: first.append(client.get("/sparql", params={"query": slow}).status_code)
-    )
+
+    def run_slow() -> None:  # retried while a probe holds the client's only slot
+        for _ in range(100):
+            status = client.get("/sparql", params={"query": SLOW}).status_code
+            if status != 429:
+                first.append(status)
+                return
+
+    thread = threading.Thread(target=run_slow)
     thread.start()
-    deadline = threading.Event()
     busy = None
-    for _ in range(50):  # until the slow query holds the only worker
+    for _ in range(40):
+        threading.Event().wait(0.1)
         busy = client.get("/sparql", params={"query": "ASK {}"})
         if busy.status_code == 429:
             break
-        deadline.wait(0.05)
     assert busy is not None and busy.status_code == 429, busy.text if busy else None
-    assert int(busy.headers["Retry-After"]) >= 1
+    assert int(busy.headers["Retry-After"]) >= 1 and busy.json()["error"] == "rate_limited"
     assert client.get("/stats").status_code == 200  # other routes are unaffected
     thread.join(timeout=30)
     assert first == [422]
+
+
+def test_saturated_pool_answers_429(make_client: Make) -> None:
+    _busy_pool_answers_429(make_client(sparql_workers=1, sparql_per_client=5, sparql_timeout=3))
+
+
+def test_per_client_limit_answers_429(make_client: Make) -> None:
+    _busy_pool_answers_429(make_client(sparql_workers=3, sparql_per_client=1, sparql_timeout=3))
 
 
 class _Garbage(http.server.BaseHTTPRequestHandler):

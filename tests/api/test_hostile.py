@@ -91,6 +91,7 @@ def test_runaway_queries_are_killed_and_the_server_answers_at_once(server: LiveS
     done.set()
     watcher.join()
 
+    print(f"ASK after the kills: {answered_in:.3f} s; peak RSS {peak[0] / 2**20:.0f} MB")
     limits = sorted(r.json().get("limit", "") for r in answers)
     assert [r.status_code for r in answers] == [422] * 5, [r.text for r in answers]
     assert set(limits) <= {"sparql_timeout", "sparql_memory"}, limits  # killed on either
@@ -186,4 +187,5 @@ def test_sigterm_ends_a_busy_server_within_10_s(server: LiveServer, tmp_path: Pa
     for thread in threads:
         thread.join(timeout=20)
     assert server.process is not None and server.process.returncode is not None
+    print(f"SIGTERM under load: ended in {took:.2f} s")
     assert took < 10, took
