@@ -165,7 +165,10 @@ class _Worker:
             self.process.stdin.flush()
         except OSError:
             raise _Ended from None
-        header = json.loads(self._read(deadline))
+        try:
+            header = json.loads(self._read(deadline))
+        except ValueError:  # not our frame: treat the worker as broken
+            raise _Ended("died") from None
         return header, self._read(deadline)
 
     def _read(self, deadline: float) -> bytes:
@@ -250,7 +253,11 @@ class SparqlPool:
         (503: stopping, or the worker crashed) and, from the answer, the caller's errors.
         """
         worker = self._take(client)
-        checkpoint = self.checkpoints.acquire()
+        try:
+            checkpoint = self.checkpoints.acquire()
+        except BaseException:
+            self._give_back(worker, client)
+            raise
         request = {
             "checkpoint": checkpoint,
             "query": job.query,
