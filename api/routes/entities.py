@@ -73,16 +73,26 @@ def find(
     response_model=Entity,
     response_model_exclude_unset=True,
 )
-def entity(request: Request, store: StoreDep, _: Reader, name: str, lang: Lang = None) -> Any:
+def entity(
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    _: Reader,
+    name: str,
+    lang: Lang = None,
+) -> Any:
     """``name`` is an id, label or alias. `Accept: text/turtle` or `application/ld+json` gives
     the entity's own triples as RDF."""
     media = negotiate(request, RDF_MEDIA, "application/json")
     described = describe(store, name, lang=lang)
     if media == "application/json":
+        response.headers["Vary"] = "Accept"
         return described
     subject = described["iri"]
     triples = [*store.triples(subject), *store.triples(subject + "#validity")]
-    return Response(serialise(triples, RDF_MEDIA[media]), media_type=media)
+    return Response(
+        serialise(triples, RDF_MEDIA[media]), media_type=media, headers={"Vary": "Accept"}
+    )
 
 
 @router.get(
@@ -105,4 +115,5 @@ def export(
             "`govgraph export` on the server, or page through SPARQL CONSTRUCT with LIMIT/OFFSET",
         )
     fmt = "jsonld" if media == "application/json" else RDF_MEDIA[media]
-    return Response(export_graph(store, fmt, with_ontology=with_ontology), media_type=media)
+    body = export_graph(store, fmt, with_ontology=with_ontology)
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
