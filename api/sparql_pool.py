@@ -5,10 +5,12 @@ query that overflows Oxigraph's stack ends the process running it (docs/api.md).
 runs in a worker process (:mod:`api.sparql_worker`) with its own address-space limit. The server
 
 * sends the query to an idle worker and waits at most ``timeout`` seconds for the answer; a
-  worker past its time is killed (SIGKILL) and replaced at once, and its client gets 422
+  worker past its time is killed (SIGKILL) and replaced, and its client gets 422
   ``limit_exceeded`` (``limit: sparql_timeout``);
 * replaces a worker that died (its memory limit: 422 ``sparql_memory``; a crash such as
   SIGSEGV: 503 ``store_unavailable``) and serves on;
+* keeps one warm spare process beyond ``workers``, so the query right after a kill is served at
+  once, and starts replacements on demand (a burst of starts would compete with that query);
 * answers 429 ``rate_limited`` with ``Retry-After`` when a client already has
   ``per_client`` queries running, or when no worker frees up within a second.
 
@@ -154,11 +156,13 @@ class _Worker:
             return bool(select.select([fd], [], [], 0)[0])
         return self.ready
 
-    def ask(self, request: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
+    def ask(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
+        """Send ``request``; its answer within ``timeout`` seconds (counted once started)."""
         assert self.process.stdin is not None
         if not self.ready:
             self._read(time.monotonic() + _START_TIMEOUT)
             self.ready = True
+        deadline = time.monotonic() + timeout
         payload = json.dumps(request).encode()
         try:
             self.process.stdin.write(struct.pack(">I", len(payload)) + payload)
@@ -256,7 +260,7 @@ class SparqlPool:
         try:
             checkpoint = self.checkpoints.acquire()
         except BaseException:
-            self._give_back(worker, client)
+            self._give_back(worker, client, alive=True)
             raise
         request = {
             "checkpoint": checkpoint,
@@ -268,15 +272,15 @@ class SparqlPool:
             "named": job.named,
             "base": job.base,
         }
+        alive = True
         try:
-            header, body = worker.ask(request, time.monotonic() + self.timeout)
+            header, body = worker.ask(request, self.timeout)
         except _Ended as ended:
-            status = worker.kill()
-            worker = self._replace(worker)
-            raise self._failure(str(ended), status) from None
+            alive = False
+            raise self._failure(str(ended), worker.kill()) from None
         finally:
             self.checkpoints.release(checkpoint)
-            self._give_back(worker, client)
+            self._give_back(worker, client, alive=alive)
         return self._answer(header, body)
 
     # -- the pool --------------------------------------------------------------------------
@@ -315,14 +319,9 @@ class SparqlPool:
                 self._idle.append(_Worker(self.memory))  # the spare, warming up meanwhile
             return worker
 
-    def _replace(self, dead: _Worker) -> _Worker:
-        with self._cond:
-            self._busy.discard(dead)
-            fresh = _Worker(self.memory) if not self._closed else dead
-            self._busy.add(fresh)
-            return fresh
-
-    def _give_back(self, worker: _Worker, client: str) -> None:
+    def _give_back(self, worker: _Worker, client: str, *, alive: bool) -> None:
+        """Return a live worker to the idle ones; a dead one is dropped (replaced on demand:
+        the warm spare serves the next query, and no burst of starts competes with it)."""
         with self._cond:
             self._clients[client] -= 1
             if self._clients[client] <= 0:
@@ -330,7 +329,7 @@ class SparqlPool:
             self._busy.discard(worker)
             if self._closed:
                 worker.kill()
-            else:
+            elif alive:
                 self._idle.append(worker)
             self._cond.notify()
 
