@@ -22,7 +22,7 @@ from loaders import load_paths
 from tests.api.conftest import api_settings, auth
 from tests.support import FIXTURES
 
-EXAMPLES_PER_OPERATION = int(__import__("os").environ.get("ST_N", "20"))
+EXAMPLES_PER_OPERATION = 20
 SENT: list[int] = []
 
 _store = OxigraphStore()
