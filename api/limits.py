@@ -70,11 +70,23 @@ class Redact(logging.Filter):
 
 
 def install_redaction() -> None:
-    """Put :class:`Redact` on the server's loggers (once)."""
-    for name in ("uvicorn", "uvicorn.access", "uvicorn.error", "govgraph", "govgraph.api"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, Redact) for f in logger.filters):
-            logger.addFilter(Redact())
+    """Redact every log record of the process as it is made (once), whichever logger writes it.
+
+    A logger's own filters do not see records its children propagate to it, so the redaction
+    sits in the record factory instead.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts", False):
+        return
+    redacting = Redact()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        redacting.filter(record)
+        return record
+
+    factory.redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class BodyLimit:
