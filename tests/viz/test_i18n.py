@@ -270,4 +270,6 @@ def test_impact_page_options(web: TestClient) -> None:
     assert "If Ibrugtagning af EPJ SYD is 90 days late" in page or "is 90 days late" in page
     assert 'name="late_days" type="number" min="0" max="3650" value="90"' in page
     assert '<option value="high" selected>' in page
-    assert web.get("/views/impact?node=sp&late_days=-1").status_code == 400  # the API's bad-argument shape
+    assert (
+        web.get("/views/impact?node=sp&late_days=-1").status_code == 400
+    )  # the API's bad-argument shape
