@@ -58,9 +58,7 @@ def test_who_prioritises_in_region_hovedstaden_names_ds_and_the_domain_groups(
     assert ids(ds["path"]) == ["rh-nye-digitale-tiltag", "region-hovedstaden"]
     groups = entry(answer["within"], "domaenestyregrupperne")
     assert "har mandat til at prioritere og træffe beslutninger indenfor domænet" in quotes(groups)
-    assert ids(answer["within"]).index("ds") < ids(answer["within"]).index(
-        "domaenestyregrupperne"
-    )
+    assert ids(answer["within"]).index("ds") < ids(answer["within"]).index("domaenestyregrupperne")
 
 
 def test_dso_decides_and_prioritises_for_sp(store: GraphStore) -> None:
@@ -189,7 +187,9 @@ def test_a_supplier_slipping_hits_its_system(store: GraphStore) -> None:
     owner = reasons(answer, "region-syddanmark")
     assert any("EPJ SYD" in q for q in owner[("owner", "epj-syd")])
     council = reasons(answer, "regionsraadet-rsd")
-    assert any("Systematic skal være fremtidig leverandør" in q for q in council[("decider", "epj-syd")])
+    assert any(
+        "Systematic skal være fremtidig leverandør" in q for q in council[("decider", "epj-syd")]
+    )
 
 
 def test_an_empty_impact_says_what_was_searched_and_names_the_roots_bodies(
