@@ -110,8 +110,10 @@ def _entry(
             "label": index.label(mandate, lang),
             "actions": mandate_actions(index, mandate),
             "scope": _short(index, scope, lang),
-            "excludes": [_short(index, e, lang) for e in index.out(mandate, v.EXCLUDES)],
-            "restricted_to": [_short(index, o, lang) for o in index.out(mandate, v.RESTRICTED_TO)],
+            "excludes": [_short(index, e, lang) for e in sorted(index.out(mandate, v.EXCLUDES))],
+            "restricted_to": [
+                _short(index, o, lang) for o in sorted(index.out(mandate, v.RESTRICTED_TO))
+            ],
         },
         "path": path,
         "distance": distance,
