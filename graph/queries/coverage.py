@@ -203,7 +203,8 @@ def inside(
         reached += [(m, 1) for m in index.into(thing, v.HOLDER)]
         for mandate, route in reached:
             best = found.get(mandate)
-            if best is None or (len(path), route) < best[:2]:
+            # Through the scope when it can (it says what the mandate is about), else nearest.
+            if best is None or (route, len(path)) < (best[1], best[0]):
                 found[mandate] = (len(path), route, thing)
     in_force: list[Hit] = []
     other: list[Hit] = []
