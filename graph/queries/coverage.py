@@ -173,12 +173,12 @@ def assess(
 
 def order_key(index: GovIndex, hit: Hit) -> tuple[int, int, str, str]:
     distance, mandate, _ = hit
-    return (
-        distance,
-        strength(index, mandate),
-        index.label(holder_of(index, mandate) or ""),
-        mandate,
-    )
+    cache: dict[str, tuple[int, str]] = index.memo("mandate_order", dict)
+    rank = cache.get(mandate)
+    if rank is None:
+        holder = holder_of(index, mandate) or ""
+        rank = cache[mandate] = (strength(index, mandate), index.label(holder))
+    return (distance, rank[0], rank[1], mandate)
 
 
 def inside(

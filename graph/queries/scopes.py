@@ -204,10 +204,19 @@ def action_roles(index: GovIndex) -> dict[str, str]:
     return index.memo("action_roles", compute)
 
 
+_ACTION_ORDER = {a: i for i, a in enumerate(v.ACTIONS)}
+
+
 def mandate_actions(index: GovIndex, mandate: str) -> list[str]:
-    slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
-    order = {a: i for i, a in enumerate(v.ACTIONS)}
-    return sorted(slugs, key=lambda a: (order.get(a, len(order)), a))
+    """The mandate's own actions in scheme order (computed once per index and mandate)."""
+    cache: dict[str, list[str]] = index.memo("mandate_actions", dict)
+    found = cache.get(mandate)
+    if found is None:
+        slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
+        found = cache[mandate] = sorted(
+            slugs, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a)
+        )
+    return list(found)
 
 
 def effective_actions(
@@ -222,6 +231,14 @@ def effective_actions(
 
 def role_of(index: GovIndex, mandate: str, wanted: frozenset[str] | None) -> str:
     """The role a mandate gives its holder for the question (the strongest matching action's)."""
+    cache: dict[tuple[str, frozenset[str] | None], str] = index.memo("mandate_roles", dict)
+    found = cache.get((mandate, wanted))
+    if found is None:
+        found = cache[(mandate, wanted)] = _role_of(index, mandate, wanted)
+    return found
+
+
+def _role_of(index: GovIndex, mandate: str, wanted: frozenset[str] | None) -> str:
     closure = action_closure(index)
     roles = action_roles(index)
     actions = [
