@@ -14,6 +14,8 @@ from ontology.terms import RDF_TYPE, Literal, compact, concept_slug, local_id
 
 # Plumbing that is shown in its own fields, not as properties or relations.
 _INTERNAL = {RDF_TYPE, v.TEMPORAL, v.MEMBER_DURING, v.CITE_ABOUT}
+# Shown in the answer's own ``editorial`` field.
+_EDITORIAL = (v.EDITORIAL, v.EDITORIAL_KEY, v.EDITORIAL_ALT_LABEL)
 
 
 def _value(index: GovIndex, term: Any) -> Any:
@@ -60,7 +62,7 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
     node = index.node(iri)
     properties: dict[str, list[Any]] = {}
     for pred, values in sorted(node.literals.items()):
-        if pred in (v.PREF_LABEL, v.ALT_LABEL):
+        if pred in (v.PREF_LABEL, v.ALT_LABEL, *_EDITORIAL):
             continue
         properties[compact(pred)] = [_value(index, x) for x in values]
     relations = []
