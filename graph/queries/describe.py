@@ -7,7 +7,7 @@ from typing import Any
 from graph.index import GovIndex, index_of
 from graph.queries.events import event_record, events_about
 from graph.queries.scopes import mandate_status
-from graph.resolve import name_index, resolve
+from graph.resolve import name_index, resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE, Literal, compact, concept_slug, local_id
@@ -58,7 +58,8 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
     'koncerndirektionen'
     """
     index = index_of(store)
-    iri = resolve(index, name)
+    named = resolve_match(index, name)
+    iri = named.iri
     node = index.node(iri)
     properties: dict[str, list[Any]] = {}
     for pred, values in sorted(node.literals.items()):
@@ -137,6 +138,7 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
         "events": [event_record(index, e, lang) for e in events_about(index, iri)],
         "editorial": editorial,
         "citations": index.citation_dicts(iri),
+        "also": named.also,
     }
 
 
@@ -150,8 +152,9 @@ def search(
     ['ds', 'doc-sample']
     """
     index = index_of(store)
-    hits = name_index(index).search(text, limit)
-    return [{**index.ref(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
+    names = name_index(index)
+    hits = names.search(text, limit)
+    return [{**names.candidate(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
 
 
 def list_entities(
