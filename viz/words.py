@@ -111,6 +111,7 @@ RELATIONS: dict[str, str] = {
     "member_of": N_("is a member of"),
     "depends_on": N_("depends on"),
     "within": N_("lies within"),
+    "contains": N_("contains"),
     "covered_by": N_("is covered by the mandate"),
     "escalates_to": N_("escalates to"),
     "excluded": N_("is excluded from"),

@@ -192,10 +192,7 @@ def _answer_text(page: str) -> str:
 
 def test_who_decides_answer_reads_as_sentences(web: TestClient) -> None:
     text = _answer_text(web.get("/views/who-decides?subject=sp&lang=da").text)
-    assert (
-        "Digital Sundhed Øst kan sætte retningen og koordinere vedrørende Sundhedsplatformen."
-        in text
-    )
+    assert re.search(r"Digital Sundhed Øst kan [a-zæøå ,]+ vedrørende Sundhedsplatformen\.", text)
     assert "set_direction" not in text and "gg:" not in text and "dct:" not in text
     assert " ." not in text and " ," not in text
     assert not re.search(r"\bdoc-[a-z-]+", text), "a document id in prose"
