@@ -1,0 +1,275 @@
+"""docs/fidelity.md, the sentence-by-sentence audit of the seeds, stays true to seeds and data.
+
+The format is described at the top of docs/fidelity.md. In short:
+
+- ``## Seed NNN ...`` opens the section of ``data/seeds/NNN_*.txt``;
+- ``### NNN-KK · status`` opens an entry (status: represented, partial, missing, wrong, duplicate);
+- the entry's ``> `` lines are the quote, verbatim in its seed (whitespace-normalised);
+- ``- facts:`` names graph facts, ``;``-separated: `` `id` `` or `` `subject` key `object` ``
+  (key: an authoring key such as ``reports_to``, ``holder``, ``scope``, ``actions``);
+- the ``## Summary`` table gives the count per status; the ``## Editorial facts`` table names
+  ids (or relations, same form) in its first column.
+
+The checker returns a list of problems; the last tests prove it finds an altered quote, a wrong
+id and a relation the data does not hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from graph.index import GovIndex, index_of
+from graph.oxigraph_store import OxigraphStore
+from loaders import load_paths
+from ontology import vocab as v
+from ontology.terms import DATA, concept
+from tests.support import DATA as DATA_DIR
+from tests.support import REPO
+
+FIDELITY = REPO / "docs" / "fidelity.md"
+STATUSES = ("represented", "partial", "missing", "wrong", "duplicate")
+
+# Authoring key -> predicates that carry it (part_of has two, by the kind of subject).
+RECORD_KEYS: dict[str, set[str]] = {
+    **{key: {pred} for key, pred in v.RELATION_KEYS.items()},
+    "part_of": {v.PART_OF, v.PART_OF_ORG},
+    "holder": {v.HOLDER},
+    "granted_by": {v.GRANTED_BY},
+    "scope": {v.SCOPE},
+    "excludes": {v.EXCLUDES},
+    "dependent": {v.DEPENDENT},
+    "prerequisite": {v.PREREQUISITE},
+    "by": {v.DECIDED_BY},
+    "about": {v.ABOUT},
+    "resulting": {v.RESULTING},
+    "original": {v.ORIGINAL},
+    "member": {v.MEMBER},
+    "body": {v.ORGANIZATION_P},
+    "represents": {v.REPRESENTS},
+}
+CONCEPT_KEYS = {"actions": (v.ACTION, "action")}
+
+_SEED = re.compile(r"^## Seed (\d{3})\b")
+_ENTRY = re.compile(r"^### (\d{3})-(\d+) · (\w+)\s*$")
+_FACTS = re.compile(r"^- facts:\s*(.*)$")
+_ID = re.compile(r"`([^`]+)`")
+_TRIPLE = re.compile(r"^`([^`]+)`\s+([a-z_]+)\s+`([^`]+)`$")
+_COUNT = re.compile(r"^\|\s*(\w+)\s*\|\s*(\d+)\s*\|\s*$")
+_EDITORIAL_ROW = re.compile(r"^\|\s*(`[^|]+`)\s*\|")
+
+
+@dataclass
+class Entry:
+    seed: str
+    number: str
+    status: str
+    line: int
+    quote_lines: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.seed}-{self.number} (line {self.line})"
+
+    @property
+    def quote(self) -> str:
+        return _norm(" ".join(self.quote_lines))
+
+
+@dataclass
+class Audit:
+    entries: list[Entry] = field(default_factory=list)
+    summary: dict[str, int] = field(default_factory=dict)
+    editorial: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse(text: str) -> Audit:
+    """Read the entries, the summary counts and the editorial rows of docs/fidelity.md."""
+    audit = Audit()
+    seed: str | None = None
+    section = ""
+    entry: Entry | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("## "):
+            entry = None
+            section = line[3:].strip().lower()
+            match = _SEED.match(line)
+            seed = match.group(1) if match else None
+            continue
+        match = _ENTRY.match(line)
+        if match:
+            if seed is None or match.group(1) != seed:
+                audit.problems.append(f"line {number}: entry {line!r} outside its seed section")
+            entry = Entry(match.group(1), match.group(2), match.group(3), number)
+            audit.entries.append(entry)
+            continue
+        if entry is not None:
+            if line.startswith(">"):
+                entry.quote_lines.append(line[1:])
+            elif fact := _FACTS.match(line):
+                entry.facts += [f.strip() for f in fact.group(1).split(";") if f.strip()]
+        elif section == "summary" and (count := _COUNT.match(line)):
+            audit.summary[count.group(1)] = int(count.group(2))
+        elif section.startswith("editorial") and (row := _EDITORIAL_ROW.match(line)):
+            audit.editorial.append((number, row.group(1).strip()))
+    return audit
+
+
+def _check_fact(fact: str, index: GovIndex, where: str) -> list[str]:
+    triple = _TRIPLE.match(fact)
+    if triple is None:
+        ids = _ID.findall(fact)
+        if len(ids) != 1 or fact != f"`{ids[0]}`":
+            return [f"{where}: cannot read fact {fact!r} (`id` or `subject` key `object`)"]
+        return _check_id(ids[0], index, where)
+    subject, key, obj = triple.groups()
+    problems = _check_id(subject, index, where)
+    links = index.node(DATA + subject).links
+    if key in CONCEPT_KEYS:
+        pred, scheme = CONCEPT_KEYS[key]
+        if concept(scheme, obj) not in links.get(pred, []):
+            problems.append(f"{where}: {subject} has no {key} {obj}")
+        return problems
+    if key not in RECORD_KEYS:
+        return [*problems, f"{where}: unknown key {key!r} in {fact!r}"]
+    problems += _check_id(obj, index, where)
+    if not any(DATA + obj in links.get(pred, []) for pred in RECORD_KEYS[key]):
+        problems.append(f"{where}: the data has no {subject} {key} {obj}")
+    return problems
+
+
+def _check_id(name: str, index: GovIndex, where: str) -> list[str]:
+    if not index.node(DATA + name).types:
+        return [f"{where}: no record with id {name!r} in the bundled dataset"]
+    return []
+
+
+def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
+    """Return every way ``text`` (docs/fidelity.md) disagrees with the seeds or the data."""
+    audit = parse(text)
+    problems = list(audit.problems)
+    positions: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    counts = dict.fromkeys(STATUSES, 0)
+    for entry in audit.entries:
+        where = f"entry {entry.name}"
+        if (entry.seed, entry.number) in seen:
+            problems.append(f"{where}: number used twice")
+        seen.add((entry.seed, entry.number))
+        if entry.status not in STATUSES:
+            problems.append(f"{where}: status {entry.status!r} is not one of {STATUSES}")
+        else:
+            counts[entry.status] += 1
+        seed_text = seeds.get(entry.seed)
+        if seed_text is None:
+            problems.append(f"{where}: no seed {entry.seed}")
+        elif not entry.quote:
+            problems.append(f"{where}: no quote")
+        else:
+            found = seed_text.find(entry.quote, positions.get(entry.seed, 0))
+            if found < 0:
+                where_any = seed_text.find(entry.quote)
+                problems.append(
+                    f"{where}: quote not verbatim in seed {entry.seed}: {entry.quote[:60]!r}"
+                    if where_any < 0
+                    else f"{where}: quote out of seed order: {entry.quote[:60]!r}"
+                )
+            else:
+                positions[entry.seed] = found
+        if entry.status != "missing" and not entry.facts:
+            problems.append(f"{where}: status {entry.status} but no facts line")
+        for fact in entry.facts:
+            problems += _check_fact(fact, index, where)
+    if audit.summary != counts:
+        problems.append(f"summary table {audit.summary} does not match the entries {counts}")
+    if not audit.editorial:
+        problems.append("no editorial-facts table")
+    for number, cell in audit.editorial:
+        problems += _check_fact(cell, index, f"editorial row (line {number})")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def index() -> GovIndex:
+    store = OxigraphStore()
+    load_paths(store, [DATA_DIR])
+    return index_of(store)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, str]:
+    return {
+        path.name[:3]: _norm(path.read_text(encoding="utf-8"))
+        for path in sorted((DATA_DIR / "seeds").glob("*.txt"))
+    }
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return Path(FIDELITY).read_text(encoding="utf-8")
+
+
+def test_fidelity_names_real_ids_and_verbatim_quotes(
+    text: str, index: GovIndex, seeds: dict[str, str]
+) -> None:
+    problems = check(text, index, seeds)
+    assert not problems, "\n".join(problems)
+
+
+def test_fidelity_covers_every_seed(text: str, seeds: dict[str, str]) -> None:
+    audit = parse(text)
+    assert {e.seed for e in audit.entries} == set(seeds)
+    assert len(audit.entries) >= 100
+
+
+def _first_entry_with(audit: Audit, predicate: str) -> Entry:
+    return next(e for e in audit.entries if any(predicate in f for f in e.facts))
+
+
+def test_checker_finds_an_altered_quote(
+    text: str, index: GovIndex, seeds: dict[str, str]
+) -> None:
+    entry = parse(text).entries[0]
+    line = text.splitlines()[entry.line]  # the quote follows the heading
+    assert line.startswith(">")
+    altered = text.replace(line, line.replace("2019", "2018", 1), 1)
+    assert altered != text
+    problems = check(altered, index, seeds)
+    assert any("not verbatim" in p and entry.name in p for p in problems), problems
+
+
+def test_checker_finds_a_wrong_id(text: str, index: GovIndex, seeds: dict[str, str]) -> None:
+    entry = _first_entry_with(parse(text), "`ds`")
+    lines = text.splitlines()
+    facts = next(i for i in range(entry.line, len(lines)) if lines[i].startswith("- facts:"))
+    lines[facts] = lines[facts].replace("`ds`", "`ds-typo`", 1)
+    problems = check("\n".join(lines), index, seeds)
+    assert any("'ds-typo'" in p and entry.name in p for p in problems), problems
+
+
+def test_checker_finds_a_relation_the_data_lacks(
+    text: str, index: GovIndex, seeds: dict[str, str]
+) -> None:
+    source = "`ds` reports_to `koncerndirektionen`"
+    assert source in text
+    problems = check(text.replace(source, "`ds` secretariat `koncerndirektionen`", 1), index, seeds)
+    assert any("no ds secretariat koncerndirektionen" in p for p in problems), problems
+
+
+def test_checker_finds_a_wrong_summary(
+    text: str, index: GovIndex, seeds: dict[str, str]
+) -> None:
+    counts = parse(text).summary
+    row = f"| represented | {counts['represented']} |"
+    assert row in text
+    altered = text.replace(row, f"| represented | {counts['represented'] + 1} |", 1)
+    assert any("summary table" in p for p in check(altered, index, seeds))
