@@ -237,6 +237,29 @@ def test_fidelity_covers_every_seed(text: str, seeds: dict[str, str]) -> None:
     assert len(audit.entries) >= 100
 
 
+def test_every_sentence_the_data_cites_is_audited(
+    text: str, index: GovIndex, seeds: dict[str, str]
+) -> None:
+    """A quote in the data that overlaps no audited sentence means a sentence is missing here."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for entry in parse(text).entries:
+        start = seeds[entry.seed].find(entry.quote)
+        spans.setdefault(entry.seed, []).append((start, start + len(entry.quote)))
+    unaudited = set()
+    for citations in index.citations.values():
+        for citation in citations:
+            path = index.node(citation.document).first(v.DOC_PATH) or ""
+            seed = Path(path).name[:3]
+            if seed not in seeds:
+                continue
+            quote = _norm(citation.quote)
+            start = seeds[seed].find(quote)
+            end = start + len(quote)
+            if not any(a < end and start < b for a, b in spans.get(seed, [])):
+                unaudited.add(f"{seed}: {quote}")
+    assert not unaudited, "quoted in the data but not audited:\n" + "\n".join(sorted(unaudited))
+
+
 def _first_entry_with(audit: Audit, predicate: str) -> Entry:
     return next(e for e in audit.entries if any(predicate in f for f in e.facts))
 
