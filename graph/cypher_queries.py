@@ -128,8 +128,30 @@ def reachable_dependencies(
             if item not in seen:
                 seen.add(item)
                 following.append(item)
+        # A supplier (gg:vendor) is a prerequisite of its system.
+        for item in _neighbours(store, frontier, (v.GG_VENDOR,), incoming=downstream):
+            if item not in seen:
+                seen.add(item)
+                following.append(item)
         frontier = following
     return records, seen
+
+
+def _with_citations(store: CypherStore, nodes: set[str]) -> list[Triple]:
+    """The triples of ``nodes``, of the citations about them and of the cited documents."""
+    part = triples_of(store, nodes)
+    cites = triples_of(store, _neighbours(store, nodes, (v.CITE_ABOUT,), incoming=True))
+    return part + cites + triples_of(store, _linked(cites, (v.CITE_SOURCE,)))
+
+
+def _document_count(store: CypherStore) -> int:
+    rows = store.transport.read(
+        "MATCH (d:Resource)-[r:TYPE]->(c:Resource {iri: $cls}) "
+        "WHERE NOT r.graph STARTS WITH $staging RETURN count(DISTINCT d.iri)",
+        {"cls": v.SOURCE_DOCUMENT, "staging": STAGING},
+        timeout=store.query_timeout,
+    )
+    return int(next(iter(rows))[0])
 
 
 def native_impact(store: CypherStore, node: str, **options: Any) -> dict[str, Any] | None:
@@ -150,24 +172,32 @@ def native_impact(store: CypherStore, node: str, **options: Any) -> dict[str, An
     records, items = reachable_dependencies(
         store, root, downstream=direction == "downstream", max_depth=max_depth
     )
-    part = triples_of(store, records | items)
+    part = _with_citations(store, records | items)
     periods = _linked(part, _ITEM_LINKS) - records - items
     bodies = _linked(part, generic.INFORM_RELATIONS) - records - items
     part += triples_of(store, periods | bodies)
     sub = Subgraph(part)
     try:
         answer = generic.impact(sub, root, **{**options, "deciders": False})
-        if options.get("deciders", True) and answer["impacted"]:
+        if "message" in answer:  # the documents searched are the whole store's
+            answer["message"] = generic.empty_message(
+                answer["root"]["label"], direction, _document_count(store)
+            )
+        if options.get("deciders", True):
             # Deciders come from who_decides over the whole store: ask it, then rank as usual.
             by_id = {local_id(item): item for item in items}
-            found = [by_id[hit["id"]] for hit in answer["impacted"]]
+            found = [root, *(by_id[hit["id"]] for hit in answer["impacted"])]
             day = generic.as_of_day(options.get("as_of"))
             deciders = {
-                b for item in found for b in generic.most_specific_deciders(store, item, day)
+                b for item in found for b, _ in generic.most_specific_deciders(store, item, day)
             }
             if deciders:
+                named = triples_of(store, deciders)
+                secretariats = _linked(named, (generic.SECRETARIAT,))
                 sub.close()
-                sub = Subgraph(part + triples_of(store, deciders))
+                sub = Subgraph(
+                    part + _with_citations(store, deciders) + triples_of(store, secretariats)
+                )
                 answer["bodies_to_inform"] = generic._bodies_to_inform(
                     index_module.index_of(sub), found, day, options.get("lang"), store
                 )

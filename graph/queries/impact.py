@@ -20,15 +20,19 @@ from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
 from ontology.terms import DATA, concept_slug, local_id
 
-RANK_NAMES = {rank: name for name, rank in v.CRITICALITY_RANK.items()}
+#: A supplier (``gg:vendor``) relation is a dependency whose criticality no source grades.
+UNSTATED = 0
+RANK_NAMES = {rank: name for name, rank in v.CRITICALITY_RANK.items()} | {UNSTATED: "unstated"}
 _NO_LIMIT = max(v.CRITICALITY_RANK.values()) + 1
 
-# Relations of an impacted item that name whom to tell, and what we call that role.
+# Relations of an impacted item that name whom to tell, and what we call that reason.
 INFORM_RELATIONS = {
     v.RELATION_KEYS["owner"]: "owner",
     v.RELATION_KEYS["operator"]: "operator",
-    v.RELATION_KEYS["governed_by"]: "governed_by",
+    v.RELATION_KEYS["vendor"]: "supplier",
+    v.RELATION_KEYS["governed_by"]: "governing_body",
 }
+SECRETARIAT = v.RELATION_KEYS["secretariat"]
 
 
 def as_of_day(value: date | str | None, argument: str = "as_of") -> date | None:
@@ -95,7 +99,7 @@ class DependencyNet:
         strongest: dict[tuple[int, int], int] = {}
         for dependent, prerequisite, rank in edges:
             key = (net._node(dependent), net._node(prerequisite))
-            if strongest.get(key, 0) < rank:
+            if strongest.get(key, -1) < rank:
                 strongest[key] = rank
         for (a, b), rank in strongest.items():
             net.prerequisites[a].append((b, rank))
@@ -104,7 +108,15 @@ class DependencyNet:
 
 
 def dependency_edges(index: GovIndex, as_of: date | None) -> Iterable[tuple[str, str, int]]:
-    """``(dependent, prerequisite, rank)`` of every ``gg:Dependency`` valid at ``as_of``."""
+    """``(dependent, prerequisite, rank)`` of every ``gg:Dependency`` valid at ``as_of``.
+
+    A system's supplier (``gg:vendor``) is a prerequisite too, of unstated criticality (rank 0:
+    followed unless a minimum criticality is asked for).
+    """
+    for system in index.into_predicate(v.GG_VENDOR):
+        if index.valid_at(system, as_of):
+            for vendor in index.out(system, v.GG_VENDOR):
+                yield system, vendor, UNSTATED
     for dep in index.of_type(v.DEPENDENCY):
         node = index.node(dep)
         dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)
@@ -178,59 +190,83 @@ def _bodies_to_inform(
     lang: str | None,
     store: GraphStore | None,
 ) -> list[dict[str, Any]]:
-    """Owners, operators and steering bodies of ``items``; with ``store``, their deciders too."""
-    found: dict[str, tuple[dict[str, str], dict[str, None], dict[str, None]]] = {}
+    """Whom to tell about ``items`` (the root first, then every impacted item), and why.
 
-    def add(body: str, item: str, role: str) -> None:
+    Owners, operators, suppliers and governing bodies; with ``store``, also the most specific
+    decider of each item (``who_decides``) and that body's secretariat, the contact.
+    """
+    found: dict[str, dict[str, Any]] = {}
+
+    def add(body: str, item: str, reason: str, cites: list[dict[str, str]], via: str = "") -> None:
         entry = found.get(body)
         if entry is None:
-            entry = found[body] = (index.ref(body, lang), {}, {})
-        entry[1][role] = None
-        entry[2][item] = None
+            entry = found[body] = {**index.ref(body, lang), "roles": {}, "for": {}, "reasons": []}
+        entry["roles"][reason] = None
+        entry["for"][item] = None
+        why = {"reason": reason, "item": index.ref(item, lang)["id"], "citations": cites}
+        if via:
+            why["via"] = via
+        if why not in entry["reasons"]:
+            entry["reasons"].append(why)
 
     for item in items:
-        for body, role in inform_relations(index, item):
-            add(body, item, role)
+        for body, reason, predicate in inform_relations(index, item):
+            add(body, item, reason, index.citation_dicts(item, predicate, body))
     if store is not None:
         for item in items:
-            for body in most_specific_deciders(store, item, as_of):
-                if body in index.nodes:
-                    add(body, item, "decider")
+            for body, cites in most_specific_deciders(store, item, as_of):
+                add(body, item, "decider", cites)
+                for secretariat in index.out(body, SECRETARIAT):
+                    add(
+                        secretariat,
+                        item,
+                        "secretariat",
+                        index.citation_dicts(body, SECRETARIAT, secretariat),
+                        via=local_id(body),
+                    )
+    found.pop(items[0] if items else "", None)  # the root is not told about itself
     bodies = [
-        {**ref, "roles": list(roles), "for": [local_id(i) for i in covered]}
-        for ref, roles, covered in found.values()
+        {**entry, "roles": list(entry["roles"]), "for": [local_id(i) for i in entry["for"]]}
+        for entry in found.values()
     ]
     return sorted(bodies, key=lambda b: (-len(b["for"]), b["label"].casefold()))
 
 
-_INFORM: weakref.WeakKeyDictionary[GovIndex, dict[str, tuple[tuple[str, str], ...]]] = (
+_INFORM: weakref.WeakKeyDictionary[GovIndex, dict[str, tuple[tuple[str, str, str], ...]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def inform_relations(index: GovIndex, item: str) -> tuple[tuple[str, str], ...]:
-    """``(body, role)`` for the owners, operators and steering bodies of ``item`` (cached)."""
+def inform_relations(index: GovIndex, item: str) -> tuple[tuple[str, str, str], ...]:
+    """``(body, reason, predicate)`` for the owners, operators, suppliers and governing bodies."""
     cache = _INFORM.setdefault(index, {})
     found = cache.get(item)
     if found is None:
         links = index.node(item).links
         found = cache[item] = tuple(
-            (body, role)
-            for predicate, role in INFORM_RELATIONS.items()
+            (body, reason, predicate)
+            for predicate, reason in INFORM_RELATIONS.items()
             for body in links.get(predicate, ())
         )
     return found
 
 
-def most_specific_deciders(store: GraphStore, item: str, as_of: date | None) -> list[str]:
-    """IRIs of the first-ranked deciders over ``item`` (empty when ``who_decides`` is absent)."""
-    try:
-        from graph.queries.who_decides import who_decides
-    except ImportError:  # pragma: no cover - written in parallel; absent in early checkouts
-        return []
+def most_specific_deciders(
+    store: GraphStore, item: str, as_of: date | None
+) -> list[tuple[str, list[dict[str, str]]]]:
+    """``(IRI, citations)`` of the first-ranked decider over ``item`` (role ``decides``)."""
+    from graph.queries.who_decides import who_decides
+
     answer = who_decides(store, item, as_of=as_of)
     deciders = answer.get("deciders") or []
-    return [DATA + deciders[0]["id"]] if deciders else []
+    return [(DATA + deciders[0]["id"], deciders[0]["citations"])] if deciders else []
+
+
+def empty_message(label: str, direction: str, documents: int) -> str:
+    """What an empty answer searched: never "nothing depends on X"."""
+    if direction == "downstream":
+        return f"no dependency on {label} is recorded in the {documents} loaded documents"
+    return f"no prerequisite of {label} is recorded in the {documents} loaded documents"
 
 
 def impact(
@@ -273,13 +309,16 @@ def impact(
     Returns
     -------
     dict
-        ``{root, direction, as_of, impacted, bodies_to_inform}``. Each impacted item has
+        ``{root, direction, as_of, impacted, bodies_to_inform}`` (and ``message`` when nothing
+        is impacted: what was searched). Each impacted item has
         ``id, label, type, distance`` (hops), ``path`` (ids from the root to the item, one
         shortest explaining path) and ``criticality`` (the weakest dependency along that path;
-        of the shortest paths, the one whose weakest link is strongest). Items are ordered by
-        distance, then id. ``bodies_to_inform`` lists ``{id, label, type, roles, for}``: owners,
-        operators and steering bodies (and deciders, when ``who_decides`` is available) of
-        the impacted items.
+        of the shortest paths, the one whose weakest link is strongest; ``unstated`` when a
+        supplier relation is on it). Items are ordered by distance, then id.
+        ``bodies_to_inform`` lists ``{id, label, type, roles, for, reasons}`` for the root and
+        every impacted item: owners, operators, suppliers, governing bodies, the most specific
+        decider and its secretariat; each reason is ``{reason, item, citations}`` (``via``: the
+        decider a secretariat serves).
 
     Raises
     ------
@@ -347,11 +386,15 @@ def impact(
             hits.append((entry, ids[pos]))
     hits.sort(key=lambda hit: (hit[0]["distance"], hit[0]["id"]))
     impacted = [entry for entry, _ in hits]
-    items = [item for _, item in hits]
-    return {
+    items = [root, *(item for _, item in hits)]
+    answer = {
         "root": index.ref(root, lang),
         "direction": direction,
         "as_of": day.isoformat() if day else None,
         "impacted": impacted,
         "bodies_to_inform": _bodies_to_inform(index, items, day, lang, store if deciders else None),
     }
+    if not impacted:
+        documents = len(index.of_type(v.SOURCE_DOCUMENT))
+        answer["message"] = empty_message(index.label(root, lang), direction, documents)
+    return answer

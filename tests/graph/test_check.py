@@ -103,5 +103,5 @@ def test_bundled_data(store: GraphStore) -> None:
     assert by_kind(result, "quote_not_found") == []
     assert by_kind(result, "document_missing") == []
     assert by_kind(result, "reporting_cycle") == []
-    # SP has mandates (DSØ sets the direction) but none to decide.
-    assert ["sp"] in by_kind(result, "no_decision_mandate")
+    # DSØ decides and prioritises for SP (seed 000 "To beslutningsfora", seed 002).
+    assert ["sp"] not in by_kind(result, "no_decision_mandate")
