@@ -7,7 +7,9 @@ The format is described at the top of docs/fidelity.md. In short:
 - the entry's ``> `` lines are the quote, verbatim in its seed (whitespace-normalised);
 - ``- facts:`` names graph facts, ``;``-separated: `` `id` `` or `` `subject` key `object` ``
   (key: an authoring key such as ``reports_to``, ``holder``, ``scope``, ``actions``);
-- the ``## Summary`` table gives the count per status; the ``## Editorial facts`` table names
+- ``- was: status: ...`` gives an entry's status before the issue-10 fixes, when it differed;
+- every record the data marks ``editorial`` is named in the editorial-facts section;
+- the ``## Summary`` table gives the count per status, now and before the fixes; the ``## Editorial facts`` table names
   facts (same form, ``;``-separated) in its first column.
 
 The checker returns a list of problems; the last tests prove it finds an altered quote, a wrong
@@ -64,7 +66,8 @@ _ENTRY = re.compile(r"^### (\d{3})-(\d+) · (\w+)\s*$")
 _FACTS = re.compile(r"^- facts:\s*(.*)$")
 _ID = re.compile(r"`([^`]+)`")
 _TRIPLE = re.compile(r"^`([^`]+)`\s+([a-z_]+)\s+`([^`]+)`$")
-_COUNT = re.compile(r"^\|\s*(\w+)\s*\|\s*(\d+)\s*\|\s*$")
+_WAS = re.compile(r"^- was:\s*(\w+)\b")
+_COUNT = re.compile(r"^\|\s*(\w+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*$")
 _EDITORIAL_ROW = re.compile(r"^\|\s*(`[^|]+`)\s*\|")
 
 
@@ -76,6 +79,7 @@ class Entry:
     line: int
     quote_lines: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
+    was: str | None = None
 
     @property
     def name(self) -> str:
@@ -89,7 +93,7 @@ class Entry:
 @dataclass
 class Audit:
     entries: list[Entry] = field(default_factory=list)
-    summary: dict[str, int] = field(default_factory=dict)
+    summary: dict[str, tuple[int, int]] = field(default_factory=dict)
     editorial: list[tuple[int, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -123,8 +127,10 @@ def parse(text: str) -> Audit:
                 entry.quote_lines.append(line[1:])
             elif fact := _FACTS.match(line):
                 entry.facts += [f.strip() for f in fact.group(1).split(";") if f.strip()]
+            elif was := _WAS.match(line):
+                entry.was = was.group(1)
         elif section == "summary" and (count := _COUNT.match(line)):
-            audit.summary[count.group(1)] = int(count.group(2))
+            audit.summary[count.group(1)] = (int(count.group(2)), int(count.group(3)))
         elif section.startswith("editorial") and (row := _EDITORIAL_ROW.match(line)):
             audit.editorial.append((number, row.group(1).strip()))
     return audit
@@ -165,15 +171,20 @@ def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
     positions: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()
     counts = dict.fromkeys(STATUSES, 0)
+    before = dict.fromkeys(STATUSES, 0)
     for entry in audit.entries:
         where = f"entry {entry.name}"
         if (entry.seed, entry.number) in seen:
             problems.append(f"{where}: number used twice")
         seen.add((entry.seed, entry.number))
-        if entry.status not in STATUSES:
-            problems.append(f"{where}: status {entry.status!r} is not one of {STATUSES}")
-        else:
+        for status in (entry.status, entry.was or entry.status):
+            if status not in STATUSES:
+                problems.append(f"{where}: status {status!r} is not one of {STATUSES}")
+        if entry.status in counts and (entry.was or entry.status) in before:
             counts[entry.status] += 1
+            before[entry.was or entry.status] += 1
+        if entry.was == entry.status:
+            problems.append(f"{where}: `was` repeats the current status")
         seed_text = seeds.get(entry.seed)
         if seed_text is None:
             problems.append(f"{where}: no seed {entry.seed}")
@@ -194,13 +205,24 @@ def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
             problems.append(f"{where}: status {entry.status} but no facts line")
         for fact in entry.facts:
             problems += _check_fact(fact, index, where)
-    if audit.summary != counts:
-        problems.append(f"summary table {audit.summary} does not match the entries {counts}")
+    expected = {status: (counts[status], before[status]) for status in STATUSES}
+    if audit.summary != expected:
+        problems.append(f"summary table {audit.summary} does not match the entries {expected}")
     if not audit.editorial:
         problems.append("no editorial-facts table")
+    named = set()
     for number, cell in audit.editorial:
         for fact in (f.strip() for f in cell.split(";") if f.strip()):
             problems += _check_fact(fact, index, f"editorial row (line {number})")
+            named.update(_ID.findall(fact)[:1])
+    marked = {
+        iri.removeprefix(DATA)
+        for iri, node in index.nodes.items()
+        if iri.startswith(DATA) and v.EDITORIAL in node.literals
+    }
+    problems += [
+        f"{name} is marked editorial in the data but not listed" for name in sorted(marked - named)
+    ]
     return problems
 
 
@@ -292,9 +314,17 @@ def test_checker_finds_a_relation_the_data_lacks(
     assert any("no ds secretariat koncerndirektionen" in p for p in problems), problems
 
 
+def test_checker_finds_an_unlisted_editorial_mark(
+    text: str, index: GovIndex, seeds: dict[str, str]
+) -> None:
+    row = next(line for line in text.splitlines() if line.startswith("| `fmk`; "))
+    problems = check(text.replace(row, row.replace("`fmk`; ", "", 1)), index, seeds)
+    assert "fmk is marked editorial in the data but not listed" in problems, problems
+
+
 def test_checker_finds_a_wrong_summary(text: str, index: GovIndex, seeds: dict[str, str]) -> None:
-    counts = parse(text).summary
-    row = f"| represented | {counts['represented']} |"
+    now, before = parse(text).summary["represented"]
+    row = f"| represented | {now} | {before} |"
     assert row in text
-    altered = text.replace(row, f"| represented | {counts['represented'] + 1} |", 1)
+    altered = text.replace(row, f"| represented | {now + 1} | {before} |", 1)
     assert any("summary table" in p for p in check(altered, index, seeds))
