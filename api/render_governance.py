@@ -149,9 +149,29 @@ def _fact(item: dict[str, Any]) -> str:
 
 def changes(result: dict[str, Any]) -> None:
     console.print(f"[bold]Changes from {result['from']} to {result['to']}[/bold]")
-    if not result["added"] and not result["removed"]:
+    if not result["added"] and not result["removed"] and not result.get("events"):
         console.print("Nothing changed.")
     for item in result["added"]:
         console.print(f"  [green]+[/green] {_fact(item)}")
     for item in result["removed"]:
         console.print(f"  [red]-[/red] {_fact(item)}")
+    if result.get("events"):
+        console.print("[bold]Decisions and events in between[/bold]")
+        _event_lines(result["events"])
+
+
+def _event_lines(items: list[dict[str, Any]]) -> None:
+    for event in items:
+        by = f" by {escape(event['by']['label'])}" if event.get("by") else ""
+        console.print(f"  {event['date']} {event['kind']}{by}: {escape(event['label'])}")
+        for citation in event["citations"]:
+            console.print(f"     {_quote(citation)}")
+
+
+def timeline(result: dict[str, Any]) -> None:
+    span = f" from {result['from'] or '…'} to {result['to'] or '…'}"
+    about = f" about {_name(result['subject'])}" if result.get("subject") else ""
+    console.print(f"[bold]Decisions and events{about}{span}[/bold]")
+    if not result["events"]:
+        console.print(escape(result.get("message", "none recorded")) + ".")
+    _event_lines(result["events"])

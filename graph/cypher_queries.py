@@ -266,10 +266,12 @@ def _closure(
 def native_who_decides(store: CypherStore, subject: str, **options: Any) -> dict[str, Any] | None:
     """``graph.queries.who_decides.who_decides`` on the part of the graph the answer needs.
 
-    The engine walks the scopes containing the subject, the mandates over or excluding them,
-    their holders and escalation chains, and the validity periods, citations and documents of
-    all of those; the generic query then runs on that part. ``None`` (use the generic path) when
-    ``subject`` is not an exact id or IRI.
+    The engine walks the scopes containing the subject and the things inside it (both ways along
+    the containment relations), the member organisations of collaborations among them, the
+    mandates over, excluding or held inside those, their holders, restrictions, addressees and
+    escalation chains, and the validity periods, citations and documents of all of those; the
+    generic query then runs on that part. ``None`` (use the generic path) when ``subject`` is
+    not an exact id or IRI.
     """
     from graph.queries import who_decides as generic
 
@@ -277,13 +279,21 @@ def native_who_decides(store: CypherStore, subject: str, **options: Any) -> dict
     if root is None:
         return None
     within = _closure(store, {v.WITHIN_SCOPE}, (v.SUBPROPERTY_OF,), incoming=True)
-    scopes = _closure(store, {root}, (within | v.WITHIN_SCOPE_PREDICATES) - {v.WITHIN_SCOPE})
+    preds = (within | v.WITHIN_SCOPE_PREDICATES) - {v.WITHIN_SCOPE}
+    inner = _closure(store, {root}, preds, incoming=True)
+    scopes = _closure(store, inner, preds)
+    memberships = _neighbours(store, scopes, (v.ORGANIZATION_P,), incoming=True)
+    members = _linked(triples_of(store, memberships), (v.MEMBER,))
+    scopes |= _closure(store, members, preds)
     mandates = _neighbours(store, scopes, (v.SCOPE, v.EXCLUDES), incoming=True)
-    part = triples_of(store, scopes | mandates)
-    named = _linked(part, (v.HOLDER, v.GRANTED_BY, v.SCOPE, v.EXCLUDES))
+    mandates |= _neighbours(store, inner, (v.HOLDER,), incoming=True)
+    part = triples_of(store, scopes | mandates | memberships)
+    linked = (v.HOLDER, v.GRANTED_BY, v.SCOPE, v.EXCLUDES, v.RESTRICTED_TO, v.ADDRESSEE)
+    named = _linked(part, linked)
+    named |= _closure(store, named, preds)
     bodies = _closure(store, named, (generic.REPORTS_TO, generic.ESTABLISHED_BY))
-    nodes = scopes | mandates | bodies
-    part += triples_of(store, bodies - scopes - mandates)
+    nodes = scopes | mandates | memberships | bodies
+    part += triples_of(store, bodies - scopes - mandates - memberships)
     citations = _neighbours(store, nodes, (v.CITE_ABOUT,), incoming=True)
     periods = _linked(part, _ITEM_LINKS) - nodes
     extra = triples_of(store, citations | periods)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from graph.index import GovIndex, index_of
+from graph.queries.events import event_record, events_about
+from graph.queries.scopes import mandate_status
 from graph.resolve import name_index, resolve
 from graph.store import GraphStore
 from ontology import vocab as v
@@ -37,8 +39,11 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
     -------
     dict
         ``{id, iri, label, type, labels, alt_labels, valid, properties, relations, members,
-        mandates, citations}``; each relation has ``predicate``, ``direction``, ``target``
-        and ``citations``; each citation ``document``, ``title`` and ``quote``.
+        mandates, events, editorial, citations}``; each relation has ``predicate``,
+        ``direction``, ``target`` and ``citations``; each citation ``document``, ``title`` and
+        ``quote``. ``events`` are the decisions and changes that name the entity (oldest
+        first, as ``graph.queries.events`` shows them); ``editorial`` is ``{notes,
+        alt_labels}``: what the editor added without a quote.
 
     Raises
     ------
@@ -107,9 +112,14 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
             "actions": [concept_slug(a) for a in index.out(m, v.ACTION)],
             "scope": [index.ref(s, lang) for s in index.out(m, v.SCOPE)],
             "excludes": [index.ref(s, lang) for s in index.out(m, v.EXCLUDES)],
+            "status": mandate_status(index, m),
         }
-        for m in index.into(iri, v.HOLDER)
+        for m in sorted(index.into(iri, v.HOLDER))
     ]
+    editorial = {
+        "notes": [lit.value for lit in node.literals.get(v.EDITORIAL, [])],
+        "alt_labels": [lit.value for lit in node.literals.get(v.EDITORIAL_ALT_LABEL, [])],
+    }
     return {
         "id": local_id(iri),
         "iri": iri,
@@ -122,6 +132,8 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
         "relations": relations,
         "members": members,
         "mandates": mandates,
+        "events": [event_record(index, e, lang) for e in events_about(index, iri)],
+        "editorial": editorial,
         "citations": index.citation_dicts(iri),
     }
 
