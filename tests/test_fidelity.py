@@ -7,9 +7,13 @@ The format is described at the top of docs/fidelity.md. In short:
 - the entry's ``> `` lines are the quote, verbatim in its seed (whitespace-normalised);
 - ``- facts:`` names graph facts, ``;``-separated: `` `id` `` or `` `subject` key `object` ``
   (key: an authoring key such as ``reports_to``, ``holder``, ``scope``, ``actions``);
+- ``- cause:`` (exactly when the status is not represented) says why: ``model`` (a gap in the
+  model), ``seed`` (the seed is too vague) or ``data`` (the data could hold it and does not),
+  several separated by commas;
 - ``- was: status: ...`` gives an entry's status before the issue-10 fixes, when it differed;
 - every record the data marks ``editorial`` is named in the editorial-facts section;
-- the ``## Summary`` table gives the count per status, now and before the fixes; the ``## Editorial facts`` table names
+- the ``## Summary`` tables give the count per status, now and before the fixes, and per cause,
+  and its text names exactly the entries whose cause is ``data``; the ``## Editorial facts`` table names
   facts (same form, ``;``-separated) in its first column.
 
 The checker returns a list of problems; the last tests prove it finds an altered quote, a wrong
@@ -34,6 +38,7 @@ from tests.support import REPO
 
 FIDELITY = REPO / "docs" / "fidelity.md"
 STATUSES = ("represented", "partial", "missing", "wrong", "duplicate")
+CAUSES = ("model", "seed", "data")
 
 # Authoring key -> predicates that carry it (part_of has two, by the kind of subject).
 RECORD_KEYS: dict[str, set[str]] = {
@@ -67,6 +72,9 @@ _FACTS = re.compile(r"^- facts:\s*(.*)$")
 _ID = re.compile(r"`([^`]+)`")
 _TRIPLE = re.compile(r"^`([^`]+)`\s+([a-z_]+)\s+`([^`]+)`$")
 _WAS = re.compile(r"^- was:\s*(\w+)\b")
+_CAUSE = re.compile(r"^- cause:\s*(.*)$")
+_REF = re.compile(r"\b(\d{3}-\d{2})\b")
+_CAUSE_COUNT = re.compile(r"^\|\s*(\w+)\s*\|\s*(\d+)\s*\|\s*$")
 _COUNT = re.compile(r"^\|\s*(\w+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*$")
 _EDITORIAL_ROW = re.compile(r"^\|\s*(`[^|]+`)\s*\|")
 
@@ -80,6 +88,7 @@ class Entry:
     quote_lines: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
     was: str | None = None
+    causes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -94,6 +103,8 @@ class Entry:
 class Audit:
     entries: list[Entry] = field(default_factory=list)
     summary: dict[str, tuple[int, int]] = field(default_factory=dict)
+    causes: dict[str, int] = field(default_factory=dict)
+    summary_refs: set[str] = field(default_factory=set)
     editorial: list[tuple[int, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -129,8 +140,14 @@ def parse(text: str) -> Audit:
                 entry.facts += [f.strip() for f in fact.group(1).split(";") if f.strip()]
             elif was := _WAS.match(line):
                 entry.was = was.group(1)
+            elif cause := _CAUSE.match(line):
+                entry.causes += [c.strip() for c in cause.group(1).split(",") if c.strip()]
         elif section == "summary" and (count := _COUNT.match(line)):
             audit.summary[count.group(1)] = (int(count.group(2)), int(count.group(3)))
+        elif section == "summary" and (count := _CAUSE_COUNT.match(line)):
+            audit.causes[count.group(1)] = int(count.group(2))
+        elif section == "summary":
+            audit.summary_refs.update(_REF.findall(line))
         elif section.startswith("editorial") and (row := _EDITORIAL_ROW.match(line)):
             audit.editorial.append((number, row.group(1).strip()))
     return audit
@@ -172,6 +189,7 @@ def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
     seen: set[tuple[str, str]] = set()
     counts = dict.fromkeys(STATUSES, 0)
     before = dict.fromkeys(STATUSES, 0)
+    causes = dict.fromkeys(CAUSES, 0)
     for entry in audit.entries:
         where = f"entry {entry.name}"
         if (entry.seed, entry.number) in seen:
@@ -201,6 +219,13 @@ def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
                 )
             else:
                 positions[entry.seed] = found
+        if (entry.status == "represented") != (not entry.causes):
+            problems.append(f"{where}: a cause is given exactly when the status is not represented")
+        for cause in entry.causes:
+            if cause not in CAUSES:
+                problems.append(f"{where}: cause {cause!r} is not one of {CAUSES}")
+            else:
+                causes[cause] += 1
         if entry.status != "missing" and not entry.facts:
             problems.append(f"{where}: status {entry.status} but no facts line")
         for fact in entry.facts:
@@ -208,6 +233,14 @@ def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
     expected = {status: (counts[status], before[status]) for status in STATUSES}
     if audit.summary != expected:
         problems.append(f"summary table {audit.summary} does not match the entries {expected}")
+    if audit.causes != causes:
+        problems.append(f"causes table {audit.causes} does not match the entries {causes}")
+    data_entries = {f"{e.seed}-{e.number}" for e in audit.entries if "data" in e.causes}
+    if audit.summary_refs != data_entries:
+        problems.append(
+            f"the summary lists {sorted(audit.summary_refs)} as fixable in the data, "
+            f"the entries say {sorted(data_entries)}"
+        )
     if not audit.editorial:
         problems.append("no editorial-facts table")
     named = set()
