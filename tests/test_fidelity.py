@@ -1,23 +1,11 @@
 """docs/fidelity.md, the sentence-by-sentence audit of the seeds, stays true to seeds and data.
 
-The format is described at the top of docs/fidelity.md. In short:
-
-- ``## Seed NNN ...`` opens the section of ``data/seeds/NNN_*.txt``;
-- ``### NNN-KK · status`` opens an entry (status: represented, partial, missing, wrong, duplicate);
-- the entry's ``> `` lines are the quote, verbatim in its seed (whitespace-normalised);
-- ``- facts:`` names graph facts, ``;``-separated: `` `id` `` or `` `subject` key `object` ``
-  (key: an authoring key such as ``reports_to``, ``holder``, ``scope``, ``actions``);
-- ``- cause:`` (exactly when the status is not represented) says why: ``model`` (a gap in the
-  model), ``seed`` (the seed is too vague) or ``data`` (the data could hold it and does not),
-  several separated by commas;
-- ``- was: status: ...`` gives an entry's status before the issue-10 fixes, when it differed;
-- every record the data marks ``editorial`` is named in the editorial-facts section;
-- the ``## Summary`` tables give the count per status, now and before the fixes, and per cause,
-  and its text names exactly the entries whose cause is ``data``; the ``## Editorial facts`` table names
-  facts (same form, ``;``-separated) in its first column.
-
-The checker returns a list of problems; the last tests prove it finds an altered quote, a wrong
-id and a relation the data does not hold.
+The page's format is described in its own "Format" section: entries (``### NNN-KK · status``)
+quoting a sentence of seed NNN verbatim, a ``- facts:`` line of ids or relations
+(`` `subject` key `object` ``), ``- cause:`` and ``- was:`` lines, summary tables recomputed
+here, and tables of editorial and added records. ``check`` returns every disagreement; the
+``test_checker_*`` tests prove it finds an altered quote, a wrong id, a relation the data lacks,
+an unlisted editorial mark and a wrong count.
 """
 
 from __future__ import annotations
@@ -106,6 +94,7 @@ class Audit:
     causes: dict[str, int] = field(default_factory=dict)
     summary_refs: set[str] = field(default_factory=set)
     editorial: list[tuple[int, str]] = field(default_factory=list)
+    added: list[tuple[int, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -150,6 +139,8 @@ def parse(text: str) -> Audit:
             audit.summary_refs.update(_REF.findall(line))
         elif section.startswith("editorial") and (row := _EDITORIAL_ROW.match(line)):
             audit.editorial.append((number, row.group(1).strip()))
+        elif section.startswith("records added") and (row := _EDITORIAL_ROW.match(line)):
+            audit.added.append((number, row.group(1).strip()))
     return audit
 
 
@@ -181,73 +172,91 @@ def _check_id(name: str, index: GovIndex, where: str) -> list[str]:
     return []
 
 
-def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
-    """Return every way ``text`` (docs/fidelity.md) disagrees with the seeds or the data."""
-    audit = parse(text)
-    problems = list(audit.problems)
-    positions: dict[str, int] = {}
-    seen: set[tuple[str, str]] = set()
-    counts = dict.fromkeys(STATUSES, 0)
-    before = dict.fromkeys(STATUSES, 0)
-    causes = dict.fromkeys(CAUSES, 0)
-    for entry in audit.entries:
-        where = f"entry {entry.name}"
-        if (entry.seed, entry.number) in seen:
-            problems.append(f"{where}: number used twice")
-        seen.add((entry.seed, entry.number))
-        for status in (entry.status, entry.was or entry.status):
-            if status not in STATUSES:
-                problems.append(f"{where}: status {status!r} is not one of {STATUSES}")
-        if entry.status in counts and (entry.was or entry.status) in before:
-            counts[entry.status] += 1
-            before[entry.was or entry.status] += 1
-        if entry.was == entry.status:
-            problems.append(f"{where}: `was` repeats the current status")
-        seed_text = seeds.get(entry.seed)
-        if seed_text is None:
-            problems.append(f"{where}: no seed {entry.seed}")
-        elif not entry.quote:
-            problems.append(f"{where}: no quote")
-        else:
-            found = seed_text.find(entry.quote, positions.get(entry.seed, 0))
-            if found < 0:
-                where_any = seed_text.find(entry.quote)
-                problems.append(
-                    f"{where}: quote not verbatim in seed {entry.seed}: {entry.quote[:60]!r}"
-                    if where_any < 0
-                    else f"{where}: quote out of seed order: {entry.quote[:60]!r}"
-                )
-            else:
-                positions[entry.seed] = found
-        if (entry.status == "represented") != (not entry.causes):
-            problems.append(f"{where}: a cause is given exactly when the status is not represented")
-        for cause in entry.causes:
-            if cause not in CAUSES:
-                problems.append(f"{where}: cause {cause!r} is not one of {CAUSES}")
-            else:
-                causes[cause] += 1
-        if entry.status != "missing" and not entry.facts:
-            problems.append(f"{where}: status {entry.status} but no facts line")
-        for fact in entry.facts:
-            problems += _check_fact(fact, index, where)
-    expected = {status: (counts[status], before[status]) for status in STATUSES}
+def _cells(rows: list[tuple[int, str]]) -> list[tuple[str, str]]:
+    """The ``;``-separated facts of table cells, each with where it was written."""
+    return [
+        (fact.strip(), f"table row (line {number})")
+        for number, cell in rows
+        for fact in cell.split(";")
+        if fact.strip()
+    ]
+
+
+def _check_quote(entry: Entry, seeds: dict[str, str], positions: dict[str, int]) -> list[str]:
+    """The quote is verbatim in its seed, after the previous entry's quote."""
+    where = f"entry {entry.name}"
+    seed_text = seeds.get(entry.seed)
+    if seed_text is None:
+        return [f"{where}: no seed {entry.seed}"]
+    if not entry.quote:
+        return [f"{where}: no quote"]
+    found = seed_text.find(entry.quote, positions.get(entry.seed, 0))
+    if found >= 0:
+        positions[entry.seed] = found
+        return []
+    if seed_text.find(entry.quote) >= 0:
+        return [f"{where}: quote out of seed order: {entry.quote[:60]!r}"]
+    return [f"{where}: quote not verbatim in seed {entry.seed}: {entry.quote[:60]!r}"]
+
+
+def _check_entry(entry: Entry, index: GovIndex) -> list[str]:
+    """Status, was, causes and facts of one entry."""
+    where = f"entry {entry.name}"
+    problems = [
+        f"{where}: status {status!r} is not one of {STATUSES}"
+        for status in {entry.status, entry.was or entry.status}
+        if status not in STATUSES
+    ]
+    if entry.was == entry.status:
+        problems.append(f"{where}: `was` repeats the current status")
+    if (entry.status == "represented") != (not entry.causes):
+        problems.append(f"{where}: a cause is given exactly when the status is not represented")
+    problems += [
+        f"{where}: cause {cause!r} is not one of {CAUSES}"
+        for cause in entry.causes
+        if cause not in CAUSES
+    ]
+    if entry.status != "missing" and not entry.facts:
+        problems.append(f"{where}: status {entry.status} but no facts line")
+    for fact in entry.facts:
+        problems += _check_fact(fact, index, where)
+    return problems
+
+
+def _check_summary(audit: Audit) -> list[str]:
+    """The summary's counts and its list of ``data`` entries agree with the entries."""
+    expected = {
+        status: (
+            sum(e.status == status for e in audit.entries),
+            sum((e.was or e.status) == status for e in audit.entries),
+        )
+        for status in STATUSES
+    }
+    causes = {cause: sum(cause in e.causes for e in audit.entries) for cause in CAUSES}
+    data_entries = {f"{e.seed}-{e.number}" for e in audit.entries if "data" in e.causes}
+    problems = []
     if audit.summary != expected:
         problems.append(f"summary table {audit.summary} does not match the entries {expected}")
     if audit.causes != causes:
         problems.append(f"causes table {audit.causes} does not match the entries {causes}")
-    data_entries = {f"{e.seed}-{e.number}" for e in audit.entries if "data" in e.causes}
     if audit.summary_refs != data_entries:
         problems.append(
             f"the summary lists {sorted(audit.summary_refs)} as fixable in the data, "
             f"the entries say {sorted(data_entries)}"
         )
+    return problems
+
+
+def _check_tables(audit: Audit, index: GovIndex) -> list[str]:
+    """The added and editorial records exist; every editorial mark in the data is listed."""
+    problems = []
     if not audit.editorial:
         problems.append("no editorial-facts table")
-    named = set()
-    for number, cell in audit.editorial:
-        for fact in (f.strip() for f in cell.split(";") if f.strip()):
-            problems += _check_fact(fact, index, f"editorial row (line {number})")
-            named.update(_ID.findall(fact)[:1])
+    if not audit.added:
+        problems.append("no table of the records added by this audit")
+    for fact, where in _cells(audit.added) + _cells(audit.editorial):
+        problems += _check_fact(fact, index, where)
+    named = {_ID.findall(fact)[0] for fact, _ in _cells(audit.editorial) if _ID.findall(fact)}
     marked = {
         iri.removeprefix(DATA)
         for iri, node in index.nodes.items()
@@ -257,6 +266,21 @@ def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
         f"{name} is marked editorial in the data but not listed" for name in sorted(marked - named)
     ]
     return problems
+
+
+def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
+    """Return every way ``text`` (docs/fidelity.md) disagrees with the seeds or the data."""
+    audit = parse(text)
+    problems = list(audit.problems)
+    positions: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    for entry in audit.entries:
+        if (entry.seed, entry.number) in seen:
+            problems.append(f"entry {entry.name}: number used twice")
+        seen.add((entry.seed, entry.number))
+        problems += _check_quote(entry, seeds, positions)
+        problems += _check_entry(entry, index)
+    return problems + _check_summary(audit) + _check_tables(audit, index)
 
 
 @pytest.fixture(scope="module")
