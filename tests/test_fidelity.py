@@ -280,6 +280,10 @@ def check(text: str, index: GovIndex, seeds: dict[str, str]) -> list[str]:
         seen.add((entry.seed, entry.number))
         problems += _check_quote(entry, seeds, positions)
         problems += _check_entry(entry, index)
+    names = {f"{e.seed}-{e.number}" for e in audit.entries}
+    problems += [
+        f"reference to {ref}, which is no entry" for ref in set(_REF.findall(text)) - names
+    ]
     return problems + _check_summary(audit) + _check_tables(audit, index)
 
 
