@@ -30,7 +30,7 @@ def impact(result: dict[str, Any]) -> None:
                 escape(item["id"]),
                 escape(item["label"]),
                 item["type"],
-                item["criticality"],
+                item["criticality"] + (" (editorial)" if item.get("editorial") else ""),
                 escape(" > ".join(item["path"])),
             )
         console.print(table)

@@ -39,7 +39,8 @@ def _mandate_entry(entry: dict[str, Any], prefix: str, *, upward: bool) -> None:
         if entry.get("addressee"):
             status += f", addressed to {entry['addressee']['label']}"
         status = " " + escape(f"[{status}]")
-        role = f"would {entry['role'].replace('_', ' ')} (not in force)"
+        verb = {"decides": "decide", "advises": "advise", "follows_up": "follow up"}
+        role = f"would {verb.get(entry['role'], 'implement')} (not in force)"
     console.print(
         f"{prefix}[bold]{_name(entry)}[/bold] {role}: "
         f"may {escape(actions)} (mandate {escape(mandate['id'])}){status}"

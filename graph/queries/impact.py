@@ -262,6 +262,23 @@ def most_specific_deciders(
     return [(DATA + deciders[0]["id"], deciders[0]["citations"])] if deciders else []
 
 
+def editorial_notes(index: GovIndex) -> dict[tuple[str, str], list[str]]:
+    """``(dependent, prerequisite)`` -> what the editor added to that dependency without a quote
+    (e.g. its criticality grade); computed once per index."""
+
+    def compute() -> dict[tuple[str, str], list[str]]:
+        notes: dict[tuple[str, str], list[str]] = {}
+        for dep in index.of_type(v.DEPENDENCY):
+            node = index.node(dep)
+            texts = [lit.value for lit in node.literals.get(v.EDITORIAL, [])]
+            dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)
+            if texts and dependent and prerequisite:
+                notes.setdefault((dependent, prerequisite), []).extend(texts)
+        return notes
+
+    return index.memo("dependency_editorial", compute)
+
+
 def empty_message(label: str, direction: str, documents: int) -> str:
     """What an empty answer searched: never "nothing depends on X"."""
     if direction == "downstream":
@@ -314,7 +331,9 @@ def impact(
         ``id, label, type, distance`` (hops), ``path`` (ids from the root to the item, one
         shortest explaining path) and ``criticality`` (the weakest dependency along that path;
         of the shortest paths, the one whose weakest link is strongest; ``unstated`` when a
-        supplier relation is on it). Items are ordered by distance, then id.
+        supplier relation is on it). ``editorial`` lists what the editor added to the last
+        dependency on that path without a quote (e.g. its criticality grade). Items are ordered
+        by distance, then id.
         ``bodies_to_inform`` lists ``{id, label, type, roles, for, reasons}`` for the root and
         every impacted item: owners, operators, suppliers, governing bodies, the most specific
         decider and its secretariat; each reason is ``{reason, item, citations}`` (``via``: the
@@ -383,6 +402,11 @@ def impact(
                 "path": path,
                 "criticality": RANK_NAMES[weakest[pos]],
             }
+            here, there = ids[pos], ids[parent[pos]]
+            edge = (here, there) if direction == "downstream" else (there, here)
+            notes = editorial_notes(index).get(edge)
+            if notes:
+                entry["editorial"] = notes
             hits.append((entry, ids[pos]))
     hits.sort(key=lambda hit: (hit[0]["distance"], hit[0]["id"]))
     impacted = [entry for entry, _ in hits]

@@ -154,6 +154,9 @@ def _nearest_bodies(
             continue
         actions = ", ".join(mandate_actions(index, mandate))
         reason = f"holds mandate {local_id(mandate)} ({actions}) over {index.label(scope, lang)}"
+        status = mandate_status(index, mandate)
+        if status != "in_force":
+            reason += f" ({status}, not in force)"
         if holder not in best or best[holder][0] > distance:
             best[holder] = (distance, reason)
     for distance, mandate, where in below:
