@@ -100,7 +100,7 @@ def who_decides(result: dict[str, Any]) -> None:
     if result.get("other_mandates"):
         console.print("[bold]Not in force[/bold] (recommended, planned or ended)")
         for entry in result["other_mandates"]:
-            _mandate_entry(entry, "  - ", upward=True)
+            _mandate_entry(entry, "  - ", upward=entry["path"][0]["id"] == subject["id"])
     if result["excluded"]:
         console.print("[bold]Not deciding[/bold]")
         for item in result["excluded"]:

@@ -281,6 +281,12 @@ def native_who_decides(store: CypherStore, subject: str, **options: Any) -> dict
     within = _closure(store, {v.WITHIN_SCOPE}, (v.SUBPROPERTY_OF,), incoming=True)
     preds = (within | v.WITHIN_SCOPE_PREDICATES) - {v.WITHIN_SCOPE}
     inner = _closure(store, {root}, preds, incoming=True)
+    for _ in range(MAX_HOPS):  # collaborations an inner organisation is a member of, and so on
+        joined = _neighbours(store, inner, (v.MEMBER,), incoming=True)
+        collaborations = _linked(triples_of(store, joined), (v.ORGANIZATION_P,)) - inner
+        if not collaborations:
+            break
+        inner |= _closure(store, collaborations, preds, incoming=True)
     scopes = _closure(store, inner, preds)
     memberships = _neighbours(store, scopes, (v.ORGANIZATION_P,), incoming=True)
     members = _linked(triples_of(store, memberships), (v.MEMBER,))

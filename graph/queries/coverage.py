@@ -173,12 +173,12 @@ def assess(
 
 def order_key(index: GovIndex, hit: Hit) -> tuple[int, int, str, str]:
     distance, mandate, _ = hit
-    return (
-        distance,
-        strength(index, mandate),
-        index.label(holder_of(index, mandate) or ""),
-        mandate,
-    )
+    cache: dict[str, tuple[int, str]] = index.memo("mandate_order", dict)
+    rank = cache.get(mandate)
+    if rank is None:
+        holder = holder_of(index, mandate) or ""
+        rank = cache[mandate] = (strength(index, mandate), index.label(holder))
+    return (distance, rank[0], rank[1], mandate)
 
 
 def inside(
@@ -203,7 +203,8 @@ def inside(
         reached += [(m, 1) for m in index.into(thing, v.HOLDER)]
         for mandate, route in reached:
             best = found.get(mandate)
-            if best is None or (len(path), route) < best[:2]:
+            # Through the scope when it can (it says what the mandate is about), else nearest.
+            if best is None or (route, len(path)) < (best[1], best[0]):
                 found[mandate] = (len(path), route, thing)
     in_force: list[Hit] = []
     other: list[Hit] = []

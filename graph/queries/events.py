@@ -34,7 +34,7 @@ def event_record(index: GovIndex, event: str, lang: str | None = None) -> dict[s
         "date": node.first(v.EVENT_DATE),
     }
     for predicate, key in EVENT_LINKS.items():
-        refs = [index.ref(t, lang) for t in index.out(event, predicate)]
+        refs = [index.ref(t, lang) for t in sorted(index.out(event, predicate))]
         record[key] = (refs[0] if refs else None) if key == "by" else refs
     editorial = [lit.value for lit in node.literals.get(v.EDITORIAL, [])]
     if editorial:

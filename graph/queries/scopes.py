@@ -88,22 +88,40 @@ def contained_things(index: GovIndex, subject: str) -> dict[str, list[tuple[str,
     """Everything inside ``subject`` -> the path from it up to the subject, as ``(pred, iri)``.
 
     The reverse of :func:`containing_scopes` (the subject itself is left out): matters within
-    it and, through organisational containment, the organisations and bodies inside it.
+    it and, through organisational containment, the organisations and bodies inside it, and
+    the collaborations an organisation inside it is a member of (``org:member``).
     """
     paths: dict[str, list[tuple[str, str]]] = {subject: []}
     queue = deque([subject])
     within = index.within_scope_predicates
     while queue:
         current = queue.popleft()
-        for pred, source in sorted(index.incoming.get(current, [])):
-            if pred not in within or source in paths or not index.is_entity(source):
-                continue
-            if is_agent(index, source) and pred not in v.ORG_CONTAINMENT_PREDICATES:
-                continue
-            paths[source] = [(pred, current), *paths[current]]
-            queue.append(source)
+        inner = [
+            (pred, source)
+            for pred, source in sorted(index.incoming.get(current, []))
+            if pred in within
+            and index.is_entity(source)
+            and (not is_agent(index, source) or pred in v.ORG_CONTAINMENT_PREDICATES)
+        ]
+        inner += [(v.MEMBER, c) for c in collaborations_of(index, current)]
+        for pred, source in inner:
+            if source not in paths:
+                paths[source] = [(pred, current), *paths[current]]
+                queue.append(source)
     del paths[subject]
     return paths
+
+
+def collaborations_of(index: GovIndex, org: str) -> list[str]:
+    """The collaborations ``org`` is a member of (a forum "in" both regions lies in each)."""
+    if index.type_name(org) not in v.ORGANISATION_TYPES:
+        return []
+    found = set()
+    for membership in index.into(org, v.MEMBER):
+        body = index.node(membership).first(v.ORGANIZATION_P)
+        if body and index.type_name(body) == "collaboration":
+            found.add(body)
+    return sorted(found)
 
 
 def organisations_of(index: GovIndex, subject: str) -> set[str]:
@@ -186,10 +204,19 @@ def action_roles(index: GovIndex) -> dict[str, str]:
     return index.memo("action_roles", compute)
 
 
+_ACTION_ORDER = {a: i for i, a in enumerate(v.ACTIONS)}
+
+
 def mandate_actions(index: GovIndex, mandate: str) -> list[str]:
-    slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
-    order = {a: i for i, a in enumerate(v.ACTIONS)}
-    return sorted(slugs, key=lambda a: (order.get(a, len(order)), a))
+    """The mandate's own actions in scheme order (computed once per index and mandate)."""
+    cache: dict[str, list[str]] = index.memo("mandate_actions", dict)
+    found = cache.get(mandate)
+    if found is None:
+        slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
+        found = cache[mandate] = sorted(
+            slugs, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a)
+        )
+    return list(found)
 
 
 def effective_actions(
@@ -204,6 +231,14 @@ def effective_actions(
 
 def role_of(index: GovIndex, mandate: str, wanted: frozenset[str] | None) -> str:
     """The role a mandate gives its holder for the question (the strongest matching action's)."""
+    cache: dict[tuple[str, frozenset[str] | None], str] = index.memo("mandate_roles", dict)
+    found = cache.get((mandate, wanted))
+    if found is None:
+        found = cache[(mandate, wanted)] = _role_of(index, mandate, wanted)
+    return found
+
+
+def _role_of(index: GovIndex, mandate: str, wanted: frozenset[str] | None) -> str:
     closure = action_closure(index)
     roles = action_roles(index)
     actions = [

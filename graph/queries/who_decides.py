@@ -37,6 +37,8 @@ from ontology.terms import compact, local_id
 
 REPORTS_TO = v.RELATION_KEYS["reports_to"]
 ESTABLISHED_BY = v.RELATION_KEYS["established_by"]
+#: ``within`` entries shown by default, nearest first
+WITHIN_LIMIT = 100
 
 __all__ = [
     "REPORTS_TO",
@@ -110,8 +112,10 @@ def _entry(
             "label": index.label(mandate, lang),
             "actions": mandate_actions(index, mandate),
             "scope": _short(index, scope, lang),
-            "excludes": [_short(index, e, lang) for e in index.out(mandate, v.EXCLUDES)],
-            "restricted_to": [_short(index, o, lang) for o in index.out(mandate, v.RESTRICTED_TO)],
+            "excludes": [_short(index, e, lang) for e in sorted(index.out(mandate, v.EXCLUDES))],
+            "restricted_to": [
+                _short(index, o, lang) for o in sorted(index.out(mandate, v.RESTRICTED_TO))
+            ],
         },
         "path": path,
         "distance": distance,
@@ -187,6 +191,7 @@ def who_decides(
     action: str | None = None,
     as_of: date | str | None = None,
     lang: str | None = None,
+    within_limit: int = WITHIN_LIMIT,
 ) -> dict[str, Any]:
     """Who holds the mandate to act on ``subject``, in which role, why, and where it is written.
 
@@ -203,12 +208,16 @@ def who_decides(
         Answer as the world was that day (``YYYY[-MM[-DD]]``); ``None``: ignore validity.
     lang : str, optional
         Preferred label language.
+    within_limit : int
+        At most this many ``within`` entries, nearest first (a domain of a national graph may
+        hold thousands); ``within_page`` says how many there are.
 
     Returns
     -------
     dict
-        ``{subject, action, as_of, deciders, other_roles, within, other_mandates, escalation,
-        excluded, gap, nearest_bodies}``. Every entry of ``deciders``, ``other_roles``,
+        ``{subject, action, as_of, deciders, other_roles, within, within_page, other_mandates,
+        escalation, excluded, gap, nearest_bodies}``; ``within_page`` is ``{total, limit,
+        offset}``. Every entry of ``deciders``, ``other_roles``,
         ``within`` and ``other_mandates`` is ``{id, label, type, role, mandate: {id, label,
         actions, scope, excludes, restricted_to}, path, distance, citations}``; ``role`` is
         ``decides``, ``advises``, ``follows_up`` or ``implements``. ``deciders`` (most specific
@@ -243,7 +252,9 @@ def who_decides(
     """
     native = getattr(store, "native_who_decides", None)  # the store's own engine (STYLE rule 2)
     if native is not None:
-        answer: dict[str, Any] | None = native(subject, action=action, as_of=as_of, lang=lang)
+        answer: dict[str, Any] | None = native(
+            subject, action=action, as_of=as_of, lang=lang, within_limit=within_limit
+        )
         if answer is not None:
             return answer
     index = index_of(store)
@@ -293,9 +304,11 @@ def who_decides(
         }
         for mandate, kind, reason, citations in found.excluded
     ]
-    within = [down(hit) for hit in below]
+    within = [down(hit) for hit in below[:within_limit]]
     # An organisation whose inner bodies decide is no gap ("who prioritises in the region").
-    gap = not deciders and not any(action is not None or e["role"] == "decides" for e in within)
+    gap = not deciders and not any(
+        action is not None or role_of(index, m, wanted) == "decides" for _, m, _ in below
+    )
     return {
         "subject": index.ref(iri, lang),
         "action": action,
@@ -303,6 +316,7 @@ def who_decides(
         "deciders": deciders,
         "other_roles": other_roles,
         "within": within,
+        "within_page": {"total": len(below), "limit": within_limit, "offset": 0},
         "other_mandates": [up(h) for h in found.not_in_force] + [down(h) for h in below_other],
         "escalation": escalation,
         "excluded": excluded,

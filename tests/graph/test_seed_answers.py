@@ -222,3 +222,26 @@ def test_editorial_abbreviations_still_find_but_are_marked(store: GraphStore, na
 
     shown = describe(store, name)
     assert name in shown["editorial"]["alt_labels"]
+
+
+def test_a_forum_of_two_regions_decides_inside_each(store: GraphStore) -> None:
+    """DSØ is "i Region Hovedstaden og Region Sjælland" (seed 000): it decides inside both."""
+    for region in ("Region Hovedstaden", "Region Sjælland"):
+        answer = who_decides(store, region, action="prioritise")
+        dso = entry(answer["within"], "dso", "dso-prioriterer-sp")
+        assert [p.get("via") for p in dso["path"]][-1] == "org:member"
+        assert "To beslutningsfora" in quotes(dso)
+
+
+def test_a_gap_names_the_bodies_below(store: GraphStore) -> None:
+    answer = who_decides(store, "Helse Sør-Øst RHF", action="decide")
+    assert answer["gap"] is True  # seed 004 gives no body a mandate to decide
+    below = {b["id"]: b["reason"] for b in answer["nearest_bodies"]}
+    assert "inside the subject" in below["sykehuspartner"]
+    assert "inside the subject" in below["hso-helseforetakene"]
+    assert "inside the subject" in below["hso-styret"]
+    from graph.queries.describe import describe
+
+    group = describe(store, "hso-foretaksgruppen")
+    (up,) = [r for r in group["relations"] if r["target"]["id"] == "helse-sor-ost"]
+    assert any("at foretaksgruppen samarbeider" in c["quote"] for c in up["citations"])
