@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from loaders.yaml_editorial import editorial, editorial_alt_labels
 from loaders.yaml_marks import MarkedDict, MarkedList
 from loaders.yaml_values import URL_PATTERN, YamlValues
 from ontology import vocab as v
@@ -172,7 +173,7 @@ class YamlConverter(YamlValues):
         self.batch.add(subject, RDF_TYPE, v.ENTITY_CLASSES[kind], self.loc(record.mark, name))
         self.common(subject, record, name, label_required=True)
         if "editorial_alt_labels" in record:
-            self.editorial_alt_labels(subject, record, name)
+            editorial_alt_labels(self, subject, record, name)
         if "purpose" in record:
             self.lang_map(subject, record, "purpose", v.PURPOSE, name)
         if "status" in record:
@@ -225,7 +226,7 @@ class YamlConverter(YamlValues):
         if "valid" in record:
             self.validity(subject, record, name, member=True)
         if "editorial" in record:
-            self.editorial(subject, record, name)
+            editorial(self, subject, record, name)
         self.sources(subject, record, name, required=False)
 
     def mandate(self, record: MarkedDict, name: str) -> None:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from graph.batch import Batch, Location
+from loaders.yaml_editorial import editorial
 from loaders.yaml_marks import Mark, MarkedDict, MarkedList
 from ontology import vocab as v
 from ontology.dates import date_literal, first_day, last_day, parse_partial
@@ -201,50 +202,7 @@ class YamlValues:
         if "valid" in record:
             self.validity(subject, record, name)
         if "editorial" in record:
-            self.editorial(subject, record, name)
-
-    def editorial(self, subject: str, record: MarkedDict, name: str) -> None:
-        """``editorial: "why"`` (the whole record) or ``{key: "why"}`` (values of some keys)."""
-        value = record["editorial"]
-        mark = record.value_marks["editorial"]
-        if isinstance(value, MarkedDict):
-            for key, why in value.items():
-                if key not in record or key == "editorial":
-                    self.error(
-                        "editorial-key",
-                        f"`editorial` names {key!r}, which this record does not set",
-                        value.key_marks[key],
-                        f"{name}.editorial",
-                    )
-                    continue
-                text = self.text(why, value.value_marks[key], f"{name}.editorial.{key}")
-                if text:
-                    self.batch.add(subject, v.EDITORIAL_KEY, Literal(str(key)))
-                    self.batch.add(subject, v.EDITORIAL, Literal(f"{key}: {text}"))
-            return
-        text = self.text(value, mark, f"{name}.editorial")
-        if text:
-            self.batch.add(subject, v.EDITORIAL, Literal(text))
-
-    def editorial_alt_labels(self, subject: str, record: MarkedDict, name: str) -> None:
-        """``editorial_alt_labels: {FMK: "why"}``: aliases the sources do not use."""
-        value = record["editorial_alt_labels"]
-        if not isinstance(value, MarkedDict):
-            self.error(
-                "editorial-alt-labels",
-                "`editorial_alt_labels` must map each label to why the editor added it, "
-                'e.g. {FMK: "common abbreviation; not in the source"}',
-                record.value_marks["editorial_alt_labels"],
-                name,
-            )
-            return
-        for label, why in value.items():
-            text = self.text(why, value.value_marks[label], f"{name}.editorial_alt_labels")
-            if text:
-                self.batch.add(subject, v.ALT_LABEL, Literal(str(label)))
-                self.batch.add(subject, v.EDITORIAL_ALT_LABEL, Literal(str(label)))
-                self.batch.add(subject, v.EDITORIAL_KEY, Literal("alt_labels"))
-                self.batch.add(subject, v.EDITORIAL, Literal(f"alt label {label}: {text}"))
+            editorial(self, subject, record, name)
 
     def alt_labels(self, subject: str, record: MarkedDict, name: str) -> None:
         value = record["alt_labels"]
