@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from api import render
 from api.render import console
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -72,6 +73,7 @@ def who_decides(result: dict[str, Any]) -> None:
     question = f"may {action}" if action else "decides"
     console.print(f"[bold]Who {question} over {_name(subject)}{when}?[/bold]")
     within = result.get("within", [])
+    render.also(result)
     if result["gap"]:
         kind = f"mandate to {action}" if action else "mandate to decide"
         console.print(

@@ -7,13 +7,15 @@ from typing import Any
 from graph.index import GovIndex, index_of
 from graph.queries.events import event_record, events_about
 from graph.queries.scopes import mandate_status
-from graph.resolve import name_index, resolve
+from graph.resolve import name_index, resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE, Literal, compact, concept_slug, local_id
 
 # Plumbing that is shown in its own fields, not as properties or relations.
 _INTERNAL = {RDF_TYPE, v.TEMPORAL, v.MEMBER_DURING, v.CITE_ABOUT}
+# Shown in the answer's own ``editorial`` field.
+_EDITORIAL = (v.EDITORIAL, v.EDITORIAL_KEY, v.EDITORIAL_ALT_LABEL)
 
 
 def _value(index: GovIndex, term: Any) -> Any:
@@ -56,11 +58,12 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
     'koncerndirektionen'
     """
     index = index_of(store)
-    iri = resolve(index, name)
+    named = resolve_match(index, name)
+    iri = named.iri
     node = index.node(iri)
     properties: dict[str, list[Any]] = {}
     for pred, values in sorted(node.literals.items()):
-        if pred in (v.PREF_LABEL, v.ALT_LABEL):
+        if pred in (v.PREF_LABEL, v.ALT_LABEL, *_EDITORIAL):
             continue
         properties[compact(pred)] = [_value(index, x) for x in values]
     relations = []
@@ -135,6 +138,7 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
         "events": [event_record(index, e, lang) for e in events_about(index, iri)],
         "editorial": editorial,
         "citations": index.citation_dicts(iri),
+        "also": named.also,
     }
 
 
@@ -148,8 +152,9 @@ def search(
     ['ds', 'doc-sample']
     """
     index = index_of(store)
-    hits = name_index(index).search(text, limit)
-    return [{**index.ref(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
+    names = name_index(index)
+    hits = names.search(text, limit)
+    return [{**names.candidate(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
 
 
 def list_entities(

@@ -29,7 +29,7 @@ from graph.queries.scopes import (
     mandate_status,
     role_of,
 )
-from graph.resolve import resolve
+from graph.resolve import resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.errors import InvalidArgument
@@ -264,7 +264,8 @@ def who_decides(
             "action", f"unknown action {action!r}; use one of {', '.join(sorted(closure))}"
         )
     day = as_of_day(as_of)
-    iri = resolve(index, subject)
+    named = resolve_match(index, subject, purpose="who_decides")
+    iri = named.iri
     wanted = None if action is None else frozenset({action})
     found = assess(index, iri, actions=wanted, day=day, closure=closure)
     below, below_other, things = inside(index, iri, actions=wanted, day=day, closure=closure)
@@ -322,4 +323,5 @@ def who_decides(
         "excluded": excluded,
         "gap": gap,
         "nearest_bodies": _nearest_bodies(index, found, below, lang) if gap else [],
+        "also": named.also,
     }

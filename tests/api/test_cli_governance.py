@@ -58,7 +58,7 @@ def test_who_decides(cli: Cli) -> None:
 
 
 def test_who_decides_errors(cli: Cli) -> None:
-    unknown = cli("who-decides", "sundhedsplatform", "--json")
+    unknown = cli("who-decides", "sundhedsplatfrom", "--json")
     assert unknown.exit_code == 3
     assert as_dict(unknown)["suggestions"]
     assert "did you mean" in unknown.stderr
@@ -179,3 +179,15 @@ def test_doc_examples_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
             found = output.find(shown, position)
             assert found >= 0, f"govgraph {' '.join(args)}: not in output: {shown!r}"
             position = found + len(shown)
+
+
+def test_who_decides_words_never_number_an_adviser(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    text = cli("who-decides", "SP").stdout
+    deciding, _, rest = text.partition("Other mandates over it (these bodies do not decide)")
+    numbered = [line for line in deciding.splitlines() if re.match(r"\d+\. ", line)]
+    assert numbered and all("Digital Sundhed Øst" in line for line in numbered)
+    assert "Ekspertrådet (ekspertraadet) advises (does not decide)" in rest
+    assert "[recommended, addressed to Hospitalerne]" in rest
