@@ -24,10 +24,12 @@ class BoltTransport:
 
     ``dialect="neo4j"``: Neo4j 5 (single instance, cluster or Aura). ``dialect="falkordb"``: a
     FalkorDB server started with the module argument ``BOLT_PORT`` (how CI runs this transport).
-    FalkorDB's Bolt listener has no transactions (a multi-statement write runs statement by
-    statement), takes no constraints in Cypher, and its server dies on a request message above
-    4 KB: :meth:`read` and :meth:`write` split a ``$rows`` list so each message stays under
-    :attr:`max_message_bytes`. ``user=None`` connects without authentication.
+    FalkorDB 4.16's Bolt listener has no transactions (a multi-statement write runs statement
+    by statement), takes no constraints in Cypher, pastes string parameters into the query
+    unescaped (``'`` breaks it, ``\\`` is read as an escape: strings are escaped here), and
+    its server dies on a request message above 4 KB: :meth:`read` and :meth:`write` split a
+    ``$rows`` list so each message stays under :attr:`max_message_bytes`. ``user=None``
+    connects without authentication.
     """
 
     def __init__(
@@ -68,6 +70,8 @@ class BoltTransport:
     def _split(self, query: str, params: dict[str, Any] | None) -> list[dict[str, Any]]:
         """``params`` as one message, or several whose ``rows`` fit :attr:`max_message_bytes`."""
         params = params or {}
+        if self.dialect == "falkordb":
+            params = _escape(params)
         rows = params.get("rows")
         if self.max_message_bytes is None or not isinstance(rows, list):
             return [params]
@@ -160,6 +164,17 @@ class BoltTransport:
 # FalkorDB 4.16's Bolt listener crashes on a request message above 4,096 bytes (measured:
 # a 4,050-byte string passes, 4,100 kills the server); keep a margin.
 FALKOR_BOLT_MESSAGE = 3_800
+
+
+def _escape(value: Any) -> Any:
+    """``value`` with every string escaped for FalkorDB's Bolt parameter handling."""
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, dict):
+        return {k: _escape(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escape(v) for v in value]
+    return value
 
 
 def _packed_size(value: Any) -> int:
