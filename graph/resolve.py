@@ -93,7 +93,10 @@ def name_index(index: GovIndex) -> NameIndex:
     """The name index of ``index``, built on first use."""
     names = _NAMES.get(index)
     if names is None:
-        names = _NAMES[index] = NameIndex(index)
+        with index.lock:  # concurrent cold requests build it once
+            names = _NAMES.get(index)
+            if names is None:
+                names = _NAMES[index] = NameIndex(index)
     return names
 
 
