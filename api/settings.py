@@ -84,6 +84,9 @@ class Settings(BaseSettings):
         description="SPARQL result-size limit, bytes of serialised results",
     )
     sparql_workers: int = Field(default=4, ge=1, le=64, description="SPARQL queries run at once")
+    access_log: bool = Field(
+        default=False, description="log every HTTP request (uvicorn's access log; costs ~10%)"
+    )
     audit_log: Path | None = Field(
         default=None, description="append-only JSON-lines audit log (default: next to the store)"
     )
