@@ -22,7 +22,9 @@ def serve(
 
     settings = get_settings()
     typer.echo(f"govgraph: serving {settings.store_path} on http://{host}:{port}/ (docs: /docs)")
-    # "auto" picks uvloop and httptools (dependencies) over asyncio and h11: ~1.6x the requests.
+    # On SIGTERM uvicorn stops accepting, gives requests in flight 5 s, then ends; the app's
+    # shutdown kills the SPARQL workers, so no query can hold the stop up (docs/deploy.md).
+    # "auto" picks uvloop and httptools (dependencies) over asyncio and h11.
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -32,4 +34,14 @@ def serve(
         loop="auto",
         http="auto",
         access_log=settings.access_log,
+        timeout_graceful_shutdown=5,
+        limit_concurrency=200,
     )
+    # The app has shut down and closed the store. A request thread still computing a read
+    # (FastAPI's thread pool is not daemonic) would hold the exit up for as long as it runs.
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -17,7 +17,7 @@ from api.audit import Writer
 from api.auth import Principal, TokenTable
 from api.http_errors import NotAcceptable
 from api.settings import Settings
-from api.sparql import SparqlRunner
+from api.sparql import SparqlEndpoint
 from graph.store import GraphStore
 from ontology.errors import StoreUnavailable
 
@@ -40,8 +40,8 @@ async def _writer(request: Request) -> Writer:
     return writer
 
 
-async def _sparql(request: Request) -> SparqlRunner:
-    runner: SparqlRunner | None = request.app.state.sparql
+async def _sparql(request: Request) -> SparqlEndpoint:
+    runner: SparqlEndpoint | None = request.app.state.sparql
     if runner is None:
         store: GraphStore = request.app.state.store
         raise StoreUnavailable(
@@ -55,30 +55,39 @@ def _token_table(request: Request) -> TokenTable:
     return tokens
 
 
+def client_of(request: Request) -> str:
+    """Who is asking, for per-client limits: the peer address (no proxy headers trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def _reader(request: Request, credentials: Credentials) -> Principal | None:
     settings: Settings = request.app.state.settings
     token = credentials.credentials if credentials else None
     if settings.read_access == "open" and not token:
         return None
-    return _token_table(request).authenticate(token, needed="reader")
+    return _token_table(request).authenticate(token, needed="reader", client=client_of(request))
 
 
 async def _editor(request: Request, credentials: Credentials) -> Principal:
     return _token_table(request).authenticate(
-        credentials.credentials if credentials else None, needed="editor"
+        credentials.credentials if credentials else None,
+        needed="editor",
+        client=client_of(request),
     )
 
 
 async def _admin(request: Request, credentials: Credentials) -> Principal:
     return _token_table(request).authenticate(
-        credentials.credentials if credentials else None, needed="admin"
+        credentials.credentials if credentials else None,
+        needed="admin",
+        client=client_of(request),
     )
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[GraphStore, Depends(_store)]
 WriterDep = Annotated[Writer, Depends(_writer)]
-SparqlDep = Annotated[SparqlRunner, Depends(_sparql)]
+SparqlDep = Annotated[SparqlEndpoint, Depends(_sparql)]
 Reader = Annotated[Principal | None, Depends(_reader)]
 Editor = Annotated[Principal, Depends(_editor)]
 Admin = Annotated[Principal, Depends(_admin)]
