@@ -46,11 +46,15 @@ def main() -> None:
     cypher = falkordb_server().store(query_timeout=120)
     load_cypher = _timed(lambda: cypher.replace({graph: triples}))
     resync = _timed(lambda: cypher.replace({graph: triples}))
+    changed = triples[:-1]  # one triple fewer: the whole graph is staged and swapped again
+    rewrite = _timed(lambda: cypher.replace({graph: changed}))
+    cypher.replace({graph: triples})
     assert cypher.count() == embedded.count()
     bolt = falkordb_bolt_server().bolt_store(query_timeout=120)
     load_bolt = _timed(lambda: bolt.replace({graph: triples}))
     resync_bolt = _timed(lambda: bolt.replace({graph: triples}))
-    assert bolt.count() == embedded.count()
+    rewrite_bolt = _timed(lambda: bolt.replace({graph: changed}))
+    assert bolt.count() == embedded.count() - 1
 
     index_build = _timed(lambda: index_of(embedded))
     prerequisites = sorted({str(o) for _, p, o in triples if p == v.PREREQUISITE})
@@ -86,11 +90,15 @@ def main() -> None:
             f"| embedded (Oxigraph) load | {load_embedded:.1f} | {len(triples) / load_embedded:,.0f} |",
             f"| Cypher: first load (UNWIND batches, staged, atomic swap) | {load_cypher:.1f} "
             f"| {len(triples) / load_cypher:,.0f} |",
-            f"| Cypher: idempotent re-load of the same graph | {resync:.1f} "
+            f"| Cypher: re-load of the same graph (digest equal: skipped) | {resync:.2f} "
             f"| {len(triples) / resync:,.0f} |",
+            f"| Cypher: re-load with one triple changed (staged, swapped) | {rewrite:.1f} "
+            f"| {len(changed) / rewrite:,.0f} |",
             f"| Cypher over Bolt: first load | {load_bolt:.1f} | {len(triples) / load_bolt:,.0f} |",
-            f"| Cypher over Bolt: idempotent re-load | {resync_bolt:.1f} "
+            f"| Cypher over Bolt: re-load of the same graph | {resync_bolt:.2f} "
             f"| {len(triples) / resync_bolt:,.0f} |",
+            f"| Cypher over Bolt: re-load with one triple changed | {rewrite_bolt:.1f} "
+            f"| {len(changed) / rewrite_bolt:,.0f} |",
             "",
             f"Embedded projection (GovIndex) build, once per store generation: {index_build:.2f} s "
             "(the embedded column below runs on the warm projection).",
