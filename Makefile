@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint typecheck pytest browser bench clean
+.PHONY: install run test lint typecheck pytest browser wrk bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,16 @@ browser:
 pytest: $(STAMP)
 	$(BIN)/pytest ontology graph loaders api viz tests
 
+# Debian's wrk drives the API benchmark (a Python client on the same cores measures itself).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian wrk for the API benchmark"; \
+	  SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null \
+	  || echo "wrk could not be installed: the API benchmark will say it was skipped"; }
+
 ## make bench: benchmarks; each writes a section under docs/bench/, joined into docs/benchmarks.md
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	@mkdir -p docs/bench
 	@for m in $$(ls tests/bench/bench_*.py 2>/dev/null | xargs -n1 basename | sed 's/\.py$$//'); do \
 	  echo "== $$m"; $(BIN)/python -m tests.bench.$$m || exit 1; done

@@ -69,11 +69,14 @@ def close_stores() -> None:
         _OPEN.pop().close()
 
 
-def _store() -> Any:
-    """The configured store, closed by :func:`_run` when the command ends."""
+def _store(*, write: bool = False) -> Any:
+    """The configured store, closed by :func:`_run` when the command ends.
+
+    A read (``write=False``) beside a running server answers from its newest checkpoint.
+    """
     from api.store_access import open_store
 
-    store = open_store(get_settings())
+    store = open_store(get_settings(), write=write)
     _OPEN.append(store)
     return store
 
@@ -121,7 +124,9 @@ def load(
 
     def action() -> dict[str, Any]:
         with render.progress("Loading") as report:
-            summary = load_paths(_store(), paths, fmt=fmt, dry_run=dry_run, progress=report)
+            summary = load_paths(
+                _store(write=not dry_run), paths, fmt=fmt, dry_run=dry_run, progress=report
+            )
         return summary.as_dict()
 
     _run(as_json, action, render.load_summary)

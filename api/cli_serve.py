@@ -24,12 +24,16 @@ def serve(
     typer.echo(f"govgraph: serving {settings.store_path} on http://{host}:{port}/ (docs: /docs)")
     # On SIGTERM uvicorn stops accepting, gives requests in flight 5 s, then ends; the app's
     # shutdown kills the SPARQL workers, so no query can hold the stop up (docs/deploy.md).
+    # "auto" picks uvloop and httptools (dependencies) over asyncio and h11.
     uvicorn.run(
         create_app(settings),
         host=host,
         port=port,
         workers=1,
         log_level="info",
+        loop="auto",
+        http="auto",
+        access_log=settings.access_log,
         timeout_graceful_shutdown=5,
         limit_concurrency=200,
     )

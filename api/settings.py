@@ -83,6 +83,9 @@ class Settings(BaseSettings):
         gt=0,
         description="SPARQL result-size limit, bytes of serialised results",
     )
+    access_log: bool = Field(
+        default=False, description="log every HTTP request (uvicorn's access log; costs ~10%)"
+    )
     sparql_workers: int = Field(
         default=4, ge=1, le=64, description="SPARQL worker processes (queries run at once)"
     )

@@ -6,35 +6,49 @@ from api.settings import Settings
 from graph.store import GraphStore
 from ontology.errors import StoreUnavailable
 
+WRITE_THROUGH_API = (
+    "a running govgraph server (`govgraph serve`) holds this store: send the write to its API "
+    "with an editor token, e.g. `curl -X POST -H 'Authorization: Bearer $TOKEN' "
+    "--data-binary @file.yaml 'http://HOST:PORT/batches?graph=NAME&reason=WHY'` "
+    "(docs/api.md), or stop the server first"
+)
 
-def open_store(settings: Settings) -> GraphStore:
+
+def open_store(settings: Settings, *, write: bool = True) -> GraphStore:
     """Open the store named by ``settings`` for this process.
 
-    The embedded store admits one process at a time (pyoxigraph documents a read-only reader
-    beside a writer as undefined behaviour), so a store held by a running server is reported as
-    unavailable rather than read unsafely. A missing or empty store is created and loaded with
-    the bundled dataset first.
+    The embedded store admits one read-write process at a time; that process leaves a checkpoint
+    after each write (:mod:`graph.checkpoint`). While another process (such as `govgraph
+    serve`) holds the store, a reader (``write=False``) opens the newest checkpoint read-only,
+    and a writer is told to go through the server's API. A missing or empty store is created
+    and loaded with the bundled dataset first.
     """
     if settings.store != "oxigraph":
         return _open_cypher(settings)
+    from graph import checkpoint
     from graph.oxigraph_store import OxigraphStore
 
     try:
         store = OxigraphStore(settings.store_path)
     except StoreUnavailable as exc:
-        if "lock" in exc.reason.lower():
-            raise StoreUnavailable(
-                exc.store,
-                "another govgraph process (such as `govgraph serve`) is using it; query that "
-                "server over HTTP, stop it, or point GOVGRAPH_STORE_PATH elsewhere",
-            ) from None
-        raise
+        if "lock" not in exc.reason.lower():
+            raise
+        snapshot = None if write else checkpoint.open_latest(settings.store_path)
+        if snapshot is not None:
+            return snapshot
+        raise StoreUnavailable(
+            exc.store,
+            WRITE_THROUGH_API
+            if write
+            else "another govgraph process is using it and has left no checkpoint to read; "
+            "query that server over HTTP, stop it, or point GOVGRAPH_STORE_PATH elsewhere",
+        ) from None
     try:
         initialise(store, settings)
     except BaseException:
         store.close()
         raise
-    return store
+    return checkpoint.Checkpointed(store)
 
 
 def _open_cypher(settings: Settings) -> GraphStore:

