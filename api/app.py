@@ -54,6 +54,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
 
     for module in (home, entities, queries, sparql, writes, admin, views):
         app.include_router(module.router)
+    from api.routes import portfolio  # issue 16: its JSON routes and views
+
+    app.include_router(portfolio.router)
     return app
 
 

@@ -100,9 +100,7 @@ def milestones(
     for _, m in window:
         row = milestone_dict(index, m, day, lang)
         row["item"] = index.ref(m.item, lang)
-        row["followed_by"] = [
-            index.ref(b, lang) for b, _ in follow.bodies_by_item.get(m.item, ())
-        ]
+        row["followed_by"] = [index.ref(b, lang) for b, _ in follow.bodies_by_item.get(m.item, ())]
         rows.append(row)
     return {
         "from": start.isoformat(),
@@ -147,3 +145,103 @@ def shifted_milestones(index: GovIndex, iri: str, days: int, day: date) -> list[
             }
         )
     return out
+
+
+def timeline(
+    store: GraphStore,
+    body: str | None = None,
+    *,
+    as_of: date | str | None = None,
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """The roadmap of what ``body`` follows (default: every item with milestones): its
+    milestones, the arrows between them and the critical chain.
+
+    Arrows: a milestone's ``after`` links, and each critical or high finish-to-start
+    dependency between two items, drawn from the prerequisite's last milestone to the
+    dependent's first. The critical chain runs back from the latest expected milestone,
+    each step to the predecessor expected latest (the one that drives it).
+
+    Returns
+    -------
+    dict
+        ``{as_of, body, start, end, rows, arrows, critical}``; ``rows``: ``{item, rag,
+        milestones}`` in order of first milestone; ``arrows``: ``{from, to, kind, critical}``
+        between milestone ids; ``critical``: milestone ids along the chain, earliest first.
+
+    Examples
+    --------
+    >>> from tests.graph.dependency_fixtures import deps_store
+    >>> t = timeline(deps_store("portfolio"), "psg", as_of="2024-05-01")
+    >>> t["critical"]
+    ['m-a2', 'm-b1', 'm-g1']
+    """
+    from graph.queries.portfolio import judge_items
+
+    day = as_of_day(as_of) or date.today()
+    index = index_of(store)
+    follow = following(index, day)
+    by_item = milestones_by_item(index)
+    chosen = resolve(index, body) if body is not None else None
+    items = follow.items_by_body.get(chosen, []) if chosen else sorted(by_item)
+    items = [i for i in items if by_item.get(i)]
+    known = {m.iri: m for i in items for m in by_item[i]}
+    preds: dict[str, set[str]] = {m: set() for m in known}
+    arrows = []
+    for m in known.values():
+        for before in m.after:
+            if before in known:
+                preds[m.iri].add(before)
+                arrows.append({"from": before, "to": m.iri, "kind": "after"})
+    graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
+    for item in items:
+        if item not in graph:
+            continue
+        for pre, data in graph[item].items():
+            if pre in by_item and pre in items and data["criticality"] in ("critical", "high"):
+                src, dst = by_item[pre][-1].iri, by_item[item][0].iri
+                if src != dst and src not in preds[dst]:
+                    preds[dst].add(src)
+                    arrows.append({"from": src, "to": dst, "kind": "dependency"})
+    critical: list[str] = []
+    dated = [m for m in known.values() if m.expected(day)]
+    if dated:
+        here: str | None = max(dated, key=lambda m: (m.expected(day), m.iri)).iri
+        while here is not None and here not in critical:
+            critical.append(here)
+            options = [known[x] for x in preds.get(here, ()) if known[x].expected(day)]
+            here = max(options, key=lambda m: (m.expected(day), m.iri)).iri if options else None
+        critical.reverse()
+    on_chain = set(zip(critical, critical[1:], strict=False))
+    all_days = [d for m in known.values() for d in (m.planned, m.expected(day)) if d]
+    rags = judge_items(index, items, day)
+    rows = [
+        {
+            "item": index.ref(item, lang),
+            "rag": rags[item],
+            "milestones": [
+                milestone_dict(index, m, day, lang, citations=False) for m in by_item[item]
+            ],
+        }
+        for item in sorted(
+            items,
+            key=lambda i: (min((m.planned or m.expected(day) or date.max) for m in by_item[i]), i),
+        )
+    ]
+    return {
+        "as_of": day.isoformat(),
+        "body": index.ref(chosen, lang) if chosen else None,
+        "start": iso(min(all_days)) if all_days else None,
+        "end": iso(max(all_days)) if all_days else None,
+        "rows": rows,
+        "arrows": [
+            {
+                "from": local_id(a["from"]),
+                "to": local_id(a["to"]),
+                "kind": a["kind"],
+                "critical": (a["from"], a["to"]) in on_chain,
+            }
+            for a in arrows
+        ],
+        "critical": [local_id(c) for c in critical],
+    }

@@ -313,3 +313,9 @@ def _overview(
         if unfollowed
         else None,
     }
+
+
+def judge_items(index: GovIndex, items: list[str], day: date) -> dict[str, str]:
+    """Red/amber/green of each item on ``day`` (for views that draw many items)."""
+    judge = _Judge(index, day)
+    return {item: judge.rag(item)[0] for item in items}
