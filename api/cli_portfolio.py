@@ -25,11 +25,14 @@ XlsxOpt = Annotated[
 ]
 
 
-def _export(kind: str, path: Path | None, result: dict[str, Any]) -> dict[str, Any]:
+def _answer(kind: str, path: Path | None, query: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Run ``query`` on the store; with ``path``, also write the answer's spreadsheet."""
+    store = _store()
+    result: dict[str, Any] = query(store, *args, **kwargs)
     if path is not None:
         from loaders.portfolio_sheet import write_xlsx
 
-        result["export"] = {"output": str(path), "rows": write_xlsx(kind, result, path)}
+        result["export"] = {"output": str(path), "rows": write_xlsx(kind, result, path, store)}
     return result
 
 
@@ -51,7 +54,7 @@ def portfolio(
     language = _lang(lang)
     _run(
         as_json,
-        lambda: _export("portfolio", xlsx, query(_store(), body, as_of=as_of, lang=language)),
+        lambda: _answer("portfolio", xlsx, query, body, as_of=as_of, lang=language),
         render_portfolio.portfolio,
     )
 
@@ -74,10 +77,8 @@ def indicators(
     language = _lang(lang)
     _run(
         as_json,
-        lambda: _export(
-            "indicators",
-            xlsx,
-            query(_store(), subject, as_of=as_of, lang=language, series=xlsx is not None),
+        lambda: _answer(
+            "indicators", xlsx, query, subject, as_of=as_of, lang=language, series=xlsx is not None
         ),
         render_portfolio.indicators,
     )

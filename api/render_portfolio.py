@@ -20,7 +20,15 @@ def _rag(rag: str) -> str:
     return f"[{RAG_STYLE.get(rag, 'dim')}]{rag}[/]"
 
 
+def _exported(result: dict[str, Any]) -> None:
+    if result.get("export"):
+        console.print(
+            f"wrote {result['export']['rows']} row(s) to {escape(result['export']['output'])}"
+        )
+
+
 def portfolio(result: dict[str, Any]) -> None:
+    _exported(result)
     if "bodies" in result:
         console.print(f"Bodies that follow up initiatives, as of {result['as_of']}")
         table = Table("id", "label", "items", "red", "amber", "green", "grey")
@@ -76,6 +84,7 @@ def portfolio(result: dict[str, Any]) -> None:
 
 
 def indicators(result: dict[str, Any]) -> None:
+    _exported(result)
     subject = f" of {_name(result['subject'])}" if result["subject"] else ""
     console.print(f"[bold]{result['page']['total']}[/bold] indicator(s){subject}")
     if result.get("message"):
@@ -124,7 +133,3 @@ def milestones(result: dict[str, Any]) -> None:
             escape(", ".join(b["label"] for b in m["followed_by"])),
         )
     console.print(table)
-
-
-def exported(result: dict[str, Any]) -> None:
-    console.print(f"wrote {result['rows']} row(s) to {escape(result['output'])}")

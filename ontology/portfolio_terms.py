@@ -19,7 +19,7 @@ SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
 # -- status history: one dated report per statement of status ------------------------------
 STATUS_REPORT = GG + "StatusReport"
 STATUS_OF = GG + "statusOf"
-STATUS = GG + "status"  # the same property as an entity's single status
+STATUS = GG + "reportedStatus"  # rdfs:subPropertyOf gg:status (an entity's single status)
 REPORT_DATE = DCT + "date"
 PROGRESS = GG + "progress"  # percent complete, 0..100
 PHASE = GG + "phase"  # a free-text phase name ("udbud", "pilot", ...)

@@ -192,6 +192,12 @@ def timeline_svg(answer: dict[str, Any], words: dict[str, str], *, width: int = 
             if arrow["critical"]
             else 'stroke="#555" stroke-width="1.2" marker-end="url(#arrow)"'
         )
+        if arrow["kind"] == "sequence":
+            parts.append(
+                f'<line class="arrow critical" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+                f'y2="{y2:.1f}" stroke="#c62828" stroke-width="2.5" stroke-opacity="0.7"/>'
+            )
+            continue
         mid = (x1 + x2) / 2
         parts.append(
             f'<path class="arrow{" critical" if arrow["critical"] else ""}" '

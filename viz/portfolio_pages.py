@@ -114,7 +114,11 @@ def timeline_page(
     chosen = answer["body"]["id"] if answer["body"] else None
     _ = gettext(lang)
     words = {"title": _("Timeline"), "days late": _("days late")}
-    labels = {m["id"]: m["label"] for row in answer["rows"] for m in row["milestones"]}
+    labels = {
+        m["id"]: f"{row['item']['label']}: {m['label']}"
+        for row in answer["rows"]
+        for m in row["milestones"]
+    }
     path = f"{VIEWS}/timeline"
     return (
         environment()

@@ -159,7 +159,7 @@ def timeline(
 
     Arrows: a milestone's ``after`` links, and each critical or high finish-to-start
     dependency between two items, drawn from the prerequisite's last milestone to the
-    dependent's first. The critical chain runs back from the latest expected milestone,
+    dependent's first; an item's milestones follow one another. The critical chain runs back from the latest expected milestone,
     each step to the predecessor expected latest (the one that drives it).
 
     Returns
@@ -167,14 +167,15 @@ def timeline(
     dict
         ``{as_of, body, start, end, rows, arrows, critical}``; ``rows``: ``{item, rag,
         milestones}`` in order of first milestone; ``arrows``: ``{from, to, kind, critical}``
-        between milestone ids; ``critical``: milestone ids along the chain, earliest first.
+        between milestone ids (``kind``: after, dependency, or sequence for two milestones of
+        one item on the critical chain); ``critical``: milestone ids along the chain, earliest first.
 
     Examples
     --------
     >>> from tests.graph.dependency_fixtures import deps_store
     >>> t = timeline(deps_store("portfolio"), "psg", as_of="2024-05-01")
     >>> t["critical"]
-    ['m-a2', 'm-b1', 'm-g1']
+    ['m-a1', 'm-a2', 'm-b1', 'm-g1']
     """
     from graph.queries.portfolio import judge_items
 
@@ -193,6 +194,13 @@ def timeline(
             if before in known:
                 preds[m.iri].add(before)
                 arrows.append({"from": before, "to": m.iri, "kind": "after"})
+    sequence = []
+    for item in items:
+        # An item's milestones follow one another: the chain may run through them.
+        for before, after in zip(by_item[item], by_item[item][1:], strict=False):
+            if before.iri not in preds[after.iri]:
+                preds[after.iri].add(before.iri)
+                sequence.append({"from": before.iri, "to": after.iri, "kind": "sequence"})
     graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
     for item in items:
         if item not in graph:
@@ -242,6 +250,16 @@ def timeline(
                 "critical": (a["from"], a["to"]) in on_chain,
             }
             for a in arrows
+        ]
+        + [
+            {
+                "from": local_id(a["from"]),
+                "to": local_id(a["to"]),
+                "kind": "sequence",
+                "critical": True,
+            }
+            for a in sequence
+            if (a["from"], a["to"]) in on_chain
         ],
         "critical": [local_id(c) for c in critical],
     }
