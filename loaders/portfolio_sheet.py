@@ -12,6 +12,7 @@ with a leading ``'`` (no formula runs in the secretariat's Excel); reading strip
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 from pathlib import Path
@@ -179,10 +180,11 @@ def read_portfolio_sheet(path: Path, source: str) -> Batch:
         xlsx_tables(path, source) if path.suffix.lower() == ".xlsx" else csv_tables(path, source)
     )
     mapping, language = _mapping(path, source)
-    document = f"sheet-{slug(path.stem)}"
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]  # noqa: S324 - an id
+    document = f"src-{slug(path.name)}-{digest}"
     rows = _Rows(source, language, document)
     doc = MarkedDict()
-    doc.update({"id": document, "title": path.name, "language": language})
+    doc.update({"id": document, "title": path.name, "path": str(path), "language": language})
     doc.key_marks = doc.value_marks = dict.fromkeys(doc, (1, 1))
     for table in tables:
         spec = mapping.get(table.name) or (
