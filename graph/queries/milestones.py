@@ -197,10 +197,10 @@ def timeline(
     sequence = []
     for item in items:
         # An item's milestones follow one another: the chain may run through them.
-        for before, after in zip(by_item[item], by_item[item][1:], strict=False):
-            if before.iri not in preds[after.iri]:
-                preds[after.iri].add(before.iri)
-                sequence.append({"from": before.iri, "to": after.iri, "kind": "sequence"})
+        for first, then in zip(by_item[item], by_item[item][1:], strict=False):
+            if first.iri not in preds[then.iri]:
+                preds[then.iri].add(first.iri)
+                sequence.append({"from": first.iri, "to": then.iri, "kind": "sequence"})
     graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
     for item in items:
         if item not in graph:
@@ -228,7 +228,7 @@ def timeline(
             "item": index.ref(item, lang),
             "rag": rags[item],
             "milestones": [
-                milestone_dict(index, m, day, lang, citations=False) for m in by_item[item]
+                milestone_dict(index, m, day, lang, sources=False) for m in by_item[item]
             ],
         }
         for item in sorted(

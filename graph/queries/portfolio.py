@@ -22,10 +22,13 @@ from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
     PORTFOLIO_TYPES,
     Following,
+    citations,
     following,
     iso,
+    label,
     milestone_dict,
     milestones_by_item,
+    ref,
     status_on,
 )
 from graph.resolve import resolve
@@ -46,7 +49,9 @@ class _Judge:
         self.day = day
         self.by_item = milestones_by_item(index)
         self.graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
-        self.own: dict[str, tuple[str, list[str], int]] = {}
+        # Judgements are derived data of the projection and the day: kept with the index.
+        self.own: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:own:{day}", dict)
+        self.final: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:rag:{day}", dict)
 
     def own_rag(self, item: str) -> tuple[str, list[str], int]:
         """``(rag, reasons, slip_days)`` from the item's own status and milestones."""
@@ -65,7 +70,7 @@ class _Judge:
         elif any(m.overdue(self.day) for m in open_ms):
             rag = "red"
             reasons = [
-                f"milestone {self.index.label(m.iri)} overdue since {iso(m.forecast or m.planned)}"
+                f"milestone {label(self.index, m.iri, None)} overdue since {iso(m.forecast or m.planned)}"
                 for m in open_ms
                 if m.overdue(self.day)
             ]
@@ -92,15 +97,20 @@ class _Judge:
         )
 
     def rag(self, item: str) -> tuple[str, list[str], int]:
+        """``(rag, reasons, slip_days)``, the item's own mark lowered by red prerequisites."""
+        found = self.final.get(item)
+        if found is not None:
+            return found
         rag, reasons, slip = self.own_rag(item)
         if rag == "green":
             red = [
                 pre for pre, _ in self.critical_prerequisites(item) if self.own_rag(pre)[0] == "red"
             ]
             if red:
-                names = ", ".join(self.index.label(x) for x in red)
-                return "amber", [f"critical prerequisite is red: {names}"], slip
-        return rag, reasons, slip
+                names = ", ".join(label(self.index, x, None) for x in red)
+                rag, reasons = "amber", [f"critical prerequisite is red: {names}"]
+        self.final[item] = (rag, reasons, slip)
+        return self.final[item]
 
 
 def _inform(
@@ -126,7 +136,7 @@ def _inform(
                         "mandate": local_id(mandate),
                     }
                 )
-    return [{**index.ref(b, lang), "reasons": found[b]} for b in sorted(found)]
+    return [{**ref(index, b, lang), "reasons": found[b]} for b in sorted(found)]
 
 
 def item_row(
@@ -147,7 +157,7 @@ def item_row(
         (m for m in open_ms if m.expected(day)), key=lambda m: (m.expected(day), m.iri)
     )
     row: dict[str, Any] = {
-        **index.ref(item, lang),
+        **ref(index, item, lang),
         "status": None
         if report is None
         else {
@@ -155,7 +165,7 @@ def item_row(
             "date": iso(report.day),
             "progress": report.progress,
             "phase": report.phase,
-            "sources": index.citation_dicts(report.iri),
+            "sources": citations(index, report.iri),
         },
         "next_milestone": milestone_dict(index, upcoming[0], day, lang) if upcoming else None,
         "milestones": len(judge.by_item.get(item, ())),
@@ -164,10 +174,10 @@ def item_row(
         "rag": rag,
         "rag_reasons": reasons,
         "critical_dependencies": [
-            {**index.ref(pre, lang), "criticality": crit, "rag": judge.rag(pre)[0]}
+            {**ref(index, pre, lang), "criticality": crit, "rag": judge.rag(pre)[0]}
             for pre, crit in judge.critical_prerequisites(item)
         ],
-        "followed_by": [index.ref(b, lang) for b, _ in follow.bodies_by_item.get(item, ())],
+        "followed_by": [ref(index, b, lang) for b, _ in follow.bodies_by_item.get(item, ())],
         "gaps": [],
     }
     if report is None:
@@ -249,7 +259,7 @@ def portfolio(
     chosen = resolve(index, body)
     items = follow.items_by_body.get(chosen, [])
     judged = [(item, *judge.rag(item)) for item in items]
-    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], index.label(j[0], lang), j[0]))
+    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label(index, j[0], lang), j[0]))
     summary = {name: 0 for name in RAG_ORDER}
     for _, rag, _, _ in judged:
         summary[rag] += 1
@@ -259,14 +269,14 @@ def portfolio(
         {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
     )
     return {
-        "body": index.ref(chosen, lang),
+        "body": ref(index, chosen, lang),
         "as_of": day.isoformat(),
         "mandates": [
             {
                 "id": local_id(m),
-                "label": index.label(m, lang),
-                "scope": [index.ref(s, lang) for s in index.out(m, v.SCOPE)],
-                "sources": index.citation_dicts(m),
+                "label": label(index, m, lang),
+                "scope": [ref(index, s, lang) for s in index.out(m, v.SCOPE)],
+                "sources": citations(index, m),
             }
             for m in mandates
         ],
@@ -277,7 +287,7 @@ def portfolio(
         ],
         "message": None
         if items
-        else f"{index.label(chosen, lang)} follows up nothing: no follow-up mandate of it is "
+        else f"{label(index, chosen, lang)} follows up nothing: no follow-up mandate of it is "
         "recorded and valid on that day",
         "page": {"total": len(judged), "limit": limit, "offset": offset},
     }
@@ -291,15 +301,15 @@ def _overview(
     index: GovIndex, judge: _Judge, follow: Following, lang: str | None
 ) -> dict[str, Any]:
     bodies = []
-    for body in sorted(follow.items_by_body, key=lambda b: (index.label(b, lang), b)):
+    for body in sorted(follow.items_by_body, key=lambda b: (label(index, b, lang), b)):
         counts = {name: 0 for name in RAG_ORDER}
         for item in follow.items_by_body[body]:
             counts[judge.rag(item)[0]] += 1
         bodies.append(
-            {**index.ref(body, lang), "items": len(follow.items_by_body[body]), "summary": counts}
+            {**ref(index, body, lang), "items": len(follow.items_by_body[body]), "summary": counts}
         )
     unfollowed = [
-        index.ref(item, lang)
+        ref(index, item, lang)
         for cls in PORTFOLIO_TYPES
         for item in index.of_type(cls)
         if item not in follow.bodies_by_item and index.is_data(item)

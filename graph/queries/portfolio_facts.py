@@ -16,7 +16,7 @@ from graph.index import GovIndex
 from ontology import portfolio_terms as p
 from ontology import vocab as v
 from ontology.dates import last_day
-from ontology.terms import concept, concept_slug
+from ontology.terms import concept, concept_slug, local_id
 
 FOLLOW_UP = concept("action", "follow_up")
 # Mandates that are not in force (SHAPES.md, who-decides `other_mandates`) follow nothing.
@@ -241,20 +241,46 @@ def iso(day: date | None) -> str | None:
 
 
 def milestone_dict(
-    index: GovIndex, m: Milestone, day: date, lang: str | None, *, citations: bool = True
+    index: GovIndex, m: Milestone, day: date, lang: str | None, *, sources: bool = True
 ) -> dict[str, Any]:
     """One milestone as every answer shows it."""
     out: dict[str, Any] = {
-        "id": index.ref(m.iri, lang)["id"],
-        "label": index.label(m.iri, lang),
+        "id": local_id(m.iri),
+        "label": label(index, m.iri, lang),
         "planned": iso(m.planned),
         "forecast": iso(m.forecast),
         "actual": iso(m.actual),
         "expected": iso(m.expected(day)),
         "slip_days": m.slip(day),
         "state": m.state(day),
-        "after": [index.ref(a, lang)["id"] for a in m.after],
+        "after": [local_id(a) for a in m.after],
     }
-    if citations:
-        out["sources"] = index.citation_dicts(m.iri)
+    if sources:
+        out["sources"] = citations(index, m.iri)
+    return out
+
+
+def ref(index: GovIndex, iri: str, lang: str | None) -> dict[str, str]:
+    """``index.ref`` kept per index and language: a board names the same bodies and items
+    thousands of times, and labels cost more than the rest of a row."""
+    cache: dict[str, dict[str, str]] = index.memo(f"portfolio:refs:{lang}", dict)
+    found = cache.get(iri)
+    if found is None:
+        found = cache[iri] = index.ref(iri, lang)
+    return dict(found)
+
+
+def label(index: GovIndex, iri: str, lang: str | None) -> str:
+    return ref(index, iri, lang)["label"]
+
+
+def citations(index: GovIndex, iri: str) -> list[dict[str, str]]:
+    """``index.citation_dicts`` with the documents' titles kept per index."""
+    titles: dict[str, str] = index.memo("portfolio:doc-titles", dict)
+    out = []
+    for c in index.citations_for(iri):
+        title = titles.get(c.document)
+        if title is None:
+            title = titles[c.document] = index.label(c.document)
+        out.append({"document": local_id(c.document), "title": title, "quote": c.quote})
     return out
