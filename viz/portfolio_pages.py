@@ -23,6 +23,10 @@ from viz.portfolio_words import gettext
 VIEWS = "/views"
 
 
+def _text(value: date | str | None) -> str | None:
+    return str(value) if value else None
+
+
 def _query(path: str, **params: str | None) -> str:
     clean = {k: v for k, v in params.items() if v}
     return f"{path}?{urlencode(clean)}" if clean else path
@@ -53,7 +57,7 @@ def _bodies(
         {
             "label": b["label"],
             "count": b["items"],
-            "href": _query(path, body=b["id"], lang=lang),
+            "href": _query(path, body=b["id"], lang=lang, as_of=str(as_of) if as_of else None),
             "current": b["id"] == current,
         }
         for b in overview["bodies"]
@@ -86,7 +90,7 @@ def board_page(
         environment()
         .get_template("portfolio_board.html")
         .render(
-            **_shell("Portfolio board", path, lang, served, body=chosen),
+            **_shell("Portfolio board", path, lang, served, body=chosen, as_of=_text(as_of)),
             answer=answer,
             columns=shown,
             bodies=_bodies(store, path, chosen, as_of, lang),
@@ -124,7 +128,7 @@ def timeline_page(
         environment()
         .get_template("portfolio_timeline.html")
         .render(
-            **_shell("Timeline", path, lang, served, body=chosen),
+            **_shell("Timeline", path, lang, served, body=chosen, as_of=_text(as_of)),
             answer=answer,
             svg=timeline_svg(answer, words),
             states=list(STATE_COLOURS.items()),
