@@ -91,8 +91,8 @@ def indicator_row(
     """One indicator as the answer shows it (``series``: every observation, for charts)."""
     node = index.node(iri)
     all_obs = observations_by_indicator(index).get(iri, [])
-    obs = [o for o in all_obs if day is None or o.day <= day]
-    overall = [o for o in obs if o.area is None] or obs
+    obs = all_obs if day is None else [o for o in all_obs if o.day <= day]
+    overall = obs if all(o.area is None for o in obs) else [o for o in obs if o.area is None] or obs
     latest = overall[-1] if overall else None
     previous = overall[-2] if len(overall) > 1 else None
     direction = node.first(p.DIRECTION)
@@ -152,7 +152,7 @@ def _obs(index: GovIndex, o: Observation, *, sources: bool = True) -> dict[str, 
 def _subject_indicators(index: GovIndex, subject: str) -> list[str]:
     """Indicators of ``subject``: itself if it is one; else those that measure it, are owned
     by it or are part of it, and the members of those that are families."""
-    all_indicators = set(index.of_type(p.INDICATOR))
+    all_indicators = index.memo("indicators:set", lambda: set(index.of_type(p.INDICATOR)))
     if subject in all_indicators:
         found = {subject}
     else:

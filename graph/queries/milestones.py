@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from datetime import date, timedelta
 from typing import Any
 
 from graph.index import GovIndex, index_of
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
+    Milestone,
     day_of,
     following,
     iso,
@@ -81,18 +83,21 @@ def milestones(
     index = index_of(store)
     follow = following(index, day)
     chosen = None
+    wanted = None
     if body is not None:
         chosen = resolve(index, body)
-        items = follow.items_by_body.get(chosen, [])
-    else:
-        items = sorted(milestones_by_item(index))
+        wanted = set(follow.items_by_body.get(chosen, []))
+    by_date = index.memo(f"milestones:by-date:{day}", lambda: _by_date(index, day))
+    first = bisect.bisect_left(by_date, (start, ""))
+    seen: set[str] = set()
     found = []
-    by_item = milestones_by_item(index)
-    for item in items:
-        for m in by_item.get(item, ()):
-            dates = [d for d in (m.expected(day), m.planned) if d is not None]
-            if any(start <= d <= end for d in dates):
-                found.append((min(d for d in dates if start <= d <= end), m))
+    for when, iri, m in by_date[first:]:
+        if when > end:
+            break
+        if iri in seen or (wanted is not None and m.item not in wanted):
+            continue
+        seen.add(iri)
+        found.append((when, m))
     found.sort(key=lambda pair: (pair[0], pair[1].iri))
     total = len(found)
     window = found[offset : offset + limit if limit is not None else None]
@@ -110,6 +115,19 @@ def milestones(
         "milestones": rows,
         "page": {"total": total, "limit": limit, "offset": offset},
     }
+
+
+def _by_date(index: GovIndex, day: date) -> list[tuple[date, str, Milestone]]:
+    """Every milestone under its expected and its planned date, in date order."""
+    out = [
+        (when, m.iri, m)
+        for ms in milestones_by_item(index).values()
+        for m in ms
+        for when in {m.expected(day), m.planned}
+        if when is not None
+    ]
+    out.sort(key=lambda entry: (entry[0], entry[1]))
+    return out
 
 
 def _last_day(value: date | str) -> date | None:

@@ -258,16 +258,13 @@ def portfolio(
         return _overview(index, judge, follow, lang)
     chosen = resolve(index, body)
     items = follow.items_by_body.get(chosen, [])
-    judged = [(item, *judge.rag(item)) for item in items]
-    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label(index, j[0], lang), j[0]))
-    summary = {name: 0 for name in RAG_ORDER}
-    for _, rag, _, _ in judged:
-        summary[rag] += 1
+    board = index.memo(
+        f"portfolio:board:{chosen}:{day}:{lang}",
+        lambda: _board(index, judge, follow, chosen, items, lang),
+    )
+    judged, summary, late, mandates = board
     window = judged[offset : offset + limit if limit is not None else None]
     rows = [item_row(index, judge, follow, item, lang) for item, *_ in window]
-    mandates = sorted(
-        {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
-    )
     return {
         "body": ref(index, chosen, lang),
         "as_of": day.isoformat(),
@@ -281,16 +278,37 @@ def portfolio(
             for m in mandates
         ],
         "items": rows,
-        "summary": summary,
-        "late": [
-            local_id(item) for item, _, _, slip in judged if slip > 0 or _overdue(judge, item)
-        ],
+        "summary": dict(summary),
+        "late": list(late),
         "message": None
         if items
         else f"{label(index, chosen, lang)} follows up nothing: no follow-up mandate of it is "
         "recorded and valid on that day",
         "page": {"total": len(judged), "limit": limit, "offset": offset},
     }
+
+
+def _board(
+    index: GovIndex,
+    judge: _Judge,
+    follow: Following,
+    chosen: str,
+    items: list[str],
+    lang: str | None,
+) -> tuple[list[tuple[str, str, list[str], int]], dict[str, int], list[str], list[str]]:
+    """A body's items in board order with the counts, the late ones and the mandates: the
+    part of the answer that costs a pass over every item, kept per index, day and language so
+    a page costs only its rows."""
+    judged = [(item, *judge.rag(item)) for item in items]
+    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label(index, j[0], lang), j[0]))
+    summary = {name: 0 for name in RAG_ORDER}
+    for _, rag, _, _ in judged:
+        summary[rag] += 1
+    late = [local_id(item) for item, _, _, slip in judged if slip > 0 or _overdue(judge, item)]
+    mandates = sorted(
+        {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
+    )
+    return judged, summary, late, mandates
 
 
 def _overdue(judge: _Judge, item: str) -> bool:
@@ -308,10 +326,13 @@ def _overview(
         bodies.append(
             {**ref(index, body, lang), "items": len(follow.items_by_body[body]), "summary": counts}
         )
+    candidates = index.memo(
+        "portfolio:initiatives",
+        lambda: sorted({i for cls in PORTFOLIO_TYPES for i in index.of_type(cls)}),
+    )
     unfollowed = [
         ref(index, item, lang)
-        for cls in PORTFOLIO_TYPES
-        for item in index.of_type(cls)
+        for item in candidates
         if item not in follow.bodies_by_item and index.is_data(item)
     ]
     unfollowed = sorted({u["id"]: u for u in unfollowed}.values(), key=lambda u: u["id"])
