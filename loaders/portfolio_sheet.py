@@ -26,8 +26,9 @@ from graph.queries.portfolio_facts import following, iso, milestones_by_item, st
 from graph.resolve import resolve
 from graph.store import GraphStore
 from loaders.yaml_marks import MarkedDict, MarkedList
+from ontology import portfolio_terms as p
 from ontology import vocab as v
-from ontology.errors import ValidationFailed, Violation
+from ontology.errors import InvalidArgument, ValidationFailed, Violation
 from ontology.terms import local_id
 
 # The columns, in order, of the two sheets (their headers unless a mapping renames them).
@@ -334,32 +335,36 @@ def portfolio_rows(
             report.progress if report and report.progress is not None else "",
             report.phase if report and report.phase else "",
         ]
-        milestones = by_item.get(item) or [None]
-        for m in milestones:
-            if m is None:
-                out.append([*base, "", "", "", "", ""])
-                continue
+        if not by_item.get(item):
+            out.append([*base, "", "", "", "", ""])
+        for m in by_item.get(item, ()):
             out.append(
                 [*base, local_id(m.iri), index.label(m.iri, lang), iso(m.planned) or "",
                  iso(m.forecast) or "", iso(m.actual) or ""]
             )  # fmt: skip
-    from ontology import portfolio_terms as p
-
-    indicator_rows: list[list[Any]] = []
     wanted = set(items) | {chosen}
-    for ind in index.of_type(p.INDICATOR):
-        measured = set(index.out(ind, p.MEASURES)) | set(index.out(ind, v.RELATION_KEYS["owner"]))
-        if not measured & wanted:
-            continue
-        row = indicator_row(index, ind, None, lang, series=True)
-        base = [
-            row["id"], row["label"], row["unit"] or "", row["direction"] or "",
-            row["target"]["value"] if row["target"] else "",
-            ";".join(m["id"] for m in row["measures"]), ";".join(o["id"] for o in row["owner"]),
-        ]  # fmt: skip
-        for point in row["series"] or [{"period": "", "value": ""}]:
-            indicator_rows.append([*base, point["period"], point["value"]])
+    answers = [
+        indicator_row(index, ind, None, lang, series=True)
+        for ind in index.of_type(p.INDICATOR)
+        if (set(index.out(ind, p.MEASURES)) | set(index.out(ind, v.RELATION_KEYS["owner"])))
+        & wanted
+    ]
+    indicator_rows = _indicator_sheet(answers)
     return {"Portfolio": out, "Indicators": indicator_rows}
+
+
+def _indicator_sheet(answers: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows of the Indicators sheet: one per indicator and period (one blank without values)."""
+    rows = []
+    for i in answers:
+        base = [
+            i["id"], i["label"], i["unit"] or "", i["direction"] or "",
+            i["target"]["value"] if i["target"] else "",
+            ";".join(m["id"] for m in i["measures"]), ";".join(o["id"] for o in i["owner"]),
+        ]  # fmt: skip
+        for point in i.get("series") or [{"period": "", "value": ""}]:
+            rows.append([*base, point["period"], point["value"]])
+    return rows
 
 
 def workbook_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
@@ -367,7 +372,7 @@ def workbook_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.worksheets[0])
     columns = {"Portfolio": PORTFOLIO_COLUMNS, "Indicators": INDICATOR_COLUMNS}
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
@@ -392,20 +397,9 @@ def write_xlsx(
     """Write the sheet for a CLI answer (``kind``: portfolio or indicators); return the rows."""
     if kind == "portfolio":
         if store is None or not answer.get("body"):
-            raise ValidationFailed(
-                [Violation("xlsx", "name a steering body to export its portfolio", file=str(path))]
-            )
+            raise InvalidArgument("--xlsx", "name a steering body to export its portfolio")
         sheets = portfolio_rows(store, answer["body"]["id"], as_of=answer["as_of"])
     else:
-        sheets = {
-            "Indicators": [
-                [i["id"], i["label"], i["unit"] or "", i["direction"] or "",
-                 i["target"]["value"] if i["target"] else "",
-                 ";".join(m["id"] for m in i["measures"]), ";".join(o["id"] for o in i["owner"]),
-                 point["period"], point["value"]]
-                for i in answer["indicators"]
-                for point in (i.get("series") or [{"period": "", "value": ""}])
-            ]
-        }  # fmt: skip
+        sheets = {"Indicators": _indicator_sheet(answer["indicators"])}
     path.write_bytes(workbook_bytes(sheets))
     return sum(len(rows) for rows in sheets.values())
