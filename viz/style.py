@@ -25,6 +25,7 @@ TYPE_STYLE: dict[str, tuple[str, str]] = {
     "decision": ("#499894", "diamond"),
     "change": ("#d37295", "diamond"),
     "cluster": ("#c9c9c9", "box"),
+    "indicator": ("#17becf", "dot"),
 }
 UNKNOWN_STYLE = ("#97c2fc", "dot")
 
@@ -80,6 +81,7 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
         "decision": "beslutning",
         "change": "ændring",
         "cluster": "sammenfoldet gruppe",
+        "indicator": "indikator",
     },
     "nb": {
         "organisation": "organisasjon",
@@ -102,6 +104,7 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
         "decision": "beslutning",
         "change": "endring",
         "cluster": "sammenfoldet gruppe",
+        "indicator": "indikator",
     },
 }
 

@@ -108,7 +108,6 @@ def indicator_row(
         distance = {"value": round(gap, 6), "met": gap <= 0}
     row: dict[str, Any] = {
         **index.ref(iri, lang),
-        "type": "indicator",  # gg:Indicator has no authoring type name in ontology.vocab
         "unit": concept_slug(unit) if unit else None,
         "direction": direction,
         "measures": [index.ref(x, lang) for x in index.out(iri, p.MEASURES)],
