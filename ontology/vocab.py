@@ -203,6 +203,7 @@ CONCEPT_SCHEMES = {
 def concept_iri(scheme: str, slug: str) -> str:
     return concept(scheme, slug)
 
+
 # The portfolio model (ontology/portfolio_terms.py, issue 16): an indicator is an entity; status
 # reports, milestones and observations are facts about an item or an indicator.
 CLASS_TYPES[GG + "Indicator"] = "indicator"
