@@ -21,6 +21,7 @@ from viz.portfolio_charts import STATE_COLOURS, line_chart, timeline_svg
 from viz.portfolio_words import gettext
 
 VIEWS = "/views"
+TIMELINE_ROWS = 150  # rows a timeline draws; the critical chain's items are always among them
 
 
 def _text(value: date | str | None) -> str | None:
@@ -114,7 +115,7 @@ def timeline_page(
 ) -> str:
     """The roadmap of what ``body`` follows: milestones on a time axis, planned against
     expected, arrows between milestones, the critical chain in red."""
-    answer = timeline(store, body, as_of=as_of, lang=lang)
+    answer = timeline(store, body, as_of=as_of, lang=lang, limit=TIMELINE_ROWS)
     chosen = answer["body"]["id"] if answer["body"] else None
     _ = gettext(lang)
     words = {"title": _("Timeline"), "days late": _("days late")}

@@ -171,6 +171,7 @@ def timeline(
     *,
     as_of: date | str | None = None,
     lang: str | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """The roadmap of what ``body`` follows (default: every item with milestones): its
     milestones, the arrows between them and the critical chain.
@@ -183,7 +184,8 @@ def timeline(
     Returns
     -------
     dict
-        ``{as_of, body, start, end, rows, arrows, critical}``; ``rows``: ``{item, rag,
+        ``{as_of, total, body, start, end, rows, arrows, critical}``; ``rows`` (at most
+        ``limit``, the critical chain's items kept): ``{item, rag,
         milestones}`` in order of first milestone; ``arrows``: ``{from, to, kind, critical}``
         between milestone ids (``kind``: after, dependency, or sequence for two milestones of
         one item on the critical chain); ``critical``: milestone ids along the chain, earliest first.
@@ -239,8 +241,17 @@ def timeline(
             here = max(options, key=lambda m: (m.expected(day), m.iri)).iri if options else None
         critical.reverse()
     on_chain = set(zip(critical, critical[1:], strict=False))
-    all_days = [d for m in known.values() for d in (m.planned, m.expected(day)) if d]
-    rags = judge_items(index, items, day)
+    ordered = sorted(
+        items,
+        key=lambda i: (min((m.planned or m.expected(day) or date.max) for m in by_item[i]), i),
+    )
+    # Rows on the critical chain first among those cut by ``limit``: the chain stays drawn.
+    on_critical = {known[c].item for c in critical}
+    if limit is not None and len(ordered) > limit:
+        keep = set(sorted(ordered, key=lambda i: i not in on_critical)[:limit])
+        ordered = [i for i in ordered if i in keep]
+    all_days = [d for i in ordered for m in by_item[i] for d in (m.planned, m.expected(day)) if d]
+    rags = judge_items(index, ordered, day)
     rows = [
         {
             "item": index.ref(item, lang),
@@ -249,13 +260,11 @@ def timeline(
                 milestone_dict(index, m, day, lang, sources=False) for m in by_item[item]
             ],
         }
-        for item in sorted(
-            items,
-            key=lambda i: (min((m.planned or m.expected(day) or date.max) for m in by_item[i]), i),
-        )
+        for item in ordered
     ]
     return {
         "as_of": day.isoformat(),
+        "total": len(items),
         "body": index.ref(chosen, lang) if chosen else None,
         "start": iso(min(all_days)) if all_days else None,
         "end": iso(max(all_days)) if all_days else None,

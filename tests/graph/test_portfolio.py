@@ -289,3 +289,9 @@ def test_example_file_marks_every_record_as_invented() -> None:
     assert len(records) > 300
     assert all("doc-example-portfolio" in line for line in records)
     assert "INVENTED EXAMPLE DATA" in text
+
+
+def test_timeline_limit_keeps_the_critical_chain(plan: GraphStore) -> None:
+    answer = timeline(plan, "psg", as_of=DAY, limit=3)
+    assert answer["total"] == 5
+    assert [r["item"]["id"] for r in answer["rows"]] == ["p-alpha", "p-beta", "p-gamma"]
