@@ -51,6 +51,9 @@ def index_page() -> str:
         (f"{VIEWS_PREFIX}/chains", "Critical chains"),
         (f"{ENTITY_BASE}ds", "Entity page: Digital Styregruppe"),
         (f"{VIEWS_PREFIX}/neighbourhood/ds?hops=2", "Neighbourhood of Digital Styregruppe, 2 hops"),
+        (f"{VIEWS_PREFIX}/portfolio", "Portfolio boards of the steering bodies"),
+        (f"{VIEWS_PREFIX}/timeline", "Portfolio timeline"),
+        (f"{VIEWS_PREFIX}/indicators", "Indicators"),
     ]
     return environment().get_template("index.html").render(links=links)
 
