@@ -54,7 +54,8 @@ class AuditLog:
             try:
                 fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 try:
-                    os.write(fd, line.encode())
+                    # a lone surrogate must not stop the log: written as \ud800, still valid JSON
+                    os.write(fd, line.encode("utf-8", "backslashreplace"))
                     os.fsync(fd)
                 finally:
                     os.close(fd)

@@ -45,6 +45,18 @@ def _quote(citation: dict[str, Any]) -> str:
     return f'[dim]"{escape(citation["quote"])}" ({escape(citation["document"])})[/dim]'
 
 
+def also(result: dict[str, Any]) -> None:
+    """The other entities the name could have meant (``also``), by label, type and organisation."""
+    others = result.get("also") or []
+    if others:
+        shown = "; ".join(
+            f"{o['label']} ({', '.join(x for x in (o['type'], o.get('organisation')) if x)}; "
+            f"id {o['id']})"
+            for o in others
+        )
+        console.print(f"  [dim]also: {escape(shown)}[/dim]")
+
+
 def load_summary(result: dict[str, Any]) -> None:
     verb = "valid (nothing written)" if result["dry_run"] else "loaded"
     console.print(
@@ -62,6 +74,7 @@ def entity(result: dict[str, Any]) -> None:
         f"[bold]{escape(result['label'])}[/bold]{escape(alt)}  {escape('[' + result['type'] + ']')} "
         f"id={escape(result['id'])}"
     )
+    also(result)
     for lang, label in sorted(result["labels"].items()):
         console.print(f"  {lang}: {escape(label)}")
     valid = result["valid"]

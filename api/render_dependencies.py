@@ -7,6 +7,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from api import render
 from api.render import console
 
 
@@ -15,6 +16,7 @@ def _name(ref: dict[str, Any]) -> str:
 
 
 def impact(result: dict[str, Any]) -> None:
+    render.also(result)
     items = result["impacted"]
     when = f" as of {result['as_of']}" if result["as_of"] else ""
     if result["direction"] == "downstream":

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from api import render
 from api.render import console
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -26,6 +27,7 @@ def who_decides(result: dict[str, Any]) -> None:
     when = f" on {result['as_of']}" if result["as_of"] else ""
     question = f"may {action}" if action else "has a mandate"
     console.print(f"[bold]Who {question} over {_name(subject)}{when}?[/bold]")
+    render.also(result)
     if result["gap"]:
         kind = f"mandate to {action}" if action else "mandate"
         console.print(f"Governance gap: no {kind} covers {escape(subject['label'])}{when}.")

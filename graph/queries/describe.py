@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.resolve import name_index, resolve
+from graph.resolve import name_index, resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE, Literal, compact, concept_slug, local_id
@@ -51,7 +51,8 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
     'koncerndirektionen'
     """
     index = index_of(store)
-    iri = resolve(index, name)
+    named = resolve_match(index, name)
+    iri = named.iri
     node = index.node(iri)
     properties: dict[str, list[Any]] = {}
     for pred, values in sorted(node.literals.items()):
@@ -123,6 +124,7 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
         "members": members,
         "mandates": mandates,
         "citations": index.citation_dicts(iri),
+        "also": named.also,
     }
 
 
@@ -136,8 +138,9 @@ def search(
     ['ds', 'doc-sample']
     """
     index = index_of(store)
-    hits = name_index(index).search(text, limit)
-    return [{**index.ref(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
+    names = name_index(index)
+    hits = names.search(text, limit)
+    return [{**names.candidate(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
 
 
 def list_entities(

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.resolve import resolve
+from graph.resolve import resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import parse_day
@@ -321,7 +321,8 @@ def impact(
     min_rank = criticality_rank(min_criticality)
     day = as_of_day(as_of)
     index = index_of(store)
-    root = resolve(index, node)
+    named = resolve_match(index, node, purpose="impact")
+    root = named.iri
     net = dependency_net(index, day)
     hits: list[tuple[dict[str, Any], str]] = []
     start = net.position.get(root)
@@ -354,4 +355,5 @@ def impact(
         "as_of": day.isoformat() if day else None,
         "impacted": impacted,
         "bodies_to_inform": _bodies_to_inform(index, items, day, lang, store if deciders else None),
+        "also": named.also,
     }

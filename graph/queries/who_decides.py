@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.resolve import normalise, resolve
+from graph.resolve import normalise, resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import parse_day
@@ -361,7 +361,8 @@ def who_decides(
             "action", f"unknown action {action!r}; use one of {', '.join(sorted(closure))}"
         )
     day = as_of_day(as_of)
-    iri = resolve(index, subject)
+    named = resolve_match(index, subject, purpose="who_decides")
+    iri = named.iri
     wanted = None if action is None else frozenset({action})
     found = assess(index, iri, actions=wanted, day=day, closure=closure)
     deciders = []
@@ -413,4 +414,5 @@ def who_decides(
         "excluded": excluded,
         "gap": gap,
         "nearest_bodies": _nearest_bodies(index, found, lang) if gap else [],
+        "also": named.also,
     }

@@ -53,7 +53,7 @@ def test_who_decides(cli: Cli) -> None:
 
 
 def test_who_decides_errors(cli: Cli) -> None:
-    unknown = cli("who-decides", "sundhedsplatform", "--json")
+    unknown = cli("who-decides", "sundhedsplatfrom", "--json")
     assert unknown.exit_code == 3
     assert as_dict(unknown)["suggestions"]
     assert "did you mean" in unknown.stderr
