@@ -17,12 +17,18 @@ router = APIRouter(tags=["portfolio"])
 
 MAX_LIMIT = 1000
 Lang = Annotated[Literal["da", "nb", "en"] | None, Query(description="label language")]
+DATE = r"^[12][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 AsOf = Annotated[
     str | None,
-    Query(description="judge on that day (YYYY, YYYY-MM or YYYY-MM-DD); default today"),
+    Query(
+        description="judge on that day (YYYY, YYYY-MM or YYYY-MM-DD); default today",
+        pattern=DATE,
+        examples=["2025-01-01"],
+    ),
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT}")]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+BodyName = Annotated[str | None, Query(min_length=1, examples=["ds"], description="steering body")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}}}
 
@@ -31,7 +37,7 @@ _HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}}}
 def portfolio(
     store: StoreDep,
     _: Reader,
-    body: Annotated[str | None, Query(examples=["portfolio-steering-group"])] = None,
+    body: Annotated[str | None, Query(min_length=1, examples=["ds"])] = None,
     as_of: AsOf = None,
     lang: Lang = None,
     limit: Limit = 200,
@@ -44,7 +50,7 @@ def portfolio(
 def indicators(
     store: StoreDep,
     _: Reader,
-    subject: Annotated[str | None, Query(examples=["fo5-indikatorer"])] = None,
+    subject: Annotated[str | None, Query(min_length=1, examples=["ds"])] = None,
     as_of: AsOf = None,
     series: bool = False,
     lang: Lang = None,
@@ -60,9 +66,9 @@ def indicators(
 def milestones(
     store: StoreDep,
     _: Reader,
-    from_date: Annotated[str, Query(alias="from", examples=["2025-01-01"])],
-    to_date: Annotated[str, Query(alias="to", examples=["2025-12-31"])],
-    body: str | None = None,
+    from_date: Annotated[str, Query(alias="from", pattern=DATE, examples=["2025-01-01"])],
+    to_date: Annotated[str, Query(alias="to", pattern=DATE, examples=["2025-12-31"])],
+    body: Annotated[str | None, Query(min_length=1, examples=["ds"])] = None,
     as_of: AsOf = None,
     lang: Lang = None,
     limit: Limit = 200,
@@ -87,7 +93,11 @@ def milestones(
     summary="The portfolio (and its indicators) as the secretariat's spreadsheet",
 )
 def portfolio_xlsx(
-    store: StoreDep, _: Reader, body: str, as_of: AsOf = None, lang: Lang = None
+    store: StoreDep,
+    _: Reader,
+    body: Annotated[str, Query(min_length=1, examples=["ds"])],
+    as_of: AsOf = None,
+    lang: Lang = None,
 ) -> Response:
     from loaders.portfolio_sheet import portfolio_workbook
 
@@ -103,7 +113,7 @@ def portfolio_xlsx(
     "/views/portfolio", response_class=HTMLResponse, responses=_HTML, summary="Portfolio board"
 )
 def board_view(
-    store: StoreDep, _: Reader, body: str | None = None, as_of: AsOf = None, lang: Lang = None
+    store: StoreDep, _: Reader, body: BodyName = None, as_of: AsOf = None, lang: Lang = None
 ) -> str:
     from viz.portfolio_pages import board_page
 
@@ -114,7 +124,7 @@ def board_view(
     "/views/timeline", response_class=HTMLResponse, responses=_HTML, summary="Portfolio timeline"
 )
 def timeline_view(
-    store: StoreDep, _: Reader, body: str | None = None, as_of: AsOf = None, lang: Lang = None
+    store: StoreDep, _: Reader, body: BodyName = None, as_of: AsOf = None, lang: Lang = None
 ) -> str:
     from viz.portfolio_pages import timeline_page
 
@@ -125,7 +135,10 @@ def timeline_view(
     "/views/indicators", response_class=HTMLResponse, responses=_HTML, summary="Indicator charts"
 )
 def indicators_view(
-    store: StoreDep, _: Reader, subject: str | None = None, lang: Lang = None
+    store: StoreDep,
+    _: Reader,
+    subject: Annotated[str | None, Query(min_length=1, examples=["ds"])] = None,
+    lang: Lang = None,
 ) -> str:
     from viz.portfolio_pages import indicators_page
 

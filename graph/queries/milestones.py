@@ -54,14 +54,14 @@ def milestones(
     Returns
     -------
     dict
-        ``{from, to, as_of, body, milestones, page}``; each milestone ``{id, label, planned,
+        ``{from, to, as_of, body, milestones, message, page}``; each milestone ``{id, label, planned,
         forecast, actual, expected, slip_days, state, after, item, followed_by, sources}``,
         ``state`` one of ``achieved``, ``overdue``, ``late``, ``on_track``, ``undated``.
 
     Raises
     ------
     InvalidArgument
-        A bad date, or ``to_date`` before ``from_date``.
+        A bad date. (A period that ends before it starts is empty: ``message`` says so.)
     NotFound, AmbiguousName
         ``body`` names nothing, or several things.
 
@@ -77,8 +77,6 @@ def milestones(
     end = _last_day(to_date)
     if start is None or end is None:
         raise InvalidArgument("from", "give both --from and --to")
-    if end < start:
-        raise InvalidArgument("to", f"the period ends ({end}) before it starts ({start})")
     day = as_of_day(as_of) or date.today()
     index = index_of(store)
     follow = following(index, day)
@@ -113,6 +111,9 @@ def milestones(
         "as_of": day.isoformat(),
         "body": index.ref(chosen, lang) if chosen else None,
         "milestones": rows,
+        "message": f"the period ends ({end}) before it starts ({start}): nothing is due in it"
+        if end < start
+        else None,
         "page": {"total": total, "limit": limit, "offset": offset},
     }
 

@@ -181,8 +181,10 @@ def test_milestones_in_a_period_with_state_and_followers(plan: GraphStore) -> No
     assert [b["id"] for b in rows["m-a1"]["followed_by"]] == ["board", "psg"]
     only_board = milestones(plan, from_date="2024", to_date="2024", body="board", as_of=DAY)
     assert [m["id"] for m in only_board["milestones"]] == ["m-a1", "m-a2"]
+    backwards = milestones(plan, from_date="2024-05", to_date="2024-01")
+    assert backwards["milestones"] == [] and "ends" in backwards["message"]
     with pytest.raises(InvalidArgument):
-        milestones(plan, from_date="2024-05", to_date="2024-01")
+        milestones(plan, from_date="2024-13", to_date="2025")
 
 
 def test_timeline_arrows_and_critical_chain(plan: GraphStore) -> None:
