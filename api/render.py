@@ -111,10 +111,25 @@ def entity(result: dict[str, Any]) -> None:
         for mandate in result["mandates"]:
             scope = ", ".join(s["label"] for s in mandate["scope"])
             excl = ", ".join(s["label"] for s in mandate["excludes"])
+            status = mandate.get("status", "in_force")
             console.print(
                 f"  {mandate['id']}: {', '.join(mandate['actions'])} over {escape(scope)}"
                 + (f" excluding {escape(excl)}" if excl else "")
+                + ("" if status == "in_force" else f" ({status}, not in force)")
             )
+    if result.get("events"):
+        console.print("[bold]Decisions and events[/bold]")
+        for event in result["events"]:
+            console.print(f"  {event['date']} {event['kind']}: {escape(event['label'])}")
+            for citation in event["citations"]:
+                console.print(f"      {_quote(citation)}")
+    editorial = result.get("editorial") or {}
+    for label in editorial.get("alt_labels", []):
+        console.print(
+            f"  [italic]editorial alias {escape(label)}: not used in the sources[/italic]"
+        )
+    for note in editorial.get("notes", []):
+        console.print(f"  [italic]editorial: {escape(note)}[/italic]")
     if result["citations"]:
         console.print("[bold]Sources[/bold]")
         for citation in result["citations"]:

@@ -188,7 +188,7 @@ def follow_up_mandates(index: GovIndex, day: date | None) -> list[str]:
     """Follow-up mandates valid on ``day`` and in force."""
     out = []
     for mandate in index.into(FOLLOW_UP, v.ACTION):
-        status = index.node(mandate).first(v.STATUS)
+        status = index.node(mandate).first(v.MANDATE_STATUS)
         if status is not None and concept_slug(status) in NOT_IN_FORCE:
             continue
         if index.valid_at(mandate, day):

@@ -24,7 +24,9 @@ def test_impact(cli: Cli) -> None:
     assert set(data) >= {"root", "direction", "impacted", "bodies_to_inform"}
     assert data["root"]["id"] == "financing-model" and data["direction"] == "downstream"
     item = data["impacted"][0]
-    assert set(item) == {"id", "label", "type", "distance", "path", "criticality"}
+    # plus "editorial" when the editor graded the dependency without a quote (issue 10)
+    assert set(item) - {"editorial"} == {"id", "label", "type", "distance", "path", "criticality"}
+    assert item["editorial"] == ["criticality: grade set by the editor; the source states no grade"]
     assert item["path"][0] == "financing-model" and item["distance"] == len(item["path"]) - 1
     assert all({"id", "label"} <= set(b) for b in data["bodies_to_inform"])
 

@@ -197,7 +197,9 @@ CASES: list[Case] = [
         "en",
         action="prioritise",
     ),
-    c("Who decides on imaging?", "who_decides", "billeddiagnostik", "en", action="decide"),
+    # Since issue 10 two regions have an imaging domain: the question names Region
+    # Hovedstaden's by its own name.
+    c("Who decides on billeddiagnostik?", "who_decides", "billeddiagnostik", "en", action="decide"),
     c(
         "Who is responsible for Sundhedsplatformen as of 2020-01-01?",
         "who_decides",
@@ -206,7 +208,7 @@ CASES: list[Case] = [
         as_of="2020-01-01",
     ),
     c(
-        "Who makes decisions about diagnostic imaging in 2019?",
+        "Who makes decisions about diagnostic imaging capital region in 2019?",
         "who_decides",
         "billeddiagnostik",
         "en",

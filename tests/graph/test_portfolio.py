@@ -297,3 +297,18 @@ def test_timeline_limit_keeps_the_critical_chain(plan: GraphStore) -> None:
     answer = timeline(plan, "psg", as_of=DAY, limit=3)
     assert answer["total"] == 5
     assert [r["item"]["id"] for r in answer["rows"]] == ["p-alpha", "p-beta", "p-gamma"]
+
+
+def test_a_recommended_follow_up_mandate_follows_nothing(tmp_path: Path) -> None:
+    store = deps_store("portfolio")
+    extra = tmp_path / "recommended.yaml"
+    extra.write_text(
+        "mandates:\n"
+        "  - {id: board-should-follow-orphan, holder: board, actions: [follow_up], scope: [p-orphan],\n"
+        '     status: recommended, addressee: board, sources: [{doc: doc-plan, quote: "The board should follow it."}]}\n',
+        encoding="utf-8",
+    )
+    from loaders import load_paths
+
+    load_paths(store, [extra])
+    assert [u["id"] for u in portfolio(store, as_of=DAY)["unfollowed"]] == ["p-orphan"]

@@ -40,7 +40,8 @@ from ontology.terms import local_id
         ("helseforetakene", "hso-helseforetakene"),
         ("helseforetak", "hso-helseforetakene"),
         # a word of the name in any language
-        ("imaging", "billeddiagnostik"),
+        # Two regions have an imaging domain since issue 10 ("imaging" alone is ambiguous).
+        ("imaging capital region", "billeddiagnostik"),
     ],
 )
 def test_resolves(store: GraphStore, name: str, expected: str) -> None:
@@ -53,7 +54,10 @@ def test_exact_beats_word_prefix_beats_substring(store: GraphStore) -> None:
     hits = [local_id(i) for i in name_index(index).search("styregruppe")]
     assert hits.index("ds") < hits.index("portfolio-steering-group")
     assert resolve_match(index, "porteføljestyregruppen").tier == "exact"
-    assert resolve_match(index, "imaging").tier == "word_prefix"
+    assert resolve_match(index, "imaging capital").tier == "word_prefix"
+    with pytest.raises(AmbiguousName) as err:
+        resolve_match(index, "imaging")
+    assert {c.id for c in err.value.candidates} == {"billeddiagnostik", "rsd-billeddiagnostik"}
     assert resolve_match(index, "Regionsrådet").tier == "qualifier"
 
 
@@ -159,4 +163,4 @@ def test_cli_who_decides_and_impact_pick_by_purpose(cli) -> None:  # type: ignor
     assert hit.json()["root"]["id"] == "nsp"
     assert [a["id"] for a in hit.json()["also"]] == ["project-nsp"]
     text = cli("impact", "National Serviceplatform")
-    assert "also: National Serviceplatform (project" in text.stdout
+    assert "also: National Serviceplatform (projekt)" in text.stdout
