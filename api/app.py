@@ -62,6 +62,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
 
     for module in (home, entities, queries, ask, sparql, writes, admin, views, browse):
         app.include_router(module.router)
+    from api.routes import portfolio  # issue 16: its JSON routes and views
+
+    app.include_router(portfolio.router)
     _install_web(app)
     openapi.install(app, settings)
     return app

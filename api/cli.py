@@ -90,6 +90,10 @@ def _lang(lang: str | None) -> str | None:
     return lang
 
 
+# The portfolio commands (issue 16) register here, apart from the groups below.
+from api import cli_portfolio  # noqa: E402, F401
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to check.")],

@@ -11,6 +11,7 @@ from typing import Any
 
 from loaders.yaml_editorial import editorial, editorial_alt_labels
 from loaders.yaml_marks import MarkedDict, MarkedList
+from loaders.yaml_portfolio import PORTFOLIO_SECTION_KEYS, PortfolioSections
 from loaders.yaml_values import URL_PATTERN, YamlValues
 from ontology import vocab as v
 from ontology.dates import date_literal
@@ -31,9 +32,10 @@ SECTION_KEYS: dict[str, set[str]] = {
     "dependencies": COMMON | {"dependent", "prerequisite", "type", "criticality", "lag_days"},
     "events": COMMON | {"kind", "date", "by", "about", "resulting", "original"},
 }  # fmt: skip
+SECTION_KEYS.update(PORTFOLIO_SECTION_KEYS)
 
 
-class YamlConverter(YamlValues):
+class YamlConverter(PortfolioSections, YamlValues):
     """Converts the parsed content of one YAML file into a :class:`Batch`."""
 
     # -- document  ------------------------------------------------------------------------------
@@ -56,6 +58,7 @@ class YamlConverter(YamlValues):
             "mandates": self.mandate,
             "dependencies": self.dependency,
             "events": self.event,
+            **self.portfolio_handlers(),
         }
         for section, records in content.items():
             mark = content.key_marks[section]

@@ -9,5 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent
-ONTOLOGY_FILES = ("govgraph.ttl", "concepts.ttl")
+ONTOLOGY_FILES = ("govgraph.ttl", "concepts.ttl", "portfolio.ttl")
 SHAPES_FILE = "shapes.ttl"
+MORE_SHAPES_FILES = ("portfolio-shapes.ttl",)  # parts of the shapes kept in their own files

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ontology import ONTOLOGY_DIR, ONTOLOGY_FILES, SHAPES_FILE
+from ontology import MORE_SHAPES_FILES, ONTOLOGY_DIR, ONTOLOGY_FILES, SHAPES_FILE
 from ontology.terms import SH, Literal, Term, Triple
 
 
@@ -63,6 +63,8 @@ def _graphs() -> tuple[Any, Any]:
     shapes_path = ONTOLOGY_DIR / SHAPES_FILE
     if shapes_path.exists():
         shapes.parse(shapes_path, format="turtle")
+        for name in MORE_SHAPES_FILES:
+            shapes.parse(ONTOLOGY_DIR / name, format="turtle")
     return ontology, shapes
 
 

@@ -231,3 +231,15 @@ CONCEPT_SCHEMES = {
 
 def concept_iri(scheme: str, slug: str) -> str:
     return concept(scheme, slug)
+
+
+# The portfolio model (ontology/portfolio_terms.py, issue 16): an indicator is an entity; status
+# reports, milestones and observations are facts about an item or an indicator.
+CLASS_TYPES[GG + "Indicator"] = "indicator"
+FACT_TYPES.update(
+    {
+        GG + "StatusReport": "status_report",
+        GG + "Milestone": "milestone",
+        "http://purl.org/linked-data/cube#Observation": "observation",
+    }
+)

@@ -15,6 +15,8 @@ from ontology import vocab as v
 from ontology.terms import ORG, local_id
 
 _EDGE_FACTS = {"membership", "dependency"}
+# Facts of the portfolio model: shown on the portfolio views, not as network nodes.
+_EDGE_FACTS |= {"status_report", "milestone", "observation"}
 
 RELATION_NAMES: dict[str, str] = {
     **{pred: key for key, pred in v.RELATION_KEYS.items()},

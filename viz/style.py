@@ -30,6 +30,7 @@ TYPE_STYLE: dict[str, tuple[str, str]] = {
     "decision": ("#499894", "diamond"),
     "change": ("#d37295", "diamond"),
     "cluster": ("#c9c9c9", "box"),
+    "indicator": ("#17becf", "dot"),  # issue 16: gg:Indicator
 }
 UNKNOWN_STYLE = ("#97c2fc", "dot")
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from graph.index import GovIndex, index_of
 from graph.queries.impact import as_of_day
+from graph.queries.milestones import plan_dates, shifted_milestones
 from graph.resolve import resolve
 from graph.store import GraphStore
 from ontology import vocab as v
@@ -32,6 +33,9 @@ class Link:
 
 def _day(index: GovIndex, iri: str, key: str, last: bool = False) -> date | None:
     value = index.node(iri).first(v.DATE_KEYS[key])
+    if value is None and key in ("planned_start", "planned_end"):
+        # Without plan dates, the item's milestones give them (first and last planned).
+        return plan_dates(index, iri)[key == "planned_end"]
     if value is None:
         return None
     try:
@@ -85,7 +89,9 @@ def slip(
     dependencies only (critical-path forward pass). A dependent may start on the day after its
     prerequisite's planned end plus ``lag_days``; the days between that and its planned start
     are its slack on that link, and absorb the delay. A moved item keeps its duration: start,
-    end and go-live all move by its shift, the largest push over its incoming links. Nothing
+    end and go-live all move by its shift, the largest push over its incoming links, and so do
+    its open milestones (``milestones``). An item without ``planned_start``/``planned_end``
+    takes them from its first and last planned milestone. Nothing
     ever moves earlier. An item without dates has no known slack and passes the delay on in
     full (``dated: false``). A conflict already in the plan (negative slack) is reported under
     ``conflicts`` and not blamed on this slip.
@@ -106,7 +112,8 @@ def slip(
     -------
     dict
         ``{root, days, moved, absorbed, go_lives_broken, conflicts}``. ``moved``: ``{id,
-        label, type, days, dated, planned_start, planned_end, new_start, new_end, via}`` (the
+        label, type, days, dated, planned_start, planned_end, new_start, new_end, via,
+        milestones}`` (each open milestone ``{id, label, planned, expected, new_expected}``) (the
         root first, then by days moved). ``absorbed``: ``{id, label, type, pushed, absorbed,
         slack, via}`` for each dependent that took in some or all of a push. ``go_lives_broken``:
         ``{id, label, type, go_live, new_go_live, days}``, including systems a moved project
@@ -189,6 +196,7 @@ def slip(
                 "new_start": _iso(start, 0 if iri == root else amount),
                 "new_end": _iso(end, amount),
                 "via": local_id(via[iri]) if iri in via else None,
+                "milestones": shifted_milestones(index, iri, amount, day or date.today()),
             }
         )
     moved_items.sort(key=lambda m: (m["id"] != local_id(root), -m["days"], m["id"]))

@@ -1,0 +1,248 @@
+"""``indicators``: each indicator's latest value, trend and distance to its target.
+
+Indicators are ``qb:DataSet``s (``gg:Indicator``); their observations ``qb:Observation``s with
+``sdmx-dimension:refPeriod`` and ``sdmx-measure:obsValue`` (docs/ontology.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from graph.index import GovIndex, index_of
+from graph.queries.impact import as_of_day
+from graph.queries.portfolio_facts import day_of
+from graph.resolve import resolve
+from graph.store import GraphStore
+from ontology import portfolio_terms as p
+from ontology import vocab as v
+from ontology.terms import concept_slug, local_id
+
+
+@dataclass(frozen=True)
+class Observation:
+    iri: str
+    period: str
+    day: date
+    value: float
+    area: str | None
+
+
+def observations_by_indicator(index: GovIndex) -> dict[str, list[Observation]]:
+    """Every observation, by indicator, oldest period first."""
+
+    def build() -> dict[str, list[Observation]]:
+        out: dict[str, list[Observation]] = defaultdict(list)
+        for iri in index.of_type(p.OBSERVATION):
+            node = index.node(iri)
+            indicator, period = node.first(p.IN_DATA_SET), node.first(p.REF_PERIOD)
+            value, day = node.first(p.OBS_VALUE), day_of(period)
+            if indicator is None or period is None or value is None or day is None:
+                continue
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            out[indicator].append(Observation(iri, period, day, number, node.first(p.REF_AREA)))
+        for series in out.values():
+            series.sort(key=lambda o: (o.day, o.area or "", o.iri))
+        return dict(out)
+
+    return index.memo("indicators:observations", build)
+
+
+def _number(index: GovIndex, iri: str, pred: str) -> float | None:
+    value = index.node(iri).first(pred)
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _trend(previous: float | None, latest: float | None, direction: str | None) -> dict[str, Any]:
+    """Which way the last two values moved, and whether that is good.
+
+    >>> _trend(30.0, 35.0, "lower_is_better")
+    {'change': 5.0, 'trend': 'up', 'judgement': 'worsening'}
+    """
+    if previous is None or latest is None:
+        return {"change": None, "trend": None, "judgement": None}
+    change = round(latest - previous, 6)
+    trend = "up" if change > 0 else "down" if change < 0 else "flat"
+    judgement = None
+    if direction and trend != "flat":
+        better = (trend == "up") == (direction == "higher_is_better")
+        judgement = "improving" if better else "worsening"
+    elif trend == "flat":
+        judgement = "unchanged"
+    return {"change": change, "trend": trend, "judgement": judgement}
+
+
+def indicator_row(
+    index: GovIndex,
+    iri: str,
+    day: date | None,
+    lang: str | None,
+    *,
+    series: bool = False,
+) -> dict[str, Any]:
+    """One indicator as the answer shows it (``series``: every observation, for charts)."""
+    node = index.node(iri)
+    all_obs = observations_by_indicator(index).get(iri, [])
+    obs = all_obs if day is None else [o for o in all_obs if o.day <= day]
+    overall = obs if all(o.area is None for o in obs) else [o for o in obs if o.area is None] or obs
+    latest = overall[-1] if overall else None
+    previous = overall[-2] if len(overall) > 1 else None
+    direction = node.first(p.DIRECTION)
+    direction = concept_slug(direction) if direction else None
+    unit = node.first(p.UNIT_MEASURE)
+    target = _number(index, iri, p.TARGET_VALUE)
+    count = node.first(p.INDICATOR_COUNT)
+    distance = None
+    if target is not None and latest is not None:
+        gap = target - latest.value
+        if direction == "lower_is_better":
+            gap = -gap
+        distance = {"value": round(gap, 6), "met": gap <= 0}
+    row: dict[str, Any] = {
+        **index.ref(iri, lang),
+        "unit": concept_slug(unit) if unit else None,
+        "direction": direction,
+        "measures": [index.ref(x, lang) for x in index.out(iri, p.MEASURES)],
+        "owner": [index.ref(x, lang) for x in index.out(iri, v.RELATION_KEYS["owner"])],
+        "part_of": [index.ref(x, lang) for x in index.out(iri, v.PART_OF)],
+        "count": int(count) if count is not None else None,
+        "target": None if target is None else {"value": target, "date": node.first(p.TARGET_DATE)},
+        "baseline": _number(index, iri, p.BASELINE_VALUE),
+        "latest": None if latest is None else _obs(index, latest),
+        "previous": None if previous is None else _obs(index, previous, sources=False),
+        **_trend(previous.value if previous else None, latest.value if latest else None, direction),
+        "distance_to_target": distance,
+        "observations": len(obs),
+        "sources": index.citation_dicts(iri),
+        "gaps": [
+            text
+            for missing, text in (
+                (not obs, "no observed value is recorded"),
+                (unit is None, "no unit is recorded"),
+                (direction is None, "no direction is recorded"),
+                (target is None, "no target is recorded"),
+                (not index.out(iri, v.RELATION_KEYS["owner"]), "no owner is recorded"),
+                (not index.out(iri, p.MEASURES), "what it measures is not recorded"),
+            )
+            if missing
+        ],
+    }
+    if series:
+        row["series"] = [{"period": o.period, "value": o.value} for o in overall]
+    return row
+
+
+def _obs(index: GovIndex, o: Observation, *, sources: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"period": o.period, "value": o.value}
+    if o.area:
+        out["area"] = local_id(o.area)
+    if sources:
+        out["sources"] = index.citation_dicts(o.iri)
+    return out
+
+
+def _subject_indicators(index: GovIndex, subject: str) -> list[str]:
+    """Indicators of ``subject``: itself if it is one; else those that measure it, are owned
+    by it or are part of it, and the members of those that are families."""
+    all_indicators = index.memo("indicators:set", lambda: set(index.of_type(p.INDICATOR)))
+    if subject in all_indicators:
+        found = {subject}
+    else:
+        found = {
+            i
+            for pred in (p.MEASURES, v.RELATION_KEYS["owner"], v.PART_OF)
+            for i in index.into(subject, pred)
+            if i in all_indicators
+        }
+    frontier = list(found)
+    while frontier:
+        for member in index.into(frontier.pop(), v.PART_OF):
+            if member in all_indicators and member not in found:
+                found.add(member)
+                frontier.append(member)
+    return sorted(found)
+
+
+def indicators(
+    store: GraphStore,
+    subject: str | None = None,
+    *,
+    as_of: date | str | None = None,
+    lang: str | None = None,
+    series: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Indicators with their latest value, trend and distance to target.
+
+    Parameters
+    ----------
+    store : GraphStore
+    subject : str, optional
+        An indicator, or a goal, system, agreement, initiative or body: then the indicators
+        that measure it, are owned by it or are part of it. Default: every indicator.
+    as_of : date or str, optional
+        Only observations up to that day count.
+    lang : str, optional
+        Preferred label language.
+    series : bool
+        Include every observation (``series``), for charts.
+    limit, offset : int, optional
+        Paging (``page`` gives the total).
+
+    Returns
+    -------
+    dict
+        ``{subject, as_of, indicators, page, message}``; each indicator ``{id, label, type,
+        unit, direction, measures, owner, part_of, count, target, baseline, latest, previous,
+        change, trend, judgement, distance_to_target, observations, sources, gaps}``.
+        ``trend`` is up/down/flat between the last two values; ``judgement`` says whether that
+        is improving or worsening given ``direction``; ``distance_to_target.value`` is how far
+        the latest value is from the target in the good direction (``<= 0``: met).
+
+    Raises
+    ------
+    NotFound, AmbiguousName
+    InvalidArgument
+        A bad date.
+
+    Examples
+    --------
+    >>> from tests.graph.dependency_fixtures import deps_store
+    >>> answer = indicators(deps_store("portfolio"), "g-use")
+    >>> [(i["id"], i["latest"] and i["latest"]["value"], i["judgement"]) for i in answer["indicators"]]
+    [('ind-family', None, None), ('ind-uptake', 70.0, 'improving')]
+    >>> answer["indicators"][1]["distance_to_target"]
+    {'value': 20.0, 'met': False}
+    """
+    day = as_of_day(as_of)
+    index = index_of(store)
+    chosen = resolve(index, subject) if subject is not None else None
+    found = (
+        _subject_indicators(index, chosen)
+        if chosen
+        else index.memo("indicators:all", lambda: index.of_type(p.INDICATOR))
+    )
+    window = found[offset : offset + limit if limit is not None else None]
+    message = None
+    if not found:
+        message = (
+            f"no indicator of {index.label(chosen, lang)} is recorded"
+            if chosen
+            else "no indicator is recorded"
+        )
+    return {
+        "subject": index.ref(chosen, lang) if chosen else None,
+        "as_of": day.isoformat() if day else None,
+        "indicators": [indicator_row(index, i, day, lang, series=series) for i in window],
+        "message": message,
+        "page": {"total": len(found), "limit": limit, "offset": offset},
+    }

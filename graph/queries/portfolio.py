@@ -1,0 +1,352 @@
+"""``portfolio``: what a steering body follows, with status, next milestone, slip, critical
+dependencies, red/amber/green and whom to inform about each late item.
+
+Red, amber, green (``rag``), judged on ``as_of`` (docs/queries.md, "Red, amber, green"):
+
+- ``green``: completed; or every open milestone expected on or before its planned date.
+- ``amber``: an open milestone expected 1-30 days after its planned date; or the item is
+  paused; or a critical/high prerequisite is red.
+- ``red``: an open milestone overdue (its date passed without an actual date) or expected 31
+  days or more after its planned date.
+- ``grey``: no dated milestone (nothing to judge: a gap, shown as such); also cancelled and
+  retired items.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from graph.index import GovIndex, index_of
+from graph.queries.impact import as_of_day
+from graph.queries.portfolio_facts import (
+    PORTFOLIO_TYPES,
+    Following,
+    citations,
+    following,
+    iso,
+    label,
+    milestone_dict,
+    milestones_by_item,
+    ref,
+    status_on,
+)
+from graph.resolve import resolve
+from graph.store import GraphStore
+from ontology import portfolio_terms as p
+from ontology import vocab as v
+from ontology.terms import local_id
+
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+CRITICAL = frozenset({"critical", "high"})
+
+
+class _Judge:
+    """Red/amber/green per item on one day; prerequisites judged once each (memoised)."""
+
+    def __init__(self, index: GovIndex, day: date) -> None:
+        self.index = index
+        self.day = day
+        self.by_item = milestones_by_item(index)
+        self.graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
+        # Judgements are derived data of the projection and the day: kept with the index.
+        self.own: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:own:{day}", dict)
+        self.final: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:rag:{day}", dict)
+
+    def own_rag(self, item: str) -> tuple[str, list[str], int]:
+        """``(rag, reasons, slip_days)`` from the item's own status and milestones."""
+        if item in self.own:
+            return self.own[item]
+        report = status_on(self.index, item, self.day)
+        status = report.status if report else None
+        open_ms = [m for m in self.by_item.get(item, ()) if not m.achieved(self.day)]
+        slips = [s for s in (m.slip(self.day) for m in open_ms) if s is not None]
+        slip = max([0, *slips])
+        reasons: list[str] = []
+        if status == "completed":
+            rag = "green"
+        elif status in ("cancelled", "retired"):
+            rag, reasons = "grey", [f"status {status}"]
+        elif any(m.overdue(self.day) for m in open_ms):
+            rag = "red"
+            reasons = [
+                f"milestone {label(self.index, m.iri, None)} overdue since {iso(m.forecast or m.planned)}"
+                for m in open_ms
+                if m.overdue(self.day)
+            ]
+        elif slip >= p.RED_SLIP_DAYS:
+            rag, reasons = "red", [f"a milestone is expected {slip} days after plan"]
+        elif slip >= p.AMBER_SLIP_DAYS:
+            rag, reasons = "amber", [f"a milestone is expected {slip} days after plan"]
+        elif not any(m.planned or m.forecast or m.actual for m in self.by_item.get(item, ())):
+            rag, reasons = "grey", ["no dated milestone is recorded"]
+        else:
+            rag = "green"
+        if status == "paused" and rag == "green":
+            rag, reasons = "amber", ["status paused"]
+        self.own[item] = (rag, reasons, slip)
+        return self.own[item]
+
+    def critical_prerequisites(self, item: str) -> list[tuple[str, str]]:
+        if item not in self.graph:
+            return []
+        return sorted(
+            (pre, data["criticality"])
+            for pre, data in self.graph[item].items()
+            if data["criticality"] in CRITICAL
+        )
+
+    def rag(self, item: str) -> tuple[str, list[str], int]:
+        """``(rag, reasons, slip_days)``, the item's own mark lowered by red prerequisites."""
+        found = self.final.get(item)
+        if found is not None:
+            return found
+        rag, reasons, slip = self.own_rag(item)
+        if rag == "green":
+            red = [
+                pre for pre, _ in self.critical_prerequisites(item) if self.own_rag(pre)[0] == "red"
+            ]
+            if red:
+                names = ", ".join(label(self.index, x, None) for x in red)
+                rag, reasons = "amber", [f"critical prerequisite is red: {names}"]
+        self.final[item] = (rag, reasons, slip)
+        return self.final[item]
+
+
+def _inform(
+    index: GovIndex, judge: _Judge, follow: Following, item: str, lang: str | None
+) -> list[dict[str, Any]]:
+    """Bodies to tell that ``item`` is late: those that follow it up, and those that follow
+    up the items that depend on it (with the item each reason comes from)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for body, mandate in follow.bodies_by_item.get(item, ()):
+        found.setdefault(body, []).append(
+            {"reason": "follows_up", "item": local_id(item), "mandate": local_id(mandate)}
+        )
+    graph = judge.graph
+    dependents = sorted(graph.predecessors(item)) if item in graph else []
+    for dependent in dependents:
+        for body, mandate in follow.bodies_by_item.get(dependent, ()):
+            reasons = found.setdefault(body, [])
+            if not any(r["item"] == local_id(dependent) for r in reasons):
+                reasons.append(
+                    {
+                        "reason": "follows_dependent",
+                        "item": local_id(dependent),
+                        "mandate": local_id(mandate),
+                    }
+                )
+    return [{**ref(index, b, lang), "reasons": found[b]} for b in sorted(found)]
+
+
+def item_row(
+    index: GovIndex,
+    judge: _Judge,
+    follow: Following,
+    item: str,
+    lang: str | None,
+    *,
+    history: bool = False,
+) -> dict[str, Any]:
+    """One card of the board: status, next milestone, slip, rag, dependencies, whom to tell."""
+    day = judge.day
+    report = status_on(index, item, day)
+    rag, reasons, slip = judge.rag(item)
+    open_ms = [m for m in judge.by_item.get(item, ()) if not m.achieved(day)]
+    upcoming = sorted(
+        (m for m in open_ms if m.expected(day)), key=lambda m: (m.expected(day), m.iri)
+    )
+    row: dict[str, Any] = {
+        **ref(index, item, lang),
+        "status": None
+        if report is None
+        else {
+            "value": report.status,
+            "date": iso(report.day),
+            "progress": report.progress,
+            "phase": report.phase,
+            "sources": citations(index, report.iri),
+        },
+        "next_milestone": milestone_dict(index, upcoming[0], day, lang) if upcoming else None,
+        "milestones": len(judge.by_item.get(item, ())),
+        "slip_days": slip,
+        "late": slip > 0 or any(m.overdue(day) for m in open_ms),
+        "rag": rag,
+        "rag_reasons": reasons,
+        "critical_dependencies": [
+            {**ref(index, pre, lang), "criticality": crit, "rag": judge.rag(pre)[0]}
+            for pre, crit in judge.critical_prerequisites(item)
+        ],
+        "followed_by": [ref(index, b, lang) for b, _ in follow.bodies_by_item.get(item, ())],
+        "gaps": [],
+    }
+    if report is None:
+        row["gaps"].append("no dated status is recorded")
+    if not judge.by_item.get(item):
+        row["gaps"].append("no milestone is recorded")
+    row["inform"] = _inform(index, judge, follow, item, lang) if row["late"] else []
+    if history:
+        row["status_history"] = [
+            {"value": r.status, "date": iso(r.day), "progress": r.progress, "phase": r.phase}
+            for r in _history(index, item)
+        ]
+    return row
+
+
+def _history(index: GovIndex, item: str) -> list[Any]:
+    from graph.queries.portfolio_facts import status_history
+
+    return status_history(index).get(item, [])
+
+
+def portfolio(
+    store: GraphStore,
+    body: str | None = None,
+    *,
+    as_of: date | str | None = None,
+    lang: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Every initiative, project and system ``body`` follows up, as a board.
+
+    What a body follows: the scope of each of its ``follow_up`` mandates valid on ``as_of``
+    and everything within it (portfolio members, parts of a strategy). Without ``body``, one
+    summary per following body and the initiatives and projects that no body follows (a gap).
+
+    Parameters
+    ----------
+    store : GraphStore
+    body : str, optional
+        The steering body (id, label or alias).
+    as_of : date or str, optional
+        The day everything is judged on (default: today).
+    lang : str, optional
+        Preferred label language.
+    limit, offset : int, optional
+        Paging of ``items`` (``page`` gives the total); ``summary`` counts all.
+
+    Returns
+    -------
+    dict
+        With ``body``: ``{body, as_of, mandates, items, summary, late, page}``; each item
+        ``{id, label, type, status, next_milestone, milestones, slip_days, late, rag,
+        rag_reasons, critical_dependencies, followed_by, inform, gaps}``, red first, then
+        amber, green, grey, most slipped first. ``inform`` names the bodies to tell about a
+        late item, each with ``reasons``. Without ``body``: ``{as_of, bodies, unfollowed}``.
+
+    Raises
+    ------
+    NotFound, AmbiguousName
+    InvalidArgument
+        A bad date.
+
+    Examples
+    --------
+    >>> from tests.graph.dependency_fixtures import deps_store
+    >>> board = portfolio(deps_store("portfolio"), "psg", as_of="2024-05-01")
+    >>> [(i["id"], i["rag"], i["slip_days"]) for i in board["items"]]
+    [('p-alpha', 'red', 92), ('p-eps', 'red', 30), ('p-beta', 'amber', 14), ('p-delta', 'green', 0), ('p-gamma', 'green', 0), ('init-x', 'grey', 0)]
+    >>> [b["id"] for b in board["items"][0]["inform"]]
+    ['board', 'psg']
+    """
+    day = as_of_day(as_of) or date.today()
+    index = index_of(store)
+    follow = following(index, day)
+    judge = _Judge(index, day)
+    if body is None:
+        return _overview(index, judge, follow, lang)
+    chosen = resolve(index, body)
+    items = follow.items_by_body.get(chosen, [])
+    board = index.memo(
+        f"portfolio:board:{chosen}:{day}:{lang}",
+        lambda: _board(index, judge, follow, chosen, items, lang),
+    )
+    judged, summary, late, mandates = board
+    window = judged[offset : offset + limit if limit is not None else None]
+    rows = [item_row(index, judge, follow, item, lang) for item, *_ in window]
+    return {
+        "body": ref(index, chosen, lang),
+        "as_of": day.isoformat(),
+        "mandates": [
+            {
+                "id": local_id(m),
+                "label": label(index, m, lang),
+                "scope": [ref(index, s, lang) for s in index.out(m, v.SCOPE)],
+                "sources": citations(index, m),
+            }
+            for m in mandates
+        ],
+        "items": rows,
+        "summary": dict(summary),
+        "late": list(late),
+        "message": None
+        if items
+        else f"{label(index, chosen, lang)} follows up nothing: no follow-up mandate of it is "
+        "recorded and valid on that day",
+        "page": {"total": len(judged), "limit": limit, "offset": offset},
+    }
+
+
+def _board(
+    index: GovIndex,
+    judge: _Judge,
+    follow: Following,
+    chosen: str,
+    items: list[str],
+    lang: str | None,
+) -> tuple[list[tuple[str, str, list[str], int]], dict[str, int], list[str], list[str]]:
+    """A body's items in board order with the counts, the late ones and the mandates: the
+    part of the answer that costs a pass over every item, kept per index, day and language so
+    a page costs only its rows."""
+    judged = [(item, *judge.rag(item)) for item in items]
+    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label(index, j[0], lang), j[0]))
+    summary = {name: 0 for name in RAG_ORDER}
+    for _, rag, _, _ in judged:
+        summary[rag] += 1
+    late = [local_id(item) for item, _, _, slip in judged if slip > 0 or _overdue(judge, item)]
+    mandates = sorted(
+        {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
+    )
+    return judged, summary, late, mandates
+
+
+def _overdue(judge: _Judge, item: str) -> bool:
+    return any(m.overdue(judge.day) for m in judge.by_item.get(item, ()))
+
+
+def _overview(
+    index: GovIndex, judge: _Judge, follow: Following, lang: str | None
+) -> dict[str, Any]:
+    bodies = []
+    for body in sorted(follow.items_by_body, key=lambda b: (label(index, b, lang), b)):
+        counts = {name: 0 for name in RAG_ORDER}
+        for item in follow.items_by_body[body]:
+            counts[judge.rag(item)[0]] += 1
+        bodies.append(
+            {**ref(index, body, lang), "items": len(follow.items_by_body[body]), "summary": counts}
+        )
+    candidates = index.memo(
+        "portfolio:initiatives",
+        lambda: sorted({i for cls in PORTFOLIO_TYPES for i in index.of_type(cls)}),
+    )
+    unfollowed = [
+        ref(index, item, lang)
+        for item in candidates
+        if item not in follow.bodies_by_item and index.is_data(item)
+    ]
+    unfollowed = sorted({u["id"]: u for u in unfollowed}.values(), key=lambda u: u["id"])
+    return {
+        "as_of": judge.day.isoformat(),
+        "bodies": bodies,
+        "unfollowed": unfollowed,
+        "message": f"{len(unfollowed)} initiative(s) or project(s) are followed up by no body"
+        if unfollowed
+        else None,
+    }
+
+
+def judge_items(index: GovIndex, items: list[str], day: date) -> dict[str, str]:
+    """Red/amber/green of each item on ``day`` (for views that draw many items)."""
+    judge = _Judge(index, day)
+    return {item: judge.rag(item)[0] for item in items}
