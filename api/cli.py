@@ -87,6 +87,12 @@ def _lang(lang: str | None) -> str | None:
     return lang
 
 
+def _load_options() -> dict[str, Any]:
+    """Limits and data root of a load, from the settings."""
+    settings = get_settings()
+    return {"limits": settings.limits(), "root": settings.data_root}
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to check.")],
@@ -99,7 +105,9 @@ def validate(
 
     def action() -> dict[str, Any]:
         with render.progress("Validating") as report:
-            summary = load_paths(_store(), paths, fmt=fmt, dry_run=True, progress=report)
+            summary = load_paths(
+                _store(), paths, fmt=fmt, dry_run=True, progress=report, **_load_options()
+            )
         return summary.as_dict()
 
     _run(as_json, action, render.load_summary)
@@ -121,7 +129,9 @@ def load(
 
     def action() -> dict[str, Any]:
         with render.progress("Loading") as report:
-            summary = load_paths(_store(), paths, fmt=fmt, dry_run=dry_run, progress=report)
+            summary = load_paths(
+                _store(), paths, fmt=fmt, dry_run=dry_run, progress=report, **_load_options()
+            )
         return summary.as_dict()
 
     _run(as_json, action, render.load_summary)

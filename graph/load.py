@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from graph.batch import GRAPH_PREFIX, Batch
@@ -54,12 +54,17 @@ def validate_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violat
 
 
 def apply_batches(
-    store: GraphStore, batches: Sequence[Batch], *, dry_run: bool = False
+    store: GraphStore,
+    batches: Sequence[Batch],
+    *,
+    dry_run: bool = False,
+    precommit: Callable[[], None] | None = None,
 ) -> LoadSummary:
     """Validate ``batches`` against ``store`` and write them, each into its own named graph.
 
     All or nothing: on any error, :class:`ValidationFailed` is raised and the store is left
-    exactly as it was.
+    exactly as it was. ``precommit`` runs after validation, right before the write, and may
+    refuse it by raising (the loader checks there that no input file changed).
     """
     problems = check_batches(store, batches)
     errors = [p for p in problems if p.severity == "error"]
@@ -75,6 +80,8 @@ def apply_batches(
         summary.relations += sum(
             1 for _, p, o in batch.triples if p != RDF_TYPE and isinstance(o, str)
         )
+    if precommit is not None:
+        precommit()
     if not dry_run:
         graphs: dict[str, list[Triple]] = {b.graph: b.triples for b in batches}
         graphs.update(_ontology_update(store))
