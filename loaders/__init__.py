@@ -65,3 +65,33 @@ def load_paths(
         progress(f"validating {triples:,} triples", len(batches), len(batches))
     inputs = [item for b in batches for item in b.inputs]
     return apply_batches(store, batches, dry_run=dry_run, precommit=lambda: check_unchanged(inputs))
+
+
+def migrate_graph_names(store: GraphStore) -> dict[str, str]:
+    """Rename graphs named by an absolute path (older stores) to stable names, atomically.
+
+    Before stable names a graph was ``file:/abs/path/data/x.yaml``; it becomes
+    ``file:data/x.yaml`` (:func:`loaders.reading.graph_name`), so that re-loading the file from
+    anywhere replaces it. When both exist, the stable one is kept. Returns ``{old: new}``.
+    """
+    from graph.batch import GRAPH_PREFIX
+    from loaders.reading import graph_name
+
+    names = set(store.graph_names())
+    renamed: dict[str, str] = {}
+    for old in sorted(names):
+        short = old.removeprefix(GRAPH_PREFIX)
+        if not short.startswith("file:/"):
+            continue
+        new = GRAPH_PREFIX + graph_name(Path(short.removeprefix("file:")))
+        if new != old:
+            renamed[old] = new
+    if not renamed:
+        return {}
+    graphs = {
+        new: list(store.graph_triples(old))
+        for old, new in renamed.items()
+        if new not in names  # a stable graph loaded since wins over its old copy
+    }
+    store.replace(graphs, remove=list(renamed))
+    return renamed
