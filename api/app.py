@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import http_errors
-from api.audit import AuditLog, Writer
+from api.audit import AuditLog
 from api.auth import TokenTable
 from api.settings import Settings
 from api.sparql import SparqlRunner
+from api.writes import Writer
 from graph.store import GraphStore
 
 

@@ -139,7 +139,8 @@ class Settings(BaseSettings):
         )
 
     def audit_path(self) -> Path:
-        return self.audit_log or self.store_path.parent / "audit.jsonl"
+        """One log per store: ``<store dir>.audit.jsonl`` beside the store, unless set."""
+        return self.audit_log or self.store_path.with_name(self.store_path.name + ".audit.jsonl")
 
 
 @lru_cache(maxsize=1)

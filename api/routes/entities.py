@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 from api.deps import RDF_MEDIA, Reader, StoreDep, negotiate
+from graph.entity_state import entity_etag
 from graph.export import export_graph, serialise
 from graph.queries.describe import describe, list_entities, search
 
@@ -54,11 +57,13 @@ def entity(request: Request, store: StoreDep, _: Reader, name: str, lang: Lang =
     the entity's own triples as RDF."""
     media = negotiate(request, RDF_MEDIA, "application/json")
     described = describe(store, name, lang=lang)
+    # The version a write's If-Match must name (docs/api.md, "Writes").
+    headers = {"ETag": entity_etag(store, described["iri"]) or ""}
     if media == "application/json":
-        return described
+        return JSONResponse(jsonable_encoder(described), headers=headers)
     subject = described["iri"]
     triples = [*store.triples(subject), *store.triples(subject + "#validity")]
-    return Response(serialise(triples, RDF_MEDIA[media]), media_type=media)
+    return Response(serialise(triples, RDF_MEDIA[media]), media_type=media, headers=headers)
 
 
 @router.get(
