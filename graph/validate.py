@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.batch import Batch
+from graph.batch import GRAPH_PREFIX, Batch
 from graph.store import GraphStore
 from ontology.errors import Violation
-from ontology.terms import DATA, RDF_TYPE, Triple, compact, local_id
+from ontology.terms import DATA, RDF_TYPE, SKOS, Triple, compact, local_id
 
 
 def _typed_subjects(triples: Sequence[Triple]) -> set[str]:
@@ -60,25 +60,9 @@ def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation
             defined_in_batch.setdefault(s, batch)
 
     known = set(defined_in_store) | set(defined_in_batch)
-    for batch in batches:
-        for s, p, o in batch.triples:
-            if p == RDF_TYPE or not isinstance(o, str) or not o.startswith(DATA) or o in known:
-                continue
-            target = local_id(o)
-            close = sorted(
-                local_id(k) for k in known if k.startswith(DATA) and local_id(k)[:4] == target[:4]
-            )[:3]
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            problems.append(
-                batch.violation(
-                    "reference-resolves",
-                    f"{compact(p)} refers to unknown id {target!r}: define it in this batch or "
-                    f"load the file that defines it first{hint}",
-                    s,
-                    p,
-                    o,
-                )
-            )
+    problems += _dangling(batches, known)
+    problems += _removed_but_referenced(store, batches, replaced, known)
+    problems += _foreign_labels(batches, defined_in_store, defined_in_batch)
     if problems:
         return problems
     return problems + _shape_violations(store, batches, known)
@@ -120,3 +104,96 @@ def _shape_violations(
             )
         )
     return out
+
+
+def _dangling(batches: Sequence[Batch], known: set[str]) -> list[Violation]:
+    """References to ids nothing defines; suggestions from an index, never a scan per miss."""
+    by_prefix: dict[str, list[str]] = {}
+    for k in sorted(known):
+        if k.startswith(DATA):
+            by_prefix.setdefault(local_id(k)[:4], []).append(local_id(k))
+    problems = []
+    for batch in batches:
+        for s, p, o in batch.triples:
+            if p == RDF_TYPE or not isinstance(o, str) or not o.startswith(DATA) or o in known:
+                continue
+            target = local_id(o)
+            close = by_prefix.get(target[:4], [])[:3]
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            problems.append(
+                batch.violation(
+                    "reference-resolves",
+                    f"{compact(p)} refers to unknown id {target!r}: define it in this batch or "
+                    f"load the file that defines it first{hint}",
+                    s,
+                    p,
+                    o,
+                )
+            )
+    return problems
+
+
+def _removed_but_referenced(
+    store: GraphStore, batches: Sequence[Batch], replaced: set[str], known: set[str]
+) -> list[Violation]:
+    """Ids a re-load stops defining while other stored files still refer to them."""
+    stored = set(store.graph_names())
+    gone: dict[str, Batch] = {}
+    for batch in batches:
+        if batch.graph in stored:
+            for s, p, _ in store.graph_triples(batch.graph):
+                if p == RDF_TYPE and s.startswith(DATA) and s not in known:
+                    gone.setdefault(s, batch)
+    if not gone:
+        return []
+    problems = []
+    for graph in sorted(stored - replaced):
+        for s, p, o in store.graph_triples(graph):
+            if isinstance(o, str) and o in gone:
+                batch = gone[o]
+                problems.append(
+                    batch.violation(
+                        "reference-removed",
+                        f"id {local_id(o)!r} is no longer defined here, but "
+                        f"{graph.removeprefix(GRAPH_PREFIX)} still refers to it "
+                        f"({local_id(s)} {compact(p)}): keep it, or change that file first",
+                        o,
+                    )
+                )
+    return problems
+
+
+_LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
+
+
+def _foreign_labels(
+    batches: Sequence[Batch], in_store: dict[str, str], in_batch: dict[str, Batch]
+) -> list[Violation]:
+    """Labels and aliases a file adds to an entity another file defines (the shapes cannot
+    see them: each file's statements are checked with its own entities)."""
+    problems = []
+    for batch in batches:
+        for s, p, o in batch.triples:
+            if p not in _LABELS or not s.startswith(DATA):
+                continue
+            owner_batch = in_batch.get(s)
+            if owner_batch is batch:
+                continue
+            owner = (
+                owner_batch.source
+                if owner_batch is not None
+                else in_store.get(s, "").removeprefix(GRAPH_PREFIX)
+            )
+            if not owner:
+                continue
+            problems.append(
+                batch.violation(
+                    "label-owner",
+                    f"adds the {compact(p)} {str(o)!r} to {local_id(s)!r}, which {owner} "
+                    "defines: labels and aliases belong in the file that defines the entity",
+                    s,
+                    p,
+                    o,
+                )
+            )
+    return problems
