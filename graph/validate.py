@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from graph.batch import GRAPH_PREFIX, Batch
 from graph.store import GraphStore
@@ -14,6 +14,54 @@ def _typed_subjects(triples: Sequence[Triple]) -> set[str]:
     return {s for s, p, _ in triples if p == RDF_TYPE}
 
 
+class _Definitions:
+    """The subjects defined outside the replaced graphs, and (looked up lazily) where.
+
+    The subjects come from one index lookup (``rdf:type`` over all graphs) and a scan of the
+    replaced graphs only, so a batch is checked without reading the whole store; the graph a
+    subject lives in is looked up only for a message.
+    """
+
+    def __init__(self, store: GraphStore, subjects: set[str], replaced: set[str]) -> None:
+        self.store, self.subjects, self.replaced = store, subjects, replaced
+        self._graphs: dict[str, str] = {}
+
+    def __contains__(self, subject: object) -> bool:
+        return subject in self.subjects
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.subjects)
+
+    def get(self, subject: str) -> str | None:
+        """The graph defining ``subject``, ``None`` if none (outside the replaced graphs)."""
+        if subject not in self.subjects:
+            return None
+        if subject not in self._graphs:
+            for graph in self.store.graph_names():
+                if graph not in self.replaced and any(
+                    s == subject and p == RDF_TYPE for s, p, _ in self.store.graph_triples(graph)
+                ):
+                    self._graphs[subject] = graph
+                    break
+        return self._graphs.get(subject)
+
+
+def _defined_outside(store: GraphStore, replaced: set[str]) -> _Definitions:
+    typed = {s for s, _, _ in store.triples(None, RDF_TYPE)}
+    stored = set(store.graph_names())
+    in_replaced = {
+        s for graph in replaced & stored for s, p, _ in store.graph_triples(graph) if p == RDF_TYPE
+    }
+    elsewhere = typed - in_replaced
+    shared = typed & in_replaced
+    if shared:  # typed in a replaced graph: defined elsewhere only if another graph types it
+        for graph in stored - replaced:
+            for s, p, _ in store.graph_triples(graph):
+                if p == RDF_TYPE and s in shared:
+                    elsewhere.add(s)
+    return _Definitions(store, elsewhere, replaced)
+
+
 def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation]:
     """Every rule that spans files or needs the store: duplicate ids, references, shapes.
 
@@ -23,13 +71,7 @@ def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation
     problems: list[Violation] = []
 
     # Which graph defines each subject outside the replaced graphs.
-    defined_in_store: dict[str, str] = {}
-    for graph in store.graph_names():
-        if graph in replaced:
-            continue
-        for s, p, _ in store.graph_triples(graph):
-            if p == RDF_TYPE:
-                defined_in_store.setdefault(s, graph)
+    defined_in_store = _defined_outside(store, replaced)
 
     defined_in_batch: dict[str, Batch] = {}
     for batch in batches:
@@ -52,7 +94,7 @@ def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation
                     batch.violation(
                         "duplicate-id",
                         f"id {local_id(s)!r} is already defined in the store "
-                        f"({defined_in_store[s].removeprefix('urn:govgraph:graph:')}): "
+                        f"({(defined_in_store.get(s) or '?').removeprefix(GRAPH_PREFIX)}): "
                         "choose another id or re-load that file instead",
                         s,
                     )
@@ -167,7 +209,7 @@ _LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
 
 
 def _foreign_labels(
-    batches: Sequence[Batch], in_store: dict[str, str], in_batch: dict[str, Batch]
+    batches: Sequence[Batch], in_store: _Definitions, in_batch: dict[str, Batch]
 ) -> list[Violation]:
     """Labels and aliases a file adds to an entity another file defines (the shapes cannot
     see them: each file's statements are checked with its own entities)."""
@@ -182,7 +224,7 @@ def _foreign_labels(
             owner = (
                 owner_batch.source
                 if owner_batch is not None
-                else in_store.get(s, "").removeprefix(GRAPH_PREFIX)
+                else (in_store.get(s) or "").removeprefix(GRAPH_PREFIX)
             )
             if not owner:
                 continue
