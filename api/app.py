@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import http_errors
+from api import http_errors, limits, openapi
 from api.audit import AuditLog
 from api.auth import TokenTable
 from api.settings import Settings
-from api.sparql import SparqlRunner
+from api.sparql import SparqlEndpoint
 from api.writes import Writer
 from graph.store import GraphStore
 
@@ -29,12 +29,14 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         opened = None if store is not None else open_store(settings)
         if opened is not None:
             _hold(app, opened, settings)
+        if app.state.sparql is not None:
+            app.state.sparql.start()
         try:
             yield
         finally:
+            if app.state.sparql is not None:
+                app.state.sparql.close()  # kills the SPARQL workers: a stop never waits on them
             if opened is not None:
-                if app.state.sparql is not None:
-                    app.state.sparql.close()
                 opened.close()
 
     app = FastAPI(
@@ -46,8 +48,12 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.tokens = TokenTable(settings.api_tokens())
+    app.state.sparql = None
+    app.state.tokens = TokenTable(
+        settings.api_tokens(), failures_per_minute=settings.auth_failures_per_minute
+    )
     http_errors.install(app)
+    limits.install(app, settings)
     if store is not None:
         _hold(app, store, settings)
 
@@ -55,6 +61,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
 
     for module in (home, entities, queries, sparql, writes, admin, views):
         app.include_router(module.router)
+    openapi.install(app, settings)
     return app
 
 
@@ -66,14 +73,5 @@ def _hold(app: FastAPI, store: GraphStore, settings: Settings) -> None:
     """
     app.state.store = store
     app.state.writer = Writer(store, AuditLog(settings.audit_path()))
-    raw = getattr(store, "raw", None)
-    app.state.sparql = (
-        None
-        if raw is None
-        else SparqlRunner(
-            raw,
-            timeout=settings.sparql_timeout,
-            max_bytes=settings.sparql_max_bytes,
-            workers=settings.sparql_workers,
-        )
-    )
+    has_engine = getattr(store, "raw", None) is not None
+    app.state.sparql = SparqlEndpoint(store, settings) if has_engine else None

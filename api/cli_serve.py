@@ -22,4 +22,22 @@ def serve(
 
     settings = get_settings()
     typer.echo(f"govgraph: serving {settings.store_path} on http://{host}:{port}/ (docs: /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, workers=1, log_level="info")
+    # On SIGTERM uvicorn stops accepting, gives requests in flight 5 s, then ends; the app's
+    # shutdown kills the SPARQL workers, so no query can hold the stop up (docs/deploy.md).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        workers=1,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+        limit_concurrency=200,
+    )
+    # The app has shut down and closed the store. A request thread still computing a read
+    # (FastAPI's thread pool is not daemonic) would hold the exit up for as long as it runs.
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

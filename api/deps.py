@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth import Principal, TokenTable
 from api.http_errors import NotAcceptable
 from api.settings import Settings
-from api.sparql import SparqlRunner
+from api.sparql import SparqlEndpoint
 from api.writes import Writer
 from graph.store import GraphStore
 from ontology.errors import StoreUnavailable
@@ -38,8 +38,8 @@ def _writer(request: Request) -> Writer:
     return writer
 
 
-def _sparql(request: Request) -> SparqlRunner:
-    runner: SparqlRunner | None = request.app.state.sparql
+def _sparql(request: Request) -> SparqlEndpoint:
+    runner: SparqlEndpoint | None = request.app.state.sparql
     if runner is None:
         store: GraphStore = request.app.state.store
         raise StoreUnavailable(
@@ -53,30 +53,39 @@ def _tokens(request: Request) -> TokenTable:
     return tokens
 
 
+def client_of(request: Request) -> str:
+    """Who is asking, for per-client limits: the peer address (no proxy headers trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
 def _reader(request: Request, credentials: Credentials) -> Principal | None:
     settings = _settings(request)
     token = credentials.credentials if credentials else None
     if settings.read_access == "open" and not token:
         return None
-    return _tokens(request).authenticate(token, needed="reader")
+    return _tokens(request).authenticate(token, needed="reader", client=client_of(request))
 
 
 def _editor(request: Request, credentials: Credentials) -> Principal:
     return _tokens(request).authenticate(
-        credentials.credentials if credentials else None, needed="editor"
+        credentials.credentials if credentials else None,
+        needed="editor",
+        client=client_of(request),
     )
 
 
 def _admin(request: Request, credentials: Credentials) -> Principal:
     return _tokens(request).authenticate(
-        credentials.credentials if credentials else None, needed="admin"
+        credentials.credentials if credentials else None,
+        needed="admin",
+        client=client_of(request),
     )
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[GraphStore, Depends(_store)]
 WriterDep = Annotated[Writer, Depends(_writer)]
-SparqlDep = Annotated[SparqlRunner, Depends(_sparql)]
+SparqlDep = Annotated[SparqlEndpoint, Depends(_sparql)]
 Reader = Annotated[Principal | None, Depends(_reader)]
 Editor = Annotated[Principal, Depends(_editor)]
 Admin = Annotated[Principal, Depends(_admin)]

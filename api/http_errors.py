@@ -79,6 +79,32 @@ class LimitExceeded(GovGraphError):
         return {**super().as_dict(), "limit": self.limit}
 
 
+class RateLimited(GovGraphError):
+    """Too many requests from one client, or the SPARQL pool is saturated (``Retry-After``)."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "retry_after": self.retry_after}
+
+
+class TooLarge(GovGraphError):
+    """A request body past the route's size limit."""
+
+    code = "too_large"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the request body is over the limit of {limit} bytes for this route")
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "limit_bytes": self.limit}
+
+
 STATUS: dict[type[GovGraphError], int] = {
     InvalidArgument: 400,
     NotAuthenticated: 401,
@@ -90,6 +116,8 @@ STATUS: dict[type[GovGraphError], int] = {
     PreconditionFailed: 412,
     ValidationFailed: 422,
     LimitExceeded: 422,
+    TooLarge: 413,
+    RateLimited: 429,
     StoreUnavailable: 503,
 }
 
@@ -113,6 +141,25 @@ def _respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSO
     return JSONResponse(body, status_code=int(body["status"]), headers=headers)
 
 
+def _allowed(request: Request) -> list[str]:
+    """The methods some route of the app answers on this path (routers split a path's methods
+    between them, so Starlette's own ``Allow`` names only the first router's)."""
+    from fastapi.routing import APIRoute
+
+    found: set[str] = set()
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
+                found.update(m for m in route.methods or () if m != "HEAD")
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(inner.routes)
+
+    walk(request.app.routes)
+    return sorted(found)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the one shape."""
     from fastapi.exceptions import RequestValidationError
@@ -121,6 +168,8 @@ def install(app: FastAPI) -> None:
     async def on_govgraph(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, GovGraphError)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
         return _respond(error_body(exc), headers)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -136,7 +185,19 @@ def install(app: FastAPI) -> None:
             "message": str(exc.detail),
             "status": exc.status_code,
         }
-        return _respond(body, dict(exc.headers) if exc.headers else None)
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed(request))
+        return _respond(body, headers or None)
+
+    async def on_not_text(request: Request, exc: Exception) -> JSONResponse:
+        # Text from a request (a YAML "\ud800" escape, a JSON-LD string) that no UTF-8 store can
+        # hold: the store refuses it before anything is written, so it is the input's fault.
+        assert isinstance(exc, UnicodeEncodeError)
+        error = InvalidArgument(
+            "body", "the input holds a lone UTF-16 surrogate (such as \\ud800), which is not text"
+        )
+        return _respond(error_body(error))
 
     async def on_bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error on %s %s", request.method, request.url.path)
@@ -150,4 +211,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(GovGraphError, on_govgraph)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
+    app.add_exception_handler(UnicodeEncodeError, on_not_text)
     app.add_exception_handler(Exception, on_bug)

@@ -99,7 +99,46 @@ class Settings(BaseSettings):
         gt=0,
         description="SPARQL result-size limit, bytes of serialised results",
     )
-    sparql_workers: int = Field(default=4, ge=1, le=64, description="SPARQL queries run at once")
+    sparql_workers: int = Field(
+        default=4, ge=1, le=64, description="SPARQL worker processes (queries run at once)"
+    )
+    sparql_worker_memory_mb: int = Field(
+        default=1024, ge=128, description="address-space limit of each SPARQL worker, MB"
+    )
+    sparql_per_client: int = Field(
+        default=2, ge=1, description="SPARQL queries one client may have running at once"
+    )
+    sparql_max_query_length: int = Field(
+        default=100_000, ge=100, description="longest SPARQL query accepted, characters"
+    )
+    sparql_max_depth: int = Field(
+        default=64, ge=4, le=500, description="deepest nesting of (), [] and {} in a query"
+    )
+    sparql_max_patterns: int = Field(
+        default=1000, ge=10, le=2000, description="most triple patterns in a query"
+    )
+    sparql_max_chain: int = Field(
+        default=500, ge=10, le=2000, description="longest chain of operators in an expression"
+    )
+    sparql_service_allow: list[str] = Field(
+        default_factory=list,
+        description="SERVICE endpoints a query may call (JSON list of IRIs); none by default",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="request body limit, bytes (uploads: below)"
+    )
+    upload_max_bytes: int = Field(
+        default=5 * 1_048_576, ge=1024, description="POST /batches body limit, bytes"
+    )
+    whatif_max_changes: int = Field(
+        default=1000, ge=1, description="most changes in one POST /what-if"
+    )
+    export_max_triples: int = Field(
+        default=2_000_000, ge=1, description="largest store GET /export serialises, triples"
+    )
+    auth_failures_per_minute: int = Field(
+        default=10, ge=1, description="failed authentications per client per minute before 429"
+    )
     audit_log: Path | None = Field(
         default=None, description="append-only JSON-lines audit log (default: next to the store)"
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 
-from api.deps import RDF_MEDIA, Reader, StoreDep, negotiate
+from api.deps import RDF_MEDIA, Reader, SettingsDep, StoreDep, negotiate
+from api.http_errors import LimitExceeded
+from api.limits import MAX_PAGE, page
+from api.models import Entity, EntityList, SearchAnswer
 from graph.entity_state import entity_etag
 from graph.export import export_graph, serialise
 from graph.queries.describe import describe, list_entities, search
@@ -24,46 +25,80 @@ _ENTITY: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/entities", summary="List entities, optionally of one type, a page at a time")
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="most items in this page")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
+
+
+@router.get(
+    "/entities",
+    summary="List entities, optionally of one type, a page at a time",
+    response_model=EntityList,
+    response_model_exclude_unset=True,
+)
 def entities(
     store: StoreDep,
     _: Reader,
     type: Annotated[str | None, Query(examples=["body"], description="e.g. body, system")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
     lang: Lang = None,
 ) -> dict[str, Any]:
-    return list_entities(store, kind=type, limit=limit, offset=offset, lang=lang)
+    answer = list_entities(store, kind=type, limit=limit, offset=offset, lang=lang)
+    answer["page"] = {"total": answer["total"], "limit": limit, "offset": offset}
+    return answer
 
 
-@router.get("/search", summary="Find entities by id, label or alias (any language)")
+@router.get(
+    "/search",
+    summary="Find entities by id, label or alias (any language)",
+    response_model=SearchAnswer,
+    response_model_exclude_unset=True,
+)
 def find(
     store: StoreDep,
     _: Reader,
-    q: Annotated[str, Query(min_length=1, examples=["styre"])],
-    limit: Annotated[int, Query(ge=1, le=1000)] = 20,
+    q: Annotated[str, Query(min_length=1, max_length=500, examples=["styre"])],
+    limit: Limit = 20,
+    offset: Offset = 0,
     lang: Lang = None,
 ) -> dict[str, Any]:
-    return {"query": q, "results": search(store, q, limit=limit, lang=lang)}
+    hits = search(store, q, limit=MAX_PAGE * 10, lang=lang)  # total: up to 10,000 matches
+    shown, paging = page(hits, limit=limit, offset=offset)
+    return {"query": q, "results": shown, "page": paging}
 
 
 @router.get(
     "/entities/{name}",
     summary="One entity: facts, relations, members, mandates, citations",
     responses=_ENTITY,
+    response_model=Entity,
+    response_model_exclude_unset=True,
 )
-def entity(request: Request, store: StoreDep, _: Reader, name: str, lang: Lang = None) -> Any:
+def entity(
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    _: Reader,
+    name: str,
+    lang: Lang = None,
+) -> Any:
     """``name`` is an id, label or alias. `Accept: text/turtle` or `application/ld+json` gives
     the entity's own triples as RDF."""
     media = negotiate(request, RDF_MEDIA, "application/json")
     described = describe(store, name, lang=lang)
     # The version a write's If-Match must name (docs/api.md, "Writes").
-    headers = {"ETag": entity_etag(store, described["iri"]) or ""}
+    etag = entity_etag(store, described["iri"]) or ""
     if media == "application/json":
-        return JSONResponse(jsonable_encoder(described), headers=headers)
+        response.headers["Vary"] = "Accept"
+        response.headers["ETag"] = etag
+        return described
     subject = described["iri"]
     triples = [*store.triples(subject), *store.triples(subject + "#validity")]
-    return Response(serialise(triples, RDF_MEDIA[media]), media_type=media, headers=headers)
+    return Response(
+        serialise(triples, RDF_MEDIA[media]),
+        media_type=media,
+        headers={"Vary": "Accept", "ETag": etag},
+    )
 
 
 @router.get(
@@ -74,9 +109,17 @@ def entity(request: Request, store: StoreDep, _: Reader, name: str, lang: Lang =
 def export(
     request: Request,
     store: StoreDep,
+    settings: SettingsDep,
     _: Reader,
     with_ontology: Annotated[bool, Query(description="include the ontology graph")] = False,
 ) -> Response:
     media = negotiate(request, RDF_MEDIA, "text/turtle")
+    if store.count() > settings.export_max_triples:
+        raise LimitExceeded(
+            "export_max_triples",
+            f"the store holds more than {settings.export_max_triples} triples: export it with "
+            "`govgraph export` on the server, or page through SPARQL CONSTRUCT with LIMIT/OFFSET",
+        )
     fmt = "jsonld" if media == "application/json" else RDF_MEDIA[media]
-    return Response(export_graph(store, fmt, with_ontology=with_ontology), media_type=media)
+    body = export_graph(store, fmt, with_ontology=with_ontology)
+    return Response(body, media_type=media, headers={"Vary": "Accept"})

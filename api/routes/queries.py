@@ -6,7 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
 
-from api.deps import Reader, StoreDep
+from api.deps import Reader, SettingsDep, StoreDep
+from api.http_errors import LimitExceeded
+from api.limits import MAX_PAGE, page
+from api.models import Impact, WhoDecides
 from graph.queries.chains import critical_chains
 from graph.queries.check import check as queries_check
 from graph.queries.diff import diff as queries_diff
@@ -24,7 +27,12 @@ AsOf = Annotated[
 ]
 
 
-@router.get("/who-decides", summary="Who holds the mandate to act on a subject, and why")
+@router.get(
+    "/who-decides",
+    summary="Who holds the mandate to act on a subject, and why",
+    response_model=WhoDecides,
+    response_model_exclude_unset=True,
+)
 def who_decides(
     store: StoreDep,
     _: Reader,
@@ -36,7 +44,12 @@ def who_decides(
     return queries_who_decides(store, subject, action=action, as_of=as_of, lang=lang)
 
 
-@router.get("/impact", summary="What depends on a node (or what it needs), transitively")
+@router.get(
+    "/impact",
+    summary="What depends on a node (or what it needs), transitively",
+    response_model=Impact,
+    response_model_exclude_unset=True,
+)
 def impact(
     store: StoreDep,
     _: Reader,
@@ -47,8 +60,10 @@ def impact(
     min_criticality: Annotated[str | None, Query(examples=["high"])] = None,
     as_of: AsOf = None,
     lang: Lang = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="most items in `impacted`")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
 ) -> dict[str, Any]:
-    return queries_impact(
+    answer = queries_impact(
         store,
         node,
         direction=direction,
@@ -58,11 +73,21 @@ def impact(
         as_of=as_of,
         lang=lang,
     )
+    answer["impacted"], answer["page"] = page(answer["impacted"], limit=limit, offset=offset)
+    return answer
 
 
 @router.get("/check", summary="Governance consistency findings, most severe first")
-def check(store: StoreDep, _: Reader, as_of: AsOf = None) -> dict[str, Any]:
-    return queries_check(store, as_of=as_of)
+def check(
+    store: StoreDep,
+    _: Reader,
+    as_of: AsOf = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="most findings shown")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="findings to skip")] = 0,
+) -> dict[str, Any]:
+    answer = queries_check(store, as_of=as_of)
+    answer["findings"], answer["page"] = page(answer["findings"], limit=limit, offset=offset)
+    return answer
 
 
 @router.get("/chains", summary="The k most critical dependency chains")
@@ -98,10 +123,16 @@ def diff(
 @router.post("/what-if", summary="The effect of hypothetical changes (nothing is written)")
 def whatif(
     store: StoreDep,
+    settings: SettingsDep,
     _: Reader,
     changes: Annotated[
         list[dict[str, Any]],
-        Body(embed=True, examples=[[{"remove": "sundhedsplatformen"}]]),
+        Body(embed=True, min_length=1, examples=[[{"remove": "sundhedsplatformen"}]]),
     ],
 ) -> dict[str, Any]:
+    if len(changes) > settings.whatif_max_changes:
+        raise LimitExceeded(
+            "whatif_max_changes",
+            f"{len(changes)} changes; at most {settings.whatif_max_changes} are evaluated at once",
+        )
     return queries_whatif(store, changes)

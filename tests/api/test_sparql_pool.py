@@ -1,0 +1,88 @@
+"""The SPARQL worker pool on its own: crashes, checkpoints renewed after writes, the guard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.http_errors import LimitExceeded
+from api.sparql_guard import QueryLimits, check, measure
+from api.sparql_pool import Job, SparqlPool
+from graph.oxigraph_store import OxigraphStore
+from loaders import load_paths
+from ontology.errors import InvalidArgument, StoreUnavailable
+from tests.support import FIXTURES
+
+ASK = Job("ASK {}", ["*/*"], union=True, default=None, named=None, base="urn:x:")
+
+
+def _job(query: str) -> Job:
+    return Job(query, ["*/*"], union=True, default=None, named=None, base="urn:x:")
+
+
+@pytest.fixture
+def disk_store(tmp_path: Path) -> Iterator[OxigraphStore]:
+    store = OxigraphStore(tmp_path / "store")
+    load_paths(store, [FIXTURES / "sample" / "sample.yaml"])
+    yield store
+    store.close()
+
+
+def test_a_crashing_worker_is_replaced(disk_store: OxigraphStore) -> None:
+    pool = SparqlPool(
+        disk_store, workers=1, timeout=10, max_bytes=10**6, memory_mb=512, per_client=1
+    )
+    try:
+        crash = "ASK { FILTER(" + "(" * 6000 + "1" + ")" * 6000 + ") }"  # past the guard
+        with pytest.raises(StoreUnavailable, match="ended its worker"):
+            pool.run(_job(crash), "c")
+        body, media = pool.run(ASK, "c")
+        assert b'"boolean":true' in body and media == "application/sparql-results+json"
+    finally:
+        pool.close()
+
+
+def test_memory_limit_ends_the_query_not_the_server(disk_store: OxigraphStore) -> None:
+    pool = SparqlPool(
+        disk_store, workers=1, timeout=20, max_bytes=10**12, memory_mb=400, per_client=1
+    )
+    try:
+        runaway = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+        with pytest.raises(LimitExceeded) as raised:
+            pool.run(_job(runaway), "c")
+        assert raised.value.limit in ("sparql_memory", "sparql_timeout")
+        assert b"true" in pool.run(ASK, "c")[0]
+    finally:
+        pool.close()
+
+
+def test_checkpoints_follow_writes_and_are_removed(disk_store: OxigraphStore) -> None:
+    pool = SparqlPool(
+        disk_store, workers=1, timeout=10, max_bytes=10**6, memory_mb=1024, per_client=1
+    )
+    count = _job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    try:
+        before = pool.run(count, "c")[0]
+        disk_store.replace({"urn:govgraph:graph:extra": [("urn:x:a", "urn:x:p", "urn:x:b")]})
+        after = pool.run(count, "c")[0]
+        assert before != after  # the worker reads a fresh checkpoint after the write
+        checkpoints = list(pool.checkpoints.root.iterdir())
+        assert len(checkpoints) == 1  # the older one was removed once no query used it
+    finally:
+        pool.close()
+    assert not pool.checkpoints.root.exists()
+
+
+def test_guard_measures_without_parsing() -> None:
+    text = 'SELECT * WHERE { ?s <urn:p> "a ( { . ; " . ?s ?q ?o } # ((((( SERVICE <x>'
+    shape = measure(text)
+    assert (shape.depth, shape.patterns, shape.services) == (1, 2, [])
+    with pytest.raises(InvalidArgument, match="triple patterns"):
+        check(text, QueryLimits(max_patterns=1))
+    with pytest.raises(InvalidArgument, match="SERVICE"):
+        check("ASK { SERVICE <http://a/> { } }", QueryLimits())
+    assert check(
+        "ASK { SERVICE <http://a/> { } }", QueryLimits(service_allow=frozenset({"http://a/"}))
+    )
