@@ -72,6 +72,6 @@ def _hold(app: FastAPI, store: GraphStore, settings: Settings) -> None:
     every other route works.
     """
     app.state.store = store
-    app.state.writer = Writer(store, AuditLog(settings.audit_path()))
+    app.state.writer = Writer(store, AuditLog(settings.audit_path()), limits=settings.limits())
     has_engine = getattr(store, "raw", None) is not None
     app.state.sparql = SparqlEndpoint(store, settings) if has_engine else None

@@ -31,6 +31,7 @@ from graph.entity_state import entity_etag, owned
 from graph.load import SYSTEM_GRAPHS, apply_batches, stored_generation
 from graph.oxigraph_store import to_ox
 from graph.store import GraphStore
+from loaders.limits import Limits
 from ontology import vocab as v
 from ontology.dates import date_literal
 from ontology.errors import Conflict, InvalidArgument, NotFound, PreconditionFailed
@@ -46,9 +47,12 @@ def _nt(triple: Triple) -> str:
     return f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ."
 
 
-def _read_text(text: str, fmt: str, *, name: str, source: str) -> Batch:
-    """Parse request text with the file loaders into a batch for graph ``name``."""
+def _read_text(
+    text: str, fmt: str, *, name: str, source: str, limits: Limits | None = None
+) -> Batch:
+    """Parse request text with the file loaders (within ``limits``) into a batch for ``name``."""
     from loaders.files import read_file
+    from loaders.limits import use_limits
 
     suffix = {"yaml": ".yaml", "json": ".yaml"}.get(fmt, "." + fmt)
     with tempfile.TemporaryDirectory(prefix="govgraph-upload-") as tmp:
@@ -59,7 +63,8 @@ def _read_text(text: str, fmt: str, *, name: str, source: str) -> Batch:
             raise InvalidArgument(
                 "body", f"the text holds a lone surrogate (position {exc.start}): send valid UTF-8"
             ) from None
-        batch = read_file(path, "yaml" if fmt == "json" else fmt, source=source)
+        with use_limits(limits):
+            batch = read_file(path, "yaml" if fmt == "json" else fmt, source=source)
     batch.name = name
     batch.inputs = []
     return batch
@@ -68,9 +73,10 @@ def _read_text(text: str, fmt: str, *, name: str, source: str) -> Batch:
 class Writer:
     """The one write path of the server (one per store; the embedded store has one writer)."""
 
-    def __init__(self, store: GraphStore, log: AuditLog) -> None:
+    def __init__(self, store: GraphStore, log: AuditLog, *, limits: Limits | None = None) -> None:
         self.store = store
         self.log = log
+        self.limits = limits
         self._lock = threading.Lock()
         self.reconciled = log.reconcile(stored_generation(store))
 
@@ -218,7 +224,13 @@ class Writer:
 
     def _entity_batch(self, entity_id: str, record: dict[str, Any]) -> Batch:
         text = json.dumps({"entities": [record]}, ensure_ascii=False, indent=1)
-        return _read_text(text, "json", name=API_GRAPHS + entity_id, source=f"entity {entity_id}")
+        return _read_text(
+            text,
+            "json",
+            name=API_GRAPHS + entity_id,
+            source=f"entity {entity_id}",
+            limits=self.limits,
+        )
 
     # -- batches ---------------------------------------------------------------------------
     def upload(
@@ -231,7 +243,9 @@ class Writer:
             raise InvalidArgument("body", "the body is empty: send a YAML or Turtle document")
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
         name = self._target(graph) if graph else API_GRAPHS + "batch/" + digest
-        batch = _read_text(text, fmt, name=name, source=f"upload {graph or digest}")
+        batch = _read_text(
+            text, fmt, name=name, source=f"upload {graph or digest}", limits=self.limits
+        )
         with self._lock:
             return self._apply_locked("upload", name, who, [batch], why)
 

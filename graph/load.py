@@ -80,14 +80,16 @@ def apply_batches(
     *,
     dry_run: bool = False,
     precommit: Callable[[], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadSummary:
     """Validate ``batches`` against ``store`` and write them, each into its own named graph.
 
     All or nothing: on any error, :class:`ValidationFailed` is raised and the store is left
     exactly as it was. ``precommit`` runs after validation, right before the write, and may
-    refuse it by raising (the loader checks there that no input file changed).
+    refuse it by raising (the loader checks there that no input file changed). ``progress`` is
+    told each validation stage.
     """
-    problems = check_batches(store, batches)
+    problems = check_batches(store, batches, progress=progress)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [w for b in batches for w in b.warnings] + [
         p for p in problems if p.severity != "error"

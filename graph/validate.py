@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from graph.batch import GRAPH_PREFIX, Batch
 from graph.store import GraphStore
@@ -62,13 +62,21 @@ def _defined_outside(store: GraphStore, replaced: set[str]) -> _Definitions:
     return _Definitions(store, elsewhere, replaced)
 
 
-def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation]:
+def check_batches(
+    store: GraphStore,
+    batches: Sequence[Batch],
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Violation]:
     """Every rule that spans files or needs the store: duplicate ids, references, shapes.
 
     The graphs the batches replace are treated as gone, so re-loading a corrected file works.
+    ``progress(step, done, total)`` is told each stage (ids, references, shapes).
     """
+    report = progress or (lambda step, done, total: None)
     replaced = {b.graph for b in batches}
     problems: list[Violation] = []
+    report("validating: ids", 0, 3)
 
     # Which graph defines each subject outside the replaced graphs.
     defined_in_store = _defined_outside(store, replaced)
@@ -102,11 +110,14 @@ def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation
             defined_in_batch.setdefault(s, batch)
 
     known = set(defined_in_store) | set(defined_in_batch)
+    report("validating: references across the store", 1, 3)
     problems += _dangling(batches, known)
     problems += _removed_but_referenced(store, batches, replaced, known)
     problems += _foreign_labels(batches, defined_in_store, defined_in_batch)
     if problems:
         return problems
+    triples = sum(len(b.triples) for b in batches)
+    report(f"validating: shapes of {triples:,} triples", 2, 3)
     return problems + _shape_violations(store, batches, known)
 
 
