@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     )
     max_depth: int = Field(default=100, gt=0, le=10_000, description="nesting depth in a file")
     max_literal: int = Field(default=100_000, gt=0, description="characters in one value")
-    max_rows: int = Field(default=1_000_000, gt=0, description="rows in one CSV file or sheet")
+    max_rows: int = Field(default=200_000, gt=0, description="rows in one CSV file or sheet")
     max_cell: int = Field(default=32_767, gt=0, description="characters in one sheet cell")
     data_root: Path | None = Field(
         default=None, description="graph names are file paths relative to this directory"

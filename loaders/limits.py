@@ -40,7 +40,7 @@ class Limits:
     max_unpacked_bytes: int = 256 * 1024 * 1024
     max_depth: int = 100
     max_literal: int = 100_000
-    max_rows: int = 1_000_000
+    max_rows: int = 200_000
     max_cell: int = 32_767
 
 

@@ -21,8 +21,8 @@ from graph.generate import generate, write_ntriples
 from tests.support import REPO
 
 SCALE = float(os.environ.get("BENCH_LOAD_SCALE", "1.0"))
-# About 1,000,000 triples at scale 1 (with citations: ~6.3 triples per generated item).
-SIZES = {"nodes": 50_000, "dependencies": 100_000, "bodies": 5_000, "mandates": 25_000}
+# About 1,000,000 triples at scale 1 (159,403 at 5,000 nodes: ~32 triples per node, cited).
+SIZES = {"nodes": 31_500, "dependencies": 63_000, "bodies": 3_150, "mandates": 15_750}
 
 
 def main() -> None:
