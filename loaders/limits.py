@@ -75,7 +75,7 @@ def nesting_too_deep(text: str, limit: int) -> int | None:
     Parsers recurse: a file nested 10,000 deep overflows their stack (Python's, or the native
     one of the RDF parser, which no ``except`` can catch). This scan does not recurse.
 
-    >>> nesting_too_deep("a: [[1], {b: (2)}]", 2), nesting_too_deep("a: [[[1]]]", 2)
+    >>> nesting_too_deep("a: [[1], {b: 2}]", 2), nesting_too_deep("a: [[[1]]]", 2)
     (None, 1)
     """
     if sum(text.count(c) for c in "[{(") <= limit:

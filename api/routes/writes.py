@@ -53,12 +53,6 @@ IfMatch = Annotated[
     str | None,
     Header(description="the ETag last read: the write is refused with 412 if it changed"),
 ]
-_CONFLICTS: dict[int | str, dict[str, Any]] = {
-    "404": {"description": "no such entity"},
-    "409": {"description": "POST: an entity with this id exists"},
-    "412": {"description": "If-Match names a version that is no longer stored"},
-    "422": {"description": "the entity breaks a rule (violations listed, located)"},
-}
 
 
 def _client(request: Request) -> str | None:
@@ -75,7 +69,6 @@ def _tagged(response: Response, answer: dict[str, Any]) -> dict[str, Any]:
     "/entities",
     status_code=201,
     summary="Create an entity (editor); 409 if the id exists",
-    responses=_CONFLICTS,
 )
 def create(
     request: Request,
@@ -94,7 +87,6 @@ def create(
 @router.put(
     "/entities/{name}",
     summary="Replace an entity's own statements (editor); honours If-Match",
-    responses=_CONFLICTS,
 )
 def update(
     request: Request,
@@ -120,7 +112,6 @@ def update(
 @router.patch(
     "/entities/{name}",
     summary="Change some fields of an entity (editor); honours If-Match",
-    responses=_CONFLICTS,
 )
 def patch(
     request: Request,
@@ -146,7 +137,6 @@ def patch(
 @router.delete(
     "/entities/{name}",
     summary="Retire an entity: end its validity (editor); honours If-Match",
-    responses=_CONFLICTS,
 )
 def retire(
     request: Request,

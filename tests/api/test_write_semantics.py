@@ -115,3 +115,14 @@ def test_audit_entries_carry_generation_and_client(api: TestClient, tmp_path: Pa
     first, second = (int(str(e["generation"])) for e in entries)
     assert second == first + 1
     assert all(e["client"] == "testclient" for e in entries)
+
+
+def test_the_openapi_schema_lists_the_conflict_answers(api: TestClient) -> None:
+    paths = api.get("/openapi.json").json()["paths"]
+    assert "409" in paths["/entities"]["post"]["responses"]
+    for method in ("put", "patch", "delete"):
+        responses = paths["/entities/{name}"][method]["responses"]
+        assert "412" in responses
+        assert responses["412"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorBody"
+        }
