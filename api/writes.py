@@ -86,6 +86,8 @@ class Writer:
         return entity_etag(self.store, iri(entity_id))
 
     def _check(self, entity_id: str, if_match: str | None) -> None:
+        if not _SLUG.match(entity_id):
+            raise NotFound(entity_id)
         current = self.etag(entity_id)
         if current is None:
             raise NotFound(entity_id)
@@ -169,7 +171,13 @@ class Writer:
             self._check(entity_id, if_match)
             batches = self._entity_change(entity_id, None)
             current = batches[-1].triples
-            kinds = [v.CLASS_TYPES[str(o)] for s, p, o in current if s == subject and p == RDF_TYPE]
+            kinds = [
+                v.CLASS_TYPES[str(o)]
+                for s, p, o in current
+                if s == subject and p == RDF_TYPE and str(o) in v.CLASS_TYPES
+            ]
+            if not kinds:
+                raise InvalidArgument("name", f"{entity_id!r} is not an entity that can be patched")
             placeholder = "\u2063patch"
             record = {"label": {"en": placeholder}, **fields, "id": entity_id, "type": kinds[0]}
             new = [

@@ -166,6 +166,7 @@ def test_sigkill_at_random_moments_under_eight_writers(tmp_path: Path) -> None:
     rounds, writers = 3, 8
     port = _free_port()
     acknowledged: list[str] = []
+    errors: list[str] = []
     lock = threading.Lock()
     for round_ in range(rounds):
         child = _start(tmp_path, port)
@@ -184,19 +185,29 @@ def test_sigkill_at_random_moments_under_eight_writers(tmp_path: Path) -> None:
                         )
                     except httpx.HTTPError:
                         return  # killed mid-request: not acknowledged
-                    assert response.status_code == 201, response.text
                     with lock:
-                        acknowledged.append(name)
+                        if response.status_code == 201:
+                            acknowledged.append(name)
+                        else:
+                            errors.append(response.text)
+                            return
 
         threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
         for thread in threads:
             thread.start()
-        time.sleep(random.uniform(0.5, 3.0))  # a random moment, writes in flight
+        # Once this server acknowledges writes (the first pays for loading the shapes), a
+        # random moment later, with writes in flight:
+        settled = len(acknowledged)
+        deadline = time.monotonic() + 120
+        while len(acknowledged) == settled and not errors and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(random.uniform(0.1, 2.0))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
+    assert not errors, errors[:3]
     assert len(acknowledged) >= rounds
     child = _start(tmp_path, port)  # start-up reconciles the log with the store
     try:
