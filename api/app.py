@@ -57,9 +57,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     if store is not None:
         _hold(app, store, settings)
 
-    from api.routes import admin, entities, home, queries, sparql, views, writes
+    from api.routes import admin, ask, entities, home, queries, sparql, views, writes
 
-    for module in (home, entities, queries, sparql, writes, admin, views):
+    for module in (home, entities, queries, ask, sparql, writes, admin, views):
         app.include_router(module.router)
     openapi.install(app, settings)
     return app

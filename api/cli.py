@@ -185,11 +185,19 @@ def info(as_json: JsonOpt = False) -> None:
 
 
 # Command groups in their own modules register on ``app`` when imported.
-from api import cli_dependencies, cli_governance, cli_loaders, cli_serve, cli_viz  # noqa: E402
+from api import (  # noqa: E402
+    cli_ask,
+    cli_dependencies,
+    cli_governance,
+    cli_loaders,
+    cli_serve,
+    cli_viz,
+)
 
 __all__ = [
     "app",
     "main",
+    "cli_ask",
     "cli_dependencies",
     "cli_governance",
     "cli_loaders",

@@ -1,4 +1,4 @@
-"""CLI commands: who-decides, check, diff (registered on ``api.cli.app``)."""
+"""CLI commands: who-decides, check, diff, events (registered on ``api.cli.app``)."""
 
 from __future__ import annotations
 
@@ -99,4 +99,35 @@ def diff(
         as_json,
         lambda: query(_store(), from_date=from_date, to_date=to_date, lang=language),
         render_governance.changes,
+    )
+
+
+@app.command()
+def events(
+    subject: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only events about this entity (or what lies within it).", show_default=False
+        ),
+    ] = None,
+    from_date: Annotated[
+        str | None,
+        typer.Option("--from", help="The earliest day (YYYY[-MM[-DD]]).", show_default=False),
+    ] = None,
+    to_date: Annotated[
+        str | None,
+        typer.Option("--to", help="The latest day (YYYY[-MM[-DD]]).", show_default=False),
+    ] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The timeline: decisions and changes, oldest first, with their sources."""
+    from api import render_governance
+    from graph.queries.events import events as query
+
+    language = _lang(lang)
+    _run(
+        as_json,
+        lambda: query(_store(), subject, from_date=from_date, to_date=to_date, lang=language),
+        render_governance.timeline,
     )

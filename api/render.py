@@ -45,6 +45,18 @@ def _quote(citation: dict[str, Any]) -> str:
     return f'[dim]"{escape(citation["quote"])}" ({escape(citation["document"])})[/dim]'
 
 
+def also(result: dict[str, Any]) -> None:
+    """The other entities the name could have meant (``also``), by label, type and organisation."""
+    others = result.get("also") or []
+    if others:
+        shown = "; ".join(
+            f"{o['label']} ({', '.join(x for x in (o['type'], o.get('organisation')) if x)}; "
+            f"id {o['id']})"
+            for o in others
+        )
+        console.print(f"  [dim]also: {escape(shown)}[/dim]")
+
+
 def load_summary(result: dict[str, Any]) -> None:
     verb = "valid (nothing written)" if result["dry_run"] else "loaded"
     console.print(
@@ -62,6 +74,7 @@ def entity(result: dict[str, Any]) -> None:
         f"[bold]{escape(result['label'])}[/bold]{escape(alt)}  {escape('[' + result['type'] + ']')} "
         f"id={escape(result['id'])}"
     )
+    also(result)
     for lang, label in sorted(result["labels"].items()):
         console.print(f"  {lang}: {escape(label)}")
     valid = result["valid"]
@@ -98,10 +111,25 @@ def entity(result: dict[str, Any]) -> None:
         for mandate in result["mandates"]:
             scope = ", ".join(s["label"] for s in mandate["scope"])
             excl = ", ".join(s["label"] for s in mandate["excludes"])
+            status = mandate.get("status", "in_force")
             console.print(
                 f"  {mandate['id']}: {', '.join(mandate['actions'])} over {escape(scope)}"
                 + (f" excluding {escape(excl)}" if excl else "")
+                + ("" if status == "in_force" else f" ({status}, not in force)")
             )
+    if result.get("events"):
+        console.print("[bold]Decisions and events[/bold]")
+        for event in result["events"]:
+            console.print(f"  {event['date']} {event['kind']}: {escape(event['label'])}")
+            for citation in event["citations"]:
+                console.print(f"      {_quote(citation)}")
+    editorial = result.get("editorial") or {}
+    for label in editorial.get("alt_labels", []):
+        console.print(
+            f"  [italic]editorial alias {escape(label)}: not used in the sources[/italic]"
+        )
+    for note in editorial.get("notes", []):
+        console.print(f"  [italic]editorial: {escape(note)}[/italic]")
     if result["citations"]:
         console.print("[bold]Sources[/bold]")
         for citation in result["citations"]:

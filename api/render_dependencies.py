@@ -7,6 +7,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from api import render
 from api.render import console
 
 
@@ -15,13 +16,14 @@ def _name(ref: dict[str, Any]) -> str:
 
 
 def impact(result: dict[str, Any]) -> None:
+    render.also(result)
     items = result["impacted"]
     when = f" as of {result['as_of']}" if result["as_of"] else ""
     if result["direction"] == "downstream":
         head = f"[bold]{len(items)}[/bold] item(s) depend on {_name(result['root'])}{when}"
     else:
         head = f"{_name(result['root'])} needs [bold]{len(items)}[/bold] item(s){when}"
-    console.print(head)
+    console.print(head if items or "message" not in result else escape(result["message"]) + ".")
     if items:
         table = Table("hops", "id", "label", "type", "weakest link", "path")
         for item in items:
@@ -30,18 +32,22 @@ def impact(result: dict[str, Any]) -> None:
                 escape(item["id"]),
                 escape(item["label"]),
                 item["type"],
-                item["criticality"],
+                item["criticality"] + (" (editorial)" if item.get("editorial") else ""),
                 escape(" > ".join(item["path"])),
             )
         console.print(table)
     if result["bodies_to_inform"]:
         console.print("[bold]Bodies to inform[/bold]")
         for body in result["bodies_to_inform"]:
-            shown = ", ".join(body["for"][:5]) + (" ..." if len(body["for"]) > 5 else "")
-            console.print(
-                f"  {_name(body)} [{', '.join(body['roles'])}] for {len(body['for'])} item(s): "
-                f"{escape(shown)}"
-            )
+            console.print(f"  {_name(body)}")
+            for why in body.get("reasons", []):
+                via = f" of {why['via']}" if why.get("via") else ""
+                reason = why["reason"].replace("_", " ")
+                console.print(f"    {escape(reason + via)} for {escape(why['item'])}")
+                for cite in why["citations"][:1]:
+                    console.print(
+                        f'      [dim]"{escape(cite["quote"])}" ({escape(cite["title"])})[/dim]'
+                    )
 
 
 def chains(result: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from api import render
 from api.render import console
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -20,40 +21,88 @@ def _name(item: dict[str, Any]) -> str:
     return f"{escape(item['label'])} ({escape(item['id'])})"
 
 
+_ROLE_WORDS = {
+    "decides": "decides",
+    "advises": "advises (does not decide)",
+    "follows_up": "follows up (does not decide)",
+    "implements": "implements (does not decide)",
+}
+
+
+def _mandate_entry(entry: dict[str, Any], prefix: str, *, upward: bool) -> None:
+    """One mandate: holder, role, actions, why it applies and the quotes."""
+    mandate = entry["mandate"]
+    actions = ", ".join(mandate["actions"])
+    status = ""
+    role = _ROLE_WORDS.get(entry["role"], entry["role"])
+    if entry.get("status"):
+        status = entry["status"]
+        if entry.get("addressee"):
+            status += f", addressed to {entry['addressee']['label']}"
+        status = " " + escape(f"[{status}]")
+        verb = {"decides": "decide", "advises": "advise", "follows_up": "follow up"}
+        role = f"would {verb.get(entry['role'], 'implement')} (not in force)"
+    console.print(
+        f"{prefix}[bold]{_name(entry)}[/bold] {role}: "
+        f"may {escape(actions)} (mandate {escape(mandate['id'])}){status}"
+    )
+    if len(entry["path"]) > 1:
+        route = " -> ".join(
+            f"{escape(p['label'])}" + (f" [dim]{escape(p['via'])}[/dim]" if "via" in p else "")
+            for p in entry["path"]
+        )
+        lead = "because the mandate covers" if upward else "over"
+        console.print(f"   {lead} {escape(mandate['scope']['label'])}: {route}")
+    else:
+        console.print("   the mandate names it directly")
+    if mandate["excludes"]:
+        console.print("   except " + ", ".join(escape(e["label"]) for e in mandate["excludes"]))
+    if mandate.get("restricted_to"):
+        only = ", ".join(escape(o["label"]) for o in mandate["restricted_to"])
+        console.print(f"   only matters that concern {only} alone")
+    for note in entry.get("editorial", []):
+        console.print(f"   [italic]editorial: {escape(note)}[/italic]")
+    for citation in entry["citations"]:
+        console.print(f"   {_quote(citation)}")
+
+
 def who_decides(result: dict[str, Any]) -> None:
     subject = result["subject"]
     action = result["action"]
     when = f" on {result['as_of']}" if result["as_of"] else ""
-    question = f"may {action}" if action else "has a mandate"
+    question = f"may {action}" if action else "decides"
     console.print(f"[bold]Who {question} over {_name(subject)}{when}?[/bold]")
+    within = result.get("within", [])
+    render.also(result)
     if result["gap"]:
-        kind = f"mandate to {action}" if action else "mandate"
-        console.print(f"Governance gap: no {kind} covers {escape(subject['label'])}{when}.")
+        kind = f"mandate to {action}" if action else "mandate to decide"
+        console.print(
+            f"Governance gap: no {kind} over {escape(subject['label'])}{when} is recorded in "
+            "the sources, and none over anything inside it."
+        )
         if result["nearest_bodies"]:
             console.print("Nearest bodies:")
             for body in result["nearest_bodies"]:
                 console.print(f"  {_name(body)}: {escape(body['reason'])}")
-    for rank, decider in enumerate(result["deciders"], 1):
-        mandate = decider["mandate"]
-        actions = ", ".join(mandate["actions"])
+    elif not result["deciders"]:
         console.print(
-            f"{rank}. [bold]{_name(decider)}[/bold] may {escape(actions)} "
-            f"(mandate {escape(mandate['id'])})"
+            f"No mandate over {escape(subject['label'])} itself is recorded; "
+            "the bodies below decide over matters inside it."
         )
-        if len(decider["path"]) > 1:
-            route = " -> ".join(
-                f"{escape(p['label'])}" + (f" [dim]{escape(p['via'])}[/dim]" if "via" in p else "")
-                for p in decider["path"]
-            )
-            console.print(
-                f"   because the mandate covers {escape(mandate['scope']['label'])}: {route}"
-            )
-        else:
-            console.print("   the mandate names it directly")
-        if mandate["excludes"]:
-            console.print("   except " + ", ".join(escape(e["label"]) for e in mandate["excludes"]))
-        for citation in decider["citations"]:
-            console.print(f"   {_quote(citation)}")
+    for rank, decider in enumerate(result["deciders"], 1):
+        _mandate_entry(decider, f"{rank}. ", upward=True)
+    if result.get("other_roles"):
+        console.print("[bold]Other mandates over it (these bodies do not decide)[/bold]")
+        for entry in result["other_roles"]:
+            _mandate_entry(entry, "  - ", upward=True)
+    if within:
+        console.print(f"[bold]Within {escape(subject['label'])}[/bold] (nearest first)")
+        for entry in within:
+            _mandate_entry(entry, "  - ", upward=False)
+    if result.get("other_mandates"):
+        console.print("[bold]Not in force[/bold] (recommended, planned or ended)")
+        for entry in result["other_mandates"]:
+            _mandate_entry(entry, "  - ", upward=entry["path"][0]["id"] == subject["id"])
     if result["excluded"]:
         console.print("[bold]Not deciding[/bold]")
         for item in result["excluded"]:
@@ -63,6 +112,11 @@ def who_decides(result: dict[str, Any]) -> None:
     if result["escalation"]:
         chain = " -> ".join(_name(b) for b in result["escalation"])
         console.print(f"[bold]Escalation[/bold]: {chain}")
+    elif result["deciders"]:
+        top = result["deciders"][0]
+        console.print(
+            f"[bold]Escalation[/bold]: the sources name no body above {escape(top['label'])}."
+        )
 
 
 def findings(result: dict[str, Any]) -> None:
@@ -98,9 +152,29 @@ def _fact(item: dict[str, Any]) -> str:
 
 def changes(result: dict[str, Any]) -> None:
     console.print(f"[bold]Changes from {result['from']} to {result['to']}[/bold]")
-    if not result["added"] and not result["removed"]:
+    if not result["added"] and not result["removed"] and not result.get("events"):
         console.print("Nothing changed.")
     for item in result["added"]:
         console.print(f"  [green]+[/green] {_fact(item)}")
     for item in result["removed"]:
         console.print(f"  [red]-[/red] {_fact(item)}")
+    if result.get("events"):
+        console.print("[bold]Decisions and events in between[/bold]")
+        _event_lines(result["events"])
+
+
+def _event_lines(items: list[dict[str, Any]]) -> None:
+    for event in items:
+        by = f" by {escape(event['by']['label'])}" if event.get("by") else ""
+        console.print(f"  {event['date']} {event['kind']}{by}: {escape(event['label'])}")
+        for citation in event["citations"]:
+            console.print(f"     {_quote(citation)}")
+
+
+def timeline(result: dict[str, Any]) -> None:
+    span = f" from {result['from'] or '…'} to {result['to'] or '…'}"
+    about = f" about {_name(result['subject'])}" if result.get("subject") else ""
+    console.print(f"[bold]Decisions and events{about}{span}[/bold]")
+    if not result["events"]:
+        console.print(escape(result.get("message", "none recorded")) + ".")
+    _event_lines(result["events"])

@@ -128,8 +128,30 @@ def reachable_dependencies(
             if item not in seen:
                 seen.add(item)
                 following.append(item)
+        # A supplier (gg:vendor) is a prerequisite of its system.
+        for item in _neighbours(store, frontier, (v.GG_VENDOR,), incoming=downstream):
+            if item not in seen:
+                seen.add(item)
+                following.append(item)
         frontier = following
     return records, seen
+
+
+def _with_citations(store: CypherStore, nodes: set[str]) -> list[Triple]:
+    """The triples of ``nodes``, of the citations about them and of the cited documents."""
+    part = triples_of(store, nodes)
+    cites = triples_of(store, _neighbours(store, nodes, (v.CITE_ABOUT,), incoming=True))
+    return part + cites + triples_of(store, _linked(cites, (v.CITE_SOURCE,)))
+
+
+def _document_count(store: CypherStore) -> int:
+    rows = store.transport.read(
+        "MATCH (d:Resource)-[r:TYPE]->(c:Resource {iri: $cls}) "
+        "WHERE NOT r.graph STARTS WITH $staging RETURN count(DISTINCT d.iri)",
+        {"cls": v.SOURCE_DOCUMENT, "staging": STAGING},
+        timeout=store.query_timeout,
+    )
+    return int(next(iter(rows))[0])
 
 
 def native_impact(store: CypherStore, node: str, **options: Any) -> dict[str, Any] | None:
@@ -150,24 +172,32 @@ def native_impact(store: CypherStore, node: str, **options: Any) -> dict[str, An
     records, items = reachable_dependencies(
         store, root, downstream=direction == "downstream", max_depth=max_depth
     )
-    part = triples_of(store, records | items)
+    part = _with_citations(store, records | items)
     periods = _linked(part, _ITEM_LINKS) - records - items
     bodies = _linked(part, generic.INFORM_RELATIONS) - records - items
     part += triples_of(store, periods | bodies)
     sub = Subgraph(part)
     try:
         answer = generic.impact(sub, root, **{**options, "deciders": False})
-        if options.get("deciders", True) and answer["impacted"]:
+        if "message" in answer:  # the documents searched are the whole store's
+            answer["message"] = generic.empty_message(
+                answer["root"]["label"], direction, _document_count(store)
+            )
+        if options.get("deciders", True):
             # Deciders come from who_decides over the whole store: ask it, then rank as usual.
             by_id = {local_id(item): item for item in items}
-            found = [by_id[hit["id"]] for hit in answer["impacted"]]
+            found = [root, *(by_id[hit["id"]] for hit in answer["impacted"])]
             day = generic.as_of_day(options.get("as_of"))
             deciders = {
-                b for item in found for b in generic.most_specific_deciders(store, item, day)
+                b for item in found for b, _ in generic.most_specific_deciders(store, item, day)
             }
             if deciders:
+                named = triples_of(store, deciders)
+                secretariats = _linked(named, (generic.SECRETARIAT,))
                 sub.close()
-                sub = Subgraph(part + triples_of(store, deciders))
+                sub = Subgraph(
+                    part + _with_citations(store, deciders) + triples_of(store, secretariats)
+                )
                 answer["bodies_to_inform"] = generic._bodies_to_inform(
                     index_module.index_of(sub), found, day, options.get("lang"), store
                 )
@@ -236,10 +266,12 @@ def _closure(
 def native_who_decides(store: CypherStore, subject: str, **options: Any) -> dict[str, Any] | None:
     """``graph.queries.who_decides.who_decides`` on the part of the graph the answer needs.
 
-    The engine walks the scopes containing the subject, the mandates over or excluding them,
-    their holders and escalation chains, and the validity periods, citations and documents of
-    all of those; the generic query then runs on that part. ``None`` (use the generic path) when
-    ``subject`` is not an exact id or IRI.
+    The engine walks the scopes containing the subject and the things inside it (both ways along
+    the containment relations), the member organisations of collaborations among them, the
+    mandates over, excluding or held inside those, their holders, restrictions, addressees and
+    escalation chains, and the validity periods, citations and documents of all of those; the
+    generic query then runs on that part. ``None`` (use the generic path) when ``subject`` is
+    not an exact id or IRI.
     """
     from graph.queries import who_decides as generic
 
@@ -247,13 +279,27 @@ def native_who_decides(store: CypherStore, subject: str, **options: Any) -> dict
     if root is None:
         return None
     within = _closure(store, {v.WITHIN_SCOPE}, (v.SUBPROPERTY_OF,), incoming=True)
-    scopes = _closure(store, {root}, (within | v.WITHIN_SCOPE_PREDICATES) - {v.WITHIN_SCOPE})
+    preds = (within | v.WITHIN_SCOPE_PREDICATES) - {v.WITHIN_SCOPE}
+    inner = _closure(store, {root}, preds, incoming=True)
+    for _ in range(MAX_HOPS):  # collaborations an inner organisation is a member of, and so on
+        joined = _neighbours(store, inner, (v.MEMBER,), incoming=True)
+        collaborations = _linked(triples_of(store, joined), (v.ORGANIZATION_P,)) - inner
+        if not collaborations:
+            break
+        inner |= _closure(store, collaborations, preds, incoming=True)
+    scopes = _closure(store, inner, preds)
+    memberships = _neighbours(store, scopes, (v.ORGANIZATION_P,), incoming=True)
+    members = _linked(triples_of(store, memberships), (v.MEMBER,))
+    scopes |= _closure(store, members, preds)
     mandates = _neighbours(store, scopes, (v.SCOPE, v.EXCLUDES), incoming=True)
-    part = triples_of(store, scopes | mandates)
-    named = _linked(part, (v.HOLDER, v.GRANTED_BY, v.SCOPE, v.EXCLUDES))
+    mandates |= _neighbours(store, inner, (v.HOLDER,), incoming=True)
+    part = triples_of(store, scopes | mandates | memberships)
+    linked = (v.HOLDER, v.GRANTED_BY, v.SCOPE, v.EXCLUDES, v.RESTRICTED_TO, v.ADDRESSEE)
+    named = _linked(part, linked)
+    named |= _closure(store, named, preds)
     bodies = _closure(store, named, (generic.REPORTS_TO, generic.ESTABLISHED_BY))
-    nodes = scopes | mandates | bodies
-    part += triples_of(store, bodies - scopes - mandates)
+    nodes = scopes | mandates | memberships | bodies
+    part += triples_of(store, bodies - scopes - mandates - memberships)
     citations = _neighbours(store, nodes, (v.CITE_ABOUT,), incoming=True)
     periods = _linked(part, _ITEM_LINKS) - nodes
     extra = triples_of(store, citations | periods)

@@ -204,6 +204,10 @@ class GovIndex:
             self._into[predicate] = by_target
         return list(by_target.get(iri, ()))
 
+    def into_predicate(self, predicate: str) -> list[str]:
+        """Subjects that have ``predicate`` at all, sorted."""
+        return sorted(n.iri for n in self.nodes.values() if predicate in n.links)
+
     def of_type(self, cls: str) -> list[str]:
         return sorted(iri for iri, node in self.nodes.items() if cls in node.types)
 

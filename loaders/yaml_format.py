@@ -9,22 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from loaders.yaml_editorial import editorial, editorial_alt_labels
 from loaders.yaml_marks import MarkedDict, MarkedList
 from loaders.yaml_values import URL_PATTERN, YamlValues
 from ontology import vocab as v
 from ontology.dates import date_literal
 from ontology.terms import RDF_TYPE, XSD, Literal
 
-COMMON = {"id", "label", "alt_labels", "description", "valid", "sources", "note"}
+COMMON = {"id", "label", "alt_labels", "description", "valid", "sources", "note", "editorial"}
 SECTION_KEYS: dict[str, set[str]] = {
     "documents": {
         "id", "title", "path", "url", "language", "publisher", "issued", "modified",
         "external", "note",
     },
-    "entities": COMMON | {"type", "purpose", "status"} | set(v.RELATION_KEYS) | set(v.DATE_KEYS),
+    "entities": COMMON | {"type", "purpose", "status", "editorial_alt_labels"}
+                | set(v.RELATION_KEYS) | set(v.DATE_KEYS),
     "memberships": {"id", "member", "body", "role", "title", "represents", "valid", "sources",
-                    "note"},
-    "mandates": COMMON | {"holder", "granted_by", "actions", "scope", "excludes", "scope_note"},
+                    "note", "editorial"},
+    "mandates": COMMON | {"holder", "granted_by", "actions", "scope", "excludes", "scope_note",
+                          "status", "addressee", "restricted_to"},
     "dependencies": COMMON | {"dependent", "prerequisite", "type", "criticality", "lag_days"},
     "events": COMMON | {"kind", "date", "by", "about", "resulting", "original"},
 }  # fmt: skip
@@ -169,6 +172,8 @@ class YamlConverter(YamlValues):
             return
         self.batch.add(subject, RDF_TYPE, v.ENTITY_CLASSES[kind], self.loc(record.mark, name))
         self.common(subject, record, name, label_required=True)
+        if "editorial_alt_labels" in record:
+            editorial_alt_labels(self, subject, record, name)
         if "purpose" in record:
             self.lang_map(subject, record, "purpose", v.PURPOSE, name)
         if "status" in record:
@@ -220,6 +225,8 @@ class YamlConverter(YamlValues):
                 self.batch.add(subject, v.EDITORIAL_NOTE, Literal(note))
         if "valid" in record:
             self.validity(subject, record, name, member=True)
+        if "editorial" in record:
+            editorial(self, subject, record, name)
         self.sources(subject, record, name, required=False)
 
     def mandate(self, record: MarkedDict, name: str) -> None:
@@ -232,6 +239,22 @@ class YamlConverter(YamlValues):
         self.refs(subject, record, "granted_by", v.GRANTED_BY, name)
         self.refs(subject, record, "scope", v.SCOPE, name, required=True)
         self.refs(subject, record, "excludes", v.EXCLUDES, name)
+        self.refs(subject, record, "addressee", v.ADDRESSEE, name)
+        self.refs(subject, record, "restricted_to", v.RESTRICTED_TO, name)
+        if "status" in record:
+            status = self.concept_value(
+                record["status"], record.value_marks["status"], "mandate-status", f"{name}.status"
+            )
+            if status:
+                self.batch.add(subject, v.MANDATE_STATUS, status)
+            if record["status"] == "recommended" and "addressee" not in record:
+                self.error(
+                    "addressee",
+                    "a recommended mandate must name whom the recommendation is addressed to: "
+                    "add `addressee: <id>`",
+                    record.value_marks["status"],
+                    name,
+                )
         if "scope_note" in record:
             self.lang_map(subject, record, "scope_note", v.SCOPE_NOTE, name)
         actions = record.get("actions")

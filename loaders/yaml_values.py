@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from graph.batch import Batch, Location
+from loaders.yaml_editorial import editorial
 from loaders.yaml_marks import Mark, MarkedDict, MarkedList
 from ontology import vocab as v
 from ontology.dates import date_literal, first_day, last_day, parse_partial
@@ -200,6 +201,8 @@ class YamlValues:
                 self.batch.add(subject, v.EDITORIAL_NOTE, Literal(note))
         if "valid" in record:
             self.validity(subject, record, name)
+        if "editorial" in record:
+            editorial(self, subject, record, name)
 
     def alt_labels(self, subject: str, record: MarkedDict, name: str) -> None:
         value = record["alt_labels"]

@@ -6,8 +6,9 @@ are chosen at exactly one place each (``api.http_errors`` and ``api.cli_errors``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,30 @@ class GovGraphError(Exception):
         return {"error": self.code, "message": str(self)}
 
 
+def _shown(entity: Mapping[str, Any] | str) -> str:
+    """How a suggestion or candidate reads in a message: its label, type and organisation."""
+    if isinstance(entity, str):
+        return repr(entity)
+    where = ", ".join(str(x) for x in (entity.get("type"), entity.get("organisation")) if x)
+    return f"{entity.get('label')} ({where}; id {entity.get('id')})"
+
+
 class NotFound(GovGraphError):
-    """No entity answers to ``name``."""
+    """No entity answers to ``name``.
+
+    ``suggestions`` are the closest names, each ``{id, label, type, organisation}`` (a bare id
+    string is accepted where only an id is known).
+    """
 
     code = "not_found"
 
-    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(self, name: str, suggestions: Sequence[Mapping[str, Any] | str] = ()) -> None:
         self.name = name
-        self.suggestions = list(suggestions)
+        self.suggestions = [s if isinstance(s, str) else dict(s) for s in suggestions]
         hint = (
-            f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
+            f"; did you mean {' or '.join(_shown(s) for s in self.suggestions)}?"
+            if suggestions
+            else ""
         )
         super().__init__(f"no entity named {name!r}{hint}")
 
@@ -94,6 +109,7 @@ class Candidate:
     id: str
     label: str
     type: str
+    organisation: str | None = None
 
 
 class AmbiguousName(GovGraphError):
@@ -104,8 +120,10 @@ class AmbiguousName(GovGraphError):
     def __init__(self, name: str, candidates: Sequence[Candidate]) -> None:
         self.name = name
         self.candidates = list(candidates)
-        listing = "; ".join(f"{c.id} ({c.label}, {c.type})" for c in self.candidates)
-        super().__init__(f"{name!r} is ambiguous: it matches {listing}. Use one of the ids.")
+        listing = "; ".join(_shown(c.__dict__) for c in self.candidates)
+        super().__init__(
+            f"{name!r} is ambiguous: it matches {listing}. Use one of the ids or a longer name."
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {

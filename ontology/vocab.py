@@ -107,6 +107,13 @@ GRANTED_BY = GG + "grantedBy"
 ACTION = GG + "action"
 SCOPE = GG + "scope"
 EXCLUDES = GG + "excludes"
+MANDATE_STATUS = GG + "mandateStatus"
+ADDRESSEE = GG + "addressee"
+RESTRICTED_TO = GG + "restrictedTo"
+ACTION_ROLE = GG + "actionRole"
+EDITORIAL = GG + "editorial"
+EDITORIAL_KEY = GG + "editorialKey"
+EDITORIAL_ALT_LABEL = GG + "editorialAltLabel"
 
 DEPENDENT = GG + "dependent"
 PREREQUISITE = GG + "prerequisite"
@@ -139,6 +146,10 @@ IMPLIES = GG + "implies"
 RANK = GG + "rank"
 SUBPROPERTY_OF = RDFS + "subPropertyOf"
 SUBCLASS_OF = RDFS + "subClassOf"
+
+# Containment between organisations: the only containment a body, unit or collaboration takes
+# part in as the contained thing (a body that ``concerns`` a system is not inside that system).
+ORG_CONTAINMENT_PREDICATES = frozenset({PART_OF_ORG, ORG + "unitOf", PART_OF})
 
 # Containment predicates (declared rdfs:subPropertyOf gg:withinScope in govgraph.ttl). Kept here
 # too so that a store without the ontology loaded still answers.
@@ -178,6 +189,22 @@ DEPENDENCY_TYPES = (
     "strategic",
 )
 CRITICALITIES = ("critical", "high", "medium", "low")
+MANDATE_STATUSES = ("in_force", "recommended", "planned", "ended")
+ACTION_ROLES = ("decides", "advises", "follows_up", "implements")
+# Each action's role (gg:actionRole in concepts.ttl); also the fallback for stores without it.
+ACTION_ROLE_OF: dict[str, str] = {
+    "decide": "decides",
+    "prioritise": "decides",
+    "approve": "decides",
+    "set_direction": "decides",
+    "allocate_resources": "decides",
+    "recommend": "advises",
+    "advise": "advises",
+    "follow_up": "follows_up",
+    "implement": "implements",
+    "deliver": "implements",
+    "coordinate": "implements",
+}
 CRITICALITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 ROLES = ("member", "chair", "vice_chair", "secretary", "participant")
 STATUSES = ("planned", "active", "completed", "retired")
@@ -197,6 +224,8 @@ CONCEPT_SCHEMES = {
     "criticality": CRITICALITIES,
     "role": ROLES,
     "status": STATUSES,
+    "mandate-status": MANDATE_STATUSES,
+    "action-role": ACTION_ROLES,
 }
 
 

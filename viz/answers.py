@@ -177,23 +177,17 @@ def who_decides_view(
             via = step.get("via", "within") if isinstance(step, dict) else "within"
             _once(net, previous, step_id, via.split(":")[-1])
             previous = step_id
-        mandate = decider["mandate"]
-        level = len(path)
-        mandate_id = _add(
-            net,
-            index,
-            mandate,
-            lang,
-            level=level,
-            gg_actions=mandate.get("actions", []),
-        )
-        net.node_map[mandate_id]["gg_citations"] = decider.get("citations", []) or net.node_map[
-            mandate_id
-        ].get("gg_citations", [])
-        _once(net, previous, mandate_id, "covered by " + ", ".join(mandate.get("actions", [])))
-        holder_id = _add(net, index, decider, lang, level=level + 1)
-        _once(net, mandate_id, holder_id, "held by")
+        holder_id = _mandate_and_holder(net, index, decider, previous, len(path), lang)
         last_holder = last_holder or holder_id
+    # Mandates over matters inside the subject (who-decides ``within``), drawn below it.
+    for entry in result.get("within", []):
+        steps = list(reversed(entry.get("path") or []))
+        previous = subject_id
+        for level, step in enumerate(steps[1:], start=1):
+            step_id = _add(net, index, step, lang, level=level)
+            _once(net, previous, step_id, "contains")
+            previous = step_id
+        _mandate_and_holder(net, index, entry, previous, len(steps), lang)
     tail: str | None = last_holder
     start = max((n.get("level", 0) for n in net.nodes), default=0)
     for step, body in enumerate(result.get("escalation", []), start=1):
@@ -234,6 +228,26 @@ def who_decides_view(
         _once(net, mandate_id, holder_id, "held by", dashes=True, color=EXCLUDED_COLOUR)
     net.gg["root"] = subject_id
     return net
+
+
+def _mandate_and_holder(
+    net: Network,
+    index: GovIndex,
+    entry: dict[str, Any],
+    previous: str,
+    level: int,
+    lang: str | None,
+) -> str:
+    """Draw ``previous -> mandate -> holder`` for one who-decides entry; return the holder."""
+    mandate = entry["mandate"]
+    mandate_id = _add(net, index, mandate, lang, level=level, gg_actions=mandate.get("actions", []))
+    net.node_map[mandate_id]["gg_citations"] = entry.get("citations", []) or net.node_map[
+        mandate_id
+    ].get("gg_citations", [])
+    _once(net, previous, mandate_id, "covered by " + ", ".join(mandate.get("actions", [])))
+    holder_id = _add(net, index, entry, lang, level=level + 1)
+    _once(net, mandate_id, holder_id, "held by")
+    return holder_id
 
 
 def _once(net: Network, a: str, b: str, relation: str, **style: Any) -> None:

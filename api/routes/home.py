@@ -17,6 +17,10 @@ _LINKS = [
     ("/views", "Interactive views of the graph"),
     ("/entities?limit=20", "Entities, paged"),
     ("/search?q=styre", "Search: styre"),
+    (
+        "/ask?q=Hvem%20beslutter%20om%20Sundhedsplatformen%3F",
+        "Ask: Hvem beslutter om Sundhedsplatformen?",
+    ),
     ("/who-decides?subject=sundhedsplatformen", "Who decides about Sundhedsplatformen?"),
     ("/impact?node=sundhedsplatformen", "What depends on Sundhedsplatformen?"),
     ("/check", "Governance consistency findings"),
@@ -27,13 +31,16 @@ _LINKS = [
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def landing() -> str:
+    from viz.page import environment
+
+    box = environment().get_template("_question_box.html").render()
     items = "\n".join(f'<li><a href="{href}">{href}</a> {text}</li>' for href, text in _LINKS)
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>govgraph</title>"
         "<body style='font-family:system-ui;max-width:46rem;margin:2rem auto'>"
         "<h1>govgraph</h1><p>Governance structure and dependencies of Nordic public health "
         "IT: who decides what, what depends on what, and where each fact is written down.</p>"
-        f"<ul>{items}</ul></body></html>"
+        f"{box}<ul>{items}</ul></body></html>"
     )
 
 

@@ -13,6 +13,7 @@ from api.models import Impact, WhoDecides
 from graph.queries.chains import critical_chains
 from graph.queries.check import check as queries_check
 from graph.queries.diff import diff as queries_diff
+from graph.queries.events import events as queries_events
 from graph.queries.impact import impact as queries_impact
 from graph.queries.slip import slip as queries_slip
 from graph.queries.whatif import whatif as queries_whatif
@@ -118,6 +119,18 @@ def diff(
     to_date: Annotated[str, Query(alias="to", examples=["2024-01-01"])],
 ) -> dict[str, Any]:
     return queries_diff(store, from_date=from_date, to_date=to_date)
+
+
+@router.get("/events", summary="Decisions and changes, oldest first, with their sources")
+def events(
+    store: StoreDep,
+    _: Reader,
+    subject: Annotated[str | None, Query(min_length=1, examples=["epj-syd"])] = None,
+    from_date: Annotated[str | None, Query(alias="from", examples=["2018"])] = None,
+    to_date: Annotated[str | None, Query(alias="to", examples=["2020-12-31"])] = None,
+    lang: Lang = None,
+) -> dict[str, Any]:
+    return queries_events(store, subject, from_date=from_date, to_date=to_date, lang=lang)
 
 
 @router.post("/what-if", summary="The effect of hypothetical changes (nothing is written)")

@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.queries.who_decides import (
-    REPORTS_TO,
+from graph.queries.coverage import assess
+from graph.queries.scopes import (
     action_closure,
     as_of_day,
-    assess,
+    containing_scopes,
     effective_actions,
+    mandate_status,
+    outside_restriction,
 )
+from graph.queries.who_decides import REPORTS_TO
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import Period, first_day, last_day
@@ -104,34 +107,78 @@ def _overlaps(a: Period, b: Period) -> bool:
     return not (b.start and a.end and first_day(b.start) > last_day(a.end))
 
 
+def _covers(index: GovIndex, mandate: str, inner: str) -> str | None:
+    """The scope of ``mandate`` that contains ``inner``, unless an exclusion or a restriction
+    leaves ``inner`` out."""
+    around = containing_scopes(index, inner)
+    scope = next((s for s in index.out(mandate, v.SCOPE) if s in around), None)
+    if scope is None or any(e in around for e in index.out(mandate, v.EXCLUDES)):
+        return None
+    return None if outside_restriction(index, mandate, inner) else scope
+
+
+def _shared_matters(index: GovIndex, a: str, b: str) -> list[tuple[str, str, str]]:
+    """``(matter, scope of a, scope of b)`` both mandates cover, the same or nested."""
+    found = []
+    for inner in sorted({*index.out(a, v.SCOPE), *index.out(b, v.SCOPE)}):
+        outer_a, outer_b = _covers(index, a, inner), _covers(index, b, inner)
+        if outer_a and outer_b:
+            found.append((inner, outer_a, outer_b))
+    return found
+
+
+def _holder_name(index: GovIndex, mandate: str, holder: str | None, status: str) -> str:
+    shown = "" if status == "in_force" else f", {status}"
+    return f"{index.label(holder or mandate)} ({local_id(mandate)}{shown})"
+
+
 def _overlapping_mandates(index: GovIndex, day: date | None) -> list[dict[str, Any]]:
+    """Two holders with a shared action over one matter, through the same or nested scopes.
+
+    A warning when both mandates are in force and the action is exclusive (decide, prioritise
+    ...); info when one is only recommended or planned, or the shared action is not exclusive.
+    """
     closure = action_closure(index)
-    mandates = [m for m in index.of_type(v.MANDATE) if index.valid_at(m, day)]
+    mandates = [
+        m
+        for m in index.of_type(v.MANDATE)
+        if index.valid_at(m, day) and mandate_status(index, m) != "ended"
+    ]
     found = []
     for a, b in combinations(mandates, 2):
         holder_a, holder_b = index.node(a).first(v.HOLDER), index.node(b).first(v.HOLDER)
         if holder_a == holder_b:
             continue
-        shared = set(index.out(a, v.SCOPE)) & set(index.out(b, v.SCOPE))
+        # A mandate delegated by the other holder refines it; it does not compete with it.
+        if holder_a in index.out(b, v.GRANTED_BY) or holder_b in index.out(a, v.GRANTED_BY):
+            continue
         actions = effective_actions(index, a, closure) & effective_actions(index, b, closure)
-        if not shared or not actions or not _overlaps(index.period(a), index.period(b)):
+        if not actions or not _overlaps(index.period(a), index.period(b)):
             continue
-        excl_a, excl_b = set(index.out(a, v.EXCLUDES)), set(index.out(b, v.EXCLUDES))
-        if holder_b in excl_a or holder_a in excl_b or excl_a & set(index.out(b, v.SCOPE)):
-            continue
-        if excl_b & set(index.out(a, v.SCOPE)):
+        shared = _shared_matters(index, a, b)
+        if not shared:
             continue
         competing = actions & EXCLUSIVE_ACTIONS
-        scopes = ", ".join(sorted(index.label(s) for s in shared))
+        statuses = {m: mandate_status(index, m) for m in (a, b)}
+        in_force = all(status == "in_force" for status in statuses.values())
+        matters = []
+        for inner, outer_a, outer_b in shared:
+            nested = [index.label(o) for o in (outer_a, outer_b) if o != inner]
+            matters.append(
+                index.label(inner) + (f" (within {', '.join(nested)})" if nested else "")
+            )
+
         found.append(
             _finding(
                 index,
                 "overlapping_mandates",
-                "warning" if competing else "info",
+                "warning" if competing and in_force else "info",
                 [a, b, *(h for h in (holder_a, holder_b) if h)],
-                f"{index.label(holder_a or a)} ({local_id(a)}) and {index.label(holder_b or b)} "
-                f"({local_id(b)}) both hold {', '.join(sorted(competing or actions))} over "
-                f"{scopes} at the same time, and neither mandate excludes the other.",
+                f"{_holder_name(index, a, holder_a, statuses[a])} and "
+                f"{_holder_name(index, b, holder_b, statuses[b])} both hold "
+                f"{', '.join(sorted(competing or actions))} over {'; '.join(matters)} at the "
+                "same time, and neither mandate excludes the other"
+                + ("." if in_force else "; one of them is not in force."),
             )
         )
     return found

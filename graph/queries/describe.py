@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.resolve import name_index, resolve
+from graph.queries.events import event_record, events_about
+from graph.queries.scopes import mandate_status
+from graph.resolve import name_index, resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE, Literal, compact, concept_slug, local_id
 
 # Plumbing that is shown in its own fields, not as properties or relations.
 _INTERNAL = {RDF_TYPE, v.TEMPORAL, v.MEMBER_DURING, v.CITE_ABOUT}
+# Shown in the answer's own ``editorial`` field.
+_EDITORIAL = (v.EDITORIAL, v.EDITORIAL_KEY, v.EDITORIAL_ALT_LABEL)
 
 
 def _value(index: GovIndex, term: Any) -> Any:
@@ -37,8 +41,11 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
     -------
     dict
         ``{id, iri, label, type, labels, alt_labels, valid, properties, relations, members,
-        mandates, citations}``; each relation has ``predicate``, ``direction``, ``target``
-        and ``citations``; each citation ``document``, ``title`` and ``quote``.
+        mandates, events, editorial, citations}``; each relation has ``predicate``,
+        ``direction``, ``target`` and ``citations``; each citation ``document``, ``title`` and
+        ``quote``. ``events`` are the decisions and changes that name the entity (oldest
+        first, as ``graph.queries.events`` shows them); ``editorial`` is ``{notes,
+        alt_labels}``: what the editor added without a quote.
 
     Raises
     ------
@@ -51,11 +58,12 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
     'koncerndirektionen'
     """
     index = index_of(store)
-    iri = resolve(index, name)
+    named = resolve_match(index, name)
+    iri = named.iri
     node = index.node(iri)
     properties: dict[str, list[Any]] = {}
     for pred, values in sorted(node.literals.items()):
-        if pred in (v.PREF_LABEL, v.ALT_LABEL):
+        if pred in (v.PREF_LABEL, v.ALT_LABEL, *_EDITORIAL):
             continue
         properties[compact(pred)] = [_value(index, x) for x in values]
     relations = []
@@ -107,9 +115,14 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
             "actions": [concept_slug(a) for a in index.out(m, v.ACTION)],
             "scope": [index.ref(s, lang) for s in index.out(m, v.SCOPE)],
             "excludes": [index.ref(s, lang) for s in index.out(m, v.EXCLUDES)],
+            "status": mandate_status(index, m),
         }
-        for m in index.into(iri, v.HOLDER)
+        for m in sorted(index.into(iri, v.HOLDER))
     ]
+    editorial = {
+        "notes": [lit.value for lit in node.literals.get(v.EDITORIAL, [])],
+        "alt_labels": [lit.value for lit in node.literals.get(v.EDITORIAL_ALT_LABEL, [])],
+    }
     return {
         "id": local_id(iri),
         "iri": iri,
@@ -122,7 +135,10 @@ def describe(store: GraphStore, name: str, *, lang: str | None = None) -> dict[s
         "relations": relations,
         "members": members,
         "mandates": mandates,
+        "events": [event_record(index, e, lang) for e in events_about(index, iri)],
+        "editorial": editorial,
         "citations": index.citation_dicts(iri),
+        "also": named.also,
     }
 
 
@@ -136,8 +152,9 @@ def search(
     ['ds', 'doc-sample']
     """
     index = index_of(store)
-    hits = name_index(index).search(text, limit)
-    return [{**index.ref(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
+    names = name_index(index)
+    hits = names.search(text, limit)
+    return [{**names.candidate(h, lang), "alt_labels": index.alt_labels(h)} for h in hits]
 
 
 def list_entities(

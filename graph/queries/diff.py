@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.queries.who_decides import as_of_day
+from graph.queries.events import event_record, events_between
+from graph.queries.scopes import as_of_day
 from graph.store import GraphStore
 from ontology import vocab as v
-from ontology.dates import ALWAYS
+from ontology.dates import ALWAYS, first_day
 from ontology.errors import InvalidArgument
 from ontology.terms import concept_slug, local_id
 
@@ -77,7 +78,9 @@ def diff(
     Returns
     -------
     dict
-        ``{"from", "to", "added": [...], "removed": [...]}``; each item has ``kind`` (the type:
+        ``{"from", "to", "added": [...], "removed": [...], "events": [...]}``; ``events`` are
+        the decisions and changes dated between the two days (after ``from``, up to ``to``),
+        as ``graph.queries.events`` shows them. Each added/removed item has ``kind`` (the type:
         ``body``, ``membership``, ``mandate``, ``dependency`` ...), ``id``, ``label``, ``valid``,
         the ends it links (``member``/``body``, ``holder``/``actions``/``scope``,
         ``dependent``/``prerequisite``) and ``citations``.
@@ -106,4 +109,17 @@ def diff(
             added.append(_describe(index, fact, lang))
         elif before and not after:
             removed.append(_describe(index, fact, lang))
-    return {"from": start.isoformat(), "to": end.isoformat(), "added": added, "removed": removed}
+    early, late = min(start, end), max(start, end)
+    dated = [
+        event_record(index, e, lang)
+        for e in events_between(index, early, late)
+        # an event on the earlier day itself already happened by then
+        if first_day(index.node(e).first(v.EVENT_DATE) or "") > early
+    ]
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "added": added,
+        "removed": removed,
+        "events": dated,
+    }

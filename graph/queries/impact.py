@@ -13,22 +13,37 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.resolve import resolve
+from graph.queries.inform import (
+    INFORM_RELATIONS,
+    SECRETARIAT,
+    _bodies_to_inform,
+    editorial_notes,
+    empty_message,
+    inform_relations,
+    most_specific_deciders,
+)
+from graph.resolve import resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
-from ontology.terms import DATA, concept_slug, local_id
+from ontology.terms import concept_slug, local_id
 
-RANK_NAMES = {rank: name for name, rank in v.CRITICALITY_RANK.items()}
+#: A supplier (``gg:vendor``) relation is a dependency whose criticality no source grades.
+UNSTATED = 0
+__all__ = [
+    "INFORM_RELATIONS",
+    "SECRETARIAT",
+    "_bodies_to_inform",
+    "editorial_notes",
+    "empty_message",
+    "impact",
+    "inform_relations",
+    "most_specific_deciders",
+]
+
+RANK_NAMES = {rank: name for name, rank in v.CRITICALITY_RANK.items()} | {UNSTATED: "unstated"}
 _NO_LIMIT = max(v.CRITICALITY_RANK.values()) + 1
-
-# Relations of an impacted item that name whom to tell, and what we call that role.
-INFORM_RELATIONS = {
-    v.RELATION_KEYS["owner"]: "owner",
-    v.RELATION_KEYS["operator"]: "operator",
-    v.RELATION_KEYS["governed_by"]: "governed_by",
-}
 
 
 def as_of_day(value: date | str | None, argument: str = "as_of") -> date | None:
@@ -95,7 +110,7 @@ class DependencyNet:
         strongest: dict[tuple[int, int], int] = {}
         for dependent, prerequisite, rank in edges:
             key = (net._node(dependent), net._node(prerequisite))
-            if strongest.get(key, 0) < rank:
+            if strongest.get(key, -1) < rank:
                 strongest[key] = rank
         for (a, b), rank in strongest.items():
             net.prerequisites[a].append((b, rank))
@@ -104,7 +119,15 @@ class DependencyNet:
 
 
 def dependency_edges(index: GovIndex, as_of: date | None) -> Iterable[tuple[str, str, int]]:
-    """``(dependent, prerequisite, rank)`` of every ``gg:Dependency`` valid at ``as_of``."""
+    """``(dependent, prerequisite, rank)`` of every ``gg:Dependency`` valid at ``as_of``.
+
+    A system's supplier (``gg:vendor``) is a prerequisite too, of unstated criticality (rank 0:
+    followed unless a minimum criticality is asked for).
+    """
+    for system in index.into_predicate(v.GG_VENDOR):
+        if index.valid_at(system, as_of):
+            for vendor in index.out(system, v.GG_VENDOR):
+                yield system, vendor, UNSTATED
     for dep in index.of_type(v.DEPENDENCY):
         node = index.node(dep)
         dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)
@@ -171,68 +194,6 @@ def traverse(
     return order, distance, parent, weakest
 
 
-def _bodies_to_inform(
-    index: GovIndex,
-    items: Sequence[str],
-    as_of: date | None,
-    lang: str | None,
-    store: GraphStore | None,
-) -> list[dict[str, Any]]:
-    """Owners, operators and steering bodies of ``items``; with ``store``, their deciders too."""
-    found: dict[str, tuple[dict[str, str], dict[str, None], dict[str, None]]] = {}
-
-    def add(body: str, item: str, role: str) -> None:
-        entry = found.get(body)
-        if entry is None:
-            entry = found[body] = (index.ref(body, lang), {}, {})
-        entry[1][role] = None
-        entry[2][item] = None
-
-    for item in items:
-        for body, role in inform_relations(index, item):
-            add(body, item, role)
-    if store is not None:
-        for item in items:
-            for body in most_specific_deciders(store, item, as_of):
-                if body in index.nodes:
-                    add(body, item, "decider")
-    bodies = [
-        {**ref, "roles": list(roles), "for": [local_id(i) for i in covered]}
-        for ref, roles, covered in found.values()
-    ]
-    return sorted(bodies, key=lambda b: (-len(b["for"]), b["label"].casefold()))
-
-
-_INFORM: weakref.WeakKeyDictionary[GovIndex, dict[str, tuple[tuple[str, str], ...]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def inform_relations(index: GovIndex, item: str) -> tuple[tuple[str, str], ...]:
-    """``(body, role)`` for the owners, operators and steering bodies of ``item`` (cached)."""
-    cache = _INFORM.setdefault(index, {})
-    found = cache.get(item)
-    if found is None:
-        links = index.node(item).links
-        found = cache[item] = tuple(
-            (body, role)
-            for predicate, role in INFORM_RELATIONS.items()
-            for body in links.get(predicate, ())
-        )
-    return found
-
-
-def most_specific_deciders(store: GraphStore, item: str, as_of: date | None) -> list[str]:
-    """IRIs of the first-ranked deciders over ``item`` (empty when ``who_decides`` is absent)."""
-    try:
-        from graph.queries.who_decides import who_decides
-    except ImportError:  # pragma: no cover - written in parallel; absent in early checkouts
-        return []
-    answer = who_decides(store, item, as_of=as_of)
-    deciders = answer.get("deciders") or []
-    return [DATA + deciders[0]["id"]] if deciders else []
-
-
 def impact(
     store: GraphStore,
     node: str,
@@ -273,13 +234,18 @@ def impact(
     Returns
     -------
     dict
-        ``{root, direction, as_of, impacted, bodies_to_inform}``. Each impacted item has
+        ``{root, direction, as_of, impacted, bodies_to_inform}`` (and ``message`` when nothing
+        is impacted: what was searched). Each impacted item has
         ``id, label, type, distance`` (hops), ``path`` (ids from the root to the item, one
         shortest explaining path) and ``criticality`` (the weakest dependency along that path;
-        of the shortest paths, the one whose weakest link is strongest). Items are ordered by
-        distance, then id. ``bodies_to_inform`` lists ``{id, label, type, roles, for}``: owners,
-        operators and steering bodies (and deciders, when ``who_decides`` is available) of
-        the impacted items.
+        of the shortest paths, the one whose weakest link is strongest; ``unstated`` when a
+        supplier relation is on it). ``editorial`` lists what the editor added to the last
+        dependency on that path without a quote (e.g. its criticality grade). Items are ordered
+        by distance, then id.
+        ``bodies_to_inform`` lists ``{id, label, type, roles, for, reasons}`` for the root and
+        every impacted item: owners, operators, suppliers, governing bodies, the most specific
+        decider and its secretariat; each reason is ``{reason, item, citations}`` (``via``: the
+        decider a secretariat serves).
 
     Raises
     ------
@@ -321,7 +287,8 @@ def impact(
     min_rank = criticality_rank(min_criticality)
     day = as_of_day(as_of)
     index = index_of(store)
-    root = resolve(index, node)
+    named = resolve_match(index, node, purpose="impact")
+    root = named.iri
     net = dependency_net(index, day)
     hits: list[tuple[dict[str, Any], str]] = []
     start = net.position.get(root)
@@ -344,14 +311,24 @@ def impact(
                 "path": path,
                 "criticality": RANK_NAMES[weakest[pos]],
             }
+            here, there = ids[pos], ids[parent[pos]]
+            edge = (here, there) if direction == "downstream" else (there, here)
+            notes = editorial_notes(index).get(edge)
+            if notes:
+                entry["editorial"] = notes
             hits.append((entry, ids[pos]))
     hits.sort(key=lambda hit: (hit[0]["distance"], hit[0]["id"]))
     impacted = [entry for entry, _ in hits]
-    items = [item for _, item in hits]
-    return {
+    items = [root, *(item for _, item in hits)]
+    answer = {
         "root": index.ref(root, lang),
         "direction": direction,
         "as_of": day.isoformat() if day else None,
         "impacted": impacted,
         "bodies_to_inform": _bodies_to_inform(index, items, day, lang, store if deciders else None),
+        "also": named.also,
     }
+    if not impacted:
+        documents = len(index.of_type(v.SOURCE_DOCUMENT))
+        answer["message"] = empty_message(index.label(root, lang), direction, documents)
+    return answer

@@ -1,238 +1,58 @@
 """``who-decides``: the bodies whose mandate covers a subject, with the reasoning and the sources.
 
 A mandate over X covers X and everything within the scope of X (the sub-properties of
-``gg:withinScope``: part of, in domain, in portfolio, owned by, governed by, concerns ...). The
-answer ranks the covering mandates by how close their scope is to the subject, reports the ones
-that an explicit exclusion, the date or the holder's existence rules out, and follows
-``org:reportsTo`` upward for the escalation chain. No covering mandate is a governance gap: an
-answer with the nearest bodies, not an error.
-
-The helpers (:func:`containing_scopes`, :func:`action_closure`, :func:`assess`) are shared with
-``graph.queries.check``.
+``gg:withinScope``, for matters only: see :mod:`graph.queries.scopes`). The answer ranks the
+covering mandates in force by how close their scope is to the subject and gives each its role
+(decides, advises, follows up, implements): ``deciders`` hold only the answer's deciders, the
+other roles come apart in ``other_roles``. It reports the mandates that an exclusion, a
+restriction to other organisations, the date or the holder's existence rules out, lists the
+mandates not in force (recommended, planned, ended) in ``other_mandates``, the mandates over
+matters *inside* the subject in ``within`` (nearest first), and follows ``org:reportsTo`` upward
+for the escalation chain. No decider is a governance gap: an answer with the nearest bodies.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.resolve import normalise, resolve
+from graph.queries.coverage import Assessment, Hit, assess, holder_of, inside, strength
+from graph.queries.scopes import (
+    action_closure,
+    as_of_day,
+    contained_things,
+    containing_scopes,
+    effective_actions,
+    is_agent,
+    mandate_actions,
+    mandate_status,
+    role_of,
+)
+from graph.resolve import resolve_match
 from graph.store import GraphStore
 from ontology import vocab as v
-from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
-from ontology.terms import compact, concept_slug, local_id
+from ontology.terms import compact, local_id
 
 REPORTS_TO = v.RELATION_KEYS["reports_to"]
-# Tie-break between mandates at the same distance: the strongest action first.
-ACTION_STRENGTH = (
-    "decide",
-    "approve",
-    "set_direction",
-    "prioritise",
-    "allocate_resources",
-    "recommend",
-    "coordinate",
-    "implement",
-    "deliver",
-    "follow_up",
-    "advise",
-)
 ESTABLISHED_BY = v.RELATION_KEYS["established_by"]
+#: ``within`` entries shown by default, nearest first
+WITHIN_LIMIT = 100
 
-
-def as_of_day(as_of: date | str | None) -> date | None:
-    """Parse an ``as_of`` argument (a date, ``YYYY[-MM[-DD]]`` or ``None``).
-
-    Raises
-    ------
-    InvalidArgument
-        The text is not a date.
-
-    >>> as_of_day("2019-12")
-    datetime.date(2019, 12, 1)
-    """
-    if as_of is None or isinstance(as_of, date):
-        return as_of
-    try:
-        return parse_day(as_of)
-    except ValueError as exc:
-        raise InvalidArgument("as_of", str(exc)) from None
-
-
-def action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
-    """Each action slug -> the actions it entails (itself included), transitively.
-
-    Read from ``gg:implies`` in the store's concept scheme; ``vocab.ACTION_IMPLIES`` is the
-    fallback when the store holds no implications. Computed once per index.
-    """
-    return index.memo("action_closure", lambda: _action_closure(index))
-
-
-def _action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
-    direct: dict[str, set[str]] = {a: set() for a in v.ACTIONS}
-    found = False
-    for node in index.nodes.values():
-        for target in node.links.get(v.IMPLIES, []):
-            direct.setdefault(concept_slug(node.iri), set()).add(concept_slug(target))
-            direct.setdefault(concept_slug(target), set())
-            found = True
-    if not found:
-        for action, implied in v.ACTION_IMPLIES.items():
-            direct[action].update(implied)
-    closure: dict[str, frozenset[str]] = {}
-    for action in direct:
-        seen, frontier = {action}, [action]
-        while frontier:
-            for nxt in direct.get(frontier.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    frontier.append(nxt)
-        closure[action] = frozenset(seen)
-    return closure
-
-
-def mandate_actions(index: GovIndex, mandate: str) -> list[str]:
-    slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
-    order = {a: i for i, a in enumerate(v.ACTIONS)}
-    return sorted(slugs, key=lambda a: (order.get(a, len(order)), a))
-
-
-def strength(index: GovIndex, mandate: str) -> int:
-    """Rank of the mandate's strongest action (0 = decide); lower sorts first."""
-    ranks = [
-        ACTION_STRENGTH.index(a) if a in ACTION_STRENGTH else len(ACTION_STRENGTH)
-        for a in mandate_actions(index, mandate)
-    ]
-    return min(ranks, default=len(ACTION_STRENGTH))
-
-
-def effective_actions(
-    index: GovIndex, mandate: str, closure: dict[str, frozenset[str]]
-) -> set[str]:
-    """The actions a mandate grants, with everything they imply."""
-    out: set[str] = set()
-    for action in mandate_actions(index, mandate):
-        out |= closure.get(action, frozenset({action}))
-    return out
-
-
-def containing_scopes(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]:
-    """Every scope that contains ``subject`` -> the shortest path to it, as ``(predicate, iri)``.
-
-    The subject itself is in the result with an empty path; the path length is the distance used
-    to rank mandates (the more specific scope first). Cycle-safe breadth-first search.
-    """
-    paths: dict[str, list[tuple[str, str]]] = {subject: []}
-    queue = deque([subject])
-    predicates = sorted(index.within_scope_predicates)
-    while queue:
-        current = queue.popleft()
-        node = index.node(current)
-        for pred in predicates:
-            for target in node.links.get(pred, []):
-                if target not in paths:
-                    paths[target] = [*paths[current], (pred, target)]
-                    queue.append(target)
-    return paths
-
-
-@dataclass
-class Assessment:
-    """The mandates bearing on one subject, before rendering."""
-
-    subject: str
-    scopes: dict[str, list[tuple[str, str]]]
-    # (distance, mandate, scope it covers the subject through)
-    covering: list[tuple[int, str, str]] = field(default_factory=list)
-    # (mandate, kind, reason, citations)
-    excluded: list[tuple[str, str, str, list[dict[str, str]]]] = field(default_factory=list)
-    # covering mandates valid for the subject whose actions do not match the question
-    other_actions: list[tuple[int, str, str]] = field(default_factory=list)
-
-
-def _exclusion_citations(index: GovIndex, mandate: str, target: str) -> list[dict[str, str]]:
-    """The mandate's citations that name the excluded thing, else all of them."""
-    cites = index.citation_dicts(mandate, v.EXCLUDES, target) or index.citation_dicts(mandate)
-    names = {normalise(n) for n in [*index.labels(target).values(), *index.alt_labels(target)]}
-    naming = [c for c in cites if any(n and n in normalise(c["quote"]) for n in names)]
-    return naming or cites
-
-
-def _period_text(index: GovIndex, iri: str) -> str:
-    period = index.period(iri)
-    return f"valid {period.start or '…'} – {period.end or '…'}"
-
-
-def assess(
-    index: GovIndex,
-    subject: str,
-    *,
-    actions: frozenset[str] | None,
-    day: date | None,
-    closure: dict[str, frozenset[str]],
-) -> Assessment:
-    """Collect covering, excluded and other-action mandates for ``subject``.
-
-    A mandate answers the question when its actions, with what they imply, meet ``actions``
-    (``None``: any action).
-    """
-    scopes = containing_scopes(index, subject)
-    result = Assessment(subject, scopes)
-    candidates: dict[str, tuple[int, str] | None] = {}
-    for scope, path in scopes.items():
-        for mandate in index.into(scope, v.SCOPE):
-            best = candidates.get(mandate)
-            if best is None or len(path) < best[0]:
-                candidates[mandate] = (len(path), scope)
-        for mandate in index.into(scope, v.EXCLUDES):
-            candidates.setdefault(mandate, None)
-    for mandate in sorted(candidates):
-        granted = effective_actions(index, mandate, closure)
-        matches = actions is None or bool(granted & actions)
-        holder = index.node(mandate).first(v.HOLDER)
-        hit = next((e for e in index.out(mandate, v.EXCLUDES) if e in scopes), None)
-        if hit is not None:
-            if matches:
-                via = "" if hit == subject else f" ({index.label(subject)} lies within it)"
-                reason = (
-                    f"mandate {local_id(mandate)} excludes {index.label(hit)} "
-                    f"({local_id(hit)}){via}"
-                )
-                result.excluded.append(
-                    (mandate, "exclusion", reason, _exclusion_citations(index, mandate, hit))
-                )
-            continue
-        cover = candidates[mandate]
-        if cover is None:
-            continue
-        if not matches:
-            result.other_actions.append((cover[0], mandate, cover[1]))
-            continue
-        if not index.valid_at(mandate, day):
-            reason = f"mandate {local_id(mandate)} is not in force on {day} ({_period_text(index, mandate)})"
-            result.excluded.append((mandate, "not_in_force", reason, index.citation_dicts(mandate)))
-            continue
-        if holder is not None and not index.valid_at(holder, day):
-            reason = f"{index.label(holder)} did not exist on {day} ({_period_text(index, holder)})"
-            result.excluded.append(
-                (mandate, "holder_not_existing", reason, index.citation_dicts(holder))
-            )
-            continue
-        result.covering.append((cover[0], mandate, cover[1]))
-    result.covering.sort(
-        key=lambda c: (
-            c[0],
-            strength(index, c[1]),
-            index.label(index.node(c[1]).first(v.HOLDER) or ""),
-            c[1],
-        )
-    )
-    result.other_actions.sort()
-    return result
+__all__ = [
+    "REPORTS_TO",
+    "ESTABLISHED_BY",
+    "Assessment",
+    "action_closure",
+    "as_of_day",
+    "assess",
+    "containing_scopes",
+    "effective_actions",
+    "escalation_chain",
+    "strength",
+    "who_decides",
+]
 
 
 def escalation_chain(
@@ -274,21 +94,89 @@ def _short(index: GovIndex, iri: str, lang: str | None) -> dict[str, str]:
     return {"id": local_id(iri), "label": index.label(iri, lang)}
 
 
-def _nearest_bodies(index: GovIndex, found: Assessment, lang: str | None) -> list[dict[str, Any]]:
-    """Organisations containing the subject and holders of mandates with other actions."""
+def _entry(
+    index: GovIndex,
+    hit: Hit,
+    path: list[dict[str, str]],
+    wanted: frozenset[str] | None,
+    lang: str | None,
+) -> dict[str, Any]:
+    """One mandate as every list of the answer shows it."""
+    distance, mandate, scope = hit
+    holder = holder_of(index, mandate) or mandate
+    entry: dict[str, Any] = {
+        **index.ref(holder, lang),
+        "role": role_of(index, mandate, wanted),
+        "mandate": {
+            "id": local_id(mandate),
+            "label": index.label(mandate, lang),
+            "actions": mandate_actions(index, mandate),
+            "scope": _short(index, scope, lang),
+            "excludes": [_short(index, e, lang) for e in sorted(index.out(mandate, v.EXCLUDES))],
+            "restricted_to": [
+                _short(index, o, lang) for o in sorted(index.out(mandate, v.RESTRICTED_TO))
+            ],
+        },
+        "path": path,
+        "distance": distance,
+        "citations": index.citation_dicts(mandate),
+    }
+    status = mandate_status(index, mandate)
+    if status != "in_force":
+        entry["status"] = status
+        addressees = index.out(mandate, v.ADDRESSEE)
+        if addressees:
+            entry["addressee"] = _short(index, addressees[0], lang)
+    editorial = [lit.value for lit in index.node(mandate).literals.get(v.EDITORIAL, [])]
+    if editorial:
+        entry["editorial"] = editorial
+    return entry
+
+
+def _down_path(
+    index: GovIndex, thing: str, steps: list[tuple[str, str]], lang: str | None
+) -> list[dict[str, str]]:
+    """From an inner thing up to the subject."""
+    items = [{"id": local_id(thing), "label": index.label(thing, lang)}]
+    for pred, iri in steps:
+        items.append({"id": local_id(iri), "label": index.label(iri, lang), "via": compact(pred)})
+    return items
+
+
+def _nearest_bodies(
+    index: GovIndex, found: Assessment, below: list[Hit], lang: str | None
+) -> list[dict[str, Any]]:
+    """Organisations around the subject, holders of other mandates over it and bodies below it."""
     best: dict[str, tuple[int, str]] = {}
     for scope, path in found.scopes.items():
-        if scope != found.subject and index.type_name(scope) in v.ORGANISATION_TYPES:
+        if scope != found.subject and is_agent(index, scope):
             via = compact(path[-1][0]) if path else ""
             best.setdefault(scope, (len(path), f"contains the subject ({via})"))
-    for distance, mandate, scope in found.other_actions:
-        holder = index.node(mandate).first(v.HOLDER)
+    for distance, mandate, scope in [*found.other_actions, *found.covering]:
+        holder = holder_of(index, mandate)
         if holder is None:
             continue
         actions = ", ".join(mandate_actions(index, mandate))
         reason = f"holds mandate {local_id(mandate)} ({actions}) over {index.label(scope, lang)}"
+        status = mandate_status(index, mandate)
+        if status != "in_force":
+            reason += f" ({status}, not in force)"
         if holder not in best or best[holder][0] > distance:
             best[holder] = (distance, reason)
+    for distance, mandate, where in below:
+        holder = holder_of(index, mandate)
+        if holder is None or holder in best:
+            continue
+        actions = ", ".join(mandate_actions(index, mandate))
+        reason = (
+            f"below the subject: holds mandate {local_id(mandate)} ({actions}) over "
+            f"{index.label(where, lang)}"
+        )
+        best[holder] = (distance, reason)
+    if is_agent(index, found.subject):
+        for thing, path in contained_things(index, found.subject).items():
+            if is_agent(index, thing) and thing not in best:
+                best[thing] = (len(path), f"inside the subject ({compact(path[0][0])})")
     ordered = sorted(best.items(), key=lambda kv: (kv[1][0], index.label(kv[0], lang)))
     return [
         {**index.ref(iri, lang), "distance": dist, "reason": reason}
@@ -303,8 +191,9 @@ def who_decides(
     action: str | None = None,
     as_of: date | str | None = None,
     lang: str | None = None,
+    within_limit: int = WITHIN_LIMIT,
 ) -> dict[str, Any]:
-    """Who holds the mandate to act on ``subject``, why, and where it is written down.
+    """Who holds the mandate to act on ``subject``, in which role, why, and where it is written.
 
     Parameters
     ----------
@@ -313,22 +202,34 @@ def who_decides(
         Id, label or alias of any entity (system, domain, project, organisation, topic ...).
     action : str, optional
         One of ``vocab.ACTIONS``; a mandate matches when one of its actions is or implies it
-        (``gg:implies``: decide implies prioritise and approve). ``None``: any action.
+        (``gg:implies``: decide implies prioritise and approve). ``None``: any action, and then
+        ``deciders`` holds only the mandates whose role is ``decides``.
     as_of : date or str, optional
         Answer as the world was that day (``YYYY[-MM[-DD]]``); ``None``: ignore validity.
     lang : str, optional
         Preferred label language.
+    within_limit : int
+        At most this many ``within`` entries, nearest first (a domain of a national graph may
+        hold thousands); ``within_page`` says how many there are.
 
     Returns
     -------
     dict
-        ``{subject, action, as_of, deciders, escalation, excluded, gap, nearest_bodies}``.
-        ``deciders`` (most specific scope first) each hold ``{id, label, type, mandate: {id,
-        actions, scope, excludes}, path, distance, citations}``; ``path`` runs from the subject
-        to the mandate's scope. ``excluded`` lists ``{id, label, type, mandate, kind, reason,
-        citations}`` for mandates ruled out by an exclusion, by date or by the holder's
-        existence. ``gap`` is true when no mandate covers the subject; ``nearest_bodies`` then
-        lists the closest organisations and the holders of mandates with other actions.
+        ``{subject, action, as_of, deciders, other_roles, within, within_page, other_mandates,
+        escalation, excluded, gap, nearest_bodies}``; ``within_page`` is ``{total, limit,
+        offset}``. Every entry of ``deciders``, ``other_roles``,
+        ``within`` and ``other_mandates`` is ``{id, label, type, role, mandate: {id, label,
+        actions, scope, excludes, restricted_to}, path, distance, citations}``; ``role`` is
+        ``decides``, ``advises``, ``follows_up`` or ``implements``. ``deciders`` (most specific
+        scope first) answer the question; ``other_roles`` are the other mandates in force over
+        the subject (advisers, implementers ...: never shown as deciders); ``within`` the
+        mandates in force over matters inside the subject, or held by bodies inside it (``path``
+        runs from that inner thing up to the subject); ``other_mandates`` the mandates that are
+        not in force, with ``status`` and, for a recommendation, ``addressee``. ``excluded``
+        lists ``{id, label, type, mandate, kind, reason, citations}`` for mandates ruled out by
+        an exclusion, a restriction to other organisations, the date or the holder's existence.
+        ``gap`` is true when nobody answers the question; ``nearest_bodies`` then lists the
+        closest organisations, holders of other mandates and bodies below the subject.
 
     Raises
     ------
@@ -341,8 +242,8 @@ def who_decides(
     --------
     >>> from tests.support import sample_store
     >>> answer = who_decides(sample_store(), "Koncerndirektionen", action="prioritise")
-    >>> [(d["id"], d["mandate"]["id"], d["mandate"]["scope"]["id"]) for d in answer["deciders"]]
-    [('ds', 'ds-decides', 'region-hovedstaden')]
+    >>> [(d["id"], d["role"], d["mandate"]["scope"]["id"]) for d in answer["deciders"]]
+    [('ds', 'decides', 'region-hovedstaden')]
     >>> [body["id"] for body in answer["escalation"]]
     ['koncerndirektionen']
     >>> before = who_decides(sample_store(), "Koncerndirektionen", as_of="2019-06-01")
@@ -351,7 +252,9 @@ def who_decides(
     """
     native = getattr(store, "native_who_decides", None)  # the store's own engine (STYLE rule 2)
     if native is not None:
-        answer: dict[str, Any] | None = native(subject, action=action, as_of=as_of, lang=lang)
+        answer: dict[str, Any] | None = native(
+            subject, action=action, as_of=as_of, lang=lang, within_limit=within_limit
+        )
         if answer is not None:
             return answer
     index = index_of(store)
@@ -361,56 +264,64 @@ def who_decides(
             "action", f"unknown action {action!r}; use one of {', '.join(sorted(closure))}"
         )
     day = as_of_day(as_of)
-    iri = resolve(index, subject)
+    named = resolve_match(index, subject, purpose="who_decides")
+    iri = named.iri
     wanted = None if action is None else frozenset({action})
     found = assess(index, iri, actions=wanted, day=day, closure=closure)
-    deciders = []
-    for distance, mandate, scope in found.covering:
-        holder = index.node(mandate).first(v.HOLDER) or mandate
-        deciders.append(
-            {
-                **index.ref(holder, lang),
-                "mandate": {
-                    "id": local_id(mandate),
-                    "label": index.label(mandate, lang),
-                    "actions": mandate_actions(index, mandate),
-                    "scope": _short(index, scope, lang),
-                    "excludes": [_short(index, e, lang) for e in index.out(mandate, v.EXCLUDES)],
-                },
-                "path": _path(index, iri, found.scopes[scope], lang),
-                "distance": distance,
-                "citations": index.citation_dicts(mandate),
-            }
-        )
+    below, below_other, things = inside(index, iri, actions=wanted, day=day, closure=closure)
+    # A mandate that bears on the subject itself is listed there, not again as "within".
+    above = {
+        m for hits in (found.covering, found.other_actions, found.not_in_force) for _, m, _ in hits
+    }
+    above |= {m for m, *_ in found.excluded}
+    below = [h for h in below if h[1] not in above]
+    below_other = [h for h in below_other if h[1] not in above]
+
+    def up(hit: Hit) -> dict[str, Any]:
+        return _entry(index, hit, _path(index, iri, found.scopes[hit[2]], lang), wanted, lang)
+
+    def down(hit: Hit) -> dict[str, Any]:
+        return _entry(index, hit, _down_path(index, hit[2], things[hit[2]], lang), wanted, lang)
+
+    entries = [up(hit) for hit in found.covering]
+    deciders = [e for e in entries if action is not None or e["role"] == "decides"]
+    other_roles = [e for e in entries if e not in deciders]
     escalation: list[dict[str, str]] = []
-    if found.covering:
-        top = found.covering[0][1]
-        top_holder = index.node(top).first(v.HOLDER)
+    top = next((h for h, e in zip(found.covering, entries, strict=True) if e in deciders), None)
+    if top is not None:
+        top_holder = holder_of(index, top[1])
         if top_holder is not None:
             chain = escalation_chain(
-                index, top_holder, day=day, first_hop=index.out(top, v.GRANTED_BY)
+                index, top_holder, day=day, first_hop=index.out(top[1], v.GRANTED_BY)
             )
             escalation = [{**_short(index, b, lang), "via": via} for b, via in chain]
-    excluded = []
-    for mandate, kind, reason, citations in found.excluded:
-        holder = index.node(mandate).first(v.HOLDER) or mandate
-        excluded.append(
-            {
-                **index.ref(holder, lang),
-                "mandate": local_id(mandate),
-                "kind": kind,
-                "reason": reason,
-                "citations": citations,
-            }
-        )
-    gap = not deciders
+    excluded = [
+        {
+            **index.ref(holder_of(index, mandate) or mandate, lang),
+            "mandate": local_id(mandate),
+            "kind": kind,
+            "reason": reason,
+            "citations": citations,
+        }
+        for mandate, kind, reason, citations in found.excluded
+    ]
+    within = [down(hit) for hit in below[:within_limit]]
+    # An organisation whose inner bodies decide is no gap ("who prioritises in the region").
+    gap = not deciders and not any(
+        action is not None or role_of(index, m, wanted) == "decides" for _, m, _ in below
+    )
     return {
         "subject": index.ref(iri, lang),
         "action": action,
         "as_of": day.isoformat() if day else None,
         "deciders": deciders,
+        "other_roles": other_roles,
+        "within": within,
+        "within_page": {"total": len(below), "limit": within_limit, "offset": 0},
+        "other_mandates": [up(h) for h in found.not_in_force] + [down(h) for h in below_other],
         "escalation": escalation,
         "excluded": excluded,
         "gap": gap,
-        "nearest_bodies": _nearest_bodies(index, found, lang) if gap else [],
+        "nearest_bodies": _nearest_bodies(index, found, below, lang) if gap else [],
+        "also": named.also,
     }

@@ -6,11 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from graph.index import index_of
-from graph.resolve import name_index
-from graph.store import GraphStore
 from tests.conftest import CliResult
 from tests.graph.dependency_fixtures import FIXTURES
 
@@ -29,7 +24,9 @@ def test_impact(cli: Cli) -> None:
     assert set(data) >= {"root", "direction", "impacted", "bodies_to_inform"}
     assert data["root"]["id"] == "financing-model" and data["direction"] == "downstream"
     item = data["impacted"][0]
-    assert set(item) == {"id", "label", "type", "distance", "path", "criticality"}
+    # plus "editorial" when the editor graded the dependency without a quote (issue 10)
+    assert set(item) - {"editorial"} == {"id", "label", "type", "distance", "path", "criticality"}
+    assert item["editorial"] == ["criticality: grade set by the editor; the source states no grade"]
     assert item["path"][0] == "financing-model" and item["distance"] == len(item["path"]) - 1
     assert all({"id", "label"} <= set(b) for b in data["bodies_to_inform"])
 
@@ -118,10 +115,19 @@ def test_errors_and_exit_codes(cli: Cli, tmp_path: Path) -> None:
     assert cli("whatif", str(scenario)).exit_code == 65
 
 
-def test_ambiguous_name_exit_code(cli: Cli, store: GraphStore) -> None:
-    names = name_index(index_of(store)).by_name
-    ambiguous = sorted(name for name, hits in names.items() if len(hits) > 1)
-    if not ambiguous:
-        pytest.skip("no ambiguous name in the bundled data")
-    result = cli("impact", ambiguous[0], "--json")
+def test_ambiguous_name_exit_code(cli: Cli, tmp_path: Path) -> None:
+    # Two systems of one name: the same rank for impact, so neither wins.
+    extra = tmp_path / "twin.yaml"
+    extra.write_text(
+        "entities:\n"
+        "  - id: epj-syd-twin\n"
+        "    type: system\n"
+        "    label: {da: EPJ SYD}\n"
+        "    sources:\n"
+        '      - {doc: doc-rh-ds, quote: "og som ikke vedrører Sundhedsplatformen"}\n',
+        encoding="utf-8",
+    )
+    assert cli("load", str(extra)).exit_code == 0
+    result = cli("impact", "EPJ SYD", "--json")
     assert result.exit_code == 4 and result.json()["error"] == "ambiguous_name"
+    assert {c["id"] for c in result.json()["candidates"]} == {"epj-syd", "epj-syd-twin"}

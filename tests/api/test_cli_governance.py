@@ -47,13 +47,18 @@ def test_who_decides(cli: Cli) -> None:
     before = as_dict(cli("who-decides", "rh-nye-digitale-tiltag", "--as-of", "2019-11", "--json"))
     assert before["as_of"] == "2019-11-01" and before["gap"] is True
 
-    gap = cli("who-decides", "SP", "--action", "decide")
+    # Seeds 000/002 give DSØ the decision over SP (this used to be reported as a gap).
+    sp = cli("who-decides", "SP", "--action", "decide")
+    assert sp.exit_code == 0
+    assert "Governance gap" not in sp.stdout and "Digital Sundhed Øst" in sp.stdout
+
+    gap = cli("who-decides", "rh-projektportefolje", "--action", "prioritise")
     assert gap.exit_code == 0
-    assert "Governance gap" in gap.stdout and "Digital Sundhed Øst" in gap.stdout
+    assert "Governance gap" in gap.stdout and "Domænestyregrupperne" in gap.stdout
 
 
 def test_who_decides_errors(cli: Cli) -> None:
-    unknown = cli("who-decides", "sundhedsplatform", "--json")
+    unknown = cli("who-decides", "sundhedsplatfrom", "--json")
     assert unknown.exit_code == 3
     assert as_dict(unknown)["suggestions"]
     assert "did you mean" in unknown.stderr
@@ -127,7 +132,7 @@ def test_diff(cli: Cli) -> None:
     result = cli("diff", "--from", "2019-11-30", "--to", "2019-12-01", "--json")
     assert result.exit_code == 0
     data = as_dict(result)
-    assert set(data) == {"from", "to", "added", "removed"}
+    assert set(data) == {"from", "to", "added", "removed", "events"}
     assert ("body", "ds") in {(i["kind"], i["id"]) for i in data["added"]}
     text = cli("diff", "--from", "2019-11-30", "--to", "2019-12-01")
     assert "+ body ds: Digital Styregruppe" in text.stdout
@@ -136,7 +141,7 @@ def test_diff(cli: Cli) -> None:
 
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "queries.md"
-DOC_COMMANDS = ("who-decides", "check", "diff")
+DOC_COMMANDS = ("who-decides", "check", "diff", "events", "impact")
 
 
 def _doc_examples() -> list[tuple[list[str], list[list[str]]]]:
@@ -174,3 +179,15 @@ def test_doc_examples_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
             found = output.find(shown, position)
             assert found >= 0, f"govgraph {' '.join(args)}: not in output: {shown!r}"
             position = found + len(shown)
+
+
+def test_who_decides_words_never_number_an_adviser(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    text = cli("who-decides", "SP").stdout
+    deciding, _, rest = text.partition("Other mandates over it (these bodies do not decide)")
+    numbered = [line for line in deciding.splitlines() if re.match(r"\d+\. ", line)]
+    assert numbered and all("Digital Sundhed Øst" in line for line in numbered)
+    assert "Ekspertrådet (ekspertraadet) advises (does not decide)" in rest
+    assert "[recommended, addressed to Hospitalerne]" in rest

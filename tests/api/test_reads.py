@@ -76,9 +76,9 @@ def test_entity_in_unsupported_media_type_is_406(client: TestClient) -> None:
 
 
 def test_unknown_entity_is_404_with_suggestions(client: TestClient) -> None:
-    body = client.get("/entities/digital-styregrupe").json()
+    body = client.get("/entities/digital-styrelse").json()
     assert body["status"] == 404 and body["error"] == "not_found"
-    assert body["name"] == "digital-styregrupe"
+    assert body["name"] == "digital-styrelse"
 
 
 @pytest.mark.parametrize(

@@ -56,11 +56,19 @@ def test_overlapping_mandates_respect_validity_and_implication(gov: GraphStore) 
     overlaps = by_kind(result, "overlapping_mandates")
     # m-dom (prioritise, 2019-) and m-rival-2 (decide => prioritise, 2020-2021) overlap;
     # m-rival (2015-2018) does not overlap m-dom in time.
-    assert overlaps == [["m-dom", "m-rival-2", "board-dom", "board-rival"]]
-    finding = next(f for f in result["findings"] if f["kind"] == "overlapping_mandates")
-    assert finding["severity"] == "warning" and "prioritise" in finding["message"]
+    assert ["m-dom", "m-rival-2", "board-dom", "board-rival"] in overlaps
+    assert ["m-dom", "m-rival", "board-dom", "board-rival"] not in overlaps
+    # Nested scopes: m-org decides over Organisation A, which owns Domain A (issue 10; the
+    # old check saw identical scopes only).
+    assert ["m-dom", "m-org", "board-dom", "board-org"] in overlaps
+    nested = next(
+        f for f in result["findings"] if [s["id"] for s in f["subjects"]][:2] == ["m-dom", "m-org"]
+    )
+    assert nested["severity"] == "warning"
+    assert "prioritise over Domain A (within Organisation A)" in nested["message"]
     # As of a day when only one of them is in force there is no overlap.
-    assert by_kind(check(gov, as_of="2019-06-01", documents_dir=DATA), "overlapping_mandates") == []
+    early = by_kind(check(gov, as_of="2019-06-01", documents_dir=DATA), "overlapping_mandates")
+    assert ["m-dom", "m-rival-2", "board-dom", "board-rival"] not in early
 
 
 def test_dependency_on_retired_system(gov: GraphStore) -> None:
@@ -103,5 +111,14 @@ def test_bundled_data(store: GraphStore) -> None:
     assert by_kind(result, "quote_not_found") == []
     assert by_kind(result, "document_missing") == []
     assert by_kind(result, "reporting_cycle") == []
-    # SP has mandates (DSØ sets the direction) but none to decide.
-    assert ["sp"] in by_kind(result, "no_decision_mandate")
+    # DSØ decides and prioritises for SP (seed 000 "To beslutningsfora", seed 002).
+    assert ["sp"] not in by_kind(result, "no_decision_mandate")
+    # DSØ and the hospitals over SP, through nested scopes; the hospitals' is a recommendation.
+    nested = [
+        f
+        for f in result["findings"]
+        if f["kind"] == "overlapping_mandates"
+        and {"dso-fokusomraader", "hospitalerne-ansvar-sp"} <= {s["id"] for s in f["subjects"]}
+    ]
+    assert nested and nested[0]["severity"] == "info"
+    assert "(within Sundhedsplatformen)" in nested[0]["message"]

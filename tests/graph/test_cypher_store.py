@@ -167,7 +167,10 @@ def test_native_who_decides_answers_as_the_generic_one(
     bundled_pair: tuple[GraphStore, CypherStore],
 ) -> None:
     embedded, cypher = bundled_pair
-    kinds = {v.ENTITY_CLASSES[k] for k in ("system", "domain", "project", "body", "focus_area")}
+    kinds = {
+        v.ENTITY_CLASSES[k]
+        for k in ("system", "domain", "project", "body", "focus_area", "organisation")
+    }
     subjects = sorted({s for s, _, o in embedded.triples(predicate=RDF_TYPE) if o in kinds})
     assert len(subjects) > 30
     for subject in subjects:

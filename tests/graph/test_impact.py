@@ -69,9 +69,13 @@ def test_bodies_to_inform_owners_operators_steering_and_deciders(deps: GraphStor
     bodies = {b["id"]: b for b in impact(deps, "nsp")["bodies_to_inform"]}
     assert set(bodies["region-x"]["for"]) == {"epj", "archive"}
     assert "owner" in bodies["region-x"]["roles"]
-    assert "governed_by" in bodies["board-x"]["roles"]
-    assert bodies["agency-y"]["for"] == ["fmk"]
-    assert "operator" not in bodies["agency-y"]["roles"]  # nsp is the root, not impacted
+    assert "governing_body" in bodies["board-x"]["roles"]
+    # The root is covered too: whoever runs NSP is told when NSP slips.
+    assert bodies["agency-y"]["for"] == ["nsp", "fmk"]
+    assert "operator" in bodies["agency-y"]["roles"]
+    assert {"reason": "operator", "item": "nsp"} in [
+        {k: r[k] for k in ("reason", "item")} for r in bodies["agency-y"]["reasons"]
+    ]
     # Council X holds the mandate over the EPJ itself: the most specific decider.
     assert bodies["council-x"] == {**bodies["council-x"], "roles": ["decider"], "for": ["epj"]}
     without = {b["id"] for b in impact(deps, "nsp", deciders=False)["bodies_to_inform"]}
@@ -80,7 +84,10 @@ def test_bodies_to_inform_owners_operators_steering_and_deciders(deps: GraphStor
 
 def test_node_without_dependencies(deps: GraphStore) -> None:
     result = impact(deps, "board-x")
-    assert result["impacted"] == [] and result["bodies_to_inform"] == []
+    assert result["impacted"] == []
+    # Never "nothing depends on it": the answer says what was searched.
+    assert result["message"].startswith("no dependency on ")
+    assert "loaded documents" in result["message"]
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,12 @@ def test_matter_concerning_sp_is_decided_by_dso_not_a_domain_steering_group(
     store: GraphStore,
 ) -> None:
     answer = who_decides(store, "sp-fokusomraader", action="decide")
-    assert ids(answer["deciders"]) == ["dso"]
+    # DSØ twice: over the focus areas themselves, then over SP, which they concern.
+    assert ids(answer["deciders"]) == ["dso", "dso"]
+    assert [d["mandate"]["id"] for d in answer["deciders"]] == [
+        "dso-fokusomraader",
+        "dso-prioriterer-sp",
+    ]
     decider = answer["deciders"][0]
     assert decider["mandate"]["id"] == "dso-fokusomraader"
     assert "decide" in decider["mandate"]["actions"]
@@ -80,12 +85,13 @@ def test_before_ds_was_formed_ds_is_not_a_decider(store: GraphStore) -> None:
 
 
 def test_gap_is_an_answer_with_nearest_bodies(store: GraphStore) -> None:
-    answer = who_decides(store, "SP", action="decide")
-    assert answer["subject"] == {"id": "sp", "label": "Sundhedsplatformen", "type": "system"}
+    # Seed 000 lets the domain steering groups only recommend priorities to the project
+    # portfolio; who prioritises it is not stated.
+    answer = who_decides(store, "rh-projektportefolje", action="prioritise")
+    assert answer["subject"]["id"] == "rh-projektportefolje"
     assert answer["gap"] is True
     assert answer["deciders"] == [] and answer["escalation"] == []
-    assert "dso" in ids(answer["nearest_bodies"])
-    assert "domaenestyregrupperne" in ids(answer["excluded"])
+    assert "domaenestyregrupperne" in ids(answer["nearest_bodies"])
 
 
 def test_json_shape(store: GraphStore) -> None:
@@ -113,13 +119,14 @@ def test_most_specific_scope_first(gov: GraphStore) -> None:
     answer = who_decides(gov, "sys-a", as_of="2020-06-01")
     # At equal distance the stronger action first: m-rival-2 decides, m-dom prioritises.
     assert [(d["id"], d["mandate"]["id"], d["distance"]) for d in answer["deciders"]] == [
-        ("board-sys", "m-sys", 0),
         ("board-rival", "m-rival-2", 1),
         ("board-dom", "m-dom", 1),
         ("board-org", "m-org", 2),
     ]
-    assert ids(answer["deciders"][3]["path"]) == ["sys-a", "dom-a", "org-a"]
-    assert [p.get("via") for p in answer["deciders"][3]["path"]] == [
+    # m-sys only advises: listed apart, never as a decider.
+    assert [(d["id"], d["role"]) for d in answer["other_roles"]] == [("board-sys", "advises")]
+    assert ids(answer["deciders"][2]["path"]) == ["sys-a", "dom-a", "org-a"]
+    assert [p.get("via") for p in answer["deciders"][2]["path"]] == [
         None,
         "gg:inDomain",
         "gg:owner",

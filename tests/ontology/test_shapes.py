@@ -122,6 +122,13 @@ OWN_CLASSES = [
 ]
 
 OWN_PROPERTIES = [
+    "mandateStatus",
+    "addressee",
+    "restrictedTo",
+    "actionRole",
+    "editorial",
+    "editorialKey",
+    "editorialAltLabel",
     "secretariat",
     "establishedBy",
     "owner",
@@ -231,6 +238,8 @@ SCHEMES = {
     GG.CriticalityScheme: ("criticality", "critical high medium low"),
     GG.RoleScheme: ("role", "member chair vice_chair secretary participant"),
     GG.StatusScheme: ("status", "planned active completed retired"),
+    GG.ActionRoleScheme: ("action-role", "decides advises implements follows_up"),
+    GG.MandateStatusScheme: ("mandate-status", "in_force recommended planned ended"),
 }
 
 
@@ -246,7 +255,7 @@ def test_scheme_members(scheme: URIRef) -> None:
 def test_every_concept_has_labels_definition_and_notation() -> None:
     graph = load("concepts.ttl")
     concepts = set(graph.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 31
+    assert len(concepts) == 39
     for concept in concepts:
         languages = {label.language for label in graph.objects(concept, SKOS.prefLabel)}
         assert languages == {"da", "nb", "en"}, concept

@@ -1,0 +1,226 @@
+"""Which mandates bear on a subject: covering it from above, or over matters inside it.
+
+Shared by ``who_decides`` and ``check``; pure functions over a :class:`GovIndex`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from graph.index import GovIndex
+from graph.queries.scopes import (
+    contained_things,
+    containing_scopes,
+    effective_actions,
+    mandate_actions,
+    mandate_status,
+    outside_restriction,
+)
+from graph.resolve import normalise
+from ontology import vocab as v
+from ontology.terms import local_id
+
+# Tie-break between mandates at the same distance: the strongest action first.
+ACTION_STRENGTH = (
+    "decide",
+    "approve",
+    "set_direction",
+    "prioritise",
+    "allocate_resources",
+    "recommend",
+    "coordinate",
+    "implement",
+    "deliver",
+    "follow_up",
+    "advise",
+)
+
+
+def strength(index: GovIndex, mandate: str) -> int:
+    """Rank of the mandate's strongest action (0 = decide); lower sorts first."""
+    ranks = [
+        ACTION_STRENGTH.index(a) if a in ACTION_STRENGTH else len(ACTION_STRENGTH)
+        for a in mandate_actions(index, mandate)
+    ]
+    return min(ranks, default=len(ACTION_STRENGTH))
+
+
+#: (distance, mandate, scope through which it bears on the subject)
+Hit = tuple[int, str, str]
+
+
+@dataclass
+class Assessment:
+    """The mandates bearing on one subject, before rendering."""
+
+    subject: str
+    scopes: dict[str, list[tuple[str, str]]]
+    covering: list[Hit] = field(default_factory=list)
+    # (mandate, kind, reason, citations)
+    excluded: list[tuple[str, str, str, list[dict[str, str]]]] = field(default_factory=list)
+    # covering mandates valid for the subject whose actions do not match the question
+    other_actions: list[Hit] = field(default_factory=list)
+    # matching mandates that are not in force (recommended, planned, ended)
+    not_in_force: list[Hit] = field(default_factory=list)
+
+
+def holder_of(index: GovIndex, mandate: str) -> str | None:
+    return index.node(mandate).first(v.HOLDER)
+
+
+def _naming_citations(index: GovIndex, mandate: str, targets: list[str]) -> list[dict[str, str]]:
+    """The mandate's citations that name one of ``targets``, else all of them."""
+    cites = [c for t in targets for c in index.citation_dicts(mandate, v.EXCLUDES, t)]
+    cites = cites or index.citation_dicts(mandate)
+    names = {
+        normalise(n) for t in targets for n in [*index.labels(t).values(), *index.alt_labels(t)]
+    }
+    naming = [c for c in cites if any(n and n in normalise(c["quote"]) for n in names)]
+    return naming or cites
+
+
+def _period_text(index: GovIndex, iri: str) -> str:
+    period = index.period(iri)
+    return f"valid {period.start or '…'} – {period.end or '…'}"
+
+
+def _ruled_out(
+    index: GovIndex, mandate: str, subject: str, day: date | None
+) -> tuple[str, str, list[dict[str, str]]] | None:
+    """``(kind, reason, citations)`` when the mandate does not cover ``subject``, else None."""
+    scopes = containing_scopes(index, subject)
+    hit = next((e for e in index.out(mandate, v.EXCLUDES) if e in scopes), None)
+    if hit is not None:
+        via = "" if hit == subject else f" ({index.label(subject)} lies within it)"
+        reason = f"mandate {local_id(mandate)} excludes {index.label(hit)} ({local_id(hit)}){via}"
+        return "exclusion", reason, _naming_citations(index, mandate, [hit])
+    outside = outside_restriction(index, mandate, subject)
+    if outside:
+        allowed = ", ".join(index.label(o) for o in index.out(mandate, v.RESTRICTED_TO))
+        others = ", ".join(index.label(o) for o in outside)
+        reason = (
+            f"mandate {local_id(mandate)} covers only matters that concern {allowed} alone; "
+            f"{index.label(subject)} concerns {others}"
+        )
+        return (
+            "restriction",
+            reason,
+            _naming_citations(index, mandate, index.out(mandate, v.RESTRICTED_TO)),
+        )
+    if not index.valid_at(mandate, day):
+        reason = (
+            f"mandate {local_id(mandate)} is not in force on {day} ({_period_text(index, mandate)})"
+        )
+        return "not_in_force", reason, index.citation_dicts(mandate)
+    holder = holder_of(index, mandate)
+    if holder is not None and not index.valid_at(holder, day):
+        reason = f"{index.label(holder)} did not exist on {day} ({_period_text(index, holder)})"
+        return "holder_not_existing", reason, index.citation_dicts(holder)
+    return None
+
+
+def assess(
+    index: GovIndex,
+    subject: str,
+    *,
+    actions: frozenset[str] | None,
+    day: date | None,
+    closure: dict[str, frozenset[str]],
+) -> Assessment:
+    """Collect covering, excluded, other-action and not-in-force mandates for ``subject``.
+
+    A mandate answers the question when its actions, with what they imply, meet ``actions``
+    (``None``: any action). A body is never its own decider: mandates held by the subject are
+    left out.
+    """
+    scopes = containing_scopes(index, subject)
+    result = Assessment(subject, scopes)
+    candidates: dict[str, tuple[int, str] | None] = {}
+    for scope, path in scopes.items():
+        for mandate in index.into(scope, v.SCOPE):
+            best = candidates.get(mandate)
+            if best is None or len(path) < best[0]:
+                candidates[mandate] = (len(path), scope)
+        for mandate in index.into(scope, v.EXCLUDES):
+            candidates.setdefault(mandate, None)
+    for mandate in sorted(candidates):
+        if holder_of(index, mandate) == subject:
+            continue
+        matches = actions is None or bool(effective_actions(index, mandate, closure) & actions)
+        ruled = _ruled_out(index, mandate, subject, day)
+        if ruled is not None and ruled[0] in ("exclusion", "restriction"):
+            if matches:
+                result.excluded.append((mandate, *ruled))
+            continue
+        cover = candidates[mandate]
+        if cover is None:
+            continue
+        hit = (cover[0], mandate, cover[1])
+        if not matches:
+            result.other_actions.append(hit)
+        elif mandate_status(index, mandate) != "in_force":
+            result.not_in_force.append(hit)
+        elif ruled is not None:
+            result.excluded.append((mandate, *ruled))
+        else:
+            result.covering.append(hit)
+    result.covering.sort(key=lambda c: order_key(index, c))
+    result.not_in_force.sort(key=lambda c: order_key(index, c))
+    result.other_actions.sort()
+    return result
+
+
+def order_key(index: GovIndex, hit: Hit) -> tuple[int, int, str, str]:
+    distance, mandate, _ = hit
+    cache: dict[str, tuple[int, str]] = index.memo("mandate_order", dict)
+    rank = cache.get(mandate)
+    if rank is None:
+        holder = holder_of(index, mandate) or ""
+        rank = cache[mandate] = (strength(index, mandate), index.label(holder))
+    return (distance, rank[0], rank[1], mandate)
+
+
+def inside(
+    index: GovIndex,
+    subject: str,
+    *,
+    actions: frozenset[str] | None,
+    day: date | None,
+    closure: dict[str, frozenset[str]],
+) -> tuple[list[Hit], list[Hit], dict[str, list[tuple[str, str]]]]:
+    """Mandates over matters inside ``subject``, or held by bodies inside it: ``(in force, not)``.
+
+    Each hit's scope is the inner thing it bears on (the matter, or the holder when it is the
+    holder that lies inside); nearest first. The third value maps inner things to their path up
+    to the subject.
+    """
+    things = contained_things(index, subject)
+    # mandate -> (distance, 0 through its scope / 1 through its holder, inner thing)
+    found: dict[str, tuple[int, int, str]] = {}
+    for thing, path in things.items():
+        reached = [(m, 0) for m in index.into(thing, v.SCOPE)]
+        reached += [(m, 1) for m in index.into(thing, v.HOLDER)]
+        for mandate, route in reached:
+            best = found.get(mandate)
+            # Through the scope when it can (it says what the mandate is about), else nearest.
+            if best is None or (route, len(path)) < (best[1], best[0]):
+                found[mandate] = (len(path), route, thing)
+    in_force: list[Hit] = []
+    other: list[Hit] = []
+    for mandate, (distance, _, where) in sorted(found.items()):
+        holder = holder_of(index, mandate)
+        if holder == subject:
+            continue
+        if actions is not None and not effective_actions(index, mandate, closure) & actions:
+            continue
+        if where == holder:  # the holder lies inside: its mandate counts while it is valid
+            if not (index.valid_at(mandate, day) and index.valid_at(holder, day)):
+                continue
+        elif _ruled_out(index, mandate, where, day) is not None:
+            continue
+        hit = (distance, mandate, where)
+        (in_force if mandate_status(index, mandate) == "in_force" else other).append(hit)
+    in_force.sort(key=lambda c: order_key(index, c))
+    other.sort(key=lambda c: order_key(index, c))
+    return in_force, other, things
