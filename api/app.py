@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import http_errors, limits, openapi
-from api.audit import AuditLog, Writer
+from api.audit import AuditLog
 from api.auth import TokenTable
 from api.settings import Settings
 from api.sparql import SparqlEndpoint
+from api.writes import Writer
 from graph.store import GraphStore
 
 
@@ -86,6 +87,6 @@ def _hold(app: FastAPI, store: GraphStore, settings: Settings) -> None:
     every other route works.
     """
     app.state.store = store
-    app.state.writer = Writer(store, AuditLog(settings.audit_path()))
+    app.state.writer = Writer(store, AuditLog(settings.audit_path()), limits=settings.limits())
     has_engine = getattr(store, "raw", None) is not None
     app.state.sparql = SparqlEndpoint(store, settings) if has_engine else None

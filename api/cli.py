@@ -90,6 +90,12 @@ def _lang(lang: str | None) -> str | None:
     return lang
 
 
+def _load_options() -> dict[str, Any]:
+    """Limits and data root of a load, from the settings."""
+    settings = get_settings()
+    return {"limits": settings.limits(), "root": settings.data_root}
+
+
 # The portfolio commands (issue 16) register here, apart from the groups below.
 from api import cli_portfolio  # noqa: E402, F401
 
@@ -106,7 +112,9 @@ def validate(
 
     def action() -> dict[str, Any]:
         with render.progress("Validating") as report:
-            summary = load_paths(_store(), paths, fmt=fmt, dry_run=True, progress=report)
+            summary = load_paths(
+                _store(), paths, fmt=fmt, dry_run=True, progress=report, **_load_options()
+            )
         return summary.as_dict()
 
     _run(as_json, action, render.load_summary)
@@ -129,7 +137,12 @@ def load(
     def action() -> dict[str, Any]:
         with render.progress("Loading") as report:
             summary = load_paths(
-                _store(write=not dry_run), paths, fmt=fmt, dry_run=dry_run, progress=report
+                _store(write=not dry_run),
+                paths,
+                fmt=fmt,
+                dry_run=dry_run,
+                progress=report,
+                **_load_options(),
             )
         return summary.as_dict()
 

@@ -156,7 +156,9 @@ def generate(
 
     def action() -> dict[str, Any]:
         sizes = {"nodes": nodes, "dependencies": dependencies, "bodies": bodies}
-        triples = run(**sizes, mandates=mandates, seed=seed)
+        triples = run(
+            nodes=nodes, dependencies=dependencies, bodies=bodies, mandates=mandates, seed=seed
+        )
         return {"output": str(output), "triples": write_ntriples(triples, output), **sizes}
 
     _run(as_json, action, render_dependencies.generated)

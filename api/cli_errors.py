@@ -7,9 +7,12 @@ import sys
 
 from ontology.errors import (
     AmbiguousName,
+    Conflict,
     GovGraphError,
     InvalidArgument,
     NotFound,
+    PreconditionFailed,
+    StorageFull,
     StoreUnavailable,
     ValidationFailed,
 )
@@ -19,7 +22,10 @@ EXIT_CODES: dict[type[GovGraphError], int] = {
     AmbiguousName: 4,
     InvalidArgument: 64,  # EX_USAGE
     ValidationFailed: 65,  # EX_DATAERR
-    StoreUnavailable: 69,  # EX_UNAVAILABLE
+    StoreUnavailable: 69,  # EX_UNAVAILABLE (also a corrupt store)
+    StorageFull: 73,  # EX_CANTCREAT: the disk is full
+    Conflict: 65,
+    PreconditionFailed: 65,
 }
 
 

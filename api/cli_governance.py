@@ -50,17 +50,28 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with status 1 when there is an error finding.")
     ] = False,
+    full_scan: Annotated[
+        bool,
+        typer.Option(
+            "--store", help="Also read the whole store through every index (corruption check)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Governance consistency findings: gaps, overlaps, cycles, unsupported quotes, ..."""
+    """Governance consistency findings: gaps, overlaps, cycles, dangling references, ..."""
     from api import render_governance
     from api.settings import get_settings
+    from graph.health import check_store, dangling_references
     from graph.queries.check import check as query
 
     answer: dict[str, Any] = {}
 
     def action() -> dict[str, Any]:
-        answer.update(query(_store(), as_of=as_of, documents_dir=get_settings().data_dir))
+        store = _store()
+        if full_scan:
+            answer["store"] = {k: v for k, v in check_store(store).items() if k != "findings"}
+        answer.update(query(store, as_of=as_of, documents_dir=get_settings().data_dir))
+        answer["findings"] = dangling_references(store) + answer["findings"]
         return answer
 
     _run(as_json, action, render_governance.findings)

@@ -13,11 +13,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.audit import Writer
 from api.auth import Principal, TokenTable
 from api.http_errors import NotAcceptable
 from api.settings import Settings
 from api.sparql import SparqlEndpoint
+from api.writes import Writer
 from graph.store import GraphStore
 from ontology.errors import StoreUnavailable
 

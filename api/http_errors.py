@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from ontology.errors import (
     AmbiguousName,
+    Conflict,
     GovGraphError,
     InvalidArgument,
     NotFound,
+    PreconditionFailed,
     StoreUnavailable,
     ValidationFailed,
 )
@@ -110,6 +112,8 @@ STATUS: dict[type[GovGraphError], int] = {
     NotFound: 404,
     NotAcceptable: 406,
     AmbiguousName: 409,
+    Conflict: 409,
+    PreconditionFailed: 412,
     ValidationFailed: 422,
     LimitExceeded: 422,
     TooLarge: 413,

@@ -30,7 +30,8 @@ _WHY = {
     403: "the token's role is too low",
     404: "no such entity (`suggestions`)",
     406: "no representation matches `Accept` (`offered`)",
-    409: "the name matches several entities (`candidates`)",
+    409: "the name matches several entities (`candidates`); POST /entities: the id exists",
+    412: "`If-Match` names a version that is no longer stored (`current`)",
     413: "the request body is over the limit (`limit_bytes`)",
     422: "a rule or a limit was broken (`violations` or `limit`); nothing was written",
     429: "too many requests from this client (`Retry-After`)",
@@ -92,6 +93,10 @@ def statuses(path: str, method: str, role: str, parameters: list[str]) -> list[i
         codes.add(422)
     if path == "/sparql":
         codes.add(429)
+    if path == "/entities" and method == "post":
+        codes.add(409)  # the id exists (api.writes)
+    if path == "/entities/{name}" and method in ("put", "patch", "delete"):
+        codes.add(412)  # If-Match is stale (api.writes)
     return sorted(codes)
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from loaders.limits import Limits
 
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -60,6 +63,19 @@ class Settings(BaseSettings):
     )
     lang: Literal["da", "nb", "en"] | None = Field(
         default=None, description="preferred label language"
+    )
+
+    # -- input limits (docs/authoring.md, "Limits"); a file over one is refused, located ---------
+    max_file_bytes: int = Field(default=256 * 1024 * 1024, gt=0, description="bytes per file")
+    max_unpacked_bytes: int = Field(
+        default=256 * 1024 * 1024, gt=0, description="bytes an .xlsx workbook may unpack to"
+    )
+    max_depth: int = Field(default=100, gt=0, le=10_000, description="nesting depth in a file")
+    max_literal: int = Field(default=100_000, gt=0, description="characters in one value")
+    max_rows: int = Field(default=200_000, gt=0, description="rows in one CSV file or sheet")
+    max_cell: int = Field(default=32_767, gt=0, description="characters in one sheet cell")
+    data_root: Path | None = Field(
+        default=None, description="graph names are file paths relative to this directory"
     )
 
     # -- HTTP API (``govgraph serve``) ---------------------------------------------------------
@@ -151,8 +167,22 @@ class Settings(BaseSettings):
             tokens += TypeAdapter(list[ApiToken]).validate_python(raw)
         return tokens
 
+    def limits(self) -> Limits:
+        """The input limits, for :func:`loaders.load_paths`."""
+        from loaders.limits import Limits
+
+        return Limits(
+            max_file_bytes=self.max_file_bytes,
+            max_unpacked_bytes=self.max_unpacked_bytes,
+            max_depth=self.max_depth,
+            max_literal=self.max_literal,
+            max_rows=self.max_rows,
+            max_cell=self.max_cell,
+        )
+
     def audit_path(self) -> Path:
-        return self.audit_log or self.store_path.parent / "audit.jsonl"
+        """One log per store: ``<store dir>.audit.jsonl`` beside the store, unless set."""
+        return self.audit_log or self.store_path.with_name(self.store_path.name + ".audit.jsonl")
 
 
 @lru_cache(maxsize=1)

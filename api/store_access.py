@@ -76,8 +76,10 @@ def _open_cypher(settings: Settings) -> GraphStore:
 
 
 def initialise(store: GraphStore, settings: Settings) -> None:
-    """Load the bundled dataset into an empty store."""
-    from loaders import load_paths
+    """Load the bundled dataset into an empty store; give older stores stable graph names."""
+    from loaders import load_paths, migrate_graph_names
 
     if store.count() == 0 and settings.data_dir.exists():
-        load_paths(store, [settings.data_dir])
+        load_paths(store, [settings.data_dir], limits=settings.limits(), root=settings.data_root)
+    else:
+        migrate_graph_names(store)

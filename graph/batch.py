@@ -36,6 +36,12 @@ class Batch:
     triples: list[Triple] = field(default_factory=list)
     locations: dict[object, Location] = field(default_factory=dict)
     warnings: list[Violation] = field(default_factory=list)
+    #: the files read for this batch: ``(path, source, fingerprint)``, checked before writing
+    inputs: list[tuple[str, str, tuple[int, int, int, int]]] = field(default_factory=list)
+    _by_predicate: dict[tuple[str, str], Location] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _indexed: int = field(default=-1, repr=False, compare=False)
 
     @property
     def graph(self) -> str:
@@ -55,9 +61,15 @@ class Batch:
             if hit is not None:
                 return hit
         if predicate is not None:
-            for key, loc in self.locations.items():
-                if isinstance(key, tuple) and key[0] == subject and key[1] == predicate:
-                    return loc
+            # An index built once: a scan per call made 50k violations quadratic.
+            if self._indexed != len(self.locations):
+                self._by_predicate, self._indexed = {}, len(self.locations)
+                for key, loc in self.locations.items():
+                    if isinstance(key, tuple):
+                        self._by_predicate.setdefault((key[0], key[1]), loc)
+            hit = self._by_predicate.get((subject, predicate))
+            if hit is not None:
+                return hit
         return self.locations.get(subject, Location(file=self.source))
 
     def violation(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from graph.load import ONTOLOGY_GRAPH
+from graph.load import META_GRAPH, ONTOLOGY_GRAPH
 from graph.store import GraphStore
 from ontology.errors import InvalidArgument
 from ontology.terms import PREFIXES, Literal, Term, Triple
@@ -15,7 +15,7 @@ def data_triples(store: GraphStore, *, with_ontology: bool = False) -> list[Trip
     """All triples except (by default) those of the ontology graph, in a stable order."""
     seen: set[Triple] = set()
     for graph in store.graph_names():
-        if graph == ONTOLOGY_GRAPH and not with_ontology:
+        if (graph == ONTOLOGY_GRAPH and not with_ontology) or graph == META_GRAPH:
             continue
         seen.update(store.graph_triples(graph))
     return sorted(seen, key=repr)

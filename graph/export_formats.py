@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -80,9 +81,34 @@ def to_graphml(index: GovIndex) -> bytes:
     return "\n".join(nx.generate_graphml(graph)).encode()
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?\Z")
+
+
+def neutralise(cell: object) -> object:
+    """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection).
+
+    A text starting with ``= + - @``, a tab or a carriage return is prefixed with ``'``;
+    plain numbers (``-5``) and a lone ``-`` (the matrix's "not granted") are left as they are.
+
+    >>> print(neutralise('=HYPERLINK("http://x","y")'), neutralise("-5"), neutralise("DS"))
+    '=HYPERLINK("http://x","y") -5 DS
+    """
+    if (
+        isinstance(cell, str)
+        and cell.startswith(_FORMULA_START)
+        and cell not in ("-", "+")
+        and not _NUMBER.match(cell)
+    ):
+        return "'" + cell
+    return cell
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [[neutralise(c) for c in row] for row in rows]
+    )
     return buffer.getvalue().encode()
 
 
@@ -222,7 +248,11 @@ def mandate_matrix_xlsx(index: GovIndex, lang: str | None = None) -> bytes:
     assert sheet is not None
     sheet.title = "Mandates"
     for row in rows:
-        sheet.append(row)
+        sheet.append([neutralise(c) for c in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(text_rotation=90 if cell.column > 4 else 0)

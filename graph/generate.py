@@ -5,8 +5,9 @@ by organisations; bodies belong to organisations and report to one another (a fo
 give bodies actions over domains, systems, projects, portfolios or organisations, some with an
 exclusion or a validity period; dependencies form a DAG over the items: 3 % on a national
 platform (the first items), the rest inside the item's cluster of 1,000 (half of those on one
-of the 20 items before it, which makes deep chains). No citations: the generator stresses
-queries, not provenance.
+of the 20 items before it, which makes deep chains). Every record cites one synthetic source
+document (the generated file itself, titled as such) with the record's own text, as the file
+loaders cite a CSV row, so ``govgraph load`` accepts the output (``cite=False`` leaves them out).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def generate(
     bodies: int = 10_000,
     mandates: int = 100_000,
     seed: int = 0,
+    cite: bool = True,
 ) -> Iterator[Triple]:
     """Yield the triples of a synthetic graph.
 
@@ -58,6 +60,8 @@ def generate(
         Mandates held by the bodies.
     seed : int
         Same seed, same graph.
+    cite : bool
+        Cite every record (entities, dependencies, mandates) by the synthetic document.
 
     Examples
     --------
@@ -66,7 +70,44 @@ def generate(
     True
     >>> sum(1 for _, p, o in triples if p == RDF_TYPE and o == v.DEPENDENCY)
     100
+    >>> sum(1 for _, p, o in triples if p == RDF_TYPE and o == v.CITATION)
+    179
     """
+    records = _records(nodes, dependencies, bodies, mandates, seed)
+    yield from (_cited(records, seed) if cite else records)
+
+
+_KIND = {**v.CLASS_TYPES, v.DEPENDENCY: "dependency", v.MANDATE: "mandate"}
+_CITED = set(_KIND)
+
+
+def _cited(triples: Iterator[Triple], seed: int) -> Iterator[Triple]:
+    """The records, each followed by its citation of the synthetic document."""
+    document = iri(f"src-generated-{seed}")
+    yield document, RDF_TYPE, v.SOURCE_DOCUMENT
+    yield document, v.TITLE, Literal(f"Synthetic graph written by govgraph generate (seed {seed})")
+    yield document, v.DOC_LANGUAGE, Literal("en")
+    # Not a seed and not an external page: the generated file itself, named as such.
+    yield document, v.DOC_PATH, Literal(f"generated/seed-{seed}.nt")
+    for triple in triples:
+        yield triple
+        s, p, o = triple
+        if p == RDF_TYPE and o in _CITED:
+            name = s.rsplit("/", 1)[-1]
+            cite = iri(f"cite/{name}")
+            yield cite, RDF_TYPE, v.CITATION
+            yield cite, v.CITE_SOURCE, document
+            yield (
+                cite,
+                v.QUOTE,
+                Literal(f"{name} ({_KIND.get(str(o), 'record')})", lang="en"),
+            )
+            yield cite, v.CITE_ABOUT, s
+
+
+def _records(
+    nodes: int, dependencies: int, bodies: int, mandates: int, seed: int
+) -> Iterator[Triple]:
     rng = random.Random(seed)
     organisations = [iri(f"org-{i}") for i in range(max(2, bodies // 50))]
     domains = [iri(f"domain-{i}") for i in range(max(1, nodes // 200))]

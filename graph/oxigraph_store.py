@@ -13,10 +13,25 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ontology.errors import StoreUnavailable
+from ontology.errors import StorageFull, StoreCorrupt, StoreUnavailable
 from ontology.terms import XSD, Literal, Term, Triple
 
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def store_error(description: str, exc: BaseException) -> StoreUnavailable:
+    """The error of a failed store operation: full disk, corruption, or unavailable."""
+    reason = str(exc)
+    lowered = reason.lower()
+    if "no space left" in lowered or getattr(exc, "errno", None) == 28:
+        return StorageFull(description, f"{reason}: the disk is full; nothing was written")
+    if "corrupt" in lowered or "checksum" in lowered:
+        return StoreCorrupt(
+            description,
+            f"{reason}: the store's files are damaged; restore a backup, or re-create the "
+            "store and load the data again",
+        )
+    return StoreUnavailable(description, reason)
 
 
 def to_ox(term: Term) -> Any:
@@ -60,7 +75,7 @@ class OxigraphStore:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as exc:
-            raise StoreUnavailable(self.description, str(exc)) from None
+            raise store_error(self.description, exc) from None
 
     @property
     def raw(self) -> ox.Store:
@@ -69,6 +84,14 @@ class OxigraphStore:
 
     def triples(
         self, subject: str | None = None, predicate: str | None = None, obj: Term | None = None
+    ) -> Iterator[Triple]:
+        try:
+            yield from self._triples(subject, predicate, obj)
+        except (OSError, RuntimeError) as exc:
+            raise store_error(self.description, exc) from None
+
+    def _triples(
+        self, subject: str | None, predicate: str | None, obj: Term | None
     ) -> Iterator[Triple]:
         seen: set[Triple] = set()
         quads = self._store.quads_for_pattern(
@@ -84,11 +107,18 @@ class OxigraphStore:
                 yield triple
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        try:
+            names = self._store.named_graphs()
+            return sorted(g.value for g in names if isinstance(g, ox.NamedNode))
+        except (OSError, RuntimeError) as exc:
+            raise store_error(self.description, exc) from None
 
     def graph_triples(self, graph: str) -> Iterator[Triple]:
-        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            yield (str(from_ox(quad.subject)), quad.predicate.value, from_ox(quad.object))
+        try:
+            for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                yield (str(from_ox(quad.subject)), quad.predicate.value, from_ox(quad.object))
+        except (OSError, RuntimeError) as exc:
+            raise store_error(f"{self.description} (graph {graph})", exc) from None
 
     def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
         existing = set(self.graph_names())
@@ -110,11 +140,14 @@ class OxigraphStore:
                 self._store.update(" ;\n".join(ops))
             self._store.flush()
             self.generation += 1
-        except OSError as exc:
-            raise StoreUnavailable(self.description, str(exc)) from None
+        except (OSError, RuntimeError) as exc:
+            raise store_error(self.description, exc) from None
 
     def count(self) -> int:
-        return len(self._store)
+        try:
+            return len(self._store)
+        except (OSError, RuntimeError) as exc:
+            raise store_error(self.description, exc) from None
 
     def close(self) -> None:
         """Release the store (and its lock); pyoxigraph closes when its last reference goes."""

@@ -2,34 +2,84 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from graph.batch import Batch
+from graph.batch import GRAPH_PREFIX, Batch
 from graph.store import GraphStore
 from ontology.errors import Violation
-from ontology.terms import DATA, RDF_TYPE, Triple, compact, local_id
+from ontology.terms import DATA, RDF_TYPE, SKOS, Triple, compact, local_id
 
 
 def _typed_subjects(triples: Sequence[Triple]) -> set[str]:
     return {s for s, p, _ in triples if p == RDF_TYPE}
 
 
-def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation]:
+class _Definitions:
+    """The subjects defined outside the replaced graphs, and (looked up lazily) where.
+
+    The subjects come from one index lookup (``rdf:type`` over all graphs) and a scan of the
+    replaced graphs only, so a batch is checked without reading the whole store; the graph a
+    subject lives in is looked up only for a message.
+    """
+
+    def __init__(self, store: GraphStore, subjects: set[str], replaced: set[str]) -> None:
+        self.store, self.subjects, self.replaced = store, subjects, replaced
+        self._graphs: dict[str, str] = {}
+
+    def __contains__(self, subject: object) -> bool:
+        return subject in self.subjects
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.subjects)
+
+    def get(self, subject: str) -> str | None:
+        """The graph defining ``subject``, ``None`` if none (outside the replaced graphs)."""
+        if subject not in self.subjects:
+            return None
+        if subject not in self._graphs:
+            for graph in self.store.graph_names():
+                if graph not in self.replaced and any(
+                    s == subject and p == RDF_TYPE for s, p, _ in self.store.graph_triples(graph)
+                ):
+                    self._graphs[subject] = graph
+                    break
+        return self._graphs.get(subject)
+
+
+def _defined_outside(store: GraphStore, replaced: set[str]) -> _Definitions:
+    typed = {s for s, _, _ in store.triples(None, RDF_TYPE)}
+    stored = set(store.graph_names())
+    in_replaced = {
+        s for graph in replaced & stored for s, p, _ in store.graph_triples(graph) if p == RDF_TYPE
+    }
+    elsewhere = typed - in_replaced
+    shared = typed & in_replaced
+    if shared:  # typed in a replaced graph: defined elsewhere only if another graph types it
+        for graph in stored - replaced:
+            for s, p, _ in store.graph_triples(graph):
+                if p == RDF_TYPE and s in shared:
+                    elsewhere.add(s)
+    return _Definitions(store, elsewhere, replaced)
+
+
+def check_batches(
+    store: GraphStore,
+    batches: Sequence[Batch],
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Violation]:
     """Every rule that spans files or needs the store: duplicate ids, references, shapes.
 
     The graphs the batches replace are treated as gone, so re-loading a corrected file works.
+    ``progress(step, done, total)`` is told each stage (ids, references, shapes).
     """
+    report = progress or (lambda step, done, total: None)
     replaced = {b.graph for b in batches}
     problems: list[Violation] = []
+    report("validating: ids", 0, 3)
 
     # Which graph defines each subject outside the replaced graphs.
-    defined_in_store: dict[str, str] = {}
-    for graph in store.graph_names():
-        if graph in replaced:
-            continue
-        for s, p, _ in store.graph_triples(graph):
-            if p == RDF_TYPE:
-                defined_in_store.setdefault(s, graph)
+    defined_in_store = _defined_outside(store, replaced)
 
     defined_in_batch: dict[str, Batch] = {}
     for batch in batches:
@@ -52,7 +102,7 @@ def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation
                     batch.violation(
                         "duplicate-id",
                         f"id {local_id(s)!r} is already defined in the store "
-                        f"({defined_in_store[s].removeprefix('urn:govgraph:graph:')}): "
+                        f"({(defined_in_store.get(s) or '?').removeprefix(GRAPH_PREFIX)}): "
                         "choose another id or re-load that file instead",
                         s,
                     )
@@ -60,27 +110,14 @@ def check_batches(store: GraphStore, batches: Sequence[Batch]) -> list[Violation
             defined_in_batch.setdefault(s, batch)
 
     known = set(defined_in_store) | set(defined_in_batch)
-    for batch in batches:
-        for s, p, o in batch.triples:
-            if p == RDF_TYPE or not isinstance(o, str) or not o.startswith(DATA) or o in known:
-                continue
-            target = local_id(o)
-            close = sorted(
-                local_id(k) for k in known if k.startswith(DATA) and local_id(k)[:4] == target[:4]
-            )[:3]
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            problems.append(
-                batch.violation(
-                    "reference-resolves",
-                    f"{compact(p)} refers to unknown id {target!r}: define it in this batch or "
-                    f"load the file that defines it first{hint}",
-                    s,
-                    p,
-                    o,
-                )
-            )
+    report("validating: references across the store", 1, 3)
+    problems += _dangling(batches, known)
+    problems += _removed_but_referenced(store, batches, replaced, known)
+    problems += _foreign_labels(batches, defined_in_store, defined_in_batch)
     if problems:
         return problems
+    triples = sum(len(b.triples) for b in batches)
+    report(f"validating: shapes of {triples:,} triples", 2, 3)
     return problems + _shape_violations(store, batches, known)
 
 
@@ -120,3 +157,96 @@ def _shape_violations(
             )
         )
     return out
+
+
+def _dangling(batches: Sequence[Batch], known: set[str]) -> list[Violation]:
+    """References to ids nothing defines; suggestions from an index, never a scan per miss."""
+    by_prefix: dict[str, list[str]] = {}
+    for k in sorted(known):
+        if k.startswith(DATA):
+            by_prefix.setdefault(local_id(k)[:4], []).append(local_id(k))
+    problems = []
+    for batch in batches:
+        for s, p, o in batch.triples:
+            if p == RDF_TYPE or not isinstance(o, str) or not o.startswith(DATA) or o in known:
+                continue
+            target = local_id(o)
+            close = by_prefix.get(target[:4], [])[:3]
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            problems.append(
+                batch.violation(
+                    "reference-resolves",
+                    f"{compact(p)} refers to unknown id {target!r}: define it in this batch or "
+                    f"load the file that defines it first{hint}",
+                    s,
+                    p,
+                    o,
+                )
+            )
+    return problems
+
+
+def _removed_but_referenced(
+    store: GraphStore, batches: Sequence[Batch], replaced: set[str], known: set[str]
+) -> list[Violation]:
+    """Ids a re-load stops defining while other stored files still refer to them."""
+    stored = set(store.graph_names())
+    gone: dict[str, Batch] = {}
+    for batch in batches:
+        if batch.graph in stored:
+            for s, p, _ in store.graph_triples(batch.graph):
+                if p == RDF_TYPE and s.startswith(DATA) and s not in known:
+                    gone.setdefault(s, batch)
+    if not gone:
+        return []
+    problems = []
+    for graph in sorted(stored - replaced):
+        for s, p, o in store.graph_triples(graph):
+            if isinstance(o, str) and o in gone:
+                batch = gone[o]
+                problems.append(
+                    batch.violation(
+                        "reference-removed",
+                        f"id {local_id(o)!r} is no longer defined here, but "
+                        f"{graph.removeprefix(GRAPH_PREFIX)} still refers to it "
+                        f"({local_id(s)} {compact(p)}): keep it, or change that file first",
+                        o,
+                    )
+                )
+    return problems
+
+
+_LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
+
+
+def _foreign_labels(
+    batches: Sequence[Batch], in_store: _Definitions, in_batch: dict[str, Batch]
+) -> list[Violation]:
+    """Labels and aliases a file adds to an entity another file defines (the shapes cannot
+    see them: each file's statements are checked with its own entities)."""
+    problems = []
+    for batch in batches:
+        for s, p, o in batch.triples:
+            if p not in _LABELS or not s.startswith(DATA):
+                continue
+            owner_batch = in_batch.get(s)
+            if owner_batch is batch:
+                continue
+            owner = (
+                owner_batch.source
+                if owner_batch is not None
+                else (in_store.get(s) or "").removeprefix(GRAPH_PREFIX)
+            )
+            if not owner:
+                continue
+            problems.append(
+                batch.violation(
+                    "label-owner",
+                    f"adds the {compact(p)} {str(o)!r} to {local_id(s)!r}, which {owner} "
+                    "defines: labels and aliases belong in the file that defines the entity",
+                    s,
+                    p,
+                    o,
+                )
+            )
+    return problems

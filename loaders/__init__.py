@@ -8,6 +8,7 @@ from pathlib import Path
 from graph.batch import Batch
 from graph.load import LoadSummary, apply_batches
 from graph.store import GraphStore
+from loaders.limits import Limits
 from ontology import vocab as v
 from ontology.terms import Literal
 
@@ -42,16 +43,55 @@ def load_paths(
     fmt: str = "auto",
     dry_run: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    limits: Limits | None = None,
+    root: Path | None = None,
 ) -> LoadSummary:
     """Read, validate and load files or directories into ``store`` as one atomic batch.
 
-    Raises :class:`ontology.errors.ValidationFailed` (nothing written) on any error.
+    ``limits`` bound what is read (:class:`loaders.limits.Limits`); ``root`` is the data root
+    graph names are relative to (default: the enclosing checkout, see
+    :func:`loaders.reading.graph_name`). A file that changed between reading and writing is
+    refused. Raises :class:`ontology.errors.ValidationFailed` (nothing written) on any error.
     """
     from loaders.files import read_paths
+    from loaders.limits import use_limits
+    from loaders.reading import check_unchanged, data_root
 
-    batches = read_paths(paths, fmt, progress=progress)
+    with use_limits(limits), data_root(root):
+        batches = read_paths(paths, fmt, progress=progress)
     tag_quotes(store, batches)
     if progress is not None:
         triples = sum(len(b.triples) for b in batches)
         progress(f"validating {triples:,} triples", len(batches), len(batches))
-    return apply_batches(store, batches, dry_run=dry_run)
+    inputs = [item for b in batches for item in b.inputs]
+    return apply_batches(store, batches, dry_run=dry_run, precommit=lambda: check_unchanged(inputs))
+
+
+def migrate_graph_names(store: GraphStore) -> dict[str, str]:
+    """Rename graphs named by an absolute path (older stores) to stable names, atomically.
+
+    Before stable names a graph was ``file:/abs/path/data/x.yaml``; it becomes
+    ``file:data/x.yaml`` (:func:`loaders.reading.graph_name`), so that re-loading the file from
+    anywhere replaces it. When both exist, the stable one is kept. Returns ``{old: new}``.
+    """
+    from graph.batch import GRAPH_PREFIX
+    from loaders.reading import graph_name
+
+    names = set(store.graph_names())
+    renamed: dict[str, str] = {}
+    for old in sorted(names):
+        short = old.removeprefix(GRAPH_PREFIX)
+        if not short.startswith("file:/"):
+            continue
+        new = GRAPH_PREFIX + graph_name(Path(short.removeprefix("file:")))
+        if new != old:
+            renamed[old] = new
+    if not renamed:
+        return {}
+    graphs = {
+        new: list(store.graph_triples(old))
+        for old, new in renamed.items()
+        if new not in names  # a stable graph loaded since wins over its old copy
+    }
+    store.replace(graphs, remove=list(renamed))
+    return renamed

@@ -15,6 +15,7 @@ from typing import Any
 
 from graph.batch import Batch, Location
 from loaders.provenance import SourceFile, slug, upstream_url
+from loaders.reading import graph_name
 from loaders.yaml_marks import MarkedDict, MarkedList, YamlProblem, parse_all
 from ontology import vocab as v
 from ontology.errors import ValidationFailed, Violation
@@ -103,12 +104,13 @@ class CatalogReader:
     def document_of(self, path: Path, shown: str) -> str:
         if path.resolve() == self.src.path.resolve():
             return self.src.document
-        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]  # noqa: S324 - an id
+        name = graph_name(path)
+        digest = hashlib.sha1(name.encode()).hexdigest()[:8]  # noqa: S324 - an id
         doc = iri(f"src-{slug(path.name)}-{digest}")
         add = self.src.batch.add
         add(doc, RDF_TYPE, v.SOURCE_DOCUMENT, Location(shown, record=path.name))
         add(doc, v.TITLE, Literal(path.name))
-        add(doc, v.DOC_PATH, Literal(shown))
+        add(doc, v.DOC_PATH, Literal(name.removeprefix("file:")))
         add(doc, v.DOC_LANGUAGE, Literal(self.src.language))
         url = upstream_url(path)
         if url:
@@ -196,7 +198,15 @@ class CatalogReader:
                 )
                 continue
             file = (path.parent / target.removeprefix("file:")).resolve()
-            if not file.is_file():
+            catalog = self.src.path.parent.resolve()
+            if not file.is_relative_to(catalog):
+                self.fail(
+                    "backstage-location",
+                    f"Location target {target!r} lies outside the catalog's directory "
+                    f"({catalog.name}/): only files inside it are followed",
+                    where,
+                )
+            elif not file.is_file():
                 self.fail("backstage-location", f"Location target {target!r} does not exist", where)
             elif depth >= MAX_DEPTH:
                 self.fail("backstage-location", "Locations nest too deeply (a cycle?)", where)

@@ -9,15 +9,13 @@ row and column.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from loaders.provenance import SourceFile, slug
+from loaders.sheets import SheetMapping, Table, csv_tables, read_mapping, xlsx_tables
 from ontology import vocab as v
 from ontology.dates import date_literal
 from ontology.errors import ValidationFailed, Violation
@@ -38,115 +36,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     **{key: (key,) for key in (*v.RELATION_KEYS, *v.DATE_KEYS)},
 }
 FIELDS = set(ALIASES)
-SHEET_KEYS = {"sheet", "kind", "columns", "defaults", "language"}
 GEPHI_DIRECTIONS = {"directed", "undirected", "mutual"}
 
 
 def _norm(header: str) -> str:
     return "_".join(header.strip().casefold().replace("-", " ").split())
-
-
-@dataclass
-class SheetMapping:
-    """How the columns of one sheet map onto fields (``columns``: field -> header)."""
-
-    sheet: str | None = None
-    kind: str | None = None  # "entities" | "dependencies"; inferred when None
-    columns: dict[str, str] = field(default_factory=dict)
-    defaults: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Table:
-    name: str  # the sheet name, or the file name for CSV
-    header: list[str]
-    rows: list[tuple[int, list[str], str]]  # (row number, cells, the row as text)
-
-
-def read_mapping(path: Path, source: str) -> tuple[list[SheetMapping], str | None]:
-    """The mapping file of ``path`` if there is one: its sheets and language."""
-    import yaml
-
-    for candidate in (path.with_suffix(".mapping.yaml"), Path(str(path) + ".mapping.yaml")):
-        if candidate.exists():
-            break
-    else:
-        return [], None
-    where = str(candidate)
-
-    def fail(message: str) -> ValidationFailed:
-        return ValidationFailed([Violation("csv-mapping", message, file=where, record=source)])
-
-    try:
-        content = yaml.safe_load(candidate.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise fail(f"the mapping file is not valid YAML: {exc}") from None
-    if not isinstance(content, dict):
-        raise fail("a mapping file is a mapping with `columns` (or `sheets: [...]`)")
-    language = content.get("language")
-    sheets = content.get("sheets", [content])
-    out = []
-    for item in sheets if isinstance(sheets, list) else []:
-        unknown = set(item) - SHEET_KEYS - {"sheets"} if isinstance(item, dict) else {"?"}
-        if unknown:
-            raise fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}: use {SHEET_KEYS}")
-        columns = {str(k): str(h) for k, h in (item.get("columns") or {}).items()}
-        bad = set(columns) - FIELDS
-        if bad:
-            raise fail(f"unknown field(s) {', '.join(sorted(bad))} in `columns`")
-        defaults = {str(k): str(d) for k, d in (item.get("defaults") or {}).items()}
-        out.append(SheetMapping(item.get("sheet"), item.get("kind"), columns, defaults))
-    if language is not None and language not in v.LANGUAGES:
-        raise fail(f"`language` must be one of {', '.join(v.LANGUAGES)}")
-    return out, language
-
-
-def csv_tables(path: Path, source: str) -> list[Table]:
-    from loaders.files import read_text
-
-    text = read_text(path, source)
-    dialect: Any = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
-    header = rows[0] if rows else []
-    body = [
-        (n, cells, lines[n - 1] if n - 1 < len(lines) else ",".join(cells))
-        for n, cells in enumerate(rows[1:], start=2)
-        if any(c.strip() for c in cells)
-    ]
-    return [Table(path.name, header, body)]
-
-
-def xlsx_tables(path: Path, source: str) -> list[Table]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ValidationFailed(
-            [Violation("xlsx", f"not a readable .xlsx workbook: {exc}", file=source)]
-        ) from None
-    tables = []
-    for sheet in book.worksheets:
-        values = [
-            ["" if c is None else str(c).strip() for c in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        if not values or not any(values[0]):
-            continue
-        body = [
-            (n, cells, ", ".join(f"{h}: {c}" for h, c in zip(values[0], cells, strict=False) if c))
-            for n, cells in enumerate(values[1:], start=2)
-            if any(cells)
-        ]
-        tables.append(Table(sheet.title, [str(h) for h in values[0]], body))
-    book.close()
-    return tables
 
 
 class SheetReader:
@@ -156,6 +50,7 @@ class SheetReader:
         self.src = src
         self.tables = tables
         self.mappings = mappings
+        self.slugs: dict[str, tuple[str, int]] = {}  # id -> (the text it came from, row)
 
     def run(self) -> None:
         by_name = {t.name: t for t in self.tables}
@@ -275,7 +170,19 @@ class Row:
         if not value:
             self.fail(fld, f"`{fld}` is empty")
             return None
-        return iri(slug(value))
+        made = slug(value)
+        seen = (
+            self.reader.slugs.setdefault(made, (value, self.number)) if fld == "id" else (value, 0)
+        )
+        if fld == "id" and seen[0] != value:
+            self.reader.src.error(
+                "id-collision",
+                f"{value!r} and {seen[0]!r} (row {seen[1]}) both become the id {made!r}: give "
+                "the rows distinct ids in Latin letters or digits",
+                self.where(fld),
+            )
+            return None
+        return iri(made)
 
     def choice(self, fld: str, allowed: tuple[str, ...], default: str) -> str | None:
         value = (self.get(fld) or default).strip().casefold().replace(" ", "_").replace("-", "_")

@@ -7,14 +7,18 @@ detection is by extension; ``fmt`` forces one.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from graph.batch import Batch, Location
+from loaders.limits import current as limits
+from loaders.limits import long_line, nesting_too_deep
+from loaders.reading import graph_name, read_bytes, read_text, reading
 from ontology.errors import ValidationFailed, Violation
 from ontology.terms import DATA, XSD, Literal, Term
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+__all__ = ["graph_name", "read_bytes", "read_text", "read_file", "read_paths", "register_reader"]
 
 RDF_FORMATS = {
     "ttl": "TURTLE",
@@ -49,11 +53,6 @@ def register_reader(fmt: str, reader: Reader, *extensions: str) -> None:
         EXTENSIONS[ext] = fmt
 
 
-def graph_name(path: Path) -> str:
-    """The named graph a file loads into: re-loading the same file replaces it."""
-    return "file:" + str(path.resolve())
-
-
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the loadable files inside directories named, in a stable order."""
     out: list[Path] = []
@@ -63,41 +62,16 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in EXTENSIONS
+                    if p.suffix.lower() in EXTENSIONS
                     # column mappings of CSV/xlsx sheets are read with their sheet
                     and not p.name.endswith(".mapping.yaml")
+                    # devices and pipes are refused when named, skipped inside a directory
+                    and (p.is_symlink() or p.is_file())
                 )
             )
         else:
             out.append(path)
     return out
-
-
-def read_text(path: Path, source: str) -> str:
-    """Read a text file or raise a located :class:`ValidationFailed`."""
-
-    def fail(rule: str, message: str) -> ValidationFailed:
-        return ValidationFailed([Violation(rule, message, file=source)])
-
-    if not path.exists():
-        raise fail("file-exists", "no such file or directory")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise fail("file-size", f"the file has {size} bytes; the limit is {MAX_FILE_BYTES}")
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise fail("binary-file", "this is a binary file, not text: load a YAML or RDF file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fail(
-            "encoding",
-            f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8",
-        ) from None
-    if not text.strip():
-        raise fail("empty-file", "the file is empty")
-    return text
 
 
 def detect_format(path: Path, fmt: str = "auto") -> str:
@@ -118,11 +92,29 @@ def detect_format(path: Path, fmt: str = "auto") -> str:
     return found
 
 
+def _too_deep(text: str, source: str) -> None:
+    limit = limits().max_depth
+    line = nesting_too_deep(text, limit)
+    if line is not None:
+        raise ValidationFailed(
+            [
+                Violation(
+                    "max-depth",
+                    f"nesting deeper than {limit} levels: flatten the structure "
+                    "(raise the limit with GOVGRAPH_MAX_DEPTH)",
+                    file=source,
+                    line=line,
+                )
+            ]
+        )
+
+
 def read_yaml(path: Path, source: str) -> Batch:
     from loaders.yaml_format import YamlConverter
     from loaders.yaml_marks import YamlProblem, parse
 
     text = read_text(path, source)
+    _too_deep(text, source)
     batch = Batch(name=graph_name(path), source=source)
     try:
         content = parse(text)
@@ -138,14 +130,59 @@ def read_yaml(path: Path, source: str) -> Batch:
     return batch
 
 
+def _xml_entities(text: str, source: str) -> None:
+    """Refuse DTDs in RDF/XML: the RDF parser would expand entities (billion laughs)."""
+    import re
+
+    match = re.search(r"<!(DOCTYPE|ENTITY)", text)
+    if match:
+        raise ValidationFailed(
+            [
+                Violation(
+                    "xml-entities",
+                    "the file declares a DTD or entities, which are not expanded: write the "
+                    "IRIs and values out in full",
+                    file=source,
+                    line=text.count("\n", 0, match.start()) + 1,
+                )
+            ]
+        )
+
+
+def _jsonld_iris(text: str, source: str) -> None:
+    """Refuse ``@id``/``@type`` values that are not IRIs (JSON-LD drops them silently)."""
+    import re
+
+    for match in re.finditer(r'"@(?:id|type)"\s*:\s*"((?:[^"\\]|\\.)*)"', text):
+        value = match.group(1)
+        if not value.startswith("_:") and re.search(r'[\x00-\x20<>"{}|^`\\]', value):
+            raise ValidationFailed(
+                [
+                    Violation(
+                        "rdf-term",
+                        f"{value!r} is not an IRI (it holds a space or a character IRIs "
+                        "cannot hold): JSON-LD would drop the statement silently",
+                        file=source,
+                        line=text.count("\n", 0, match.start()) + 1,
+                    )
+                ]
+            )
+
+
 def read_rdf(path: Path, source: str, fmt: str) -> Batch:
     import pyoxigraph as ox
 
     text = read_text(path, source)
+    if fmt in ("ttl", "turtle", "trig", "jsonld", "json-ld"):
+        _too_deep(text, source)
+    if fmt in ("rdf", "xml"):
+        _xml_entities(text, source)
+    if fmt in ("jsonld", "json-ld"):
+        _jsonld_iris(text, source)
     batch = Batch(name=graph_name(path), source=source)
     rdf_format = getattr(ox.RdfFormat, RDF_FORMATS[fmt])
     # Blank nodes are given stable IRIs so that every store, and every re-load, names them alike.
-    salt = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]  # noqa: S324 - an id
+    salt = hashlib.sha1(batch.name.encode()).hexdigest()[:8]  # noqa: S324 - an id
 
     def term(value: object) -> Term:
         if isinstance(value, ox.NamedNode):
@@ -182,50 +219,126 @@ def read_rdf(path: Path, source: str, fmt: str) -> Batch:
         ) from None
     except ValueError as exc:
         raise ValidationFailed([Violation("rdf-term", str(exc), file=source)]) from None
+    except MemoryError:
+        # The parser's buffer limit (16 MB): a literal or line far over any sensible size.
+        limit = limits().max_literal
+        raise ValidationFailed(
+            [
+                Violation(
+                    "max-literal",
+                    f"a value is longer than the parser accepts (limit {limit:,} characters)",
+                    file=source,
+                    line=long_line(text, limit),
+                )
+            ]
+        ) from None
+    if not batch.triples and fmt in ("jsonld", "json-ld"):
+        raise ValidationFailed(
+            [Violation("empty-graph", "the JSON-LD document states no triples", file=source)]
+        )
     for s, _, _ in batch.triples:
         batch.locations.setdefault(s, Location(file=source, record=s))
     return batch
 
 
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _check_terms(batch: Batch) -> None:
+    """Every literal within the length limit and every IRI well formed, located."""
+    limit = limits().max_literal
+    seen: set[str] = set()
+    problems: list[Violation] = []
+    for s, p, o in batch.triples:
+        for value in (s, p, o):
+            if isinstance(value, Literal):
+                if len(value.value) > limit:
+                    problems.append(
+                        batch.violation(
+                            "max-literal",
+                            f"a value of {len(value.value):,} characters; the limit is {limit:,} "
+                            "(raise it with GOVGRAPH_MAX_LITERAL)",
+                            s,
+                            p,
+                            o,
+                        )
+                    )
+            elif value not in seen:
+                seen.add(value)
+                if _IRI_BAD.search(value) or not _IRI_SCHEME.match(value):
+                    problems.append(
+                        batch.violation(
+                            "iri", f"{value!r} is not a valid IRI (id): fix the id", s, p, o
+                        )
+                    )
+        if len(problems) >= 100:
+            break
+    if problems:
+        raise ValidationFailed(problems + batch.warnings)
+
+
 def read_file(path: Path, fmt: str = "auto", *, source: str | None = None) -> Batch:
-    """Read one file into a batch; raise :class:`ValidationFailed` naming the file on bad input."""
+    """Read one file into a batch; raise :class:`ValidationFailed` naming the file on bad input.
+
+    The file is read once (devices and pipes refused, size bounded); the batch records what
+    was read, so that a load can refuse files that changed before it wrote them
+    (:func:`loaders.reading.check_unchanged`).
+    """
     source = source or str(path)
-    kind = detect_format(path, fmt)
-    if kind == "yaml" and fmt == "auto" and _is_backstage(path):
-        kind = "backstage"
-    if kind in ("ttl", "turtle", "jsonld", "json-ld") and fmt == "auto" and _is_foreign_org(path):
-        kind = "org"
-    if kind == "yaml":
-        return read_yaml(path, source)
-    if kind in RDF_FORMATS:
-        return read_rdf(path, source, kind)
-    if kind in _EXTRA_READERS:
-        return _EXTRA_READERS[kind](path, source)
-    raise ValidationFailed([Violation("format", f"unknown format {fmt!r}", file=source)])
+    with reading() as session:
+        kind = detect_format(path, fmt)
+        read_bytes(path, source)  # refuses devices, pipes and oversize files before sniffing
+        if kind == "yaml" and fmt == "auto" and _is_backstage(path, source):
+            kind = "backstage"
+        if (
+            kind in ("ttl", "turtle", "jsonld", "json-ld")
+            and fmt == "auto"
+            and _is_foreign_org(path, source)
+        ):
+            kind = "org"
+        try:
+            if kind == "yaml":
+                batch = read_yaml(path, source)
+            elif kind in RDF_FORMATS:
+                batch = read_rdf(path, source, kind)
+            elif kind in _EXTRA_READERS:
+                batch = _EXTRA_READERS[kind](path, source)
+            else:
+                raise ValidationFailed(
+                    [Violation("format", f"unknown format {fmt!r}", file=source)]
+                )
+        except RecursionError:
+            raise ValidationFailed(
+                [
+                    Violation(
+                        "max-depth",
+                        "the file is nested too deeply to read: flatten the structure",
+                        file=source,
+                    )
+                ]
+            ) from None
+        batch.inputs = session.inputs()
+        batch.warnings[:0] = [w for w in session.warnings if w not in batch.warnings]
+    _check_terms(batch)
+    return batch
 
 
-def _is_backstage(path: Path) -> bool:
+def _is_backstage(path: Path, source: str) -> bool:
     """True when a YAML file is a Backstage catalog file (``apiVersion: backstage.io/...``)."""
     import re
 
-    try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
+    head = read_bytes(path, source)[:4096].decode("utf-8", errors="replace")
     return (
         re.search(r"^apiVersion:\s*['\"]?([\w.-]+\.)?backstage\.io/", head, re.MULTILINE)
         is not None
     )
 
 
-def _is_foreign_org(path: Path) -> bool:
+def _is_foreign_org(path: Path, source: str) -> bool:
     """True for W3C ORG data not written in govgraph's terms (an organisation chart)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "http://www.w3.org/ns/org#" in text and "https://w3id.org/govgraph/" not in text
+    data = read_bytes(path, source)
+    return b"http://www.w3.org/ns/org#" in data and b"https://w3id.org/govgraph/" not in data
 
 
 def read_paths(

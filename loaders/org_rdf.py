@@ -19,6 +19,7 @@ from pathlib import Path
 
 from graph.batch import Batch, Location
 from loaders.provenance import SourceFile
+from loaders.reading import graph_name
 from ontology import vocab as v
 from ontology.errors import ValidationFailed, Violation
 from ontology.terms import DATA, DCT, ORG, RDF_TYPE, RDFS, SKOS, XSD, Literal, Term, concept
@@ -46,7 +47,7 @@ def read_triples(path: Path, source: str, text: str) -> list[tuple[str, str, Ter
     fmt = (
         ox.RdfFormat.JSON_LD if path.suffix.lower() in (".jsonld", ".json") else ox.RdfFormat.TURTLE
     )
-    salt = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]  # noqa: S324 - an id
+    salt = hashlib.sha1(graph_name(path).encode()).hexdigest()[:8]  # noqa: S324 - an id
 
     def term(value: object) -> Term:
         if isinstance(value, ox.NamedNode):

@@ -71,14 +71,15 @@ class SourceFile:
 
     def __post_init__(self) -> None:
         self.batch = Batch(name=graph_name(self.path), source=self.source)
-        digest = hashlib.sha1(str(self.path.resolve()).encode()).hexdigest()[:8]  # noqa: S324
+        # Named by the stable graph name, so the same file read from anywhere is one document.
+        digest = hashlib.sha1(self.batch.name.encode()).hexdigest()[:8]  # noqa: S324
         self.document = iri(f"src-{slug(self.path.name)}-{digest}")
         url = self.url or upstream_url(self.path)
         where = Location(self.source, record=self.path.name)
         add = self.batch.add
         add(self.document, RDF_TYPE, v.SOURCE_DOCUMENT, where)
         add(self.document, v.TITLE, Literal(self.path.name))
-        add(self.document, v.DOC_PATH, Literal(str(self.path)))
+        add(self.document, v.DOC_PATH, Literal(self.batch.name.removeprefix("file:")))
         add(self.document, v.DOC_LANGUAGE, Literal(self.language))
         if url:
             add(self.document, v.EXTERNAL, Literal("true", datatype=XSD + "boolean"))

@@ -19,8 +19,8 @@ from ontology.dates import date_literal, first_day, last_day, parse_partial
 from ontology.errors import Violation
 from ontology.terms import DATA, RDF_TYPE, Literal, concept, iri
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")  # \Z: "$" would accept a final newline
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]+\Z")
 MAX_TEXT = 4000  # characters in any one value; a longer one is almost always a paste error
 
 

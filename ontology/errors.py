@@ -171,3 +171,51 @@ class StoreUnavailable(GovGraphError):
         self.store = store
         self.reason = reason
         super().__init__(f"store {store} is unavailable: {reason}")
+
+
+class StorageFull(StoreUnavailable):
+    """The disk under the store or its audit log is full; nothing was written."""
+
+    code = "storage_full"
+
+
+class StoreCorrupt(StoreUnavailable):
+    """The store's files are damaged (a failed checksum, an unreadable block)."""
+
+    code = "store_corrupt"
+
+
+class Conflict(GovGraphError):
+    """The write conflicts with what is stored (``POST`` of an id that exists)."""
+
+    code = "conflict"
+
+    def __init__(self, target: str, message: str) -> None:
+        self.target = target
+        super().__init__(message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "target": self.target}
+
+
+class PreconditionFailed(GovGraphError):
+    """``If-Match`` names a version that is no longer the stored one (a lost update avoided)."""
+
+    code = "precondition_failed"
+
+    def __init__(self, target: str, expected: str, current: str | None) -> None:
+        self.target = target
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"{target} has changed since version {expected} was read (now {current}): "
+            "read it again, re-apply the change and retry with the new ETag"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **super().as_dict(),
+            "target": self.target,
+            "expected": self.expected,
+            "current": self.current,
+        }

@@ -10,6 +10,7 @@ from api.deps import RDF_MEDIA, Reader, SettingsDep, StoreDep, negotiate
 from api.http_errors import LimitExceeded
 from api.limits import MAX_PAGE, page
 from api.models import Entity, EntityList, SearchAnswer
+from graph.entity_state import entity_etag
 from graph.export import export_graph, serialise
 from graph.queries.describe import describe, list_entities, search
 
@@ -85,13 +86,18 @@ def entity(
     the entity's own triples as RDF."""
     media = negotiate(request, RDF_MEDIA, "application/json")
     described = describe(store, name, lang=lang)
+    # The version a write's If-Match must name (docs/api.md, "Writes").
+    etag = entity_etag(store, described["iri"]) or ""
     if media == "application/json":
         response.headers["Vary"] = "Accept"
+        response.headers["ETag"] = etag
         return described
     subject = described["iri"]
     triples = [*store.triples(subject), *store.triples(subject + "#validity")]
     return Response(
-        serialise(triples, RDF_MEDIA[media]), media_type=media, headers={"Vary": "Accept"}
+        serialise(triples, RDF_MEDIA[media]),
+        media_type=media,
+        headers={"Vary": "Accept", "ETag": etag},
     )
 
 

@@ -1,14 +1,15 @@
-"""Writes (editor role): create, update and retire entities; upload a YAML or Turtle batch.
+"""Writes (editor role): create, replace, patch and retire entities; upload a batch.
 
-Every write is validated, applied atomically and audited before it is acknowledged
-(:mod:`api.audit`).
+Every write is validated, audited and applied atomically before it is acknowledged
+(:mod:`api.writes`, :mod:`api.audit`); entity answers carry an ``ETag`` and writes honour
+``If-Match`` (docs/api.md, "Writes").
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import Editor, WriterDep
@@ -48,33 +49,110 @@ _FORMATS = {
 }
 
 
-@router.post("/entities", status_code=201, summary="Create an entity (editor)")
+IfMatch = Annotated[
+    str | None,
+    Header(description="the ETag last read: the write is refused with 412 if it changed"),
+]
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _tagged(response: Response, answer: dict[str, Any]) -> dict[str, Any]:
+    if answer.get("etag"):
+        response.headers["ETag"] = answer["etag"]
+    return answer
+
+
+@router.post(
+    "/entities",
+    status_code=201,
+    summary="Create an entity (editor); 409 if the id exists",
+)
 def create(
-    writer: WriterDep, who: Editor, body: Annotated[EntityWrite, Body(examples=[_EXAMPLE])]
+    request: Request,
+    response: Response,
+    writer: WriterDep,
+    who: Editor,
+    body: Annotated[EntityWrite, Body(examples=[_EXAMPLE])],
 ) -> dict[str, Any]:
-    return writer.create_entity(who, body.entity, reason=body.reason, source=body.source)
+    answer = writer.create_entity(
+        who, body.entity, reason=body.reason, source=body.source, client=_client(request)
+    )
+    response.headers["Location"] = f"/entities/{answer['target']}"
+    return _tagged(response, answer)
 
 
-@router.put("/entities/{name}", summary="Replace an entity's own statements (editor)")
+@router.put(
+    "/entities/{name}",
+    summary="Replace an entity's own statements (editor); honours If-Match",
+)
 def update(
+    request: Request,
+    response: Response,
     writer: WriterDep,
     who: Editor,
     name: str,
     body: Annotated[EntityWrite, Body(examples=[_EXAMPLE])],
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    return writer.update_entity(who, name, body.entity, reason=body.reason, source=body.source)
+    answer = writer.update_entity(
+        who,
+        name,
+        body.entity,
+        if_match=if_match,
+        reason=body.reason,
+        source=body.source,
+        client=_client(request),
+    )
+    return _tagged(response, answer)
 
 
-@router.delete("/entities/{name}", summary="Retire an entity: end its validity (editor)")
+@router.patch(
+    "/entities/{name}",
+    summary="Change some fields of an entity (editor); honours If-Match",
+)
+def patch(
+    request: Request,
+    response: Response,
+    writer: WriterDep,
+    who: Editor,
+    name: str,
+    body: Annotated[EntityWrite, Body(examples=[{"entity": {"label": {"en": "New name"}}}])],
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    answer = writer.patch_entity(
+        who,
+        name,
+        body.entity,
+        if_match=if_match,
+        reason=body.reason,
+        source=body.source,
+        client=_client(request),
+    )
+    return _tagged(response, answer)
+
+
+@router.delete(
+    "/entities/{name}",
+    summary="Retire an entity: end its validity (editor); honours If-Match",
+)
 def retire(
+    request: Request,
+    response: Response,
     writer: WriterDep,
     who: Editor,
     name: str,
     on: Annotated[str | None, Query(description="end date; default today")] = None,
     reason: Reason = None,
     source: Source = None,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    return writer.retire_entity(who, name, on=on, reason=reason, source=source)
+    answer = writer.retire_entity(
+        who, name, on=on, if_match=if_match, reason=reason, source=source, client=_client(request)
+    )
+    return _tagged(response, answer)
 
 
 @router.post(
@@ -116,7 +194,10 @@ async def upload(
     fmt = format or _FORMATS.get(media, "yaml")
     from starlette.concurrency import run_in_threadpool
 
+    client = _client(request)
     result: dict[str, Any] = await run_in_threadpool(
-        lambda: writer.upload(who, text, fmt, graph=graph, reason=reason, source=source)
+        lambda: writer.upload(
+            who, text, fmt, graph=graph, reason=reason, source=source, client=client
+        )
     )
     return result

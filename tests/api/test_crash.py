@@ -139,3 +139,83 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
+
+
+def _acknowledged_and_audited(tmp_path: Path, port: int) -> tuple[set[str], list[str]]:
+    """Entities present (via /sparql) and the create entries of the audit log."""
+    base = f"http://127.0.0.1:{port}"
+    query = (
+        "SELECT ?s WHERE { ?s a ?t FILTER(STRSTARTS(STR(?s), "
+        "'https://w3id.org/govgraph/id/kill-')) }"
+    )
+    rows = httpx.get(f"{base}/sparql", params={"query": query}, timeout=30).json()
+    present = {b["s"]["value"].rsplit("/", 1)[-1] for b in rows["results"]["bindings"]}
+    creates = [
+        entry["target"]
+        for entry in map(json.loads, (tmp_path / "audit.jsonl").read_text().splitlines())
+        if entry["action"] == "create"
+    ]
+    return present, creates
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_sigkill_at_random_moments_under_eight_writers(tmp_path: Path) -> None:
+    """Every acknowledged create is present and audited exactly once, over several kills."""
+    import random
+
+    rounds, writers = 3, 8
+    port = _free_port()
+    acknowledged: list[str] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    for round_ in range(rounds):
+        child = _start(tmp_path, port)
+        stop = threading.Event()
+
+        def write(stream: int, round_: int = round_, stop: threading.Event = stop) -> None:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+                for k in range(10_000):
+                    if stop.is_set():
+                        return
+                    name = f"kill-{round_}-{stream}-{k}"
+                    body = {"entity": {"id": name, "type": "body", "label": {"en": name}}}
+                    try:
+                        response = http.post(
+                            "/entities", json=body, headers={"Authorization": f"Bearer {TOKEN}"}
+                        )
+                    except httpx.HTTPError:
+                        return  # killed mid-request: not acknowledged
+                    with lock:
+                        if response.status_code == 201:
+                            acknowledged.append(name)
+                        else:
+                            errors.append(response.text)
+                            return
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+        for thread in threads:
+            thread.start()
+        # Once this server acknowledges writes (the first pays for loading the shapes), a
+        # random moment later, with writes in flight:
+        settled = len(acknowledged)
+        deadline = time.monotonic() + 120
+        while len(acknowledged) == settled and not errors and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(random.uniform(0.1, 2.0))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert not errors, errors[:3]
+    assert len(acknowledged) >= rounds
+    child = _start(tmp_path, port)  # start-up reconciles the log with the store
+    try:
+        present, creates = _acknowledged_and_audited(tmp_path, port)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    missing = sorted(set(acknowledged) - present)
+    assert not missing, f"acknowledged but absent: {missing}"
+    assert len(creates) == len(set(creates)), "a write audited twice"
+    assert set(creates) == present, "present but not audited, or audited but absent"

@@ -11,7 +11,7 @@ from tests.api.conftest import auth
 
 CASES: list[tuple[str, Callable[[TestClient], object], int]] = [
     ("unknown route", lambda c: c.get("/no/such/route"), 404),
-    ("wrong method", lambda c: c.patch("/entities/ds"), 405),
+    ("wrong method", lambda c: c.put("/entities"), 405),
     ("unknown entity", lambda c: c.get("/entities/no-such-entity"), 404),
     ("bad parameter", lambda c: c.get("/entities", params={"limit": "many"}), 400),
     ("missing parameter", lambda c: c.get("/search"), 400),

@@ -41,8 +41,8 @@ def test_create_then_read_back(api: TestClient) -> None:
 def test_create_an_existing_id_is_refused(api: TestClient) -> None:
     body = {"entity": {**BOARD, "id": "ds"}}
     refused = api.post("/entities", json=body, headers=auth("editor"))
-    assert refused.status_code == 422
-    assert refused.json()["violations"][0]["rule"] == "duplicate-id"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "conflict" and refused.json()["target"] == "ds"
 
 
 def test_invalid_entity_is_refused_with_located_violations(api: TestClient) -> None:

@@ -38,6 +38,7 @@ def main() -> None:
             bodies=max(10, nodes // 10),
             mandates=nodes,
             seed=0,
+            cite=False,
         )
     )
     graph = "urn:govgraph:bench"

@@ -82,7 +82,7 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {message}", flush=True)
 
-    seconds, triples = timed(lambda: write_ntriples(generate(**sizes, seed=7), nt))
+    seconds, triples = timed(lambda: write_ntriples(generate(**sizes, seed=7, cite=False), nt))
     log(f"generated {triples:,} triples in {seconds:.1f}s")
     edge_preds = (f"<{GG}dependent>", f"<{GG}prerequisite>")
     with nt.open() as source, edges_nt.open("w") as out:
