@@ -45,6 +45,8 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         description="Reads are open unless GOVGRAPH_READ_ACCESS=token; writes need an editor "
         "bearer token, the audit log an admin token. See docs/api.md.",
         lifespan=lifespan,
+        docs_url=None,  # served by api.assets from the app's own copy (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sparql = None
@@ -56,12 +58,22 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     if store is not None:
         _hold(app, store, settings)
 
-    from api.routes import admin, ask, entities, home, queries, sparql, views, writes
+    from api.routes import admin, ask, browse, entities, home, queries, sparql, views, writes
 
-    for module in (home, entities, queries, ask, sparql, writes, admin, views):
+    for module in (home, entities, queries, ask, sparql, writes, admin, views, browse):
         app.include_router(module.router)
+    _install_web(app)
     openapi.install(app, settings)
     return app
+
+
+def _install_web(app: FastAPI) -> None:
+    """Static files, API docs and favicon served by the app; security headers on every page."""
+    from api.assets import install_assets
+    from api.html_security import install_html_security
+
+    install_assets(app)
+    install_html_security(app)
 
 
 def _hold(app: FastAPI, store: GraphStore, settings: Settings) -> None:

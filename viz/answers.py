@@ -23,6 +23,7 @@ from viz.style import (
     distance_shade,
 )
 from viz.views import highlight
+from viz.words import actions_phrase, inform_reasons, join, relation_word
 
 if TYPE_CHECKING:
     from pyvis.network import Network
@@ -84,7 +85,13 @@ def _dependency_edge(net: Network, index: GovIndex, a: str, b: str, **style: Any
     add_edge(net, a, b, "depends_on", **style)
 
 
-def impact_view(result: dict[str, Any], index: GovIndex, *, lang: str | None = None) -> Network:
+def impact_view(
+    result: dict[str, Any],
+    index: GovIndex,
+    *,
+    lang: str | None = None,
+    ui_lang: str | None = None,
+) -> Network:
     """The blast radius: root in red, impacted items shaded by distance and bordered by
     criticality, the explaining paths' edges drawn thick, bodies to inform in blue.
 
@@ -138,14 +145,18 @@ def impact_view(result: dict[str, Any], index: GovIndex, *, lang: str | None = N
         for target in body.get("for", []) or [root_id]:
             if target not in net.node_map:
                 _add(net, index, target, lang)
-            roles = ", ".join(body.get("roles", [])) or "inform"
-            add_edge(net, body_id, target, "inform", dashes=True, color=INFORM_COLOUR, label=roles)
+            why = join(inform_reasons(body, ui_lang), ui_lang) or relation_word("inform", ui_lang)
+            add_edge(net, body_id, target, "inform", dashes=True, color=INFORM_COLOUR, label=why)
     net.gg["root"] = root_id
     return net
 
 
 def who_decides_view(
-    result: dict[str, Any], index: GovIndex, *, lang: str | None = None
+    result: dict[str, Any],
+    index: GovIndex,
+    *,
+    lang: str | None = None,
+    ui_lang: str | None = None,
 ) -> Network:
     """Subject -> containing scopes -> mandate -> holder -> escalation, left to right;
     excluded mandates drawn crossed out (grey, dashed, marked ✗).
@@ -175,9 +186,9 @@ def who_decides_view(
         for level, step in enumerate(path[1:], start=1):
             step_id = _add(net, index, step, lang, level=level)
             via = step.get("via", "within") if isinstance(step, dict) else "within"
-            _once(net, previous, step_id, via.split(":")[-1])
+            _once(net, previous, step_id, via, ui_lang)
             previous = step_id
-        holder_id = _mandate_and_holder(net, index, decider, previous, len(path), lang)
+        holder_id = _mandate_and_holder(net, index, decider, previous, len(path), lang, ui_lang)
         last_holder = last_holder or holder_id
     # Mandates over matters inside the subject (who-decides ``within``), drawn below it.
     for entry in result.get("within", []):
@@ -185,15 +196,15 @@ def who_decides_view(
         previous = subject_id
         for level, step in enumerate(steps[1:], start=1):
             step_id = _add(net, index, step, lang, level=level)
-            _once(net, previous, step_id, "contains")
+            _once(net, previous, step_id, "contains", ui_lang)
             previous = step_id
-        _mandate_and_holder(net, index, entry, previous, len(steps), lang)
+        _mandate_and_holder(net, index, entry, previous, len(steps), lang, ui_lang)
     tail: str | None = last_holder
     start = max((n.get("level", 0) for n in net.nodes), default=0)
     for step, body in enumerate(result.get("escalation", []), start=1):
         body_id = _add(net, index, body, lang, level=start + step, gg_escalation=step)
         if tail is not None:
-            _once(net, tail, body_id, "escalates to", dashes=[6, 4])
+            _once(net, tail, body_id, "escalates_to", ui_lang, dashes=[6, 4])
         tail = body_id
     for item in result.get("excluded", []):
         mandate = item.get("mandate")
@@ -223,9 +234,18 @@ def who_decides_view(
             citations=item.get("citations", []),
             dashes=True,
             color=ROOT_COLOUR,
-            label="✗ " + str(item.get("kind", "excluded")).replace("_", " "),
+            label="✗ " + relation_word("excludes", ui_lang),
         )
-        _once(net, mandate_id, holder_id, "held by", dashes=True, color=EXCLUDED_COLOUR)
+        _once(
+            net,
+            mandate_id,
+            holder_id,
+            "held_by",
+            ui_lang,
+            dashes=True,
+            color=EXCLUDED_COLOUR,
+            citations=item.get("citations", []),
+        )
     net.gg["root"] = subject_id
     return net
 
@@ -237,22 +257,46 @@ def _mandate_and_holder(
     previous: str,
     level: int,
     lang: str | None,
+    ui_lang: str | None,
 ) -> str:
-    """Draw ``previous -> mandate -> holder`` for one who-decides entry; return the holder."""
+    """Draw ``previous -> mandate -> holder`` for one who-decides entry; return the holder.
+    Both edges carry the mandate's citations; the first is labelled by its actions in words."""
     mandate = entry["mandate"]
     mandate_id = _add(net, index, mandate, lang, level=level, gg_actions=mandate.get("actions", []))
     net.node_map[mandate_id]["gg_citations"] = entry.get("citations", []) or net.node_map[
         mandate_id
     ].get("gg_citations", [])
-    _once(net, previous, mandate_id, "covered by " + ", ".join(mandate.get("actions", [])))
+    cites = entry.get("citations", [])
+    _once(
+        net,
+        previous,
+        mandate_id,
+        "covered_by",
+        ui_lang,
+        label=actions_phrase(mandate.get("actions", []), ui_lang)
+        or relation_word("covered_by", ui_lang),
+        citations=cites,
+    )
     holder_id = _add(net, index, entry, lang, level=level + 1)
-    _once(net, mandate_id, holder_id, "held by")
+    _once(net, mandate_id, holder_id, "held_by", ui_lang, citations=cites)
     return holder_id
 
 
-def _once(net: Network, a: str, b: str, relation: str, **style: Any) -> None:
+def _once(
+    net: Network,
+    a: str,
+    b: str,
+    relation: str,
+    ui_lang: str | None,
+    *,
+    label: str | None = None,
+    citations: list[dict[str, str]] | None = None,
+    **style: Any,
+) -> None:
+    """One edge ``a -> b`` labelled in words (``relation`` is a relation key or CURIE)."""
     if not any(e["from"] == a and e["to"] == b for e in net.edges):
-        add_edge(net, a, b, relation.replace("_", " "), label=relation, **style)
+        words = label or relation_word(relation, ui_lang)
+        add_edge(net, a, b, relation, citations=citations, label=words, title=words, **style)
 
 
 def chain_view(result: dict[str, Any], index: GovIndex, *, lang: str | None = None) -> Network:

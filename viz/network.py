@@ -30,9 +30,21 @@ def new_network(
 
     net = Network(directed=True, height="100%", width="100%", cdn_resources="in_line")
     options: dict[str, Any] = {
-        "interaction": {"hover": True, "navigationButtons": False, "keyboard": False},
-        "edges": {"smooth": {"type": "dynamic"}, "color": {"color": EDGE_COLOUR}},
-        "nodes": {"font": {"size": 14}},
+        "interaction": {
+            "hover": True,
+            "navigationButtons": False,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+            "zoomView": True,
+        },
+        "edges": {
+            "smooth": {"type": "dynamic"},
+            "color": {"color": EDGE_COLOUR},
+            "font": {"size": 12, "background": "rgba(255,255,255,0.85)", "strokeWidth": 0},
+            # an edge label wraps to fit between two levels of a layered picture
+            "widthConstraint": {"maximum": 120},
+        },
+        # long labels wrap, so that a label is never wider than its neighbours' spacing
+        "nodes": {"font": {"size": 14}, "widthConstraint": {"maximum": 170}},
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
@@ -45,8 +57,8 @@ def new_network(
                 "enabled": True,
                 "direction": "LR",
                 "sortMethod": "directed",
-                "levelSeparation": 220,
-                "nodeSpacing": 90,
+                "levelSeparation": 330,
+                "nodeSpacing": 110,
             }
         }
         options["physics"] = {"enabled": False}

@@ -1,14 +1,19 @@
 """Whole pages: ask a query, draw its answer, say it in words. Used by the app and the CLI.
 
 Each function takes the store and a question's arguments and returns one HTML page. ``served``
-adds what only works inside the app: the question form, its autocomplete and links between
-pages; an exported page (``served=False``) is a single file that works offline.
+adds what only works inside the app: the question form, its autocomplete, links between pages
+and to the sources, and assets fetched from the app; an exported page (``served=False``) is a
+single file that works offline. ``ui_lang`` is the language of the page's words (default:
+``lang``, else English); ``lang`` is the language of the graph's labels (``None``: each label
+in its original language). ``here`` (the page's own URL) adds a language switch.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from graph.index import GovIndex, index_of
 from graph.resolve import resolve
@@ -16,43 +21,91 @@ from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.terms import DATA
 from viz import answers, views
-from viz.page import environment, render
+from viz.i18n import N_, translate
+from viz.page import render
+from viz.sources import documents, stamp
 
 VIEWS_PREFIX = "/views"
 ENTITY_BASE = f"{VIEWS_PREFIX}/entity/"
+SOURCE_BASE = "/documents/"
 SUGGEST = f"{VIEWS_PREFIX}/suggest"
+ASSETS = "/static/viz"
+"""Where the app serves ``viz/static`` (see ``api.assets``)."""
 
 NAV = [
-    (VIEWS_PREFIX, "Views"),
-    (f"{VIEWS_PREFIX}/overview", "Overview"),
-    (f"{VIEWS_PREFIX}/who-decides", "Who decides?"),
-    (f"{VIEWS_PREFIX}/impact", "What is hit?"),
-    (f"{VIEWS_PREFIX}/chains", "Critical chains"),
+    ("/", N_("Start")),
+    ("/browse", N_("Browse")),
+    (f"{VIEWS_PREFIX}/who-decides", N_("Who decides?")),
+    (f"{VIEWS_PREFIX}/impact", N_("What is hit?")),
+    (f"{VIEWS_PREFIX}/overview", N_("Overview")),
+    (f"{VIEWS_PREFIX}/chains", N_("Critical chains")),
 ]
 
 
-def _served(served: bool) -> dict[str, Any]:
-    return {"links": {"entity": ENTITY_BASE}, "nav": NAV} if served else {}
+@dataclass(frozen=True)
+class Context:
+    """What every page of one request shares: languages, whether served, its own URL."""
+
+    ui_lang: str
+    served: bool
+    here: str | None = None
+
+    def switch_lang(self, code: str) -> str:
+        """This page's URL in another page language (the ``lang`` parameter replaced)."""
+        parts = urlsplit(self.here or "")
+        query = [(k, val) for k, val in parse_qsl(parts.query) if k != "lang"] + [("lang", code)]
+        return f"{parts.path}?{urlencode(query)}"
+
+    def render_args(self, index: GovIndex) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "ui_lang": self.ui_lang,
+            "stamp": stamp(index),
+            "sources": documents(index),
+        }
+        if self.served:
+            args.update(
+                links={"entity": ENTITY_BASE, "source": SOURCE_BASE},
+                nav=NAV,
+                assets=ASSETS,
+                extra={"switch_lang": self.switch_lang if self.here else None},
+            )
+        return args
 
 
-def index_page() -> str:
+def _context(served: bool, ui_lang: str | None, lang: str | None, here: str | None) -> Context:
+    return Context(ui_lang or lang or "en", served, here)
+
+
+def index_page(store: GraphStore | None = None, *, ui_lang: str | None = None) -> str:
     """The list of views and question pages."""
     links = [
-        (f"{VIEWS_PREFIX}/overview", "Overview of the whole graph"),
-        (f"{VIEWS_PREFIX}/overview?lang=en", "Overview, English labels"),
+        (f"{VIEWS_PREFIX}/overview", N_("Overview of the whole graph")),
         (
             f"{VIEWS_PREFIX}/who-decides?subject=sundhedsplatformen",
-            "Who decides about Sundhedsplatformen?",
+            N_("Who decides about Sundhedsplatformen?"),
         ),
         (
             f"{VIEWS_PREFIX}/impact?node=sundhedsplatformen",
-            "What is hit if Sundhedsplatformen slips?",
+            N_("What is hit if Sundhedsplatformen slips?"),
         ),
-        (f"{VIEWS_PREFIX}/chains", "Critical chains"),
-        (f"{ENTITY_BASE}ds", "Entity page: Digital Styregruppe"),
-        (f"{VIEWS_PREFIX}/neighbourhood/ds?hops=2", "Neighbourhood of Digital Styregruppe, 2 hops"),
+        (f"{VIEWS_PREFIX}/chains", N_("Critical chains")),
+        (f"{ENTITY_BASE}ds", N_("Fact sheet: Digital Styregruppe")),
+        (
+            f"{VIEWS_PREFIX}/neighbourhood/ds?hops=2",
+            N_("Neighbourhood of Digital Styregruppe, two steps"),
+        ),
     ]
-    return environment().get_template("index.html").render(links=links)
+    from viz.browse import text_page
+
+    lang = ui_lang or "en"
+    return text_page(
+        "index.html",
+        ui_lang=lang,
+        title=translate(lang, "Views"),
+        links=links,
+        here=None,
+        index=index_of(store) if store is not None else None,
+    )
 
 
 def overview_page(
@@ -63,11 +116,14 @@ def overview_page(
     as_of: date | None = None,
     fold_above: int | None = views.DEFAULT_FOLD_ABOVE,
     served: bool = False,
+    ui_lang: str | None = None,
+    here: str | None = None,
 ) -> str:
-    net = views.overview(
-        index_of(store), lang=lang, documents=documents, as_of=as_of, fold_above=fold_above
-    )
-    return render(net, **_served(served))
+    ctx = _context(served, ui_lang, lang, here)
+    index = index_of(store)
+    net = views.overview(index, lang=lang, documents=documents, as_of=as_of, fold_above=fold_above)
+    title = translate(ctx.ui_lang, "Overview of the whole graph")
+    return render(net, title=title, **ctx.render_args(index))
 
 
 def neighbourhood_page(
@@ -79,35 +135,84 @@ def neighbourhood_page(
     lang: str | None = None,
     fold_above: int | None = views.DEFAULT_FOLD_ABOVE,
     served: bool = False,
+    ui_lang: str | None = None,
+    here: str | None = None,
 ) -> str:
+    ctx = _context(served, ui_lang, lang, here)
     index = index_of(store)
+    root = resolve(index, name)
     net = views.neighbourhood(
-        index,
-        resolve(index, name),
-        hops=hops,
-        relation_types=relation_types,
-        lang=lang,
-        fold_above=fold_above,
+        index, root, hops=hops, relation_types=relation_types, lang=lang, fold_above=fold_above
     )
-    return render(net, **_served(served))
+    title = translate(ctx.ui_lang, "Neighbourhood of %(name)s") % {"name": index.label(root, lang)}
+    return render(net, title=title, **ctx.render_args(index))
 
 
 def entity_page(
-    store: GraphStore, name: str, *, lang: str | None = None, served: bool = False
+    store: GraphStore,
+    name: str,
+    *,
+    lang: str | None = None,
+    served: bool = False,
+    ui_lang: str | None = None,
+    here: str | None = None,
 ) -> str:
-    """Facts, relations and citations in words, beside the entity's neighbourhood."""
+    """The fact sheet in words (relations, dependencies, members, mandates, sources) beside
+    the entity's neighbourhood."""
     from graph.queries.describe import describe
 
+    ctx = _context(served, ui_lang, lang, here)
     index = index_of(store)
     answer = describe(store, name, lang=lang)
+    answer["facts"] = entity_facts(index, answer, lang=lang)
     net = views.neighbourhood(index, answer["iri"], hops=1, lang=lang)
     net.gg["view"] = "entity"
     return render(
         net,
-        answer={**answer, "entity_base": ENTITY_BASE if served else ""},
+        title=answer["label"],
+        answer=answer,
         answer_template="answer_entity.html",
-        **_served(served),
+        **ctx.render_args(index),
     )
+
+
+_NOT_FACTS = {"dependency", "membership", "citation", "period"}
+
+
+def entity_facts(
+    index: GovIndex, answer: dict[str, Any], *, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """An entity's relations as facts to write as sentences: ``{relation, other,
+    subject_is_self, citations}``; dependencies (recorded as their own nodes) as "depends on"
+    both ways, with the dependency's citations."""
+    facts = [
+        {
+            "relation": r["predicate"],
+            "other": r["target"],
+            "subject_is_self": r["direction"] == "out",
+            "citations": r.get("citations", []),
+        }
+        for r in answer.get("relations", [])
+        if r["target"].get("type") not in _NOT_FACTS
+        # a body's mandates are listed apart ("Mandates held")
+        and not (r["predicate"] == "gg:holder" and r["direction"] == "in")
+    ]
+    iri = answer["iri"]
+    for dep in index.of_type(v.DEPENDENCY):
+        node = index.node(dep)
+        dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)
+        if iri not in (dependent, prerequisite) or not dependent or not prerequisite:
+            continue
+        other = prerequisite if dependent == iri else dependent
+        facts.append(
+            {
+                "relation": "depends_on",
+                "other": index.ref(other, lang),
+                "subject_is_self": dependent == iri,
+                "citations": index.citation_dicts(dep),
+            }
+        )
+    return facts
 
 
 def who_decides_page(
@@ -118,6 +223,8 @@ def who_decides_page(
     as_of: str | None = None,
     lang: str | None = None,
     served: bool = False,
+    ui_lang: str | None = None,
+    here: str | None = None,
 ) -> str:
     """ "Who decides [subject] [action] [as of]": the deciders in words and as a picture.
 
@@ -125,6 +232,7 @@ def who_decides_page(
     """
     from graph.queries.who_decides import who_decides
 
+    ctx = _context(served, ui_lang, lang, here)
     form = _form("form_who.html", served, subject=subject, action=action, as_of=as_of, lang=lang)
     form["actions"] = v.ACTIONS
     index = index_of(store)
@@ -134,18 +242,21 @@ def who_decides_page(
         lambda: who_decides(
             store, subject or "", action=action or None, as_of=as_of or None, lang=lang
         ),
+        ctx.ui_lang,
     )
+    title = translate(ctx.ui_lang, "Who decides?")
     if answer is None:
-        net = views.new_network("who-decides", "Who decides?", lang=lang)
+        net = views.new_network("who-decides", title, lang=lang)
         form["error"] = error
-        return render(net, form=form if served else None, **_served(served))
-    net = answers.who_decides_view(answer, index, lang=lang)
+        return render(net, title=title, form=form if served else None, **ctx.render_args(index))
+    net = answers.who_decides_view(answer, index, lang=lang, ui_lang=ctx.ui_lang)
     return render(
         net,
+        title=title,
         answer=answer,
         answer_template="answer_who.html",
         form=form if served else None,
-        **_served(served),
+        **ctx.render_args(index),
     )
 
 
@@ -157,40 +268,88 @@ def impact_page(
     as_of: str | None = None,
     lang: str | None = None,
     served: bool = False,
+    ui_lang: str | None = None,
+    here: str | None = None,
+    max_depth: int | None = None,
+    min_criticality: str | None = None,
+    late_days: int | None = None,
 ) -> str:
-    """ "What is hit if [X] slips / fails": impacted items, with the dependencies' quotes."""
+    """ "What is hit if [X] slips / fails": impacted items, with the dependencies' quotes;
+    ``max_depth`` and ``min_criticality`` bound the search, ``late_days`` adds what moves and
+    which go-lives break if X ends that many days late (``graph.queries.slip``)."""
     from graph.queries.impact import impact
+    from graph.queries.slip import slip
 
-    form = _form("form_impact.html", served, node=node, direction=direction, lang=lang)
-    index = index_of(store)
-    answer, error = _ask(
+    ctx = _context(served, ui_lang, lang, here)
+    form = _form(
+        "form_impact.html",
         served,
-        node,
-        lambda: impact(store, node or "", direction=direction, as_of=as_of or None, lang=lang),
+        node=node,
+        direction=direction,
+        lang=lang,
+        as_of=as_of,
+        max_depth=max_depth,
+        min_criticality=min_criticality,
+        late_days=late_days,
+        criticalities=v.CRITICALITIES,
     )
+    index = index_of(store)
+
+    def question() -> dict[str, Any]:
+        found = impact(
+            store,
+            node or "",
+            direction=direction,
+            as_of=as_of or None,
+            lang=lang,
+            max_depth=max_depth,
+            min_criticality=min_criticality or None,
+        )
+        if late_days:
+            found["slip"] = slip(store, node or "", days=late_days, as_of=as_of or None, lang=lang)
+        return found
+
+    answer, error = _ask(served, node, question, ctx.ui_lang)
+    title = translate(ctx.ui_lang, "What is hit?")
     if answer is None:
-        net = views.new_network("impact", "What is hit?", lang=lang)
+        net = views.new_network("impact", title, lang=lang)
         form["error"] = error
-        return render(net, form=form if served else None, **_served(served))
-    net = answers.impact_view(answer, index, lang=lang)
+        return render(net, title=title, form=form if served else None, **ctx.render_args(index))
+    net = answers.impact_view(answer, index, lang=lang, ui_lang=ctx.ui_lang)
     answer = {**answer, "quotes": impact_quotes(answer, index)}
     return render(
         net,
+        title=title,
         answer=answer,
         answer_template="answer_impact.html",
         form=form if served else None,
-        **_served(served),
+        **ctx.render_args(index),
     )
 
 
 def chains_page(
-    store: GraphStore, *, k: int = 5, lang: str | None = None, served: bool = False
+    store: GraphStore,
+    *,
+    k: int = 5,
+    lang: str | None = None,
+    served: bool = False,
+    ui_lang: str | None = None,
+    here: str | None = None,
 ) -> str:
     from graph.queries.chains import critical_chains
 
+    ctx = _context(served, ui_lang, lang, here)
+    index = index_of(store)
     answer = critical_chains(store, k=k, lang=lang)
-    net = answers.chain_view(answer, index_of(store), lang=lang)
-    return render(net, answer=answer, answer_template="answer_chains.html", **_served(served))
+    net = answers.chain_view(answer, index, lang=lang)
+    title = translate(ctx.ui_lang, "Critical chains")
+    return render(
+        net,
+        title=title,
+        answer=answer,
+        answer_template="answer_chains.html",
+        **ctx.render_args(index),
+    )
 
 
 def impact_quotes(answer: dict[str, Any], index: GovIndex) -> dict[str, list[dict[str, str]]]:
@@ -212,7 +371,9 @@ def _form(template: str, served: bool, **values: Any) -> dict[str, Any]:
     return {"template": template, "suggest": SUGGEST, "error": None, **values} if served else {}
 
 
-def _ask(served: bool, name: str | None, question: Any) -> tuple[dict[str, Any] | None, str | None]:
+def _ask(
+    served: bool, name: str | None, question: Any, ui_lang: str = "en"
+) -> tuple[dict[str, Any] | None, str | None]:
     """Ask; on a served page an unanswerable question becomes a message on the form.
 
     Exported pages (``served=False``) raise, so the CLI reports the error and its exit code.
@@ -226,4 +387,32 @@ def _ask(served: bool, name: str | None, question: Any) -> tuple[dict[str, Any] 
     try:
         return question(), None
     except GovGraphError as error:
-        return None, str(error)
+        return None, error_message(error, ui_lang)
+
+
+def _name_of(item: Any) -> str:
+    if isinstance(item, dict):
+        return str(item.get("label") or item.get("id"))
+    return str(getattr(item, "label", None) or item)
+
+
+def error_message(error: Exception, ui_lang: str) -> str:
+    """A question's error as a sentence in ``ui_lang``, naming suggestions by their labels."""
+    from viz.words import join
+
+    name = getattr(error, "name", "")
+    if getattr(error, "code", "") == "not_found":
+        text = translate(ui_lang, "Nothing is called “%(name)s”.") % {"name": name}
+        suggestions = [_name_of(s) for s in getattr(error, "suggestions", [])]
+        if suggestions:
+            text += " " + translate(ui_lang, "Did you mean %(names)s?") % {
+                "names": join(suggestions, ui_lang)
+            }
+        return text
+    if getattr(error, "code", "") == "ambiguous_name":
+        names = [_name_of(c) for c in getattr(error, "candidates", [])]
+        return translate(ui_lang, "“%(name)s” could mean %(names)s: choose one.") % {
+            "name": name,
+            "names": join(names, ui_lang),
+        }
+    return str(error)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from viz.i18n import N_, translate
+from viz.words import ACTIONS, CRITICALITY, RELATIONS, ROLES, TYPES, type_word
+
 # type -> (colour, vis-network shape). Shapes that hold their label (box, ellipse, database)
 # for organisations and bodies; symbols with the label below for the rest.
 TYPE_STYLE: dict[str, tuple[str, str]] = {
@@ -58,117 +63,63 @@ def distance_shade(distance: int, max_distance: int) -> str:
     return ramp[max(0, min(step, len(ramp) - 1))]
 
 
-TYPE_NAMES: dict[str, dict[str, str]] = {
-    "da": {
-        "organisation": "organisation",
-        "unit": "enhed",
-        "collaboration": "samarbejde",
-        "body": "organ",
-        "person": "person",
-        "post": "post",
-        "mandate": "mandat",
-        "domain": "domæne",
-        "system": "system",
-        "portfolio": "portefølje",
-        "project": "projekt",
-        "initiative": "initiativ",
-        "strategy": "strategi",
-        "goal": "mål",
-        "focus_area": "fokusområde",
-        "topic": "emne",
-        "document": "dokument",
-        "decision": "beslutning",
-        "change": "ændring",
-        "cluster": "sammenfoldet gruppe",
-    },
-    "nb": {
-        "organisation": "organisasjon",
-        "unit": "enhet",
-        "collaboration": "samarbeid",
-        "body": "organ",
-        "person": "person",
-        "post": "stilling",
-        "mandate": "mandat",
-        "domain": "domene",
-        "system": "system",
-        "portfolio": "portefølje",
-        "project": "prosjekt",
-        "initiative": "initiativ",
-        "strategy": "strategi",
-        "goal": "mål",
-        "focus_area": "innsatsområde",
-        "topic": "tema",
-        "document": "dokument",
-        "decision": "beslutning",
-        "change": "endring",
-        "cluster": "sammenfoldet gruppe",
-    },
-}
-
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "legend": "Legend",
-        "filters": "Filters",
-        "types": "Types",
-        "organisations": "Organisations",
-        "relations": "Relations",
-        "search": "Find a node",
-        "details": "Details",
-        "click_hint": "Click a node or an edge to see its details and sources.",
-        "sources": "Sources",
-        "no_sources": "No source cited.",
-        "folded": "{nodes} of {total_nodes} nodes and {edges} of {total_edges} edges are folded into {clusters} groups (by organisation/domain). Every folded edge is counted on the edge that now stands for it.",
-        "not_folded": "{nodes} nodes, {edges} edges.",
-        "members": "Folded nodes",
-        "open": "Open its page",
-        "edges_folded": "edges folded into this one",
-    },
-    "da": {
-        "legend": "Signaturforklaring",
-        "filters": "Filtre",
-        "types": "Typer",
-        "organisations": "Organisationer",
-        "relations": "Relationer",
-        "search": "Find en knude",
-        "details": "Detaljer",
-        "click_hint": "Klik på en knude eller en kant for detaljer og kilder.",
-        "sources": "Kilder",
-        "no_sources": "Ingen kilde angivet.",
-        "folded": "{nodes} af {total_nodes} knuder og {edges} af {total_edges} kanter er foldet sammen i {clusters} grupper (efter organisation/domæne). Hver sammenfoldet kant tælles på den kant, der nu står for den.",
-        "not_folded": "{nodes} knuder, {edges} kanter.",
-        "members": "Sammenfoldede knuder",
-        "open": "Åbn dens side",
-        "edges_folded": "kanter foldet ind i denne",
-    },
-    "nb": {
-        "legend": "Tegnforklaring",
-        "filters": "Filtre",
-        "types": "Typer",
-        "organisations": "Organisasjoner",
-        "relations": "Relasjoner",
-        "search": "Finn en node",
-        "details": "Detaljer",
-        "click_hint": "Klikk på en node eller en kant for detaljer og kilder.",
-        "sources": "Kilder",
-        "no_sources": "Ingen kilde oppgitt.",
-        "folded": "{nodes} av {total_nodes} noder og {edges} av {total_edges} kanter er foldet sammen i {clusters} grupper (etter organisasjon/domene). Hver sammenfoldet kant telles på kanten som nå står for den.",
-        "not_folded": "{nodes} noder, {edges} kanter.",
-        "members": "Sammenfoldede noder",
-        "open": "Åpne siden",
-        "edges_folded": "kanter foldet inn i denne",
-    },
+# The words the pages' script shows, as catalog messages (translated by ``ui``).
+UI_MESSAGES: dict[str, str] = {
+    "legend": N_("Legend"),
+    "filters": N_("Filters"),
+    "types": N_("Types"),
+    "organisations": N_("Organisations"),
+    "relations": N_("Relations"),
+    "search": N_("Find a node"),
+    "details": N_("Details"),
+    "click_hint": N_("Click a node or an edge to see its details and sources."),
+    "sources": N_("Sources"),
+    "no_sources": N_("No source cited."),
+    "members": N_("Folded nodes"),
+    "open": N_("Open its page"),
+    "edges_folded": N_("edges folded into this one"),
+    "type": N_("Type"),
+    "organisation": N_("Organisation"),
+    "also": N_("Also called"),
+    "actions": N_("May"),
+    "distance": N_("Steps away"),
+    "criticality": N_("Criticality"),
+    "roles": N_("Roles"),
+    "reason": N_("Why"),
+    "relation": N_("Relation"),
+    "none": N_("(none)"),
+    "open_source": N_("Open the source"),
+    "expand": N_("Click the group again to open it in place."),
+    "copied": N_("Copied."),
+    "no_org": N_("Without an organisation"),
+    "members_count": N_("nodes; click to open the group"),
+    "open_group": N_("Open the group"),
+    "root": N_("the question's subject"),
+    "distance_key": N_("near (dark) to far (pale)"),
+    "inform_key": N_("body to inform"),
+    "excluded_key": N_("excluded mandate"),
+    "escalation_key": N_("escalation"),
+    "depends_key": N_("depends on (arrow towards what is needed)"),
 }
 
 
 def type_label(type_name: str, lang: str | None) -> str:
-    """The type's name in ``lang`` (English names are the type names themselves).
+    """The type's name in ``lang`` (from the catalogs).
 
     >>> type_label("body", "da"), type_label("focus_area", None)
     ('organ', 'focus area')
     """
-    return TYPE_NAMES.get(lang or "en", {}).get(type_name, type_name.replace("_", " "))
+    return type_word(type_name, lang)
 
 
-def ui(lang: str | None) -> dict[str, str]:
-    """The page's fixed words in ``lang`` (English when ``lang`` is unknown or ``None``)."""
-    return UI.get(lang or "en", UI["en"])
+def ui(lang: str | None) -> dict[str, Any]:
+    """The script's words in ``lang`` (English when ``lang`` is unknown or ``None``): fixed
+    words, and the names of types, relations, actions and criticality levels."""
+    words: dict[str, Any] = {key: translate(lang, msg) for key, msg in UI_MESSAGES.items()}
+    words["type_names"] = {key: translate(lang, msg) for key, msg in TYPES.items()}
+    words["relation_names"] = {key: translate(lang, msg) for key, msg in RELATIONS.items()}
+    words["action_names"] = {key: translate(lang, msg) for key, msg in ACTIONS.items()}
+    words["criticality_names"] = {key: translate(lang, msg) for key, msg in CRITICALITY.items()}
+    words["role_names"] = {key: translate(lang, msg) for key, msg in ROLES.items()}
+    words["and"] = translate(lang, "and")
+    return words

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from pyvis.network import Network
 
 DEFAULT_FOLD_ABOVE = 400
-"""Pictures with more nodes than this are folded by organisation/domain."""
+"""Pictures with more nodes than this are folded by organisation/domain (on the server)."""
+CLIENT_FOLD_ABOVE = 40
+"""An overview with more nodes than this opens folded by organisation in the page, which
+opens a group in place when it is clicked."""
 
 
 def overview(
@@ -58,7 +61,7 @@ def overview(
     ['ds', 'ds-decides', 'koncerndirektionen', 'region-hovedstaden']
     """
     nodes = drawn_nodes(index, documents=documents, as_of=as_of)
-    return _picture(
+    net = _picture(
         index,
         nodes,
         relations(index, nodes, as_of=as_of),
@@ -67,6 +70,10 @@ def overview(
         lang=lang,
         fold_above=fold_above,
     )
+    if not net.gg.get("folded"):
+        # the page opens folded by organisation; a click on a group opens it in place
+        net.gg["fold_client"] = CLIENT_FOLD_ABOVE
+    return net
 
 
 def neighbourhood(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import Reader, StoreDep
@@ -27,17 +27,36 @@ def _lang(lang: str | None) -> str | None:
     return lang or None
 
 
+def page_language(request: Request) -> str:
+    """The page's language: ``lang`` in the query, else ``Accept-Language``, else English."""
+    from viz.i18n import negotiate
+
+    return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+def here(request: Request) -> str:
+    """This page's path and query (for the language switch)."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+PageLang = Annotated[str, Depends(page_language)]
+Here = Annotated[str, Depends(here)]
+
+
 @router.get("", response_class=HTMLResponse, summary="List of views and question pages")
-def views_index(_: Reader) -> str:
+def views_index(store: StoreDep, _: Reader, ui_lang: PageLang) -> str:
     from viz.pages import index_page
 
-    return index_page()
+    return index_page(store, ui_lang=ui_lang)
 
 
 @router.get("/overview", response_class=HTMLResponse, summary="The whole graph, by type")
 def overview(
     store: StoreDep,
     _: Reader,
+    ui_lang: PageLang,
+    page: Here,
     lang: Lang = None,
     documents: bool = False,
     fold_above: FoldAbove = None,
@@ -51,6 +70,8 @@ def overview(
         documents=documents,
         fold_above=fold_above or DEFAULT_FOLD_ABOVE,
         served=True,
+        ui_lang=ui_lang,
+        here=page,
     )
 
 
@@ -60,6 +81,8 @@ def overview(
 def neighbourhood(
     store: StoreDep,
     _: Reader,
+    ui_lang: PageLang,
+    page: Here,
     name: str,
     hops: Annotated[int, Query(ge=0, le=6)] = 1,
     relation: Annotated[list[str] | None, Query(description="relation names to follow")] = None,
@@ -77,20 +100,26 @@ def neighbourhood(
         lang=lang,
         fold_above=fold_above or DEFAULT_FOLD_ABOVE,
         served=True,
+        ui_lang=ui_lang,
+        here=page,
     )
 
 
 @router.get("/entity/{name}", response_class=HTMLResponse, summary="An entity's page")
-def entity(store: StoreDep, _: Reader, name: str, lang: Lang = None) -> str:
+def entity(
+    store: StoreDep, _: Reader, ui_lang: PageLang, page: Here, name: str, lang: Lang = None
+) -> str:
     from viz.pages import entity_page
 
-    return entity_page(store, name, lang=lang, served=True)
+    return entity_page(store, name, lang=lang, served=True, ui_lang=ui_lang, here=page)
 
 
 @router.get("/who-decides", response_class=HTMLResponse, summary="Who decides [subject]?")
 def who_decides(
     store: StoreDep,
     _: Reader,
+    ui_lang: PageLang,
+    page: Here,
     subject: str | None = None,
     action: str | None = None,
     as_of: str | None = None,
@@ -105,6 +134,8 @@ def who_decides(
         as_of=as_of or None,
         lang=_lang(lang) if lang in ("da", "nb", "en") else None,
         served=True,
+        ui_lang=ui_lang,
+        here=page,
     )
 
 
@@ -112,10 +143,20 @@ def who_decides(
 def impact(
     store: StoreDep,
     _: Reader,
+    ui_lang: PageLang,
+    page: Here,
     node: str | None = None,
     direction: Literal["downstream", "upstream"] = "downstream",
     as_of: str | None = None,
     lang: Annotated[str | None, Query(description="da, nb or en")] = None,
+    max_depth: Annotated[int | None, Query(ge=1, le=50, description="steps to follow")] = None,
+    min_criticality: Annotated[
+        Literal["critical", "high", "medium", "low", ""] | None,
+        Query(description="only dependencies at least this critical"),
+    ] = None,
+    late_days: Annotated[
+        int | None, Query(ge=0, le=3650, description="also show what moves if it is N days late")
+    ] = None,
 ) -> str:
     from viz.pages import impact_page
 
@@ -123,19 +164,29 @@ def impact(
         store,
         node or None,
         direction=direction,
+        max_depth=max_depth,
+        min_criticality=min_criticality or None,
+        late_days=late_days,
         as_of=as_of or None,
         lang=lang if lang in ("da", "nb", "en") else None,
         served=True,
+        ui_lang=ui_lang,
+        here=page,
     )
 
 
 @router.get("/chains", response_class=HTMLResponse, summary="Critical dependency chains")
 def chains(
-    store: StoreDep, _: Reader, k: Annotated[int, Query(ge=1, le=50)] = 5, lang: Lang = None
+    store: StoreDep,
+    _: Reader,
+    ui_lang: PageLang,
+    page: Here,
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+    lang: Lang = None,
 ) -> str:
     from viz.pages import chains_page
 
-    return chains_page(store, k=k, lang=lang, served=True)
+    return chains_page(store, k=k, lang=lang, served=True, ui_lang=ui_lang, here=page)
 
 
 @router.get("/suggest", summary="Names for the question forms' autocomplete")

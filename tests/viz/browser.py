@@ -65,9 +65,27 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
-def watched_page(b: Any, *, width: int = 1400, height: int = 900) -> tuple[Any, Watch]:
-    """A new page whose non-local requests are aborted and recorded."""
-    page = b.new_page(viewport={"width": width, "height": height})
+def axe_source() -> str:
+    """axe-core's ``axe.min.js`` as shipped by the ``axe-playwright-python`` package (PyPI; a
+    dev dependency), so the accessibility tests need no npm."""
+    import axe_playwright_python
+
+    path = os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def watched_page(
+    b: Any, *, width: int = 1400, height: int = 900, locale: str | None = None
+) -> tuple[Any, Watch]:
+    """A new page whose non-local requests are aborted and recorded; ``locale`` sets the
+    browser's language (its ``Accept-Language``)."""
+    if locale:
+        context = b.new_context(viewport={"width": width, "height": height}, locale=locale)
+        page = context.new_page()
+        page.on("close", lambda _: context.close())
+    else:
+        page = b.new_page(viewport={"width": width, "height": height})
     watch = Watch()
 
     def route(r: Any) -> None:
@@ -112,7 +130,8 @@ def counts(page: Any) -> dict[str, int]:
 
 def click_node(page: Any, node_id: str) -> str:
     """Click ``node_id`` where the network draws it; return the details panel's text."""
-    page.evaluate("id => { network.fit({animation: false}); }", node_id)
+    # a node folded into a group is shown by opening its group in place first
+    page.evaluate("id => { govgraph.reveal(id); network.fit({animation: false}); }", node_id)
     page.wait_for_timeout(100)
     pos = page.evaluate(
         """id => { const p = network.getPosition(id); const c = network.canvasToDOM(p);

@@ -32,20 +32,22 @@ CLICK = {
 }
 
 
-def export(store: GraphStore, view: str, name: str | None, target: Path) -> Path:
+def export(
+    store: GraphStore, view: str, name: str | None, target: Path, *, ui_lang: str | None = None
+) -> Path:
     """Write a view file through the same functions ``govgraph viz`` calls."""
     if view == "overview":
-        html = pages.overview_page(store)
+        html = pages.overview_page(store, ui_lang=ui_lang)
     elif view == "neighbourhood":
-        html = pages.neighbourhood_page(store, name or "", hops=2)
+        html = pages.neighbourhood_page(store, name or "", hops=2, ui_lang=ui_lang)
     elif view == "entity":
-        html = pages.entity_page(store, name or "")
+        html = pages.entity_page(store, name or "", ui_lang=ui_lang)
     elif view == "impact":
-        html = pages.impact_page(store, name)
+        html = pages.impact_page(store, name, ui_lang=ui_lang)
     elif view == "who-decides":
-        html = pages.who_decides_page(store, name)
+        html = pages.who_decides_page(store, name, ui_lang=ui_lang)
     else:
-        html = pages.chains_page(store, k=5)
+        html = pages.chains_page(store, k=5, ui_lang=ui_lang)
     target.write_text(html, encoding="utf-8")
     return target
 
@@ -171,4 +173,19 @@ def test_search_box_focuses_a_node(chromium: Any, app_url: str) -> None:
     page.click("#gg-filters summary")
     page.uncheck("#gg-filter-type input[value=person]")
     assert bx.counts(page)["nodes"] < before
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"), [("/docs", ".opblock"), ("/redoc", "[role=menuitem], .menu-content")]
+)
+def test_api_docs_render_offline(chromium: Any, app_url: str, path: str, ready: str) -> None:
+    """Swagger UI and ReDoc come from the app: they render with every outside request blocked,
+    and the page's Content-Security-Policy header lets them run (no violation is logged)."""
+    page, watch = bx.watched_page(chromium)
+    page.goto(app_url + path)
+    page.wait_for_selector(ready, timeout=20000)
+    assert "who-decides" in page.inner_text("body")
+    assert watch.blocked == [], f"requests left the machine: {watch.blocked}"
+    assert watch.console_errors == []
     page.close()

@@ -16,8 +16,24 @@
     return text ? el("div", text) : undefined;
   }
 
-  data.nodes.forEach(function (n) { n.title = plainTitle(n.title); });
-  data.edges.forEach(function (e) { e.title = plainTitle(e.title); });
+  function typeName(t) { return (words.type_names || {})[t] || String(t || "").replace(/_/g, " "); }
+  function relationName(r) { return (words.relation_names || {})[r] || String(r || "").split(":").pop().replace(/_/g, " "); }
+  function listWords(items) {
+    items = items.filter(function (x) { return x; });
+    if (items.length < 2) return items.join("");
+    return items.slice(0, -1).join(", ") + " " + words.and + " " + items[items.length - 1];
+  }
+  data.nodes.forEach(function (n) {
+    n.title = plainTitle(n.gg_type === "cluster" ? n.title : n.label + " (" + typeName(n.gg_type) + ")");
+  });
+  var layered = !!(data.options.layout && data.options.layout.hierarchical &&
+    data.options.layout.hierarchical.enabled);
+  data.edges.forEach(function (e) {
+    e.title = plainTitle(e.label || relationName(e.gg_relation) + (e.gg_count > 1 ? " (\u00d7" + e.gg_count + ")" : ""));
+    // In a free (physics) layout an edge's label would sit wherever the edge happens to run,
+    // over other labels: there it is the edge's tooltip and details, not drawn text.
+    if (!layered && e.label) { e.gg_label = e.label; delete e.label; }
+  });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var hidden = { type: new Set(), org: new Set(), relation: new Set() };
@@ -30,17 +46,163 @@
   var network = new vis.Network(document.getElementById("network"),
     { nodes: nodeView, edges: edgeView }, data.options);
   window.network = network;
-  window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode };
-  network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); });
+  window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode,
+    showEdge: function (id) { showEdge(id); }, relayout: function () { relayout(true); },
+    reveal: function (id) { network.findNode(id).slice(0, -1).forEach(openGroup); } };
+  var hierarchical = !!(data.options.layout && data.options.layout.hierarchical &&
+    data.options.layout.hierarchical.enabled);
+  var clusterInfo = {};
+
+  // Label-aware spacing: once laid out, nodes whose boxes (shape and label) overlap are pushed
+  // apart (across the levels only, in a hierarchical layout), until no two boxes overlap.
+  function nodeBoxes() {
+    return network.body.nodeIndices.map(function (id) {
+      var n = network.body.nodes[id];
+      var b = n.shape.boundingBox, l = n.labelModule.size;
+      var hasLabel = l && l.width > 0;
+      // a symbol's square (its radius either way of the centre) counts as well as its box
+      var r = /^(box|ellipse|database|circle|text)$/.test(n.options.shape) ? 0 : (n.shape.radius || n.options.size || 10);
+      return {
+        id: id, node: n,
+        left: Math.min(b.left, hasLabel ? l.left : b.left, n.x - r) - n.x - 8,
+        right: Math.max(b.right, hasLabel ? l.left + l.width : b.right, n.x + r) - n.x + 8,
+        top: Math.min(b.top, hasLabel ? l.top : b.top, n.y - r) - n.y - 6,
+        bottom: Math.max(b.bottom, hasLabel ? l.top + l.height : b.bottom, n.y + r) - n.y + 6
+      };
+    });
+  }
+  function measureAll() {
+    // vis-network measures a node's box and label when it draws it, and draws only what is in
+    // view: show everything once, draw, and go back to where the reader was
+    var at = network.getViewPosition(), scale = network.getScale();
+    network.fit({ animation: false });
+    network.redraw();
+    return function back() { network.moveTo({ position: at, scale: scale, animation: false }); };
+  }
+  function separate() {
+    var back = measureAll();
+    var boxes = nodeBoxes();
+    for (var round = 0; round < 1000; round++) {
+      var moved = false;
+      boxes.sort(function (a, b) { return (a.node.x + a.left) - (b.node.x + b.left); });
+      for (var i = 0; i < boxes.length; i++) {
+        var a = boxes[i];
+        for (var j = i + 1; j < boxes.length; j++) {
+          var b = boxes[j];
+          if (b.node.x + b.left >= a.node.x + a.right) break;
+          var ox = Math.min(a.node.x + a.right, b.node.x + b.right) - Math.max(a.node.x + a.left, b.node.x + b.left);
+          var oy = Math.min(a.node.y + a.bottom, b.node.y + b.bottom) - Math.max(a.node.y + a.top, b.node.y + b.top);
+          if (ox <= 0 || oy <= 0) continue;
+          moved = true;
+          if (hierarchical || oy <= ox) {
+            var dy = (oy / 2 + 1) * (a.node.y <= b.node.y ? 1 : -1);
+            a.node.y -= dy; b.node.y += dy;
+          } else {
+            var dx = (ox / 2 + 1) * (a.node.x <= b.node.x ? 1 : -1);
+            a.node.x -= dx; b.node.x += dx;
+          }
+        }
+      }
+      if (!moved) break;
+    }
+    network.redraw();
+    back();
+  }
+  // An edge label that would cover a node, a node's label or another edge label is not drawn:
+  // it stays the edge's tooltip and shows in its details.
+  function clearEdgeLabels() {
+    var back = measureAll();
+    var taken = nodeBoxes().map(function (b) {
+      return { l: b.node.x + b.left + 6, r: b.node.x + b.right - 6, t: b.node.y + b.top + 4, b: b.node.y + b.bottom - 4 };
+    });
+    var hide = [];
+    network.body.edgeIndices.forEach(function (id) {
+      var e = network.body.edges[id];
+      if (!e.connected || !e.options.label || !e.labelModule.size.width) return;
+      var s = e.labelModule.size;
+      var box = { l: s.left, r: s.left + s.width, t: s.top, b: s.top + s.height };
+      var hit = taken.some(function (o) {
+        return Math.min(o.r, box.r) - Math.max(o.l, box.l) > 0 && Math.min(o.b, box.b) - Math.max(o.t, box.t) > 0;
+      });
+      if (hit) hide.push(id); else taken.push(box);
+    });
+    back();
+    hide.forEach(function (id) {
+      var e = edges.get(id);
+      if (!e) return;
+      var copy = Object.assign({}, e, { gg_label: e.label });
+      delete copy.label;  // vis-network keeps a label that an update blanks: re-add the edge
+      edges.remove(id);
+      edges.add(copy);
+    });
+    if (hide.length) network.redraw();
+    return hide.length;
+  }
+  function relayout(fit) {
+    network.setOptions({ physics: false });
+    // re-adding an edge lays a hierarchical picture out again: space it again until stable
+    for (var round = 0; round < 5; round++) {
+      separate();
+      if (!hierarchical || !clearEdgeLabels()) break;
+    }
+    if (fit) network.fit({ animation: false });
+    document.body.dataset.laidOut = "1";
+  }
+
+  // The overview opens folded by organisation (a click on a group opens it in place).
+  function foldByOrganisation() {
+    var byOrg = {};
+    nodes.forEach(function (n) { var k = n.gg_org || ""; (byOrg[k] = byOrg[k] || []).push(n); });
+    Object.keys(byOrg).sort().forEach(function (org) {
+      var members = byOrg[org];
+      if (members.length < 2) return;
+      var ids = new Set(members.map(function (n) { return n.id; }));
+      var id = "cluster:" + (org || "-");
+      var name = org || words.no_org;
+      clusterInfo[id] = { org: name, members: members.map(function (n) { return n.label; }).sort() };
+      network.cluster({
+        joinCondition: function (n) { return ids.has(n.id); },
+        clusterNodeProperties: {
+          id: id, label: name + " (+" + members.length + ")", shape: "box",
+          color: { background: "#e4e4e4", border: "#666666" }, borderWidth: 2,
+          font: { size: 16 + Math.min(members.length, 40) / 4 },
+          title: plainTitle(name + ": " + members.length + " " + words.members_count)
+        }
+      });
+    });
+  }
+  var foldHere = data.meta.fold_client && nodes.length > data.meta.fold_client;
+  if (foldHere) foldByOrganisation();
+  if (!hierarchical && data.options.physics && data.options.physics.enabled !== false) {
+    network.once("stabilized", function () { relayout(true); });
+    if (foldHere) { network.setOptions({ physics: { enabled: true } }); network.stabilize(300); }
+    else if (!network.physics.stabilized) { /* the constructor's stabilization fires "stabilized" */ }
+  } else {
+    network.once("afterDrawing", function () { relayout(true); });
+  }
+  window.setTimeout(function () { if (!document.body.dataset.laidOut) relayout(true); }, 4000);
 
   function citations(list) {
     var box = el("div", null, "gg-citations");
     box.appendChild(el("h3", words.sources));
     if (!list || !list.length) { box.appendChild(el("p", words.no_sources)); return box; }
     list.forEach(function (c) {
+      var src = (data.sources || {})[c.document] || {};
       var quote = el("blockquote", "\u201c" + c.quote + "\u201d", "gg-quote");
-      quote.appendChild(el("div", (c.title || c.document) + " (" + c.document + ")", "gg-cite-title"));
+      if (src.language) quote.lang = src.language;
       box.appendChild(quote);
+      var line = el("p", null, "gg-cite-title");
+      var title = src.title || c.title || c.document;
+      if (data.links.source) {
+        var a = el("a", title);
+        a.href = data.links.source + encodeURIComponent(c.document) + (c.anchor ? "#" + c.anchor : "");
+        line.appendChild(a);
+      } else {
+        line.appendChild(el("cite", title));
+      }
+      var rest = [src.publisher, src.date].filter(function (x) { return x; });
+      if (rest.length) line.appendChild(document.createTextNode(", " + rest.join(", ")));
+      box.appendChild(line);
     });
     return box;
   }
@@ -58,15 +220,15 @@
     var body = document.getElementById("gg-details-body");
     body.replaceChildren();
     body.appendChild(el("h3", n.label, "gg-detail-label"));
-    fact(body, "type", n.gg_type_label || n.gg_type);
-    fact(body, "id", n.gg_type === "cluster" ? "" : n.id);
-    fact(body, "organisation", n.gg_org);
-    fact(body, "also", n.gg_alt);
-    fact(body, "actions", n.gg_actions);
-    fact(body, "distance", n.gg_distance);
-    fact(body, "criticality", n.gg_criticality);
-    fact(body, "roles", n.gg_roles);
-    fact(body, "reason", n.gg_reason);
+    fact(body, words.type, typeName(n.gg_type));
+    fact(body, words.organisation, n.gg_org);
+    fact(body, words.also, n.gg_alt);
+    if (n.gg_actions && n.gg_actions.length)
+      fact(body, words.actions, listWords(n.gg_actions.map(function (a) { return (words.action_names || {})[a] || a; })));
+    fact(body, words.distance, n.gg_distance);
+    if (n.gg_criticality) fact(body, words.criticality, (words.criticality_names || {})[n.gg_criticality] || n.gg_criticality);
+    if (n.gg_roles && n.gg_roles.length)
+      fact(body, words.roles, listWords(n.gg_roles.map(function (r) { return (words.role_names || {})[r] || r; })));
     if (n.gg_members) {
       fact(body, words.members, n.gg_members.length);
       fact(body, words.relations, n.gg_inner_edges);
@@ -89,20 +251,55 @@
     body.replaceChildren();
     var from = nodes.get(e.from), to = nodes.get(e.to);
     body.appendChild(el("h3", (from ? from.label : e.from) + " \u2192 " + (to ? to.label : e.to)));
-    fact(body, "relation", (e.gg_relations || [e.gg_relation]).join(", "));
+    fact(body, words.relation, e.label || e.gg_label || listWords((e.gg_relations || [e.gg_relation]).map(relationName)));
     if (e.gg_count > 1) fact(body, words.edges_folded, e.gg_count);
-    fact(body, "criticality", e.gg_criticality);
+    if (e.gg_criticality) fact(body, words.criticality, (words.criticality_names || {})[e.gg_criticality] || e.gg_criticality);
     body.appendChild(citations(e.gg_citations));
   }
+  document.querySelectorAll(".gg-toolbar button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (button.dataset.fit) { network.fit({ animation: { duration: 300 } }); return; }
+      network.moveTo({ scale: network.getScale() * Number(button.dataset.zoom), animation: { duration: 200 } });
+    });
+  });
   function focusNode(id) {
     if (!nodeView.get(id)) return false;
+    var path = network.findNode(id);
+    path.slice(0, -1).forEach(function (cluster) { openGroup(cluster); });
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: { duration: 300 } });
     showNode(id);
     return true;
   }
+  function showCluster(id) {
+    var info = clusterInfo[id];
+    var body = document.getElementById("gg-details-body");
+    body.replaceChildren();
+    body.appendChild(el("h3", info.org, "gg-detail-label"));
+    fact(body, words.members, info.members.length);
+    var open = el("button", words.open_group);
+    open.type = "button";
+    open.addEventListener("click", function () { openGroup(id); });
+    body.appendChild(open);
+    var list = el("ul");
+    info.members.forEach(function (m) { list.appendChild(el("li", m)); });
+    body.appendChild(list);
+  }
+  function openGroup(id) {
+    if (!network.isCluster(id)) return;
+    network.unselectAll();
+    network.openCluster(id);
+    relayout(false);
+    var body = document.getElementById("gg-details-body");
+    body.replaceChildren(el("p", words.click_hint));
+  }
+  network.on("selectNode", function (params) {
+    // keyboard and touch selection show the same details as a click
+    if (params.nodes.length === 1 && network.isCluster(params.nodes[0])) showCluster(params.nodes[0]);
+  });
   network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
+    if (params.nodes.length && network.isCluster(params.nodes[0])) openGroup(params.nodes[0]);
+    else if (params.nodes.length) showNode(params.nodes[0]);
     else if (params.edges.length) showEdge(params.edges[0]);
   });
 
@@ -126,9 +323,15 @@
   data.meta.legend.forEach(function (item) {
     var li = el("li");
     var swatch = el("span", null, "gg-swatch " + item.shape);
-    swatch.style.background = item.colour;
+    swatch.setAttribute("aria-hidden", "true");
+    if (item.shape === "line" || item.shape === "dashed") swatch.style.borderTopColor = item.colour;
+    else if (item.shape === "ramp") swatch.style.background = "linear-gradient(90deg, " + item.colour + ")";
+    else swatch.style.background = item.colour;
     li.appendChild(swatch);
-    li.appendChild(document.createTextNode(item.label));
+    var text = item.key === undefined ? typeName(item.type)
+      : item.type === "criticality" ? words.criticality + ": " + ((words.criticality_names || {})[item.key] || item.key)
+      : (words[item.key] || item.key);
+    li.appendChild(document.createTextNode(text));
     legend.appendChild(li);
   });
   function filter(boxId, kind, values, label) {
@@ -147,13 +350,31 @@
       box.appendChild(row);
     });
   }
-  var typeNames = {};
-  data.meta.legend.forEach(function (item) { typeNames[item.type] = item.label; });
-  filter("gg-filter-type", "type", data.meta.legend.map(function (i) { return i.type; }),
-    function (t) { return typeNames[t] || t; });
-  filter("gg-filter-org", "org", data.meta.organisations);
-  filter("gg-filter-relation", "relation", data.meta.relations,
-    function (r) { return String(r).replace(/_/g, " "); });
+  filter("gg-filter-type", "type", data.meta.legend.filter(function (i) { return i.key === undefined; })
+    .map(function (i) { return i.type; }), typeName);
+  filter("gg-filter-org", "org", data.meta.organisations,
+    function (o) { return o || words.none; });
+  filter("gg-filter-relation", "relation", data.meta.relations, relationName);
+
+  // "Copy answer": the answer in words with its sources, as plain text for an e-mail.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var target = document.querySelector(button.dataset.copy);
+    if (!target || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var clone = target.cloneNode(true);
+      clone.querySelectorAll("button").forEach(function (b) { b.remove(); });
+      clone.querySelectorAll("a[href]").forEach(function (a) {
+        var href = new URL(a.getAttribute("href"), window.location.href);
+        if (href.protocol === "http:" || href.protocol === "https:") a.textContent = a.textContent + " <" + href.href + ">";
+      });
+      document.body.appendChild(clone);
+      clone.style.position = "absolute"; clone.style.left = "-10000px";
+      var text = clone.innerText.replace(/\n{3,}/g, "\n\n").trim();
+      clone.remove();
+      navigator.clipboard.writeText(text).then(function () { button.textContent = words.copied; });
+    });
+  });
 
   // Question forms: names autocomplete from the app's search (same origin only).
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
@@ -169,7 +390,7 @@
           .then(function (hits) {
             list.replaceChildren();
             hits.forEach(function (h) {
-              var o = el("option", h.label + " (" + h.type + ")"); o.value = h.id; list.appendChild(o);
+              var o = el("option", h.label + " (" + typeName(h.type) + ")"); o.value = h.id; list.appendChild(o);
             });
           })
           .catch(function () { /* autocomplete is a convenience; the form still works */ });
