@@ -34,15 +34,15 @@ def _query(path: str, **params: str | None) -> str:
 
 
 def _shell(title: str, path: str, lang: str | None, served: bool, **params: str | None) -> dict:
-    _ = gettext(lang)
+    w = gettext(lang)  # the portfolio views' own words (viz/portfolio_words.py)
     nav = [
-        (_query(f"{VIEWS}/portfolio", lang=lang, **params), _("Portfolio board")),
-        (_query(f"{VIEWS}/timeline", lang=lang, **params), _("Timeline")),
-        (_query(f"{VIEWS}/indicators", lang=lang), _("Indicators")),
+        (_query(f"{VIEWS}/portfolio", lang=lang, **params), w("Portfolio board")),
+        (_query(f"{VIEWS}/timeline", lang=lang, **params), w("Timeline")),
+        (_query(f"{VIEWS}/indicators", lang=lang), w("Indicators")),
     ]
     return {
-        "_": _,
-        "title": _(title),
+        "w": w,
+        "title": w(title),
         "lang": lang or "en",
         "nav": nav if served else [],
         "lang_links": {code: _query(path, lang=code, **params) for code in ("da", "nb", "en")},
@@ -117,8 +117,8 @@ def timeline_page(
     expected, arrows between milestones, the critical chain in red."""
     answer = timeline(store, body, as_of=as_of, lang=lang, limit=TIMELINE_ROWS)
     chosen = answer["body"]["id"] if answer["body"] else None
-    _ = gettext(lang)
-    words = {"title": _("Timeline"), "days late": _("days late")}
+    w = gettext(lang)
+    words = {"title": w("Timeline"), "days late": w("days late")}
     labels = {
         m["id"]: f"{row['item']['label']}: {m['label']}"
         for row in answer["rows"]
