@@ -85,7 +85,8 @@ def statuses(path: str, method: str, role: str, parameters: list[str]) -> list[i
         codes |= {401, 429}
     if role in ("editor", "admin"):
         codes.add(403)
-    if _RESOLVES & set(parameters) or path in ("/what-if", "/entities/{name}"):
+    # /ask resolves the name inside its question: an unknown or shared name is 404/409 there too.
+    if _RESOLVES & set(parameters) or path in ("/what-if", "/entities/{name}", "/ask"):
         codes |= {404, 409}
     if path in _NEGOTIATES:
         codes.add(406)

@@ -41,6 +41,7 @@ class EntityWrite(BaseModel):
 
 Reason = Annotated[str | None, Query(max_length=2000, description="why (audit log)")]
 Source = Annotated[str | None, Query(max_length=2000, description="source document (audit log)")]
+_YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml"}
 _FORMATS = {
     "text/turtle": "ttl",
     "application/n-triples": "nt",
@@ -163,7 +164,8 @@ def retire(
         "requestBody": {
             "required": True,
             "content": {
-                "application/yaml": {"schema": {"type": "string"}},
+                # a YAML batch is one mapping of sections (docs/authoring.md)
+                "application/yaml": {"schema": {"type": "object"}},
                 "text/turtle": {"schema": {"type": "string"}},
             },
         }
@@ -191,7 +193,13 @@ async def upload(
     except UnicodeDecodeError:
         raise InvalidArgument("body", "the body is not UTF-8 text") from None
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fmt = format or _FORMATS.get(media, "yaml")
+    stated = _FORMATS.get(media) or ("yaml" if media in _YAML_TYPES else None)
+    if format and stated and format != stated:
+        raise InvalidArgument(
+            "format",
+            f"format={format} contradicts Content-Type {media}: drop one or make them agree",
+        )
+    fmt = format or stated or "yaml"
     from starlette.concurrency import run_in_threadpool
 
     client = _client(request)
