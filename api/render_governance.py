@@ -80,6 +80,18 @@ def who_decides(result: dict[str, Any]) -> None:
             f"Governance gap: no {kind} over {escape(subject['label'])}{when} is recorded in "
             "the sources, and none over anything inside it."
         )
+        held = result.get("held_by_subject", [])
+        if held:
+            scopes = "; ".join(
+                f"{' and '.join(a.replace('_', ' ') for a in h['actions'])} over "
+                + ", ".join(escape(s["label"]) for s in h["scope"])
+                for h in held
+            )
+            console.print(
+                f"{escape(subject['label'])} itself holds {len(held)} "
+                f"{'mandate' if len(held) == 1 else 'mandates'} in force ({scopes}); "
+                "those answer who decides over those matters, not over the body itself."
+            )
         if result["nearest_bodies"]:
             console.print("Nearest bodies:")
             for body in result["nearest_bodies"]:

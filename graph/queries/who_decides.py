@@ -184,6 +184,32 @@ def _nearest_bodies(
     ]
 
 
+def _held_by_subject(
+    index: GovIndex, subject: str, day: date | None, lang: str | None
+) -> list[dict[str, Any]]:
+    """The subject's own mandates in force: they answer who decides over *their* scopes.
+
+    A body's own mandates are never an answer to "who decides over this body"; they are listed
+    so that a gap over a body that itself decides a great deal is not read as a body without
+    power.
+    """
+    held: list[dict[str, Any]] = []
+    if not index.valid_at(subject, day):  # a body not yet set up (or wound up) holds nothing
+        return held
+    for mandate in sorted(index.into(subject, v.HOLDER)):
+        if mandate_status(index, mandate) != "in_force" or not index.valid_at(mandate, day):
+            continue
+        held.append(
+            {
+                "mandate": local_id(mandate),
+                "actions": mandate_actions(index, mandate),
+                "role": role_of(index, mandate, None),
+                "scope": [index.ref(s, lang) for s in sorted(index.out(mandate, v.SCOPE))],
+            }
+        )
+    return held
+
+
 def who_decides(
     store: GraphStore,
     subject: str,
@@ -216,7 +242,7 @@ def who_decides(
     -------
     dict
         ``{subject, action, as_of, deciders, other_roles, within, within_page, other_mandates,
-        escalation, excluded, gap, nearest_bodies}``; ``within_page`` is ``{total, limit,
+        escalation, excluded, gap, nearest_bodies, held_by_subject, also}``; ``within_page`` is ``{total, limit,
         offset}``. Every entry of ``deciders``, ``other_roles``,
         ``within`` and ``other_mandates`` is ``{id, label, type, role, mandate: {id, label,
         actions, scope, excludes, restricted_to}, path, distance, citations}``; ``role`` is
@@ -230,6 +256,9 @@ def who_decides(
         an exclusion, a restriction to other organisations, the date or the holder's existence.
         ``gap`` is true when nobody answers the question; ``nearest_bodies`` then lists the
         closest organisations, holders of other mandates and bodies below the subject.
+        ``held_by_subject`` lists, when the subject is a body, its own mandates in force as
+        ``{mandate, actions, role, scope}``: they answer who decides over *their* scopes, never
+        over the body itself (a gap over a body that decides a great deal is no powerless body).
 
     Raises
     ------
@@ -323,5 +352,6 @@ def who_decides(
         "excluded": excluded,
         "gap": gap,
         "nearest_bodies": _nearest_bodies(index, found, below, lang) if gap else [],
+        "held_by_subject": _held_by_subject(index, iri, day, lang) if is_agent(index, iri) else [],
         "also": named.also,
     }

@@ -245,3 +245,17 @@ def test_a_gap_names_the_bodies_below(store: GraphStore) -> None:
     group = describe(store, "hso-foretaksgruppen")
     (up,) = [r for r in group["relations"] if r["target"]["id"] == "helse-sor-ost"]
     assert any("at foretaksgruppen samarbeider" in c["quote"] for c in up["citations"])
+
+
+def test_a_gap_over_a_body_lists_what_the_body_itself_decides(store: GraphStore) -> None:
+    answer = who_decides(store, "DSØ")
+    assert answer["gap"] is True  # no seed says who decides over DSØ itself
+    held = {h["mandate"]: h for h in answer["held_by_subject"]}
+    sp = held["dso-prioriterer-sp"]
+    assert sp["role"] == "decides"
+    assert "decide" in sp["actions"]
+    assert [s["id"] for s in sp["scope"]] == ["sp"]
+    # Before DSØ was set up, it held nothing in force.
+    assert who_decides(store, "DSØ", as_of="2019-06")["held_by_subject"] == []
+    # A matter holds no mandates.
+    assert who_decides(store, "SP")["held_by_subject"] == []
