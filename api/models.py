@@ -74,6 +74,11 @@ class WhoDecides(_Open):
     nearest_bodies: list[Any] = []
     within: list[Decider] | None = None
     other_mandates: list[Decider] | None = None
+    held_by_subject: list[Any] = Field(
+        default=[],
+        description="The subject body's own mandates in force: they answer who decides over "
+        "their scopes, never over the body itself.",
+    )
 
 
 class Impacted(Ref):
