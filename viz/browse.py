@@ -11,9 +11,9 @@ from typing import Any
 from graph.index import GovIndex, index_of
 from graph.store import GraphStore
 from ontology.terms import DATA
+from viz.context import ASSETS, ENTITY_BASE, NAV, VIEWS_PREFIX, Context
 from viz.i18n import translate
 from viz.page import asset_url, environment
-from viz.pages import ASSETS, ENTITY_BASE, NAV, VIEWS_PREFIX, Context
 from viz.sources import documents, stamp
 
 

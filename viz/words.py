@@ -236,3 +236,35 @@ def inform_reasons(body: dict[str, Any], lang: str | None) -> list[str]:
         if word and word not in found:
             found.append(word)
     return found
+
+
+NEAREST: dict[str, str] = {
+    "contains": N_("the subject lies within it"),
+    "inside": N_("it lies within the subject"),
+    "holds": N_("may %(actions)s regarding %(scope)s"),
+    "below": N_("below the subject, may %(actions)s regarding %(scope)s"),
+}
+
+
+def nearest_reason(body: dict[str, Any], lang: str | None) -> str:
+    """Why a body is among the nearest to a subject nobody decides, in words, without ids.
+
+    >>> nearest_reason({"why": {"kind": "holds", "actions": ["advise"], "status": "planned",
+    ...     "scope": {"id": "sp", "label": "Sundhedsplatformen"}}}, "da")
+    'kan rådgive vedrørende Sundhedsplatformen (planlagt, ikke i kraft)'
+    """
+    why = body.get("why") or {}
+    message = NEAREST.get(str(why.get("kind")))
+    if message is None:
+        return ""
+    scope = (why.get("scope") or {}).get("label", "")
+    text = translate(lang, message) % {
+        "actions": actions_phrase(why.get("actions") or [], lang),
+        "scope": scope,
+    }
+    status = why.get("status")
+    if status and status != "in_force":
+        text += " " + translate(lang, "(%(status)s, not in force)") % {
+            "status": status_word(status, lang)
+        }
+    return text
