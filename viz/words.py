@@ -35,6 +35,9 @@ TYPES: dict[str, str] = {
     "unknown": N_("other"),
     "dependency": N_("dependency"),
     "membership": N_("membership"),
+    "indicator": N_("indicator"),
+    "status_report": N_("status report"),
+    "milestone": N_("milestone"),
 }
 
 # Infinitives, so that "may {actions}" / "kan {actions}" reads as a sentence.
