@@ -60,6 +60,9 @@ def index_page(store: GraphStore | None = None, *, ui_lang: str | None = None) -
             N_("What is hit if Sundhedsplatformen slips?"),
         ),
         (f"{VIEWS_PREFIX}/chains", N_("Critical chains")),
+        (f"{VIEWS_PREFIX}/slip?node=epj-syd&days=30", N_("What if EPJ SYD is 30 days late?")),
+        (f"{VIEWS_PREFIX}/diff?from=2019&to=2024", N_("What changed between 2019 and 2024?")),
+        (f"{VIEWS_PREFIX}/check", N_("Gaps and overlaps")),
         (f"{ENTITY_BASE}ds", N_("Fact sheet: Digital Styregruppe")),
         (
             f"{VIEWS_PREFIX}/neighbourhood/ds?hops=2",
