@@ -139,6 +139,8 @@ def entity_page(
     index = index_of(store)
     answer = describe(store, name, lang=lang)
     answer["facts"] = entity_facts(index, answer, lang=lang)
+    for member in answer.get("members", []):
+        member["title"] = member_title(index, member, lang or ctx.ui_lang) or member.get("title")
     net = views.neighbourhood(index, answer["iri"], hops=1, lang=lang)
     net.gg["view"] = "entity"
     return render(
@@ -148,6 +150,17 @@ def entity_page(
         answer_template="answer_entity.html",
         **ctx.render_args(index),
     )
+
+
+def member_title(index: GovIndex, member: dict[str, Any], lang: str) -> str | None:
+    """A member's title in ``lang``, else in a Nordic language the source gives, else English
+    (titles are labels the sources give; none is made up)."""
+    node = index.node(DATA + str(member.get("membership", "")))
+    titles = {lit.lang or "": lit.value for lit in node.literals.get(v.MEMBER_TITLE, [])}
+    for code in (lang, "da", "nb", "", "en"):
+        if titles.get(code):
+            return titles[code]
+    return None
 
 
 _NOT_FACTS = {"dependency", "membership", "citation", "period"}
