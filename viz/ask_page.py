@@ -39,7 +39,8 @@ def _note(notes: Any, ui_lang: str) -> str:
     """An item's note (its actions, criticality and distance, role ...) in ``ui_lang``."""
     from viz.words import actions_phrase, criticality_word, role_word
 
-    kind, value = notes if notes else ("", None)
+    value: Any
+    kind, value = notes if notes else ("", "")
     if kind == "actions":
         return actions_phrase(value, ui_lang)
     if kind == "impact":

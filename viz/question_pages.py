@@ -136,7 +136,7 @@ def check_page(
         groups=groups,
         total=sum(len(found) for _, _, found in groups),
         answered=answer is not None,
-        severity=lambda s: translate(ui_lang, SEVERITY.get(s, s)),
+        severity=lambda s: translate(ui_lang, SEVERITY.get(s) or str(s)),
     )
 
 
