@@ -49,7 +49,7 @@ def gettext(lang: str | None) -> Callable[[str], str]:
 
     >>> w = gettext("da")
     >>> w("Timeline"), w("on_track"), w("no such words")
-    ("Tidslinje", "efter plan", "no such words")
+    ('Tidslinje', 'efter plan', 'no such words')
     """
 
     def word(key: str) -> str:
