@@ -53,7 +53,8 @@ def _note(notes: Any, ui_lang: str) -> str:
     if kind == "nearest":
         from viz.words import nearest_reason
 
-        return nearest_reason(value, ui_lang) or translate(ui_lang, "nearest body")
+        body, subject = value
+        return nearest_reason(body, ui_lang, subject) or translate(ui_lang, "nearest body")
     if kind == "text":
         return str(value or "")
     if kind == "word":
@@ -144,7 +145,10 @@ def _items(answer: dict[str, Any], query: str) -> list[dict[str, Any]]:
     if query == "who_decides":
         return [
             {**d, "notes": ("actions", d["mandate"]["actions"])} for d in answer.get("deciders", [])
-        ] or [{**b, "notes": ("nearest", b)} for b in answer.get("nearest_bodies", [])]
+        ] or [
+            {**b, "notes": ("nearest", (b, (answer.get("subject") or {}).get("label", "")))}
+            for b in answer.get("nearest_bodies", [])
+        ]
     if query == "impact":
         return [
             {**i, "notes": ("impact", (i["criticality"], i["distance"] or 1))}

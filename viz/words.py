@@ -242,22 +242,34 @@ def inform_reasons(body: dict[str, Any], lang: str | None) -> list[str]:
 
 
 NEAREST: dict[str, str] = {
-    "contains": N_("the subject lies within it"),
-    "inside": N_("it lies within the subject"),
     "holds": N_("may %(actions)s regarding %(scope)s"),
     "below": N_("below the subject, may %(actions)s regarding %(scope)s"),
 }
 
 
-def nearest_reason(body: dict[str, Any], lang: str | None) -> str:
-    """Why a body is among the nearest to a subject nobody decides, in words, without ids.
+def nearest_reason(body: dict[str, Any], lang: str | None, subject: str = "") -> str:
+    """Why a body is among the nearest to ``subject`` (a label) that nobody decides, in words,
+    without ids.
 
     >>> nearest_reason({"why": {"kind": "holds", "actions": ["advise"], "status": "planned",
     ...     "scope": {"id": "sp", "label": "Sundhedsplatformen"}}}, "da")
     'kan rådgive vedrørende Sundhedsplatformen (planlagt, ikke i kraft)'
+    >>> nearest_reason({"label": "Region Syddanmark", "why": {"kind": "contains",
+    ...     "relation": "gg:owner"}}, "da", "EPJ SYD")
+    'EPJ SYD ejes af Region Syddanmark'
     """
     why = body.get("why") or {}
-    message = NEAREST.get(str(why.get("kind")))
+    kind = str(why.get("kind"))
+    if kind in ("contains", "inside"):
+        ends = (
+            (subject, body.get("label", "")) if kind == "contains" else (body.get("label"), subject)
+        )
+        return translate(lang, "%(a)s %(relation)s %(b)s") % {
+            "a": ends[0],
+            "relation": relation_word(str(why.get("relation") or "part_of"), lang),
+            "b": ends[1],
+        }
+    message = NEAREST.get(kind)
     if message is None:
         return ""
     scope = (why.get("scope") or {}).get("label", "")

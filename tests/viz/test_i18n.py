@@ -290,3 +290,19 @@ def test_impact_page_options(web: TestClient) -> None:
     assert (
         web.get("/views/impact?node=sp&late_days=-1").status_code == 400
     )  # the API's bad-argument shape
+
+
+def test_nearest_bodies_say_why_in_words(web: TestClient) -> None:
+    """A subject nobody decides: the nearest bodies with their reason in the page's language,
+    no ids or CURIEs (the JSON keeps its English ``reason``)."""
+    da = _answer_text(web.get("/views/who-decides?subject=project-epj-syd&lang=da").text)
+    assert "Ibrugtagning af EPJ SYD ejes af Region Syddanmark." in da
+    nb = _answer_text(web.get("/views/who-decides?subject=project-epj-syd&lang=nb").text)
+    assert "eies av Region Syddanmark." in nb
+    for text in (da, nb):
+        assert "gg:" not in text and "contains the subject" not in text
+    asked = web.get("/ask", params={"q": "Hvem beslutter om Ibrugtagning af EPJ SYD?"},
+                    headers={"Accept": "text/html"}).text  # fmt: skip
+    assert "ejes af Region Syddanmark" in asked and "gg:owner" not in asked
+    reason = web.get("/who-decides", params={"subject": "project-epj-syd"}).json()
+    assert reason["nearest_bodies"][0]["why"] == {"kind": "contains", "relation": "gg:owner"}
