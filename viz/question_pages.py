@@ -43,6 +43,7 @@ FINDINGS: dict[str, str] = {
     "dependency_on_retired": N_("%(s0)s depends on %(s1)s, which is retired."),
     "document_missing": N_("The text of %(s0)s is missing; its quotes cannot be checked."),
     "quote_not_found": N_("A quote cited for %(s0)s is not found in %(s1)s."),
+    "dangling_reference": N_("%(s0)s refers to something that is not in the graph."),
 }
 DIFF_KINDS = {
     "membership": N_("%(member)s in %(body)s (%(role)s)"),
@@ -104,16 +105,18 @@ def check_page(
 ) -> str:
     """Governance findings grouped as gaps, overlaps and contradictions, most severe first;
     a bad ``as_of`` is shown on the form."""
+    from graph.health import dangling_references
     from graph.queries.check import check
 
     index = index_of(store)
     form = {"as_of": as_of, "lang": lang, "error": None}
-    answer, form["error"] = ask_served(
-        True,
-        "check",
-        lambda: check(store, as_of=as_of or None, documents_dir=documents_dir),
-        ui_lang,
-    )
+
+    def question() -> dict[str, Any]:
+        found = check(store, as_of=as_of or None, documents_dir=documents_dir)
+        # as `govgraph check` does: references to nothing come first
+        return {**found, "findings": dangling_references(store) + found["findings"]}
+
+    answer, form["error"] = ask_served(True, "check", question, ui_lang)
     groups = []
     if answer is not None:
         findings = [finding_words(index, f, ui_lang, lang) for f in answer["findings"]]

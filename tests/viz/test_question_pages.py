@@ -49,6 +49,10 @@ def test_finding_of_an_unknown_kind_keeps_its_english_message(viz_index: GovInde
                "message": "Something new about ds."}  # fmt: skip
     shown = finding_words(viz_index, finding, "da")
     assert shown["english"] and shown["text"] == "Something new about ds."
+    dangling = {**finding, "kind": "dangling_reference"}
+    assert finding_words(viz_index, dangling, "da")["text"] == (
+        "Digital Styregruppe henviser til noget, der ikke findes i grafen."
+    )
     cycle = {**finding, "kind": "reporting_cycle", "subjects": [{"id": "ds"}, {"id": "dso"}]}
     assert finding_words(viz_index, cycle, "nb")["text"].startswith(
         "Rapporteringssirkel: Digital Styregruppe → Digital Sundhed Øst → Digital Styregruppe;"
