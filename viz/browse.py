@@ -11,9 +11,9 @@ from typing import Any
 from graph.index import GovIndex, index_of
 from graph.store import GraphStore
 from ontology.terms import DATA
+from viz.context import ASSETS, ENTITY_BASE, NAV, VIEWS_PREFIX, Context
 from viz.i18n import translate
 from viz.page import asset_url, environment
-from viz.pages import ASSETS, ENTITY_BASE, NAV, VIEWS_PREFIX, Context
 from viz.sources import documents, stamp
 
 
@@ -61,6 +61,12 @@ def home_page(store: GraphStore, *, ui_lang: str, here: str | None = None) -> st
             _("What is hit if Sykehuspartner fails?"),
         ),
         (f"{VIEWS_PREFIX}/chains?{q}", _("Which chains of critical dependencies are longest?")),
+        (f"{VIEWS_PREFIX}/slip?node=epj-syd&days=30&{q}", _("What if EPJ SYD is 30 days late?")),
+        (f"{VIEWS_PREFIX}/diff?from=2019&to=2024&{q}", _("What changed between 2019 and 2024?")),
+        (
+            f"{VIEWS_PREFIX}/check?{q}",
+            _("Where does nobody decide, and where do mandates overlap?"),
+        ),
     ]
     browse = [
         (f"/browse?{q}", _("Everything, by type and organisation")),

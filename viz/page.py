@@ -76,6 +76,7 @@ def environment(lang: str | None = None) -> Environment:
         role_heading=lambda role: words.role_heading(role, ui_lang),
         status_word=lambda status: words.status_word(status, ui_lang),
         inform_reasons=lambda body: words.inform_reasons(body, ui_lang),
+        nearest_reason=lambda body, subject="": words.nearest_reason(body, ui_lang, subject),
         quote_anchor=quote_anchor,
     )
     env.filters.update(

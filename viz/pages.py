@@ -10,10 +10,8 @@ in its original language). ``here`` (the page's own URL) adds a language switch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from graph.index import GovIndex, index_of
 from graph.resolve import resolve
@@ -21,59 +19,32 @@ from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.terms import DATA
 from viz import answers, views
+from viz.context import (
+    ASSETS,
+    ENTITY_BASE,
+    NAV,
+    SOURCE_BASE,
+    SUGGEST,
+    VIEWS_PREFIX,
+    Context,
+    ask_served,
+    error_message,
+    question_form,
+)
+from viz.context import page_context as _context
 from viz.i18n import N_, translate
 from viz.page import render
-from viz.sources import documents, stamp
 
-VIEWS_PREFIX = "/views"
-ENTITY_BASE = f"{VIEWS_PREFIX}/entity/"
-SOURCE_BASE = "/documents/"
-SUGGEST = f"{VIEWS_PREFIX}/suggest"
-ASSETS = "/static/viz"
-"""Where the app serves ``viz/static`` (see ``api.assets``)."""
-
-NAV = [
-    ("/", N_("Start")),
-    ("/browse", N_("Browse")),
-    (f"{VIEWS_PREFIX}/who-decides", N_("Who decides?")),
-    (f"{VIEWS_PREFIX}/impact", N_("What is hit?")),
-    (f"{VIEWS_PREFIX}/overview", N_("Overview")),
-    (f"{VIEWS_PREFIX}/chains", N_("Critical chains")),
+__all__ = [
+    "ASSETS",
+    "ENTITY_BASE",
+    "NAV",
+    "SOURCE_BASE",
+    "SUGGEST",
+    "VIEWS_PREFIX",
+    "Context",
+    "error_message",
 ]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every page of one request shares: languages, whether served, its own URL."""
-
-    ui_lang: str
-    served: bool
-    here: str | None = None
-
-    def switch_lang(self, code: str) -> str:
-        """This page's URL in another page language (the ``lang`` parameter replaced)."""
-        parts = urlsplit(self.here or "")
-        query = [(k, val) for k, val in parse_qsl(parts.query) if k != "lang"] + [("lang", code)]
-        return f"{parts.path}?{urlencode(query)}"
-
-    def render_args(self, index: GovIndex) -> dict[str, Any]:
-        args: dict[str, Any] = {
-            "ui_lang": self.ui_lang,
-            "stamp": stamp(index),
-            "sources": documents(index),
-        }
-        if self.served:
-            args.update(
-                links={"entity": ENTITY_BASE, "source": SOURCE_BASE},
-                nav=NAV,
-                assets=ASSETS,
-                extra={"switch_lang": self.switch_lang if self.here else None},
-            )
-        return args
-
-
-def _context(served: bool, ui_lang: str | None, lang: str | None, here: str | None) -> Context:
-    return Context(ui_lang or lang or "en", served, here)
 
 
 def index_page(store: GraphStore | None = None, *, ui_lang: str | None = None) -> str:
@@ -89,6 +60,9 @@ def index_page(store: GraphStore | None = None, *, ui_lang: str | None = None) -
             N_("What is hit if Sundhedsplatformen slips?"),
         ),
         (f"{VIEWS_PREFIX}/chains", N_("Critical chains")),
+        (f"{VIEWS_PREFIX}/slip?node=epj-syd&days=30", N_("What if EPJ SYD is 30 days late?")),
+        (f"{VIEWS_PREFIX}/diff?from=2019&to=2024", N_("What changed between 2019 and 2024?")),
+        (f"{VIEWS_PREFIX}/check", N_("Gaps and overlaps")),
         (f"{ENTITY_BASE}ds", N_("Fact sheet: Digital Styregruppe")),
         (
             f"{VIEWS_PREFIX}/neighbourhood/ds?hops=2",
@@ -165,6 +139,8 @@ def entity_page(
     index = index_of(store)
     answer = describe(store, name, lang=lang)
     answer["facts"] = entity_facts(index, answer, lang=lang)
+    for member in answer.get("members", []):
+        member["title"] = member_title(index, member, lang or ctx.ui_lang) or member.get("title")
     net = views.neighbourhood(index, answer["iri"], hops=1, lang=lang)
     net.gg["view"] = "entity"
     return render(
@@ -174,6 +150,17 @@ def entity_page(
         answer_template="answer_entity.html",
         **ctx.render_args(index),
     )
+
+
+def member_title(index: GovIndex, member: dict[str, Any], lang: str) -> str | None:
+    """A member's title in ``lang``, else in a Nordic language the source gives, else English
+    (titles are labels the sources give; none is made up)."""
+    node = index.node(DATA + str(member.get("membership", "")))
+    titles = {lit.lang or "": lit.value for lit in node.literals.get(v.MEMBER_TITLE, [])}
+    for code in (lang, "da", "nb", "", "en"):
+        if titles.get(code):
+            return titles[code]
+    return None
 
 
 _NOT_FACTS = {"dependency", "membership", "citation", "period"}
@@ -233,10 +220,12 @@ def who_decides_page(
     from graph.queries.who_decides import who_decides
 
     ctx = _context(served, ui_lang, lang, here)
-    form = _form("form_who.html", served, subject=subject, action=action, as_of=as_of, lang=lang)
+    form = question_form(
+        "form_who.html", served, subject=subject, action=action, as_of=as_of, lang=lang
+    )
     form["actions"] = v.ACTIONS
     index = index_of(store)
-    answer, error = _ask(
+    answer, error = ask_served(
         served,
         subject,
         lambda: who_decides(
@@ -281,7 +270,7 @@ def impact_page(
     from graph.queries.slip import slip
 
     ctx = _context(served, ui_lang, lang, here)
-    form = _form(
+    form = question_form(
         "form_impact.html",
         served,
         node=node,
@@ -309,7 +298,7 @@ def impact_page(
             found["slip"] = slip(store, node or "", days=late_days, as_of=as_of or None, lang=lang)
         return found
 
-    answer, error = _ask(served, node, question, ctx.ui_lang)
+    answer, error = ask_served(served, node, question, ctx.ui_lang)
     title = translate(ctx.ui_lang, "What is hit?")
     if answer is None:
         net = views.new_network("impact", title, lang=lang)
@@ -365,54 +354,3 @@ def impact_quotes(answer: dict[str, Any], index: GovIndex) -> dict[str, list[dic
         if data is not None:
             quotes[item["id"]] = index.citation_dicts(data["dependency"])
     return quotes
-
-
-def _form(template: str, served: bool, **values: Any) -> dict[str, Any]:
-    return {"template": template, "suggest": SUGGEST, "error": None, **values} if served else {}
-
-
-def _ask(
-    served: bool, name: str | None, question: Any, ui_lang: str = "en"
-) -> tuple[dict[str, Any] | None, str | None]:
-    """Ask; on a served page an unanswerable question becomes a message on the form.
-
-    Exported pages (``served=False``) raise, so the CLI reports the error and its exit code.
-    """
-    from ontology.errors import GovGraphError
-
-    if not served:
-        return question(), None
-    if not name:
-        return None, None
-    try:
-        return question(), None
-    except GovGraphError as error:
-        return None, error_message(error, ui_lang)
-
-
-def _name_of(item: Any) -> str:
-    if isinstance(item, dict):
-        return str(item.get("label") or item.get("id"))
-    return str(getattr(item, "label", None) or item)
-
-
-def error_message(error: Exception, ui_lang: str) -> str:
-    """A question's error as a sentence in ``ui_lang``, naming suggestions by their labels."""
-    from viz.words import join
-
-    name = getattr(error, "name", "")
-    if getattr(error, "code", "") == "not_found":
-        text = translate(ui_lang, "Nothing is called “%(name)s”.") % {"name": name}
-        suggestions = [_name_of(s) for s in getattr(error, "suggestions", [])]
-        if suggestions:
-            text += " " + translate(ui_lang, "Did you mean %(names)s?") % {
-                "names": join(suggestions, ui_lang)
-            }
-        return text
-    if getattr(error, "code", "") == "ambiguous_name":
-        names = [_name_of(c) for c in getattr(error, "candidates", [])]
-        return translate(ui_lang, "“%(name)s” could mean %(names)s: choose one.") % {
-            "name": name,
-            "names": join(names, ui_lang),
-        }
-    return str(error)

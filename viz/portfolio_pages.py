@@ -16,6 +16,7 @@ from graph.queries.milestones import timeline
 from graph.queries.portfolio import portfolio
 from graph.store import GraphStore
 from ontology.portfolio_terms import REPORT_STATUSES
+from viz.i18n import translate
 from viz.page import environment
 from viz.portfolio_charts import STATE_COLOURS, line_chart, timeline_svg
 from viz.portfolio_words import gettext
@@ -88,7 +89,7 @@ def board_page(
     ]
     path = f"{VIEWS}/portfolio"
     return (
-        environment()
+        environment(lang)
         .get_template("portfolio_board.html")
         .render(
             **_shell("Portfolio board", path, lang, served, body=chosen, as_of=_text(as_of)),
@@ -118,7 +119,7 @@ def timeline_page(
     answer = timeline(store, body, as_of=as_of, lang=lang, limit=TIMELINE_ROWS)
     chosen = answer["body"]["id"] if answer["body"] else None
     w = gettext(lang)
-    words = {"title": w("Timeline"), "days late": w("days late")}
+    words = {"title": w("Timeline"), "days late": translate(lang, "days late")}
     labels = {
         m["id"]: f"{row['item']['label']}: {m['label']}"
         for row in answer["rows"]
@@ -126,7 +127,7 @@ def timeline_page(
     }
     path = f"{VIEWS}/timeline"
     return (
-        environment()
+        environment(lang)
         .get_template("portfolio_timeline.html")
         .render(
             **_shell("Timeline", path, lang, served, body=chosen, as_of=_text(as_of)),
@@ -165,7 +166,7 @@ def indicators_page(
     ]
     subject_id = answer["subject"]["id"] if answer["subject"] else None
     return (
-        environment()
+        environment(lang)
         .get_template("portfolio_indicators.html")
         .render(
             **_shell("Indicators", f"{VIEWS}/indicators", lang, served, subject=subject_id),

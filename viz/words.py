@@ -35,6 +35,9 @@ TYPES: dict[str, str] = {
     "unknown": N_("other"),
     "dependency": N_("dependency"),
     "membership": N_("membership"),
+    "indicator": N_("indicator"),
+    "status_report": N_("status report"),
+    "milestone": N_("milestone"),
 }
 
 # Infinitives, so that "may {actions}" / "kan {actions}" reads as a sentence.
@@ -236,3 +239,47 @@ def inform_reasons(body: dict[str, Any], lang: str | None) -> list[str]:
         if word and word not in found:
             found.append(word)
     return found
+
+
+NEAREST: dict[str, str] = {
+    "holds": N_("may %(actions)s regarding %(scope)s"),
+    "below": N_("below the subject, may %(actions)s regarding %(scope)s"),
+}
+
+
+def nearest_reason(body: dict[str, Any], lang: str | None, subject: str = "") -> str:
+    """Why a body is among the nearest to ``subject`` (a label) that nobody decides, in words,
+    without ids.
+
+    >>> nearest_reason({"why": {"kind": "holds", "actions": ["advise"], "status": "planned",
+    ...     "scope": {"id": "sp", "label": "Sundhedsplatformen"}}}, "da")
+    'kan rådgive vedrørende Sundhedsplatformen (planlagt, ikke i kraft)'
+    >>> nearest_reason({"label": "Region Syddanmark", "why": {"kind": "contains",
+    ...     "relation": "gg:owner"}}, "da", "EPJ SYD")
+    'EPJ SYD ejes af Region Syddanmark'
+    """
+    why = body.get("why") or {}
+    kind = str(why.get("kind"))
+    if kind in ("contains", "inside"):
+        ends = (
+            (subject, body.get("label", "")) if kind == "contains" else (body.get("label"), subject)
+        )
+        return translate(lang, "%(a)s %(relation)s %(b)s") % {
+            "a": ends[0],
+            "relation": relation_word(str(why.get("relation") or "part_of"), lang),
+            "b": ends[1],
+        }
+    message = NEAREST.get(kind)
+    if message is None:
+        return ""
+    scope = (why.get("scope") or {}).get("label", "")
+    text = translate(lang, message) % {
+        "actions": actions_phrase(why.get("actions") or [], lang),
+        "scope": scope,
+    }
+    status = why.get("status")
+    if status and status != "in_force":
+        text += " " + translate(lang, "(%(status)s, not in force)") % {
+            "status": status_word(status, lang)
+        }
+    return text

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import Reader, StoreDep
+from api.deps import Reader, SettingsDep, StoreDep
 
 router = APIRouter(prefix="/views", tags=["views"])
 
@@ -200,3 +200,78 @@ def suggest(
     from graph.queries.describe import search
 
     return search(store, q, limit=limit, lang=lang)
+
+
+DayParam = Annotated[str | None, Query(max_length=10, description="YYYY[-MM[-DD]]")]
+
+
+@router.get("/check", response_class=HTMLResponse, summary="Gaps and overlaps, as a page")
+def check(
+    store: StoreDep,
+    settings: SettingsDep,
+    _: Reader,
+    ui_lang: PageLang,
+    page: Here,
+    as_of: DayParam = None,
+    lang: Lang = None,
+) -> str:
+    from viz.question_pages import check_page
+
+    return check_page(
+        store,
+        ui_lang=ui_lang,
+        as_of=as_of or None,
+        lang=lang,
+        documents_dir=settings.data_dir,
+        here=page,
+    )
+
+
+@router.get("/diff", response_class=HTMLResponse, summary="What changed between two days?")
+def diff(
+    store: StoreDep,
+    _: Reader,
+    ui_lang: PageLang,
+    page: Here,
+    from_date: Annotated[
+        str | None, Query(alias="from", max_length=10, description="YYYY[-MM[-DD]]")
+    ] = None,
+    to_date: Annotated[
+        str | None, Query(alias="to", max_length=10, description="YYYY[-MM[-DD]]")
+    ] = None,
+    lang: Lang = None,
+) -> str:
+    from viz.question_pages import diff_page
+
+    return diff_page(
+        store,
+        ui_lang=ui_lang,
+        from_date=from_date or None,
+        to_date=to_date or None,
+        lang=lang,
+        here=page,
+    )
+
+
+@router.get("/slip", response_class=HTMLResponse, summary="What if [X] is N days late?")
+def slip(
+    store: StoreDep,
+    _: Reader,
+    ui_lang: PageLang,
+    page: Here,
+    node: str | None = None,
+    days: Annotated[int | None, Query(ge=0, le=3650, description="days late")] = None,
+    as_of: DayParam = None,
+    lang: Lang = None,
+) -> str:
+    from viz.question_pages import slip_page
+
+    return slip_page(
+        store,
+        ui_lang=ui_lang,
+        node=node or None,
+        days=days,
+        as_of=as_of or None,
+        lang=lang,
+        here=page,
+    )

@@ -146,12 +146,29 @@ def _down_path(
 def _nearest_bodies(
     index: GovIndex, found: Assessment, below: list[Hit], lang: str | None
 ) -> list[dict[str, Any]]:
-    """Organisations around the subject, holders of other mandates over it and bodies below it."""
-    best: dict[str, tuple[int, str]] = {}
+    """Organisations around the subject, holders of other mandates over it and bodies below it.
+
+    Each has ``reason`` (an English sentence for the CLI) and ``why``, the same as data for
+    pages that say it in their own language: ``{kind: contains | holds | below | inside,
+    relation}`` or, for a mandate, ``{kind, mandate: {id, label}, actions, scope: {id, label},
+    status}``.
+    """
+    best: dict[str, tuple[int, str, dict[str, Any]]] = {}
     for scope, path in found.scopes.items():
         if scope != found.subject and is_agent(index, scope):
             via = compact(path[-1][0]) if path else ""
-            best.setdefault(scope, (len(path), f"contains the subject ({via})"))
+            why = {"kind": "contains", "relation": via}
+            best.setdefault(scope, (len(path), f"contains the subject ({via})", why))
+
+    def held(kind: str, mandate: str, scope: str) -> dict[str, Any]:
+        return {
+            "kind": kind,
+            "mandate": {"id": local_id(mandate), "label": index.label(mandate, lang)},
+            "actions": list(mandate_actions(index, mandate)),
+            "scope": {"id": local_id(scope), "label": index.label(scope, lang)},
+            "status": mandate_status(index, mandate),
+        }
+
     for distance, mandate, scope in [*found.other_actions, *found.covering]:
         holder = holder_of(index, mandate)
         if holder is None:
@@ -162,7 +179,7 @@ def _nearest_bodies(
         if status != "in_force":
             reason += f" ({status}, not in force)"
         if holder not in best or best[holder][0] > distance:
-            best[holder] = (distance, reason)
+            best[holder] = (distance, reason, held("holds", mandate, scope))
     for distance, mandate, where in below:
         holder = holder_of(index, mandate)
         if holder is None or holder in best:
@@ -172,15 +189,17 @@ def _nearest_bodies(
             f"below the subject: holds mandate {local_id(mandate)} ({actions}) over "
             f"{index.label(where, lang)}"
         )
-        best[holder] = (distance, reason)
+        best[holder] = (distance, reason, held("below", mandate, where))
     if is_agent(index, found.subject):
         for thing, path in contained_things(index, found.subject).items():
             if is_agent(index, thing) and thing not in best:
-                best[thing] = (len(path), f"inside the subject ({compact(path[0][0])})")
+                via = compact(path[0][0])
+                why = {"kind": "inside", "relation": via}
+                best[thing] = (len(path), f"inside the subject ({via})", why)
     ordered = sorted(best.items(), key=lambda kv: (kv[1][0], index.label(kv[0], lang)))
     return [
-        {**index.ref(iri, lang), "distance": dist, "reason": reason}
-        for iri, (dist, reason) in ordered
+        {**index.ref(iri, lang), "distance": dist, "reason": reason, "why": why}
+        for iri, (dist, reason, why) in ordered
     ]
 
 

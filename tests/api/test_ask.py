@@ -59,7 +59,7 @@ def test_ambiguous_subject_is_an_error_in_json_and_links_in_html(client: TestCli
     assert page.status_code == 200
     links = re.findall(r'<a href="/ask\?q=([^"]+)">([^<]+)</a> <small>([^<]+)</small>', page.text)
     assert len(links) == len(body["candidates"])
-    assert ("Hvem%20beslutter%20om%20dso%3F", "Digital Sundhed Øst", "collaboration") in links
+    assert ("Hvem%20beslutter%20om%20dso%3F", "Digital Sundhed Øst", "samarbejde") in links
 
 
 def test_same_named_system_and_project_answer_with_also(client: TestClient) -> None:

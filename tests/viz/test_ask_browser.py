@@ -42,7 +42,7 @@ def test_question_box_answers(
     page.goto(app_url + start)
     ask_in_box(page, question)
     assert page.input_value("#gg-ask-q") == question
-    assert f"Read as: {read}" in page.inner_text("#gg-ask-read")
+    assert page.get_attribute("#gg-ask-read", "data-query") == read
     assert shown in page.inner_text("body")
     assert page.query_selector("#gg-ask-error") is None
     assert watch.console_errors == [] and watch.blocked == []
@@ -53,9 +53,10 @@ def test_ambiguous_name_offers_candidates_as_links(chromium: Any, app_url: str) 
     page, watch = bx.watched_page(chromium)
     page.goto(app_url + "/")
     ask_in_box(page, "Hvem beslutter om sundhed?")
-    assert "ambiguous" in page.inner_text("#gg-ask-error")
+    assert page.evaluate("document.documentElement.lang") == "da"  # the question's language
+    assert "kan betyde flere ting" in page.inner_text("#gg-ask-error")
     choices = page.inner_text("#gg-ask-choices")
-    assert "Digital Sundhed Øst" in choices and "collaboration" in choices
+    assert "Digital Sundhed Øst" in choices and "samarbejde" in choices
     with page.expect_navigation():
         page.click("#gg-ask-choices >> text=Digital Sundhed Øst")
     assert "Digital Sundhed Øst" in page.inner_text("#gg-ask-read")

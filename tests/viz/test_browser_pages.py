@@ -31,6 +31,11 @@ TEXT_PAGES = [
     "/browse/search?q=styre",
     "/browse/mandates",
 ]
+QUESTION_PAGES = [
+    "/views/check",
+    "/views/diff?from=2019&to=2024",
+    "/views/slip?node=epj-syd&days=30",
+]
 PHONE = (390, 844)
 DESKTOP = (1440, 900)
 
@@ -55,14 +60,14 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def open_page(b: Any, url: str, lang: str, size: tuple[int, int]) -> tuple[Any, bx.Watch]:
     page, watch = bx.watched_page(b, width=size[0], height=size[1], locale=lang)
     page.goto(url)
-    if "/views/" in url and not url.endswith("/views"):
+    if page.locator("#network").count():  # a picture: wait until it is drawn
         page.wait_for_function("() => window.network && window.network.body", timeout=20000)
     page.wait_for_timeout(300)
     return page, watch
 
 
 @pytest.mark.parametrize("lang", ["da", "nb", "en"])
-@pytest.mark.parametrize("path", VIEW_PAGES + TEXT_PAGES)
+@pytest.mark.parametrize("path", VIEW_PAGES + TEXT_PAGES + QUESTION_PAGES)
 def test_page_in_each_language_at_desktop_size(
     chromium: Any, app_url: str, tmp_path: Path, path: str, lang: str
 ) -> None:
@@ -182,5 +187,51 @@ def test_mandate_edges_show_the_mandates_quotes(chromium: Any, app_url: str) -> 
         text = page.inner_text("#gg-details-body")
         assert "No source cited." not in text
         assert edge["gg_citations"][0]["quote"][:30] in text
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["da", "nb", "en"])
+@pytest.mark.parametrize("path", QUESTION_PAGES)
+def test_question_page_on_a_phone(
+    chromium: Any, app_url: str, tmp_path: Path, path: str, lang: str
+) -> None:
+    """The check, diff and slip pages at 390x844: nothing wider than the screen, the answer
+    with its copy button, axe clean, nothing fetched from elsewhere."""
+    page, watch = open_page(chromium, app_url + path, lang, PHONE)
+    try:
+        assert page.evaluate("document.documentElement.lang") == lang
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        answer = page.eval_on_selector("#gg-answer", "e => e.getBoundingClientRect().toJSON()")
+        assert answer["width"] >= 0.85 * PHONE[0], answer
+        assert page.is_visible("#gg-answer button.gg-copy")
+        assert page.locator("#gg-stamp").count() == 1
+        violations = axe_violations(page)
+        assert violations == [], violations
+        assert watch.console_errors == [] and watch.blocked == []
+    finally:
+        page.close()
+
+
+def test_question_pages_cite_their_highlighted_sources(chromium: Any, app_url: str) -> None:
+    """A citation on the check page opens the document on the quote's highlight; the copy
+    button copies the answer in words with the sources' addresses."""
+    page, watch = open_page(chromium, app_url + "/views/check?lang=da", "da", DESKTOP)
+    try:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.click("#gg-answer button.gg-copy")
+        page.wait_for_function(
+            "() => document.querySelector('button.gg-copy').textContent === 'Kopieret'"
+        )
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert "Overlap" in copied and "/documents/" in copied
+        link = page.locator("#gg-overlaps .gg-cite-title a").first
+        href = link.get_attribute("href")
+        assert href and href.startswith("/documents/") and "#q-" in href
+        link.click()
+        page.wait_for_load_state()
+        anchor = href.split("#", 1)[1]
+        assert page.locator(f"mark#{anchor}, mark:has(#{anchor})").count() == 1
+        assert watch.console_errors == [] and watch.blocked == []
     finally:
         page.close()

@@ -39,7 +39,24 @@ PAGES = [
     "/browse/search?q=styre",
     "/browse/search?q=zzzz",
     "/browse/mandates",
+    "/views/check",
+    "/views/check?as_of=2024-06-01",
+    "/views/check?as_of=not-a-day",
+    "/views/diff",
+    "/views/diff?from=2019&to=2024",
+    "/views/slip",
+    "/views/slip?node=epj-syd&days=30",
+    "/views/slip?node=project-epj-syd&days=90&as_of=2024",
+    "/views/slip?node=no-such-thing&days=3",
+    "/views/portfolio?body=portfolio-steering-group",
+    "/views/timeline?body=portfolio-steering-group",
+    "/views/indicators",
+    "/ask?q=Hvem+beslutter+om+Sundhedsplatformen%3F",
+    "/ask?q=Hvem+beslutter+om+sundhed%3F",
+    "/ask?q=Hvad+rammes+hvis+EPJ+SYD+bliver+forsinket%3F",
 ]
+# Pages whose language follows ``lang`` (or the question's own language), not Accept-Language.
+LANG_PARAM = ("/views/portfolio", "/views/timeline", "/views/indicators", "/ask")
 
 
 def extracted() -> set[str | tuple[str, ...]]:
@@ -147,7 +164,10 @@ def test_no_english_word_in_the_chrome(
 ) -> None:
     english = _english_only_words()
     assert {"who", "decides", "depends", "the"} <= english  # the check has teeth
-    response = web.get(path, headers={"Accept-Language": f"{lang},en;q=0.5"})
+    if path.startswith(LANG_PARAM):
+        path += ("&" if "?" in path else "?") + f"lang={lang}"
+    headers = {"Accept-Language": f"{lang},en;q=0.5", "Accept": "text/html"}
+    response = web.get(path, headers=headers)
     assert response.status_code == 200
     assert f'<html lang="{lang}"' in response.text
     words = set(re.findall(r"[A-Za-zÆØÅæøå]{3,}", _chrome(response.text, _data_strings(viz_index))))
@@ -270,3 +290,19 @@ def test_impact_page_options(web: TestClient) -> None:
     assert (
         web.get("/views/impact?node=sp&late_days=-1").status_code == 400
     )  # the API's bad-argument shape
+
+
+def test_nearest_bodies_say_why_in_words(web: TestClient) -> None:
+    """A subject nobody decides: the nearest bodies with their reason in the page's language,
+    no ids or CURIEs (the JSON keeps its English ``reason``)."""
+    da = _answer_text(web.get("/views/who-decides?subject=project-epj-syd&lang=da").text)
+    assert "Ibrugtagning af EPJ SYD ejes af Region Syddanmark." in da
+    nb = _answer_text(web.get("/views/who-decides?subject=project-epj-syd&lang=nb").text)
+    assert "eies av Region Syddanmark." in nb
+    for text in (da, nb):
+        assert "gg:" not in text and "contains the subject" not in text
+    asked = web.get("/ask", params={"q": "Hvem beslutter om Ibrugtagning af EPJ SYD?"},
+                    headers={"Accept": "text/html"}).text  # fmt: skip
+    assert "ejes af Region Syddanmark" in asked and "gg:owner" not in asked
+    reason = web.get("/who-decides", params={"subject": "project-epj-syd"}).json()
+    assert reason["nearest_bodies"][0]["why"] == {"kind": "contains", "relation": "gg:owner"}
