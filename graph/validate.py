@@ -59,7 +59,12 @@ def _defined_outside(store: GraphStore, replaced: set[str]) -> _Definitions:
     }
     elsewhere = typed - in_replaced
     shared = typed & in_replaced
-    if shared:  # typed in a replaced graph: defined elsewhere only if another graph types it
+    # Typed in a replaced graph: defined elsewhere only if another graph types it too. A store
+    # that can say which graphs type a subject answers by index lookups; others are scanned.
+    lookup = getattr(store, "typed_outside", None)
+    if shared and lookup is not None:
+        elsewhere |= lookup(shared, replaced)
+    elif shared:
         for graph in stored - replaced:
             for s, p, _ in store.graph_triples(graph):
                 if p == RDF_TYPE and s in shared:
@@ -236,7 +241,8 @@ def _removed_but_referenced(
             for s, p, _ in store.graph_triples(batch.graph):
                 if p == RDF_TYPE and s.startswith(DATA) and s not in known:
                     gone.setdefault(s, batch)
-    if not gone:
+    # Only when something still points at a gone id are the other graphs read (for the message).
+    if not any(True for o in gone for _ in store.triples(None, None, o)):
         return []
     problems = []
     for graph in sorted(stored - replaced):
