@@ -42,6 +42,7 @@ class Data:
         self.out = out
         self._inverse: dict[str, dict[Term, list[str]]] = {}
         self._subjects_of: dict[str, list[str]] | None = None
+        self._by_type: dict[Term, list[str]] | None = None
 
     def values(self, node: Term, p: str) -> Collection[Term]:
         if not isinstance(node, str):
@@ -65,6 +66,15 @@ class Data:
                 for q in by_p:
                     self._subjects_of.setdefault(q, []).append(s)
         return self._subjects_of.get(p, [])
+
+    def instances(self, classes: Collection[str]) -> set[str]:
+        """The subjects typed with any of ``classes`` (one index of ``rdf:type``, built once)."""
+        if self._by_type is None:
+            self._by_type = {}
+            for s in self.subjects_of(RDF_TYPE):
+                for t in self.out[s][RDF_TYPE]:
+                    self._by_type.setdefault(t, []).append(s)
+        return {s for c in classes for s in self._by_type.get(c, ())}
 
     def has(self, s: str, p: str, o: Term) -> bool:
         return o in self.out.get(s, {}).get(p, _NONE)
@@ -133,10 +143,7 @@ class Checker:
     def targets(self, shape: Shape) -> set[Term]:
         found: set[Term] = set(shape.target_nodes)
         for cls in shape.target_classes:
-            classes = self.below.get(cls) or {cls}
-            for s, by_p in self.data.out.items():
-                if any(t in classes for t in by_p.get(RDF_TYPE, _NONE)):
-                    found.add(s)
+            found |= self.data.instances(self.below.get(cls) or {cls})
         for p in shape.target_subjects_of:
             found.update(self.data.subjects_of(p))
         for p in shape.target_objects_of:
