@@ -12,21 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from graph.batch import Batch, Location
+from loaders.base_iri import base_iri
 from loaders.limits import current as limits
 from loaders.limits import long_line, nesting_too_deep
 from loaders.reading import graph_name, read_bytes, read_text, reading
 from ontology.errors import ValidationFailed, Violation
 from ontology.terms import DATA, XSD, Literal, Term
 
-__all__ = [
-    "base_iri",
-    "graph_name",
-    "read_bytes",
-    "read_text",
-    "read_file",
-    "read_paths",
-    "register_reader",
-]
+__all__ = ["graph_name", "read_bytes", "read_text", "read_file", "read_paths", "register_reader"]
 
 RDF_FORMATS = {
     "ttl": "TURTLE",
@@ -175,24 +168,6 @@ def _jsonld_iris(text: str, source: str) -> None:
                     )
                 ]
             )
-
-
-def base_iri(path: Path) -> str:
-    """The base IRI relative IRIs of an RDF file resolve against: its graph name, percent-encoded.
-
-    Like the graph name it is ``file:`` and the path relative to the data root, never the
-    absolute path, so that a file states the same triples on every machine and from any
-    checkout.
-
-    >>> import tempfile
-    >>> from loaders.reading import data_root
-    >>> with tempfile.TemporaryDirectory() as tmp, data_root(Path(tmp)):
-    ...     base_iri(Path(tmp) / "org charts" / "a.ttl")
-    'file:org%20charts/a.ttl'
-    """
-    from urllib.parse import quote
-
-    return quote(graph_name(path), safe=":/")
 
 
 def read_rdf(path: Path, source: str, fmt: str) -> Batch:

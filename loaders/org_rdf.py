@@ -42,10 +42,10 @@ def _local(value: str) -> str:
 
 def read_triples(path: Path, source: str, text: str) -> list[tuple[str, str, Term]]:
     """Parse with pyoxigraph; blank nodes get IRIs under the file's own namespace; relative IRIs
-    resolve against the file's stable base IRI (:func:`loaders.files.base_iri`)."""
+    resolve against the file's stable base IRI (:func:`loaders.base_iri.base_iri`)."""
     import pyoxigraph as ox
 
-    from loaders.files import base_iri
+    from loaders.base_iri import base_iri
 
     fmt = (
         ox.RdfFormat.JSON_LD if path.suffix.lower() in (".jsonld", ".json") else ox.RdfFormat.TURTLE

@@ -364,7 +364,7 @@ def validate(
 
     Examples
     --------
-    >>> from ontology.terms import iri
+    >>> from ontology.terms import GG, iri
     >>> board = iri("b")
     >>> sorted(r.shape for r in validate([(board, RDF_TYPE, GG + "GoverningBody")]))
     ['entity-label', 'entity-label-en', 'entity-source']
