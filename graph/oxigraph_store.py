@@ -109,12 +109,21 @@ class OxigraphStore:
             raise store_error(self.description, exc) from None
 
     def _roll_back_pending(self) -> None:
-        """Drop the graphs of a bulk write a crash interrupted (see :meth:`replace`)."""
-        pending = [
-            q.object.value
-            for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(PENDING_GRAPH))
-            if isinstance(q.object, ox.NamedNode)
-        ]
+        """Drop the graphs of a bulk write a crash interrupted (see :meth:`replace`).
+
+        A store too damaged to read the mark opens anyway: ``govgraph check --store`` then
+        locates the damage (and the mark stays for the next opening).
+        """
+        try:
+            pending = [
+                q.object.value
+                for q in self._store.quads_for_pattern(
+                    None, None, None, ox.NamedNode(PENDING_GRAPH)
+                )
+                if isinstance(q.object, ox.NamedNode)
+            ]
+        except (OSError, RuntimeError):
+            return
         if pending:
             drops = [f"DROP SILENT GRAPH <{g}>" for g in [*pending, PENDING_GRAPH]]
             self._store.update(" ;\n".join(drops))
