@@ -111,7 +111,7 @@ def validate(
     from loaders import load_paths
 
     def action() -> dict[str, Any]:
-        with render.progress("Validating") as report:
+        with render.progress("Validating", quiet=as_json) as report:
             summary = load_paths(
                 _store(), paths, fmt=fmt, dry_run=True, progress=report, **_load_options()
             )
@@ -135,7 +135,7 @@ def load(
     from loaders import load_paths
 
     def action() -> dict[str, Any]:
-        with render.progress("Loading") as report:
+        with render.progress("Loading", quiet=as_json) as report:
             summary = load_paths(
                 _store(write=not dry_run),
                 paths,

@@ -16,12 +16,13 @@ err_console = Console(stderr=True, highlight=False)
 
 
 @contextmanager
-def progress(message: str) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar on stderr while long work runs (silent when stderr is not a terminal).
+def progress(message: str, *, quiet: bool = False) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr while long work runs (silent when stderr is not a terminal, or
+    when ``quiet``: with ``--json``).
 
     Yields a ``report(step, done, total)`` callback for the library to call.
     """
-    if not sys.stderr.isatty():
+    if quiet or not sys.stderr.isatty():
         yield lambda step, done, total: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

@@ -103,7 +103,7 @@ class Writer:
         api_name = API_GRAPHS + entity_id
         batches: list[Batch] = []
         current: list[Triple] = []
-        for graph in self.store.graph_names():
+        for graph in self._owning_graphs(subject):
             if graph in SYSTEM_GRAPHS:
                 continue
             triples = list(self.store.graph_triples(graph))
@@ -121,6 +121,19 @@ class Writer:
         triples = current if new_own is None else new_own
         batches.append(Batch(name=api_name, source=f"api:{entity_id}", triples=triples))
         return batches
+
+    def _owning_graphs(self, subject: str) -> list[str]:
+        """The graphs holding the entity's own statements, found by pattern lookups (the
+        entity, its validity period, the citations about it), not by reading every graph.
+
+        A store without graph-aware lookups (``graphs_with_subjects``) is scanned instead.
+        """
+        finder = getattr(self.store, "graphs_with_subjects", None)
+        if finder is None:
+            return self.store.graph_names()
+        own = {subject, subject + "#validity"}
+        own |= {s for s, _, _ in self.store.triples(None, v.CITE_ABOUT, subject)}
+        return sorted(finder(own))
 
     def create_entity(self, who: Principal, record: dict[str, Any], **why: Any) -> dict[str, Any]:
         entity_id = str(record.get("id", ""))

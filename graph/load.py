@@ -87,7 +87,7 @@ def apply_batches(
     All or nothing: on any error, :class:`ValidationFailed` is raised and the store is left
     exactly as it was. ``precommit`` runs after validation, right before the write, and may
     refuse it by raising (the loader checks there that no input file changed). ``progress`` is
-    told each validation stage.
+    told each validation stage (each shape, too) and the write.
     """
     problems = check_batches(store, batches, progress=progress)
     errors = [p for p in problems if p.severity == "error"]
@@ -106,6 +106,8 @@ def apply_batches(
     if precommit is not None:
         precommit()
     if not dry_run:
+        if progress is not None:
+            progress(f"writing {summary.triples:,} triples", 3, 3)
         graphs: dict[str, list[Triple]] = {b.graph: b.triples for b in batches}
         graphs.update(_ontology_update(store))
         summary.generation = stored_generation(store) + 1

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from graph.batch import GRAPH_PREFIX, Batch
 from graph.store import GraphStore
 from ontology.errors import Violation
-from ontology.terms import DATA, RDF_TYPE, SKOS, Triple, compact, local_id
+from ontology.terms import DATA, RDF_TYPE, SKOS, Term, Triple, compact, local_id
+
+if TYPE_CHECKING:
+    from ontology.shacl import ShapeResult
 
 
 def _typed_subjects(triples: Sequence[Triple]) -> set[str]:
@@ -54,7 +59,12 @@ def _defined_outside(store: GraphStore, replaced: set[str]) -> _Definitions:
     }
     elsewhere = typed - in_replaced
     shared = typed & in_replaced
-    if shared:  # typed in a replaced graph: defined elsewhere only if another graph types it
+    # Typed in a replaced graph: defined elsewhere only if another graph types it too. A store
+    # that can say which graphs type a subject answers by index lookups; others are scanned.
+    lookup = getattr(store, "typed_outside", None)
+    if shared and lookup is not None:
+        elsewhere |= lookup(shared, replaced)
+    elif shared:
         for graph in stored - replaced:
             for s, p, _ in store.graph_triples(graph):
                 if p == RDF_TYPE and s in shared:
@@ -67,11 +77,13 @@ def check_batches(
     batches: Sequence[Batch],
     *,
     progress: Callable[[str, int, int], None] | None = None,
+    engine: str | None = None,
 ) -> list[Violation]:
     """Every rule that spans files or needs the store: duplicate ids, references, shapes.
 
     The graphs the batches replace are treated as gone, so re-loading a corrected file works.
-    ``progress(step, done, total)`` is told each stage (ids, references, shapes).
+    ``progress(step, done, total)`` is told each stage (ids, references, shapes, each shape).
+    ``engine`` chooses the shape checker (:func:`shape_results`).
     """
     report = progress or (lambda step, done, total: None)
     replaced = {b.graph for b in batches}
@@ -117,15 +129,46 @@ def check_batches(
     if problems:
         return problems
     triples = sum(len(b.triples) for b in batches)
-    report(f"validating: shapes of {triples:,} triples", 2, 3)
-    return problems + _shape_violations(store, batches, known)
+    label = f"validating: shapes of {triples:,} triples"
+    report(label, 2, 3)
+
+    def shapes_done(done: int, total: int) -> None:
+        report(f"{label} ({done}/{total} shapes)", 2, 3)
+
+    return problems + _shape_violations(store, batches, known, engine=engine, progress=shapes_done)
+
+
+def shape_results(
+    triples: list[Triple],
+    *,
+    focus: Callable[[Term], bool] | None = None,
+    engine: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ShapeResult]:
+    """The shapes' results over ``triples``: natively, or with pyshacl (the reference).
+
+    ``engine`` is ``"native"`` (the default; ``GOVGRAPH_SHAPES=pyshacl`` switches) or
+    ``"pyshacl"``. Shapes the native checker does not cover (none today; see
+    ``ontology.shape_model``) go to pyshacl over the same triples.
+    """
+    from ontology import shacl, shape_check
+    from ontology.shape_model import shape_set
+
+    engine = engine or os.environ.get("GOVGRAPH_SHAPES", "native")
+    if engine == "pyshacl" or shape_set().uncovered:
+        results = shacl.validate(triples)
+        return [r for r in results if focus is None or focus(r.focus)]
+    return shape_check.validate(triples, focus=focus, progress=progress)
 
 
 def _shape_violations(
-    store: GraphStore, batches: Sequence[Batch], known: set[str]
+    store: GraphStore,
+    batches: Sequence[Batch],
+    known: set[str],
+    *,
+    engine: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Violation]:
-    from ontology import shacl
-
     data: list[Triple] = [t for b in batches for t in b.triples]
     # Context from the store: the types of everything the batches point at, so that class
     # constraints on references can be checked without validating the whole store.
@@ -138,11 +181,12 @@ def _shape_violations(
         for s, _, _ in batch.triples:
             owner.setdefault(s, batch)
     out = []
-    for result in shacl.validate(data):
-        found = owner.get(result.focus)
-        if found is None:
-            continue  # a context triple from the store: not this load's fault
-        batch = found
+    # Only the batches' own subjects are checked: the rest is context (not this load's fault).
+    results = shape_results(
+        data, focus=lambda node: node in owner, engine=engine, progress=progress
+    )
+    for result in results:
+        batch = owner[result.focus]
         message = result.message
         if result.value is not None and str(result.value) not in message:
             message += f" (value: {local_id(str(result.value))})"
@@ -197,7 +241,8 @@ def _removed_but_referenced(
             for s, p, _ in store.graph_triples(batch.graph):
                 if p == RDF_TYPE and s.startswith(DATA) and s not in known:
                     gone.setdefault(s, batch)
-    if not gone:
+    # Only when something still points at a gone id are the other graphs read (for the message).
+    if not any(True for o in gone for _ in store.triples(None, None, o)):
         return []
     problems = []
     for graph in sorted(stored - replaced):

@@ -64,7 +64,13 @@ def load_paths(
         triples = sum(len(b.triples) for b in batches)
         progress(f"validating {triples:,} triples", len(batches), len(batches))
     inputs = [item for b in batches for item in b.inputs]
-    return apply_batches(store, batches, dry_run=dry_run, precommit=lambda: check_unchanged(inputs))
+    return apply_batches(
+        store,
+        batches,
+        dry_run=dry_run,
+        precommit=lambda: check_unchanged(inputs),
+        progress=progress,
+    )
 
 
 def migrate_graph_names(store: GraphStore) -> dict[str, str]:

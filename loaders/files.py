@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from graph.batch import Batch, Location
+from loaders.base_iri import base_iri
 from loaders.limits import current as limits
 from loaders.limits import long_line, nesting_too_deep
 from loaders.reading import graph_name, read_bytes, read_text, reading
@@ -184,11 +185,16 @@ def read_rdf(path: Path, source: str, fmt: str) -> Batch:
     # Blank nodes are given stable IRIs so that every store, and every re-load, names them alike.
     salt = hashlib.sha1(batch.name.encode()).hexdigest()[:8]  # noqa: S324 - an id
 
+    # One string per IRI, however often it occurs: a 1M-triple file names ~200k nodes.
+    seen: dict[str, str] = {}
+
     def term(value: object) -> Term:
         if isinstance(value, ox.NamedNode):
-            return value.value
+            name = value.value
+            return seen.setdefault(name, name)
         if isinstance(value, ox.BlankNode):
-            return f"{DATA}.well-known/genid/{salt}-{value.value}"
+            name = f"{DATA}.well-known/genid/{salt}-{value.value}"
+            return seen.setdefault(name, name)
         if isinstance(value, ox.Literal):
             datatype = value.datatype.value
             plain = datatype in (
@@ -199,12 +205,14 @@ def read_rdf(path: Path, source: str, fmt: str) -> Batch:
         raise ValueError("RDF 1.2 triple terms are not supported")
 
     try:
-        for quad in ox.parse(text.encode(), format=rdf_format, base_iri=path.resolve().as_uri()):
+        # The bytes as read (UTF-8, checked by read_text), not a second encoded copy.
+        data = read_bytes(path, source).removeprefix(b"\xef\xbb\xbf")
+        for quad in ox.parse(data, format=rdf_format, base_iri=base_iri(path)):
             s = term(quad.subject)
             o = term(quad.object)
             if not isinstance(s, str):
                 raise ValueError("a literal cannot be a subject")
-            batch.add(s, quad.predicate.value, o)
+            batch.add(s, term(quad.predicate), o)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise ValidationFailed(
             [

@@ -41,8 +41,11 @@ def _local(value: str) -> str:
 
 
 def read_triples(path: Path, source: str, text: str) -> list[tuple[str, str, Term]]:
-    """Parse with pyoxigraph; blank nodes get IRIs under the file's own namespace."""
+    """Parse with pyoxigraph; blank nodes get IRIs under the file's own namespace; relative IRIs
+    resolve against the file's stable base IRI (:func:`loaders.base_iri.base_iri`)."""
     import pyoxigraph as ox
+
+    from loaders.base_iri import base_iri
 
     fmt = (
         ox.RdfFormat.JSON_LD if path.suffix.lower() in (".jsonld", ".json") else ox.RdfFormat.TURTLE
@@ -64,7 +67,7 @@ def read_triples(path: Path, source: str, text: str) -> list[tuple[str, str, Ter
 
     out = []
     try:
-        for quad in ox.parse(text.encode(), format=fmt, base_iri=path.resolve().as_uri()):
+        for quad in ox.parse(text.encode(), format=fmt, base_iri=base_iri(path)):
             s, o = term(quad.subject), term(quad.object)
             if isinstance(s, str):
                 out.append((s, quad.predicate.value, o))

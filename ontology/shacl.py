@@ -29,10 +29,13 @@ def _to_rdflib(term: Term) -> Any:
     import rdflib
 
     if isinstance(term, Literal):
+        # normalize=False: the text as written (rdflib would rewrite "01" as "1", and a value it
+        # cannot read as "false"), so that messages quote what the file says.
         return rdflib.Literal(
             term.value,
             lang=term.lang,
             datatype=rdflib.URIRef(term.datatype) if term.datatype else None,
+            normalize=False,
         )
     return rdflib.URIRef(term)
 

@@ -131,7 +131,8 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
         partial = {name: n for name, n in by_batch.items() if n != PER_BATCH}
         assert not partial, f"partly visible batches: {partial}"
         audited = {
-            json.loads(line)["target"].rsplit("/", 1)[-1]
+            # start-up notes (not_committed, recovered) carry no target
+            (json.loads(line).get("target") or "").rsplit("/", 1)[-1]
             for line in (tmp_path / "audit.jsonl").read_text().splitlines()
             if line.strip().endswith("}")
         }

@@ -36,6 +36,7 @@ def main() -> None:
             "GOVGRAPH_DATA_DIR": str(Path(tmp) / "no-bundled-data"),
             "PYTHONPATH": str(REPO),
         }
+        load_before = os.getloadavg()
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "api.cli", "load", str(nt), "--json"],
@@ -45,7 +46,10 @@ def main() -> None:
             check=False,
         )
         seconds = time.perf_counter() - start
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        load_after = os.getloadavg()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_mb = usage.ru_maxrss / 1024
+        cpu = usage.ru_utime + usage.ru_stime
     if done.returncode != 0:
         raise SystemExit(f"load failed ({done.returncode}): {done.stderr[-2000:]}")
     rate = triples / seconds
@@ -56,11 +60,24 @@ def main() -> None:
         f"{triples:,} triples ({sizes}), one N-Triples file, empty store, "
         f"{platform.python_version()} on {os.cpu_count()} cores (shared).",
         "",
-        "| triples | wall time | triples/s | peak RSS |",
-        "|---|---|---|---|",
-        f"| {triples:,} | {seconds:.1f} s | {rate:,.0f} | {peak_mb:,.0f} MB |",
+        "| triples | wall time | CPU time (user + system) | triples/s | peak RSS |",
+        "|---|---|---|---|---|",
+        f"| {triples:,} | {seconds:.1f} s | {cpu:.1f} s | {rate:,.0f} | {peak_mb:,.0f} MB |",
         "",
         f"Target: 1M triples in <= 90 s with peak <= 2 GB: this run {verdict} it.",
+        "",
+        "Machine load (1/5/15-minute averages) before the load "
+        f"{' / '.join(f'{x:.1f}' for x in load_before)}, after "
+        f"{' / '.join(f'{x:.1f}' for x in load_after)}: the 2 cores are shared, so wall time "
+        "grows with the load.",
+        "",
+        "How: the file is parsed by pyoxigraph (one Python string per IRI); ids, references and "
+        "ownership are checked against the store by index lookups; the shapes are checked "
+        "natively (`ontology/shape_check.py`, the same results as pyshacl, which the tests keep "
+        "as the reference; pyshacl alone took 196 s for 159k triples); new graphs of 50,000 "
+        "triples or more are written with Oxigraph's bulk loader under a pending mark, "
+        "committed with the store generation in one transaction (a crash is rolled back when "
+        "the store is next opened).",
     ]
     out = REPO / "docs" / "bench" / "load.md"
     out.parent.mkdir(parents=True, exist_ok=True)

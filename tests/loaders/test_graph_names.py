@@ -52,3 +52,46 @@ def test_older_stores_are_migrated(tmp_path: Path) -> None:
     assert stable in store.graph_names() and old not in store.graph_names()
     assert set(store.graph_triples(stable)) == set(triples)
     assert migrate_graph_names(store) == {}
+
+
+RELATIVE_TTL = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<#unit> skos:prefLabel "Enhed"@da ; <see> <../other/thing> .
+"""
+
+
+def _relative_file(base: Path) -> Path:
+    (base / ".git").mkdir(parents=True)
+    path = base / "org charts" / "chart.ttl"
+    path.parent.mkdir()
+    path.write_text(RELATIVE_TTL, encoding="utf-8")
+    return path
+
+
+def test_relative_iris_resolve_against_the_stable_name_not_the_absolute_path(
+    tmp_path: Path,
+) -> None:
+    from loaders.files import read_file
+
+    first = read_file(_relative_file(tmp_path / "machine-a"))
+    second = read_file(_relative_file(tmp_path / "elsewhere" / "machine-b"))
+    assert first.triples == second.triples  # the same statements from any checkout
+    subjects = {s for s, _, _ in first.triples}
+    assert subjects == {"file:org%20charts/chart.ttl#unit"}
+    objects = {o for _, _, o in first.triples if isinstance(o, str)}
+    assert objects == {"file:other/thing"}
+    assert not any(str(tmp_path) in str(term) for t in first.triples for term in t)
+
+
+def test_org_charts_resolve_relative_iris_the_same_way(tmp_path: Path) -> None:
+    from loaders.org_rdf import read_triples
+
+    text = "@prefix org: <http://www.w3.org/ns/org#> .\n<#a> org:hasUnit <#b> .\n"
+    triples = []
+    for machine in ("a", "b"):
+        path = tmp_path / machine / "charts" / "org.ttl"
+        (tmp_path / machine / ".git").mkdir(parents=True)
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        triples.append(read_triples(path, str(path), text))
+    assert triples[0] == triples[1]
+    assert triples[0][0][0] == "file:charts/org.ttl#a"
