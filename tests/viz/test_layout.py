@@ -101,9 +101,9 @@ def test_overview_opens_folded_and_groups_open_in_place(chromium: Any, app_url: 
         ):
             page.evaluate(f"network.openCluster({cluster!r})")
         page.evaluate("govgraph.relayout()")
-        # every group open: every node is back (opening them all at once is not yet spaced
-        # without overlaps on the grown dataset; one group opened in place is, see above)
+        # every group open: every node is back, and still nothing overlaps
         assert page.evaluate("network.body.nodeIndices.length") == total
+        assert page.evaluate(OVERLAPS)["pairs"] == []
         assert watch.console_errors == []
     finally:
         page.close()

@@ -79,31 +79,120 @@
     network.redraw();
     return function back() { network.moveTo({ position: at, scale: scale, animation: false }); };
   }
+  // Which way nodes may move to make room: a layered picture keeps its levels (left to right:
+  // nodes move up and down; top down, as the org chart: sideways); a free one either way.
+  var hier = hierarchical ? data.options.layout.hierarchical : null;
+  var moveAxis = !hier ? null : (hier.direction === "UD" || hier.direction === "DU") ? "x" : "y";
+  function overlap(a, b) {
+    return [Math.min(a.r, b.r) - Math.max(a.l, b.l), Math.min(a.b, b.b) - Math.max(a.t, b.t)];
+  }
+  // Nodes that share one position (the members of a group just opened in place) are set out
+  // in a grid whose cells are as large as their largest box, centred where the group was.
+  function spreadStacks(boxes) {
+    var stacks = {};
+    boxes.forEach(function (b) {
+      var k = Math.round(b.node.x) + "," + Math.round(b.node.y);
+      (stacks[k] = stacks[k] || []).push(b);
+    });
+    return Object.keys(stacks).map(function (k) {
+      var members = stacks[k];
+      if (members.length > 1) {
+        var cx = members[0].node.x, cy = members[0].node.y, w = 0, h = 0;
+        members.forEach(function (b) { w = Math.max(w, b.right - b.left); h = Math.max(h, b.bottom - b.top); });
+        // a block about twice as wide as tall, like the screen
+        var cols = moveAxis === "y" ? 1 : moveAxis === "x" ? members.length
+          : Math.max(1, Math.min(members.length, Math.round(Math.sqrt(members.length * h * 2 / w))));
+        var rows = Math.ceil(members.length / cols);
+        members.sort(function (a, b) { return String(a.node.options.label).localeCompare(String(b.node.options.label)); });
+        members.forEach(function (b, i) {
+          var c = i % cols, r = Math.floor(i / cols);
+          b.node.x = cx + (c - (cols - 1) / 2) * w - (b.left + b.right) / 2;
+          b.node.y = cy + (r - (rows - 1) / 2) * h - (b.top + b.bottom) / 2;
+        });
+      }
+      return members;
+    });
+  }
+  function rect(members) {
+    var r = { l: Infinity, r: -Infinity, t: Infinity, b: -Infinity };
+    members.forEach(function (m) {
+      r.l = Math.min(r.l, m.node.x + m.left); r.r = Math.max(r.r, m.node.x + m.right);
+      r.t = Math.min(r.t, m.node.y + m.top); r.b = Math.max(r.b, m.node.y + m.bottom);
+    });
+    return r;
+  }
+  // Push overlapping blocks (each a rigid set of nodes) apart, half each way, along the axis of
+  // the smaller overlap (or the one the layout allows), until none overlap.
+  function pushApart(blocks, rounds, rigid) {
+    var box = document.getElementById("network").getBoundingClientRect();
+    var aspect = box.height > 0 ? Math.max(0.5, Math.min(2, box.width / box.height)) / 1.5 : 1;
+    for (var round = 0; round < rounds; round++) {
+      var moved = false;
+      var rects = blocks.map(function (members) { return { m: members, r: rect(members) }; });
+      rects.sort(function (a, b) { return a.r.l - b.r.l; });
+      for (var i = 0; i < rects.length; i++) {
+        for (var j = i + 1; j < rects.length; j++) {
+          var a = rects[i], b = rects[j];
+          if (b.r.l >= a.r.r) break;
+          var o = overlap(a.r, b.r);
+          if (o[0] <= 0 || o[1] <= 0) continue;
+          moved = true;
+          // blocks move the way their centres lie apart (the screen is wider than tall), so
+          // the picture keeps its shape; single nodes the shorter way
+          var axis = moveAxis || (rigid
+            ? (Math.abs(b.r.l + b.r.r - a.r.l - a.r.r) >= aspect * Math.abs(b.r.t + b.r.b - a.r.t - a.r.b) ? "x" : "y")
+            : (o[1] <= o[0] ? "y" : "x"));
+          var d = axis === "y" ? o[1] : o[0];
+          var ca = axis === "y" ? a.r.t + a.r.b : a.r.l + a.r.r, cb = axis === "y" ? b.r.t + b.r.b : b.r.l + b.r.r;
+          var sign = ca <= cb ? 1 : -1, step = (d / 2 + 1) * sign;
+          [[a, -step], [b, step]].forEach(function (pair) {
+            pair[0].m.forEach(function (m) { m.node[axis] += pair[1]; });
+            if (axis === "y") { pair[0].r.t += pair[1]; pair[0].r.b += pair[1]; }
+            else { pair[0].r.l += pair[1]; pair[0].r.r += pair[1]; }
+          });
+        }
+      }
+      if (!moved) return true;
+    }
+    return false;
+  }
+  // Several groups opened at once: their blocks (and the single nodes) are set out in rows,
+  // in the order they lay before, the rows as wide as makes the picture about screen-shaped.
+  function shelve(blocks) {
+    var box = document.getElementById("network").getBoundingClientRect();
+    var aspect = box.height > 0 ? Math.max(0.5, Math.min(2.5, box.width / box.height)) : 1.5;
+    var items = blocks.map(function (m) { var r = rect(m); return { m: m, r: r, w: r.r - r.l + 20, h: r.b - r.t + 20 }; });
+    var area = items.reduce(function (sum, it) { return sum + it.w * it.h; }, 0);
+    var width = Math.max(Math.sqrt(area * aspect) * 1.1, Math.max.apply(null, items.map(function (it) { return it.w; })));
+    items.sort(function (a, b) { return (a.r.t + a.r.b) - (b.r.t + b.r.b) || (a.r.l - b.r.l); });
+    var x = 0, y = 0, rowH = 0, row = [];
+    function place(it, px, py) {
+      var dx = px - it.r.l, dy = py - it.r.t;
+      it.m.forEach(function (m) { m.node.x += dx; m.node.y += dy; });
+    }
+    items.forEach(function (it) {
+      if (x > 0 && x + it.w > width) { y += rowH; x = 0; rowH = 0; }
+      place(it, x, y);
+      x += it.w; rowH = Math.max(rowH, it.h);
+    });
+  }
   function separate() {
     var back = measureAll();
     var boxes = nodeBoxes();
-    for (var round = 0; round < 1000; round++) {
-      var moved = false;
-      boxes.sort(function (a, b) { return (a.node.x + a.left) - (b.node.x + b.left); });
-      for (var i = 0; i < boxes.length; i++) {
-        var a = boxes[i];
-        for (var j = i + 1; j < boxes.length; j++) {
-          var b = boxes[j];
-          if (b.node.x + b.left >= a.node.x + a.right) break;
-          var ox = Math.min(a.node.x + a.right, b.node.x + b.right) - Math.max(a.node.x + a.left, b.node.x + b.left);
-          var oy = Math.min(a.node.y + a.bottom, b.node.y + b.bottom) - Math.max(a.node.y + a.top, b.node.y + b.top);
-          if (ox <= 0 || oy <= 0) continue;
-          moved = true;
-          if (hierarchical || oy <= ox) {
-            var dy = (oy / 2 + 1) * (a.node.y <= b.node.y ? 1 : -1);
-            a.node.y -= dy; b.node.y += dy;
-          } else {
-            var dx = (ox / 2 + 1) * (a.node.x <= b.node.x ? 1 : -1);
-            a.node.x -= dx; b.node.x += dx;
-          }
-        }
-      }
-      if (!moved) break;
+    var blocks = spreadStacks(boxes);
+    var opened = blocks.filter(function (m) { return m.length > 1; }).length;
+    if (opened > 1 && !moveAxis) shelve(blocks);
+    else if (opened) pushApart(blocks, 300, true);
+    var singles = boxes.map(function (b) { return [b]; });
+    // a dense picture that does not come apart is spread out from its centre, and tried again
+    for (var tries = 0; tries < 8 && !pushApart(singles, 400); tries++) {
+      var cx = 0, cy = 0;
+      boxes.forEach(function (b) { cx += b.node.x; cy += b.node.y; });
+      cx /= boxes.length; cy /= boxes.length;
+      boxes.forEach(function (b) {
+        if (moveAxis !== "y") b.node.x = cx + (b.node.x - cx) * 1.25;
+        if (moveAxis !== "x") b.node.y = cy + (b.node.y - cy) * 1.25;
+      });
     }
     network.redraw();
     back();
