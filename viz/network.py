@@ -18,13 +18,25 @@ if TYPE_CHECKING:
     from pyvis.network import Network
 
 
+LABEL_WIDTH = 170
+"""Longest line of a node's label (px at scale 1); longer labels wrap."""
+
+
 def new_network(
-    view: str, title: str, *, lang: str | None, hierarchical: bool = False, physics: bool = True
+    view: str,
+    title: str,
+    *,
+    lang: str | None,
+    hierarchical: bool = False,
+    physics: bool = True,
+    direction: str = "LR",
 ) -> Network:
     """An empty directed network with govgraph's options and page metadata (``net.gg``).
 
-    ``hierarchical`` lays nodes out left to right (chains, who-decides); ``physics=False``
-    draws at once, which large pictures need.
+    ``hierarchical`` lays nodes out in levels, left to right (chains, who-decides) or top down
+    (``direction="UD"``: the org chart); the space between levels is set from the label width
+    (a level is as wide as the widest wrapped label, plus room for an edge label);
+    ``physics=False`` draws at once, which large pictures need.
     """
     from pyvis.network import Network
 
@@ -44,7 +56,7 @@ def new_network(
             "widthConstraint": {"maximum": 120},
         },
         # long labels wrap, so that a label is never wider than its neighbours' spacing
-        "nodes": {"font": {"size": 14}, "widthConstraint": {"maximum": 170}},
+        "nodes": {"font": {"size": 14}, "widthConstraint": {"maximum": LABEL_WIDTH}},
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
@@ -52,17 +64,23 @@ def new_network(
         },
     }
     if hierarchical:
+        across = direction in ("LR", "RL")
         options["layout"] = {
             "hierarchical": {
                 "enabled": True,
-                "direction": "LR",
+                "direction": direction,
                 "sortMethod": "directed",
-                "levelSeparation": 330,
-                "nodeSpacing": 110,
+                # left to right: a level holds a wrapped label and an edge label between levels;
+                # top down: a level holds up to four wrapped lines and the arrow between them
+                "levelSeparation": LABEL_WIDTH + 160 if across else 150,
+                "nodeSpacing": 110 if across else LABEL_WIDTH + 30,
             }
         }
         options["physics"] = {"enabled": False}
-        options["edges"]["smooth"] = {"type": "cubicBezier", "forceDirection": "horizontal"}
+        options["edges"]["smooth"] = {
+            "type": "cubicBezier",
+            "forceDirection": "horizontal" if across else "vertical",
+        }
     net.options = options
     net.gg = {"view": view, "title": title, "lang": lang, "folded": None, "notes": []}
     return net

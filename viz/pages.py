@@ -89,6 +89,7 @@ def index_page(store: GraphStore | None = None, *, ui_lang: str | None = None) -
             N_("What is hit if Sundhedsplatformen slips?"),
         ),
         (f"{VIEWS_PREFIX}/chains", N_("Critical chains")),
+        (f"{VIEWS_PREFIX}/org-chart", N_("Org chart")),
         (f"{ENTITY_BASE}ds", N_("Fact sheet: Digital Styregruppe")),
         (
             f"{VIEWS_PREFIX}/neighbourhood/ds?hops=2",

@@ -189,6 +189,22 @@ def chains(
     return chains_page(store, k=k, lang=lang, served=True, ui_lang=ui_lang, here=page)
 
 
+@router.get("/org-chart", response_class=HTMLResponse, summary="Org chart (reporting lines)")
+def org_chart(
+    store: StoreDep,
+    _: Reader,
+    ui_lang: PageLang,
+    page: Here,
+    root: Annotated[
+        str | None, Query(description="draw only this body and what reports to it")
+    ] = None,
+    lang: Lang = None,
+) -> str:
+    from viz.orgchart import org_chart_page
+
+    return org_chart_page(store, root or None, lang=lang, served=True, ui_lang=ui_lang, here=page)
+
+
 @router.get("/suggest", summary="Names for the question forms' autocomplete")
 def suggest(
     store: StoreDep,

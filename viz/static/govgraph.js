@@ -4,6 +4,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("gg-data").textContent);
   var words = data.ui;
+  var STRAIGHT_ABOVE = 300;
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -34,6 +35,9 @@
     // over other labels: there it is the edge's tooltip and details, not drawn text.
     if (!layered && e.label) { e.gg_label = e.label; delete e.label; }
   });
+  // Above a few hundred edges, edges are drawn straight: curved ("dynamic") edges are simulated
+  // as extra physics nodes and cost about half of a large picture's first draw.
+  if (data.edges.length > STRAIGHT_ABOVE && data.options.edges) data.options.edges.smooth = false;
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var hidden = { type: new Set(), org: new Set(), relation: new Set() };
@@ -48,6 +52,7 @@
   window.network = network;
   window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode,
     showEdge: function (id) { showEdge(id); }, relayout: function () { relayout(true); },
+    boxes: function () { return nodeBoxes(); },
     reveal: function (id) { network.findNode(id).slice(0, -1).forEach(openGroup); } };
   var hierarchical = !!(data.options.layout && data.options.layout.hierarchical &&
     data.options.layout.hierarchical.enabled);
@@ -73,16 +78,29 @@
   }
   function measureAll() {
     // vis-network measures a node's box and label when it draws it, and draws only what is in
-    // view: show everything once, draw, and go back to where the reader was
+    // view and labels large enough to read: show everything once with every label drawn, draw,
+    // and go back to where the reader was (and to the usual label threshold)
     var at = network.getViewPosition(), scale = network.getScale();
+    var items = network.body.nodeIndices.map(function (id) { return network.body.nodes[id]; })
+      .concat(network.body.edgeIndices.map(function (id) { return network.body.edges[id]; }));
+    var thresholds = items.map(function (item) {
+      var label = item.options.scaling && item.options.scaling.label;
+      if (!label) return null;
+      var was = label.drawThreshold;
+      label.drawThreshold = -Infinity;
+      return was;
+    });
     network.fit({ animation: false });
     network.redraw();
-    return function back() { network.moveTo({ position: at, scale: scale, animation: false }); };
+    return function back() {
+      items.forEach(function (item, i) { if (thresholds[i] !== null) item.options.scaling.label.drawThreshold = thresholds[i]; });
+      network.moveTo({ position: at, scale: scale, animation: false });
+    };
   }
   // Which way nodes may move to make room: a layered picture keeps its levels (left to right:
   // nodes move up and down; top down, as the org chart: sideways); a free one either way.
   var hier = hierarchical ? data.options.layout.hierarchical : null;
-  var moveAxis = !hier ? null : (hier.direction === "UD" || hier.direction === "DU") ? "x" : "y";
+  var moveAxis = data.meta.move_axis || (!hier ? null : (hier.direction === "UD" || hier.direction === "DU") ? "x" : "y");
   function overlap(a, b) {
     return [Math.min(a.r, b.r) - Math.max(a.l, b.l), Math.min(a.b, b.b) - Math.max(a.t, b.t)];
   }
