@@ -432,11 +432,14 @@
     var swatch = el("span", null, "gg-swatch " + item.shape);
     swatch.setAttribute("aria-hidden", "true");
     if (item.shape === "line" || item.shape === "dashed") swatch.style.borderTopColor = item.colour;
+    else if (item.shape === "ring") swatch.style.borderColor = item.colour;
     else if (item.shape === "ramp") swatch.style.background = "linear-gradient(90deg, " + item.colour + ")";
     else swatch.style.background = item.colour;
     li.appendChild(swatch);
     var text = item.key === undefined ? typeName(item.type)
       : item.type === "criticality" ? words.criticality + ": " + ((words.criticality_names || {})[item.key] || item.key)
+      : item.type === "role" ? words.role + ": " + ((words.role_names || {})[item.key] || item.key)
+      : item.type === "relation" ? relationName(item.key)
       : (words[item.key] || item.key);
     li.appendChild(document.createTextNode(text));
     legend.appendChild(li);
