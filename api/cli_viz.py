@@ -48,7 +48,7 @@ def viz(
     ] = False,
     fold_above: Annotated[
         int, typer.Option("--fold-above", help="Fold by organisation above this many nodes.")
-    ] = 400,
+    ] = 10000,
     lang: LangOpt = None,
 ) -> None:
     """Write one view as a self-contained HTML file (no CDN: it works offline)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graph.index import GovIndex
+from ontology import vocab as v
 from viz.fold import home_of
 from viz.relations import Relation
 from viz.style import CRITICALITY_COLOUR, EDGE_COLOUR, style_of, type_label
@@ -92,6 +93,7 @@ def entity_node(index: GovIndex, iri: str, lang: str | None) -> dict[str, Any]:
     colour, shape = style_of(kind)
     label = index.label(iri, lang)
     home = home_of(index, iri)
+    domains = sorted(index.out(iri, v.RELATION_KEYS["domain"]))
     return {
         "label": label,
         "shape": shape,
@@ -100,6 +102,7 @@ def entity_node(index: GovIndex, iri: str, lang: str | None) -> dict[str, Any]:
         "gg_type": kind,
         "gg_type_label": type_label(kind, lang),
         "gg_org": index.label(home, lang) if home else "",
+        "gg_domain": index.label(domains[0], lang) if domains else "",
         "gg_citations": index.citation_dicts(iri),
         "gg_alt": index.alt_labels(iri),
     }
@@ -137,7 +140,12 @@ def add_edge(
         "gg_count": count,
         **{k: val for k, val in style.items() if val is not None},
     }
-    net.add_edge(source, target, **fields)
+    # pyvis's own add_edge looks each end up in a list of every node (quadratic on large
+    # pictures): check the node map and append the edge as pyvis would
+    for end in (source, target):
+        if end not in net.node_map:
+            raise ValueError(f"non existent node {end!r}")
+    net.edges.append({**fields, "from": source, "to": target, "arrows": "to"})
 
 
 def relation_style(rel: Relation) -> dict[str, Any]:

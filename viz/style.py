@@ -102,6 +102,8 @@ UI_MESSAGES: dict[str, str] = {
     "expand": N_("Click the group again to open it in place."),
     "copied": N_("Copied."),
     "no_org": N_("Without an organisation"),
+    "no_domain": N_("Without a domain"),
+    "more_groups": N_("More groups"),
     "members_count": N_("nodes; click to open the group"),
     "open_group": N_("Open the group"),
     "root": N_("the question's subject"),

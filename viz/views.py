@@ -20,11 +20,12 @@ from viz.style import ROOT_COLOUR, style_of
 if TYPE_CHECKING:
     from pyvis.network import Network
 
-DEFAULT_FOLD_ABOVE = 400
-"""Pictures with more nodes than this are folded by organisation/domain (on the server)."""
-CLIENT_FOLD_ABOVE = 40
-"""An overview with more nodes than this opens folded by organisation in the page, which
-opens a group in place when it is clicked."""
+DEFAULT_FOLD_ABOVE = 10000
+"""Pictures with more nodes than this are folded by organisation/domain on the server (the page
+would receive too much); below it the page folds them itself (``CLIENT_FOLD_ABOVE``)."""
+CLIENT_FOLD_ABOVE = 50
+"""An overview with more nodes than this opens folded in the page (by organisation, a group of
+more than this inside by type, then by domain), which opens a group in place when clicked."""
 
 
 def overview(
@@ -142,7 +143,7 @@ def _picture(
     fold_above: int | None,
 ) -> Network:
     folding = fold(index, nodes, rels, fold_above=fold_above)
-    net = new_network(view, title, lang=lang, physics=len(folding.nodes) <= 1000)
+    net = new_network(view, title, lang=lang, physics=len(folding.nodes) <= CLIENT_FOLD_ABOVE * 20)
     for iri in folding.nodes:
         add_entity(net, index, iri, lang)
     colour, _shape = style_of("cluster")

@@ -83,15 +83,12 @@ def test_overview_opens_folded_and_groups_open_in_place(chromium: Any, app_url: 
         total = page.evaluate("govgraph.nodes.length")
         assert shown < 40 < total  # folded: every label readable at the opening scale
         assert page.evaluate("network.getScale()") > 0.45
-        names = page.evaluate(
-            "network.body.nodeIndices.filter(id => network.isCluster(id))"
-            ".map(id => network.body.nodes[id].options.label)"
-        )
+        names = page.evaluate("govgraph.groups().map(id => network.body.nodes[id].options.label)")
         assert names and all(not n.startswith("—") for n in names)
         assert any(n.startswith("Without an organisation (+") for n in names)
         assert any(n.startswith("Region Hovedstaden (+") for n in names)
         group = page.evaluate(
-            "network.body.nodeIndices.find(id => network.isCluster(id) &&"
+            "govgraph.groups().find(id =>"
             " network.body.nodes[id].options.label.startsWith('Region Hovedstaden'))"
         )
         bx.click_node(page, group)
@@ -99,11 +96,9 @@ def test_overview_opens_folded_and_groups_open_in_place(chromium: Any, app_url: 
         assert page.evaluate(f"network.body.nodes[{group!r}]") is None  # opened in place
         assert page.evaluate("network.body.nodeIndices.length") > shown
         assert page.evaluate(OVERLAPS)["pairs"] == []
-        for cluster in page.evaluate(
-            "network.body.nodeIndices.filter(id => network.isCluster(id))"
-        ):
-            page.evaluate(f"network.openCluster({cluster!r})")
-        page.evaluate("govgraph.relayout()")
+        # every group open at once, nested groups too
+        page.evaluate("govgraph.openAll()")
+        assert page.evaluate("govgraph.groups().length") == 0
         # every group open: every node is back, and still nothing overlaps
         assert page.evaluate("network.body.nodeIndices.length") == total
         assert page.evaluate(OVERLAPS)["pairs"] == []

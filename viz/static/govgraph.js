@@ -38,13 +38,26 @@
   // Above a few hundred edges, edges are drawn straight: curved ("dynamic") edges are simulated
   // as extra physics nodes and cost about half of a large picture's first draw.
   if (data.edges.length > STRAIGHT_ABOVE && data.options.edges) data.options.edges.smooth = false;
-  var nodes = new vis.DataSet(data.nodes);
+  // a picture that opens folded is drawn without physics first: physics then lays out the groups
+  if (data.meta.fold_client && data.nodes.length > data.meta.fold_client)
+    data.options.physics = Object.assign({}, data.options.physics, { enabled: false });
+  // vis-network's first placement (Kamada-Kawai) gives up above a hundred nodes after a second
+  // or two; physics lays the picture out anyway
+  if (!data.options.layout || !data.options.layout.hierarchical)
+    data.options.layout = Object.assign({}, data.options.layout, { improvedLayout: false });
+  var nodes = new vis.DataSet(data.nodes);  // every node and edge (details, search)
   var edges = new vis.DataSet(data.edges);
+  // what the picture shows: everything, or (folded) groups and the nodes of opened groups
+  var foldHere = !!(data.meta.fold_client && data.nodes.length > data.meta.fold_client);
+  var shownNodes = foldHere ? new vis.DataSet() : nodes;
+  var shownEdges = foldHere ? new vis.DataSet() : edges;
+  var groups = {}, parentOf = {}, visible = {};
+  if (foldHere) fold();
   var hidden = { type: new Set(), org: new Set(), relation: new Set() };
-  var nodeView = new vis.DataView(nodes, {
+  var nodeView = new vis.DataView(shownNodes, {
     filter: function (n) { return !hidden.type.has(n.gg_type) && !hidden.org.has(n.gg_org || ""); }
   });
-  var edgeView = new vis.DataView(edges, {
+  var edgeView = new vis.DataView(shownEdges, {
     filter: function (e) { return !hidden.relation.has(e.gg_relation || ""); }
   });
   var network = new vis.Network(document.getElementById("network"),
@@ -52,11 +65,10 @@
   window.network = network;
   window.govgraph = { data: data, nodes: nodes, edges: edges, focus: focusNode,
     showEdge: function (id) { showEdge(id); }, relayout: function () { relayout(true); },
-    boxes: function () { return nodeBoxes(); },
-    reveal: function (id) { network.findNode(id).slice(0, -1).forEach(openGroup); } };
+    boxes: function () { return nodeBoxes(); }, reveal: reveal, open: openGroup, openAll: openAll,
+    isGroup: isGroup, groups: function () { return Object.keys(visible).filter(isGroup); } };
   var hierarchical = !!(data.options.layout && data.options.layout.hierarchical &&
     data.options.layout.hierarchical.enabled);
-  var clusterInfo = {};
 
   // Label-aware spacing: once laid out, nodes whose boxes (shape and label) overlap are pushed
   // apart (across the levels only, in a hierarchical layout), until no two boxes overlap.
@@ -256,34 +268,124 @@
     document.body.dataset.laidOut = "1";
   }
 
-  // The overview opens folded by organisation (a click on a group opens it in place).
-  function foldByOrganisation() {
-    var byOrg = {};
-    nodes.forEach(function (n) { var k = n.gg_org || ""; (byOrg[k] = byOrg[k] || []).push(n); });
-    Object.keys(byOrg).sort().forEach(function (org) {
-      var members = byOrg[org];
-      if (members.length < 2) return;
-      var ids = new Set(members.map(function (n) { return n.id; }));
-      var id = "cluster:" + (org || "-");
-      var name = org || words.no_org;
-      clusterInfo[id] = { org: name, members: members.map(function (n) { return n.label; }).sort() };
-      network.cluster({
-        joinCondition: function (n) { return ids.has(n.id); },
-        clusterNodeProperties: {
-          id: id, label: name + " (+" + members.length + ")", shape: "box",
-          color: { background: "#e4e4e4", border: "#666666" }, borderWidth: 2,
-          font: { size: 16 + Math.min(members.length, 40) / 4 },
-          title: plainTitle(name + ": " + members.length + " " + words.members_count)
+  // A large picture opens folded so that at most `fold_client` nodes show: by organisation, a
+  // group of more than that inside by type, then by domain, then in alphabetical runs; a click
+  // on a group opens it in place (one level at a time). The page holds every node and edge;
+  // the picture only what shows, the edges between the same two shown nodes merged and counted.
+  function fold() {
+    var limit = data.meta.fold_client;
+    var keys = [
+      function (n) { return n.gg_org || ""; },
+      function (n) { return n.gg_type || ""; },
+      function (n) { return n.gg_domain || ""; }
+    ];
+    function groupName(depth, key) {
+      if (depth === 0) return key || words.no_org;
+      if (depth === 1) return typeName(key);
+      return key || words.no_domain;
+    }
+    function group(id, name, entries) {
+      var leaves = [].concat.apply([], entries.map(function (e) { return e.leaves; }));
+      groups[id] = { id: id, name: name, children: entries.map(function (e) { return e.id; }), leaves: leaves };
+      entries.forEach(function (e) { parentOf[e.id] = id; });
+      return { id: id, leaves: leaves };
+    }
+    // at most `limit` entries: the largest stay, the rest go into "more" groups
+    function limited(entries, prefix) {
+      if (entries.length <= limit) return entries;
+      entries.sort(function (a, b) { return b.leaves.length - a.leaves.length; });
+      var kept = entries.slice(0, limit - 1);
+      kept.push(group("cluster:" + prefix + "+", words.more_groups, limited(entries.slice(limit - 1), prefix + "+")));
+      return kept;
+    }
+    function leaf(n) { return { id: n.id, leaves: [n] }; }
+    function split(members, depth, prefix) {
+      if (members.length <= limit && depth > 0) return members.map(leaf);
+      if (depth >= keys.length) {
+        members.sort(function (a, b) { return String(a.label).localeCompare(String(b.label)); });
+        var runs = [];
+        for (var i = 0; i < members.length; i += limit) {
+          var run = members.slice(i, i + limit);
+          var name = String(run[0].label).slice(0, 14) + " \u2013 " + String(run[run.length - 1].label).slice(0, 14);
+          runs.push(group("cluster:" + prefix + "#" + i, name, run.map(leaf)));
         }
-      });
-    });
+        return limited(runs, prefix);
+      }
+      var by = {};
+      members.forEach(function (n) { var k = keys[depth](n); (by[k] = by[k] || []).push(n); });
+      var names = Object.keys(by).sort();
+      if (names.length === 1 && depth > 0) return split(members, depth + 1, prefix);
+      return limited(names.map(function (key) {
+        var part = by[key];
+        if (part.length === 1) return leaf(part[0]);
+        var id = depth === 0 ? "cluster:" + (key || "-") : "cluster:" + prefix + "/" + key;
+        return group(id, groupName(depth, key), split(part, depth + 1, prefix + "/" + key));
+      }), prefix || "top");
+    }
+    split(nodes.get(), 0, "").forEach(function (e) { show(e.id); });
+    syncEdges();
   }
-  var foldHere = data.meta.fold_client && nodes.length > data.meta.fold_client;
-  if (foldHere) foldByOrganisation();
-  if (!hierarchical && data.options.physics && data.options.physics.enabled !== false) {
-    network.once("stabilized", function () { relayout(true); });
-    if (foldHere) { network.setOptions({ physics: { enabled: true } }); network.stabilize(300); }
-    else if (!network.physics.stabilized) { /* the constructor's stabilization fires "stabilized" */ }
+  function isGroup(id) { return Object.prototype.hasOwnProperty.call(groups, id); }
+  function groupNode(g) {
+    return {
+      id: g.id, label: g.name + " (+" + g.leaves.length + ")", shape: "box", gg_type: "cluster",
+      gg_org: g.leaves[0].gg_org || "", color: { background: "#e4e4e4", border: "#666666" }, borderWidth: 2,
+      font: { size: 16 + Math.min(g.leaves.length, 40) / 4 },
+      title: plainTitle(g.name + ": " + g.leaves.length + " " + words.members_count)
+    };
+  }
+  function show(id, at) {
+    var n = isGroup(id) ? groupNode(groups[id]) : Object.assign({}, nodes.get(id));
+    if (at) { n.x = at.x; n.y = at.y; }
+    visible[id] = true;
+    shownNodes.add(n);
+  }
+  // the picture's edges: each edge between the shown nodes that stand for its ends (itself or
+  // the group it is folded into); edges between the same two merged into one that counts them
+  function syncEdges() {
+    var memo = {};
+    function rep(id) {
+      if (memo[id] !== undefined) return memo[id];
+      var at = id;
+      while (at !== undefined && !visible[at]) at = parentOf[at];
+      memo[id] = at;
+      return at;
+    }
+    var merged = {};
+    edges.forEach(function (e) {
+      var a = rep(e.from), b = rep(e.to);
+      if (a === undefined || b === undefined || a === b) return;
+      var key = a + "\u0000" + b;
+      (merged[key] = merged[key] || { from: a, to: b, list: [] }).list.push(e);
+    });
+    var out = Object.keys(merged).map(function (key) {
+      var m = merged[key], n = m.list.length;
+      if (n === 1 && !isGroup(m.from) && !isGroup(m.to)) return m.list[0];
+      var rels = Array.from(new Set(m.list.map(function (e) { return e.gg_relation; })));
+      return {
+        id: "merged:" + key, from: m.from, to: m.to, arrows: "to", width: Math.min(1 + n, 8),
+        color: { color: "#8a8a8a" }, gg_count: n, gg_relations: rels,
+        gg_relation: rels.length === 1 ? rels[0] : "several",
+        gg_citations: [].concat.apply([], m.list.map(function (e) { return e.gg_citations || []; })).slice(0, 20),
+        title: plainTitle(listWords(rels.map(relationName)) + " (\u00d7" + n + ")")
+      };
+    });
+    shownEdges.clear();
+    shownEdges.add(out);
+  }
+  function reveal(id) {
+    var chain = [];
+    for (var at = parentOf[id]; at !== undefined; at = parentOf[at]) chain.unshift(at);
+    chain.forEach(function (g) { if (visible[g]) openGroup(g); });
+  }
+  if (foldHere) {
+    // the folded picture (a few dozen groups) is laid out by physics, then frozen and spaced
+    network.setOptions({ physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 300 } } });
+    network.once("stabilizationIterationsDone", function () { relayout(true); });
+    network.stabilize(300);
+  } else if (!hierarchical && data.options.physics && data.options.physics.enabled !== false) {
+    // the constructor's stabilization: once its iterations are done the picture is frozen
+    network.once("stabilizationIterationsDone", function () { relayout(true); });
   } else {
     network.once("afterDrawing", function () { relayout(true); });
   }
@@ -352,11 +454,11 @@
     body.appendChild(citations(n.gg_citations));
   }
   function showEdge(id) {
-    var e = edges.get(id);
+    var e = shownEdges.get(id) || edges.get(id);
     if (!e) return;
     var body = document.getElementById("gg-details-body");
     body.replaceChildren();
-    var from = nodes.get(e.from), to = nodes.get(e.to);
+    var from = shownNodes.get(e.from) || nodes.get(e.from), to = shownNodes.get(e.to) || nodes.get(e.to);
     body.appendChild(el("h3", (from ? from.label : e.from) + " \u2192 " + (to ? to.label : e.to)));
     fact(body, words.relation, e.label || e.gg_label || listWords((e.gg_relations || [e.gg_relation]).map(relationName)));
     if (e.gg_count > 1) fact(body, words.edges_folded, e.gg_count);
@@ -370,16 +472,17 @@
     });
   });
   function focusNode(id) {
+    if (!nodes.get(id)) return false;
+    reveal(id);
     if (!nodeView.get(id)) return false;
-    var path = network.findNode(id);
-    path.slice(0, -1).forEach(function (cluster) { openGroup(cluster); });
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: { duration: 300 } });
     showNode(id);
     return true;
   }
   function showCluster(id) {
-    var info = clusterInfo[id];
+    var g = groups[id];
+    var info = { org: g.name, members: g.leaves.map(function (n) { return n.label; }).sort() };
     var body = document.getElementById("gg-details-body");
     body.replaceChildren();
     body.appendChild(el("h3", info.org, "gg-detail-label"));
@@ -392,20 +495,35 @@
     info.members.forEach(function (m) { list.appendChild(el("li", m)); });
     body.appendChild(list);
   }
-  function openGroup(id) {
-    if (!network.isCluster(id)) return;
+  function openAll() {
+    // every group at once (nested ones too), then one layout: each group's nodes in a block
+    var open = Object.keys(visible).filter(isGroup);
+    while (open.length) {
+      open.forEach(function (id) { openGroup(id, true); });
+      open = Object.keys(visible).filter(isGroup);
+    }
+    syncEdges();
+    relayout(true);
+  }
+  function openGroup(id, quietly) {
+    if (!isGroup(id) || !visible[id]) return;
     network.unselectAll();
-    network.openCluster(id);
+    var at = network.getPosition(id);
+    delete visible[id];
+    shownNodes.remove(id);
+    groups[id].children.forEach(function (child) { show(child, at); });
+    if (quietly) return;
+    syncEdges();
     relayout(false);
     var body = document.getElementById("gg-details-body");
     body.replaceChildren(el("p", words.click_hint));
   }
   network.on("selectNode", function (params) {
     // keyboard and touch selection show the same details as a click
-    if (params.nodes.length === 1 && network.isCluster(params.nodes[0])) showCluster(params.nodes[0]);
+    if (params.nodes.length === 1 && isGroup(params.nodes[0])) showCluster(params.nodes[0]);
   });
   network.on("click", function (params) {
-    if (params.nodes.length && network.isCluster(params.nodes[0])) openGroup(params.nodes[0]);
+    if (params.nodes.length && isGroup(params.nodes[0])) openGroup(params.nodes[0]);
     else if (params.nodes.length) showNode(params.nodes[0]);
     else if (params.edges.length) showEdge(params.edges[0]);
   });
@@ -427,7 +545,10 @@
 
   // Legend and filters.
   var legend = document.getElementById("gg-legend");
-  data.meta.legend.forEach(function (item) {
+  var legendItems = data.meta.legend.slice();
+  if (foldHere && !legendItems.some(function (i) { return i.type === "cluster"; }))
+    legendItems.unshift({ type: "cluster", key: "cluster", colour: "#e4e4e4", shape: "box" });
+  legendItems.forEach(function (item) {
     var li = el("li");
     var swatch = el("span", null, "gg-swatch " + item.shape);
     swatch.setAttribute("aria-hidden", "true");
@@ -440,6 +561,7 @@
       : item.type === "criticality" ? words.criticality + ": " + ((words.criticality_names || {})[item.key] || item.key)
       : item.type === "role" ? words.role + ": " + ((words.role_names || {})[item.key] || item.key)
       : item.type === "relation" ? relationName(item.key)
+      : item.type === "cluster" ? typeName("cluster") + " (+N)"
       : (words[item.key] || item.key);
     li.appendChild(document.createTextNode(text));
     legend.appendChild(li);
