@@ -198,7 +198,9 @@ def who_decides_view(
         if decider in result.get("deciders", []):
             last_holder = last_holder or holder_id
     # Mandates over matters inside the subject (who-decides ``within``), drawn below it.
-    for entry in sorted(result.get("within", []), key=lambda e: _ROLE_ORDER.get(e.get("role", ""), 9)):
+    for entry in sorted(
+        result.get("within", []), key=lambda e: _ROLE_ORDER.get(e.get("role", ""), 9)
+    ):
         steps = list(reversed(entry.get("path") or []))
         previous = subject_id
         for level, step in enumerate(steps[1:], start=1):

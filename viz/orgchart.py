@@ -170,7 +170,9 @@ def org_chart(
     [('ds', 'koncerndirektionen', 'reports_to'), ('koncerndirektionen', 'region-hovedstaden', 'part_of')]
     """
     nodes = [
-        n for n in drawn_nodes(index, documents=False, as_of=as_of) if index.type_name(n) in ORG_TYPES
+        n
+        for n in drawn_nodes(index, documents=False, as_of=as_of)
+        if index.type_name(n) in ORG_TYPES
     ]
     lines = reporting_lines(index, nodes)
     if root is not None:

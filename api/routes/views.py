@@ -18,7 +18,10 @@ router = APIRouter(prefix="/views", tags=["views"])
 Lang = Annotated[Literal["da", "nb", "en"] | None, Query(description="label language")]
 FoldAbove = Annotated[
     int | None,
-    Query(ge=1, description="fold by organisation/domain above this many nodes (default 10000; below it the page folds)"),
+    Query(
+        ge=1,
+        description="fold by organisation/domain above this many nodes (default 10000; below it the page folds)",
+    ),
 ]
 _HTML: dict[str | int, dict[str, Any]] = {200: {"content": {"text/html": {}}}}
 

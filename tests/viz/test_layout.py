@@ -143,7 +143,7 @@ def _pairs(chains: list[list[str]]) -> list[tuple[str, str]]:
 
 
 def test_dependency_arrows_point_the_way_the_words_read(chromium: Any, app_url: str) -> None:
-    """"A → B" in the words (A depends on B) is an arrow from A to B in the picture: in the
+    """ "A → B" in the words (A depends on B) is an arrow from A to B in the picture: in the
     chains, and in the "through" lines of what is hit both ways."""
     page, _ = bx.watched_page(chromium, width=1440, height=900)
     try:
@@ -205,7 +205,9 @@ def test_who_decides_draws_roles_and_the_legend_keys_every_encoding(
     page, _ = bx.watched_page(chromium, width=1440, height=900)
     try:
         laid_out(page, app_url + "/views/who-decides?subject=sundhedsplatformen&lang=en")
-        roles = page.evaluate("[...new Set(govgraph.nodes.get().map(n => n.gg_role).filter(Boolean))]")
+        roles = page.evaluate(
+            "[...new Set(govgraph.nodes.get().map(n => n.gg_role).filter(Boolean))]"
+        )
         assert {"decides", "advises"} <= set(roles)
         legend = page.inner_text("#gg-legend")
         for role in roles:
