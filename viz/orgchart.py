@@ -191,6 +191,7 @@ def org_chart(
     net = new_network("org-chart", "Org chart", lang=lang, physics=False)
     net.options["edges"]["smooth"] = {"type": "cubicBezier", "forceDirection": "vertical"}
     net.gg["move_axis"] = "x"  # the page makes room sideways only: levels stay rows
+    net.gg["pack_components"] = True  # and sets the trees out in rows as wide as the screen
     for iri in sorted(nodes, key=lambda n: (level[n], index.label(n, lang))):
         x, y = where[iri]
         add_entity(net, index, iri, lang, level=level[iri], x=x, y=y)

@@ -257,6 +257,23 @@
     if (hide.length) network.redraw();
     return hide.length;
   }
+  // Pictures of several separate trees (the org chart) set them out in rows as wide as makes
+  // the picture about as wide as the screen, so a phone gets fewer trees a row.
+  function packComponents() {
+    var back = measureAll();
+    var boxes = nodeBoxes(), parent = {};
+    function find(x) { while (parent[x] !== x) x = parent[x] = parent[parent[x]]; return x; }
+    boxes.forEach(function (b) { parent[b.id] = b.id; });
+    network.body.edgeIndices.forEach(function (id) {
+      var e = network.body.edges[id];
+      if (parent[e.fromId] !== undefined && parent[e.toId] !== undefined) parent[find(e.fromId)] = find(e.toId);
+    });
+    var parts = {};
+    boxes.forEach(function (b) { var k = find(b.id); (parts[k] = parts[k] || []).push(b); });
+    shelve(Object.keys(parts).map(function (k) { return parts[k]; }));
+    network.redraw();
+    back();
+  }
   function relayout(fit) {
     network.setOptions({ physics: false });
     // re-adding an edge lays a hierarchical picture out again: space it again until stable
@@ -264,6 +281,7 @@
       separate();
       if (!hierarchical || !clearEdgeLabels()) break;
     }
+    if (fit && data.meta.pack_components) packComponents();
     if (fit) network.fit({ animation: false });
     document.body.dataset.laidOut = "1";
   }
