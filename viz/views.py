@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from graph.index import GovIndex
 from ontology.terms import local_id
 from viz.fold import fold
+from viz.i18n import translate
 from viz.network import add_edge, add_entity, add_relation, new_network
 from viz.relations import Relation, drawn_nodes, relations
 from viz.style import ROOT_COLOUR, style_of
@@ -149,7 +150,12 @@ def _picture(
     colour, _shape = style_of("cluster")
     for key, members in folding.groups.items():
         home = key.split(":", 1)[1]
-        name = index.label(home, lang) if home != "other" else "—"
+        if home == "other":
+            name = translate(lang or "en", "Without an organisation")
+        elif home == "more":
+            name = translate(lang or "en", "More groups")
+        else:
+            name = index.label(home, lang)
         inner = folding.inner.get(key, [])
         net.add_node(
             key,
@@ -163,7 +169,7 @@ def _picture(
             gg_citations=[],
             gg_members=sorted(index.label(m, lang) for m in members),
             gg_inner_edges=len(inner),
-            gg_home=home if home != "other" else "",
+            gg_home=home if home not in ("other", "more") else "",
             font={"size": 16 + min(len(members), 40) // 4},
         )
     for source, target, rels_here in folding.edges:
