@@ -380,9 +380,15 @@
       var m = merged[key], n = m.list.length;
       if (n === 1 && !isGroup(m.from) && !isGroup(m.to)) return m.list[0];
       var rels = Array.from(new Set(m.list.map(function (e) { return e.gg_relation; })));
+      // the most critical dependency it stands for gives the merged edge its colour
+      var rank = { critical: 4, high: 3, medium: 2, low: 1 }, worst = null;
+      m.list.forEach(function (e) {
+        if (e.gg_criticality && (!worst || rank[e.gg_criticality] > rank[worst.gg_criticality])) worst = e;
+      });
       return {
         id: "merged:" + key, from: m.from, to: m.to, arrows: "to", width: Math.min(1 + n, 8),
-        color: { color: "#8a8a8a" }, gg_count: n, gg_relations: rels,
+        color: worst && worst.color ? worst.color : { color: "#8a8a8a" },
+        gg_criticality: worst ? worst.gg_criticality : undefined, gg_count: n, gg_relations: rels,
         gg_relation: rels.length === 1 ? rels[0] : "several",
         gg_citations: [].concat.apply([], m.list.map(function (e) { return e.gg_citations || []; })).slice(0, 20),
         title: plainTitle(listWords(rels.map(relationName)) + " (\u00d7" + n + ")")
