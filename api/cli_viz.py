@@ -18,6 +18,7 @@ class View(StrEnum):
     impact = "impact"
     who_decides = "who-decides"
     chains = "chains"
+    org_chart = "org-chart"
 
 
 _NEEDS_NAME = {View.neighbourhood, View.entity, View.impact, View.who_decides}
@@ -47,7 +48,7 @@ def viz(
     ] = False,
     fold_above: Annotated[
         int, typer.Option("--fold-above", help="Fold by organisation above this many nodes.")
-    ] = 400,
+    ] = 10000,
     lang: LangOpt = None,
 ) -> None:
     """Write one view as a self-contained HTML file (no CDN: it works offline)."""
@@ -83,6 +84,10 @@ def viz(
             )
         elif view is View.who_decides:
             html = pages.who_decides_page(store, subject, action=action, as_of=as_of, lang=language)
+        elif view is View.org_chart:
+            from viz.orgchart import org_chart_page
+
+            html = org_chart_page(store, name, lang=language)
         else:
             html = pages.chains_page(store, k=k, lang=language)
         output.write_text(html, encoding="utf-8")

@@ -53,11 +53,14 @@ def impact(result: dict[str, Any]) -> None:
 def chains(result: dict[str, Any]) -> None:
     if not result["chains"]:
         console.print(f"No chain of {result['min_criticality']} dependencies.")
+    if result["chains"]:
+        # the same direction as the pictures' arrows and the cycle findings: "A -> B", A depends on B
+        console.print("[dim]A -> B: A depends on B[/dim]")
     for rank, chain in enumerate(result["chains"], 1):
         console.print(
             f"[bold]{rank}.[/bold] {chain['weight']} {chain['unit']}, "
             f"{chain['length']} dependenc{'y' if chain['length'] == 1 else 'ies'}: "
-            + escape(" -> ".join(node["label"] for node in chain["nodes"]))
+            + escape(" -> ".join(node["label"] for node in reversed(chain["nodes"])))
         )
     for cycle in result["cycles"]:
         console.print(f"[red]{cycle['severity']}[/red]: {escape(cycle['message'])}")

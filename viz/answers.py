@@ -19,6 +19,7 @@ from viz.style import (
     CRITICALITY_COLOUR,
     EXCLUDED_COLOUR,
     INFORM_COLOUR,
+    ROLE_COLOUR,
     ROOT_COLOUR,
     distance_shade,
 )
@@ -46,6 +47,8 @@ def _add(net: Network, index: GovIndex, item: Any, lang: str | None, **extra: An
         net.node_map[ident].update(extra)
     return ident
 
+
+_ROLE_ORDER = {role: rank for rank, role in enumerate(ROLE_COLOUR)}
 
 _GRAPHS: weakref.WeakKeyDictionary[GovIndex, Any] = weakref.WeakKeyDictionary()
 
@@ -180,7 +183,10 @@ def who_decides_view(
     subject_id = _add(net, index, subject, lang, level=0)
     highlight(net, subject_id)
     last_holder: str | None = None
-    for decider in result.get("deciders", []):
+    # the deciders, then the other roles over the subject (advises, implements, follows up),
+    # each role drawn together and marked by its colour
+    entries = result.get("deciders", []) + result.get("other_roles", [])
+    for decider in sorted(entries, key=lambda e: _ROLE_ORDER.get(e.get("role", ""), 9)):
         path = decider.get("path") or [subject]
         previous = subject_id
         for level, step in enumerate(path[1:], start=1):
@@ -189,9 +195,12 @@ def who_decides_view(
             _once(net, previous, step_id, via, ui_lang)
             previous = step_id
         holder_id = _mandate_and_holder(net, index, decider, previous, len(path), lang, ui_lang)
-        last_holder = last_holder or holder_id
+        if decider in result.get("deciders", []):
+            last_holder = last_holder or holder_id
     # Mandates over matters inside the subject (who-decides ``within``), drawn below it.
-    for entry in result.get("within", []):
+    for entry in sorted(
+        result.get("within", []), key=lambda e: _ROLE_ORDER.get(e.get("role", ""), 9)
+    ):
         steps = list(reversed(entry.get("path") or []))
         previous = subject_id
         for level, step in enumerate(steps[1:], start=1):
@@ -277,8 +286,33 @@ def _mandate_and_holder(
         or relation_word("covered_by", ui_lang),
         citations=cites,
     )
+    role = entry.get("role")
     holder_id = _add(net, index, entry, lang, level=level + 1)
-    _once(net, mandate_id, holder_id, "held_by", ui_lang, citations=cites)
+    holder = net.node_map[holder_id]
+    if role in ROLE_COLOUR:
+        roles = holder.setdefault("gg_roles", [])
+        if role not in roles:
+            roles.append(role)
+        # the node's first role (in the order decides, advises, implements, follows up) marks it
+        first = min(roles, key=lambda r: _ROLE_ORDER.get(r, 9))
+        colour = holder.get("color")
+        background = colour.get("background") if isinstance(colour, dict) else colour
+        holder.update(
+            color={"background": background or "#ffffff", "border": ROLE_COLOUR[first]},
+            borderWidth=4,
+            gg_role=first,
+        )
+        net.node_map[mandate_id]["gg_role"] = role
+    _once(
+        net,
+        mandate_id,
+        holder_id,
+        "held_by",
+        ui_lang,
+        citations=cites,
+        color=ROLE_COLOUR.get(role or ""),
+        gg_role=role,
+    )
     return holder_id
 
 

@@ -121,13 +121,20 @@ def group_key(home: str | None) -> str:
     return f"group:{home or 'other'}"
 
 
+MORE = "group:more"
+"""The group that holds the smallest groups when there are more than ``FOLD_LIMIT``."""
+FOLD_LIMIT = 50
+"""At most this many nodes (groups and single nodes) in a folded picture."""
+
+
 def fold(
     index: GovIndex, nodes: list[str], rels: list[Relation], *, fold_above: int | None
 ) -> Folding:
     """Fold ``nodes`` by organisation/domain when there are more than ``fold_above``.
 
     Below the limit (or with ``fold_above=None``) every node and edge stays as it is. Above
-    it, every home with two or more nodes becomes one group; edges are mapped onto the groups:
+    it, every home with two or more nodes becomes one group (with more than ``FOLD_LIMIT``
+    homes, the smallest go together into one ``MORE`` group); edges are mapped onto the groups:
     those inside a group are counted in ``inner``, those between the same two ends are merged
     into one entry of ``edges`` that keeps every relation it stands for.
     """
@@ -138,6 +145,11 @@ def fold(
     homes: dict[str, list[str]] = defaultdict(list)
     for iri in nodes:
         homes[group_key(home_of(index, iri))].append(iri)
+    if len(homes) > FOLD_LIMIT:
+        # the largest groups stay; the smallest go into one "more" group
+        by_size = sorted(homes, key=lambda k: (-len(homes[k]), k))
+        more = [m for k in by_size[FOLD_LIMIT - 1 :] for m in homes.pop(k)]
+        homes[MORE] = more
     where: dict[str, str] = {}
     result.nodes = []
     for key, members in sorted(homes.items()):

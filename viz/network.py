@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graph.index import GovIndex
+from ontology import vocab as v
 from viz.fold import home_of
 from viz.relations import Relation
 from viz.style import CRITICALITY_COLOUR, EDGE_COLOUR, style_of, type_label
@@ -18,13 +19,25 @@ if TYPE_CHECKING:
     from pyvis.network import Network
 
 
+LABEL_WIDTH = 170
+"""Longest line of a node's label (px at scale 1); longer labels wrap."""
+
+
 def new_network(
-    view: str, title: str, *, lang: str | None, hierarchical: bool = False, physics: bool = True
+    view: str,
+    title: str,
+    *,
+    lang: str | None,
+    hierarchical: bool = False,
+    physics: bool = True,
+    direction: str = "LR",
 ) -> Network:
     """An empty directed network with govgraph's options and page metadata (``net.gg``).
 
-    ``hierarchical`` lays nodes out left to right (chains, who-decides); ``physics=False``
-    draws at once, which large pictures need.
+    ``hierarchical`` lays nodes out in levels, left to right (chains, who-decides) or top down
+    (``direction="UD"``: the org chart); the space between levels is set from the label width
+    (a level is as wide as the widest wrapped label, plus room for an edge label);
+    ``physics=False`` draws at once, which large pictures need.
     """
     from pyvis.network import Network
 
@@ -44,7 +57,7 @@ def new_network(
             "widthConstraint": {"maximum": 120},
         },
         # long labels wrap, so that a label is never wider than its neighbours' spacing
-        "nodes": {"font": {"size": 14}, "widthConstraint": {"maximum": 170}},
+        "nodes": {"font": {"size": 14}, "widthConstraint": {"maximum": LABEL_WIDTH}},
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
@@ -52,17 +65,23 @@ def new_network(
         },
     }
     if hierarchical:
+        across = direction in ("LR", "RL")
         options["layout"] = {
             "hierarchical": {
                 "enabled": True,
-                "direction": "LR",
+                "direction": direction,
                 "sortMethod": "directed",
-                "levelSeparation": 330,
-                "nodeSpacing": 110,
+                # left to right: a level holds a wrapped label and an edge label between levels;
+                # top down: a level holds up to four wrapped lines and the arrow between them
+                "levelSeparation": LABEL_WIDTH + 160 if across else 150,
+                "nodeSpacing": 110 if across else LABEL_WIDTH + 30,
             }
         }
         options["physics"] = {"enabled": False}
-        options["edges"]["smooth"] = {"type": "cubicBezier", "forceDirection": "horizontal"}
+        options["edges"]["smooth"] = {
+            "type": "cubicBezier",
+            "forceDirection": "horizontal" if across else "vertical",
+        }
     net.options = options
     net.gg = {"view": view, "title": title, "lang": lang, "folded": None, "notes": []}
     return net
@@ -74,6 +93,7 @@ def entity_node(index: GovIndex, iri: str, lang: str | None) -> dict[str, Any]:
     colour, shape = style_of(kind)
     label = index.label(iri, lang)
     home = home_of(index, iri)
+    domains = sorted(index.out(iri, v.RELATION_KEYS["domain"]))
     return {
         "label": label,
         "shape": shape,
@@ -82,6 +102,7 @@ def entity_node(index: GovIndex, iri: str, lang: str | None) -> dict[str, Any]:
         "gg_type": kind,
         "gg_type_label": type_label(kind, lang),
         "gg_org": index.label(home, lang) if home else "",
+        "gg_domain": index.label(domains[0], lang) if domains else "",
         "gg_citations": index.citation_dicts(iri),
         "gg_alt": index.alt_labels(iri),
     }
@@ -119,7 +140,12 @@ def add_edge(
         "gg_count": count,
         **{k: val for k, val in style.items() if val is not None},
     }
-    net.add_edge(source, target, **fields)
+    # pyvis's own add_edge looks each end up in a list of every node (quadratic on large
+    # pictures): check the node map and append the edge as pyvis would
+    for end in (source, target):
+        if end not in net.node_map:
+            raise ValueError(f"non existent node {end!r}")
+    net.edges.append({**fields, "from": source, "to": target, "arrows": "to"})
 
 
 def relation_style(rel: Relation) -> dict[str, Any]:

@@ -150,6 +150,7 @@ def encodings(net: Network) -> list[dict[str, Any]]:
         CRITICALITY_COLOUR,
         EXCLUDED_COLOUR,
         INFORM_COLOUR,
+        ROLE_COLOUR,
         ROOT_COLOUR,
         distance_shade,
     )
@@ -177,6 +178,23 @@ def encodings(net: Network) -> list[dict[str, Any]]:
             )
     if any(e.get("gg_relation") == "depends_on" for e in edges):
         add("depends_key", "#8a8a8a", "line")
+    roles = {n.get("gg_role") for n in nodes}
+    for role, colour in ROLE_COLOUR.items():
+        if role in roles:
+            found.append({"type": "role", "key": role, "colour": colour, "shape": "ring"})
+    # the org chart's lines: containment solid, reporting dashed
+    drawn = {(e.get("gg_relation"), bool(e.get("dashes"))) for e in edges}
+    for relation in ("part_of", "reports_to"):
+        for dashed in (False, True):
+            if net.gg.get("view") == "org-chart" and (relation, dashed) in drawn:
+                found.append(
+                    {
+                        "type": "relation",
+                        "key": relation,
+                        "colour": "#8a8a8a",
+                        "shape": "dashed" if dashed else "line",
+                    }
+                )
     if any(n.get("gg_inform") for n in nodes):
         add("inform_key", INFORM_COLOUR, "dashed")
     if any(n.get("gg_excluded") for n in nodes):

@@ -63,6 +63,7 @@ def index_page(store: GraphStore | None = None, *, ui_lang: str | None = None) -
         (f"{VIEWS_PREFIX}/slip?node=epj-syd&days=30", N_("What if EPJ SYD is 30 days late?")),
         (f"{VIEWS_PREFIX}/diff?from=2019&to=2024", N_("What changed between 2019 and 2024?")),
         (f"{VIEWS_PREFIX}/check", N_("Gaps and overlaps")),
+        (f"{VIEWS_PREFIX}/org-chart", N_("Org chart")),
         (f"{ENTITY_BASE}ds", N_("Fact sheet: Digital Styregruppe")),
         (
             f"{VIEWS_PREFIX}/neighbourhood/ds?hops=2",

@@ -40,6 +40,14 @@ CRITICALITY_COLOUR = {
     "medium": "#fddbc7",
     "low": "#d1e5f0",
 }
+# A who-decides entry's role (the action's place in the action scheme), in this order: the
+# border of the body that holds the mandate and its "held by" line.
+ROLE_COLOUR = {
+    "decides": "#1b7837",
+    "advises": "#762a83",
+    "implements": "#b35806",
+    "follows_up": "#4d4d4d",
+}
 ROOT_COLOUR = "#b2182b"
 INFORM_COLOUR = "#2166ac"
 EXCLUDED_COLOUR = "#888888"
@@ -86,6 +94,7 @@ UI_MESSAGES: dict[str, str] = {
     "distance": N_("Steps away"),
     "criticality": N_("Criticality"),
     "roles": N_("Roles"),
+    "role": N_("Role"),
     "reason": N_("Why"),
     "relation": N_("Relation"),
     "none": N_("(none)"),
@@ -93,6 +102,8 @@ UI_MESSAGES: dict[str, str] = {
     "expand": N_("Click the group again to open it in place."),
     "copied": N_("Copied."),
     "no_org": N_("Without an organisation"),
+    "no_domain": N_("Without a domain"),
+    "more_groups": N_("More groups"),
     "members_count": N_("nodes; click to open the group"),
     "open_group": N_("Open the group"),
     "root": N_("the question's subject"),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from graph.index import GovIndex
 from ontology.terms import local_id
 from viz.fold import fold
+from viz.i18n import translate
 from viz.network import add_edge, add_entity, add_relation, new_network
 from viz.relations import Relation, drawn_nodes, relations
 from viz.style import ROOT_COLOUR, style_of
@@ -20,11 +21,12 @@ from viz.style import ROOT_COLOUR, style_of
 if TYPE_CHECKING:
     from pyvis.network import Network
 
-DEFAULT_FOLD_ABOVE = 400
-"""Pictures with more nodes than this are folded by organisation/domain (on the server)."""
-CLIENT_FOLD_ABOVE = 40
-"""An overview with more nodes than this opens folded by organisation in the page, which
-opens a group in place when it is clicked."""
+DEFAULT_FOLD_ABOVE = 10000
+"""Pictures with more nodes than this are folded by organisation/domain on the server (the page
+would receive too much); below it the page folds them itself (``CLIENT_FOLD_ABOVE``)."""
+CLIENT_FOLD_ABOVE = 50
+"""An overview with more nodes than this opens folded in the page (by organisation, a group of
+more than this inside by type, then by domain), which opens a group in place when clicked."""
 
 
 def overview(
@@ -142,13 +144,18 @@ def _picture(
     fold_above: int | None,
 ) -> Network:
     folding = fold(index, nodes, rels, fold_above=fold_above)
-    net = new_network(view, title, lang=lang, physics=len(folding.nodes) <= 1000)
+    net = new_network(view, title, lang=lang, physics=len(folding.nodes) <= CLIENT_FOLD_ABOVE * 20)
     for iri in folding.nodes:
         add_entity(net, index, iri, lang)
     colour, _shape = style_of("cluster")
     for key, members in folding.groups.items():
         home = key.split(":", 1)[1]
-        name = index.label(home, lang) if home != "other" else "—"
+        if home == "other":
+            name = translate(lang or "en", "Without an organisation")
+        elif home == "more":
+            name = translate(lang or "en", "More groups")
+        else:
+            name = index.label(home, lang)
         inner = folding.inner.get(key, [])
         net.add_node(
             key,
@@ -162,7 +169,7 @@ def _picture(
             gg_citations=[],
             gg_members=sorted(index.label(m, lang) for m in members),
             gg_inner_edges=len(inner),
-            gg_home=home if home != "other" else "",
+            gg_home=home if home not in ("other", "more") else "",
             font={"size": 16 + min(len(members), 40) // 4},
         )
     for source, target, rels_here in folding.edges:

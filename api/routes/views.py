@@ -18,7 +18,10 @@ router = APIRouter(prefix="/views", tags=["views"])
 Lang = Annotated[Literal["da", "nb", "en"] | None, Query(description="label language")]
 FoldAbove = Annotated[
     int | None,
-    Query(ge=1, description="fold by organisation/domain above this many nodes (default 400)"),
+    Query(
+        ge=1,
+        description="fold by organisation/domain above this many nodes (default 10000; below it the page folds)",
+    ),
 ]
 _HTML: dict[str | int, dict[str, Any]] = {200: {"content": {"text/html": {}}}}
 
@@ -187,6 +190,22 @@ def chains(
     from viz.pages import chains_page
 
     return chains_page(store, k=k, lang=lang, served=True, ui_lang=ui_lang, here=page)
+
+
+@router.get("/org-chart", response_class=HTMLResponse, summary="Org chart (reporting lines)")
+def org_chart(
+    store: StoreDep,
+    _: Reader,
+    ui_lang: PageLang,
+    page: Here,
+    root: Annotated[
+        str | None, Query(description="draw only this body and what reports to it")
+    ] = None,
+    lang: Lang = None,
+) -> str:
+    from viz.orgchart import org_chart_page
+
+    return org_chart_page(store, root or None, lang=lang, served=True, ui_lang=ui_lang, here=page)
 
 
 @router.get("/suggest", summary="Names for the question forms' autocomplete")

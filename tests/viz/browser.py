@@ -115,14 +115,21 @@ def watched_page(
 
 
 def open_view(page: Any, url: str) -> dict[str, int]:
-    """Open a view page and wait until its network is drawn; return its node and edge counts."""
+    """Open a view page and wait until its network is drawn; return the node and edge counts
+    the page holds."""
     page.goto(url)
     page.wait_for_function("() => window.network && window.network.body", timeout=20000)
     page.wait_for_timeout(300)
-    return counts(page)
+    return totals(page)
+
+
+def totals(page: Any) -> dict[str, int]:
+    """Every node and edge the page holds (a folded picture shows fewer: its groups)."""
+    return page.evaluate("({nodes: govgraph.nodes.length, edges: govgraph.edges.length})")
 
 
 def counts(page: Any) -> dict[str, int]:
+    """The nodes and edges the network shows now (folded groups, filters)."""
     return page.evaluate(
         "({nodes: network.body.data.nodes.length, edges: network.body.data.edges.length})"
     )

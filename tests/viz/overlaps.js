@@ -1,8 +1,18 @@
 // Boxes of every drawn label and node shape, read from vis-network after drawing, and the
 // pairs that overlap: label/label, label/another node's shape, edge label/node or label.
 () => {
-  // vis-network measures only what it draws, and draws only what is in view: fit first
+  // vis-network measures only what it draws, and draws only what is in view and labels large
+  // enough to read: fit, draw every label whatever its size, then measure
   const at = network.getViewPosition(), scale = network.getScale();
+  const items = network.body.nodeIndices.map((id) => network.body.nodes[id])
+    .concat(network.body.edgeIndices.map((id) => network.body.edges[id]));
+  const thresholds = items.map((item) => {
+    const label = item.options.scaling && item.options.scaling.label;
+    if (!label) return null;
+    const was = label.drawThreshold;
+    label.drawThreshold = -Infinity;
+    return was;
+  });
   network.fit({ animation: false });
   network.redraw();
   const boxes = [];
@@ -40,6 +50,7 @@
       if (ox > 1 && oy > 1) pairs.push([a.kind + " " + a.owner, c.kind + " " + c.owner, Math.round(ox), Math.round(oy)]);
     }
   }
+  items.forEach((item, i) => { if (thresholds[i] !== null) item.options.scaling.label.drawThreshold = thresholds[i]; });
   network.moveTo({ position: at, scale: scale, animation: false });
   return { boxes: boxes.length, pairs: pairs };
 }

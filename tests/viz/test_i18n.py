@@ -33,6 +33,7 @@ PAGES = [
     "/views/entity/ds",
     "/views/neighbourhood/ds?hops=2",
     "/views/chains",
+    "/views/org-chart",
     "/documents/doc-rh-ds",
     "/browse",
     "/browse?type=body&organisation=Region+Hovedstaden",
