@@ -93,3 +93,14 @@ def test_slip_page_moves_and_hits(web: TestClient) -> None:
     assert "Den næste digitaliseringsstrategi (fra 2022) (strategi), 1 led væk" in text
     assert "Region Syddanmark (ejer)" in text
     assert web.get("/views/slip?node=sp&days=-1").status_code == 400
+
+
+def test_a_gap_over_a_body_says_what_the_body_itself_decides(web: TestClient) -> None:
+    text = _answer(web.get("/views/who-decides?subject=DS%C3%98&lang=da").text)
+    assert "Digital Sundhed Øst har selv disse mandater" in text
+    assert "kan beslutte og prioritere vedrørende Sundhedsplatformen" in text
+    assert "dso-prioriterer-sp" not in text  # mandates in words, never by id
+    norsk = _answer(web.get("/views/who-decides?subject=DS%C3%98&lang=nb").text)
+    assert "har selv disse mandatene" in norsk
+    decided = _answer(web.get("/views/who-decides?subject=SP&lang=da").text)
+    assert "har selv disse mandater" not in decided  # only on a gap over a body
