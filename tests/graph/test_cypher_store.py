@@ -85,7 +85,7 @@ def cypher(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
 
 
 class Flaky:
-    """A transport that fails on its ``fail_at``-th write."""
+    """A transport that fails on its ``fail_at``-th write (bulk writes count)."""
 
     def __init__(self, inner: FalkorTransport, fail_at: int) -> None:
         self.inner, self.fail_at, self.writes = inner, fail_at, 0
@@ -94,14 +94,23 @@ class Flaky:
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
-    def write(self, statements: object) -> None:
+    def _count(self) -> None:
         self.writes += 1
         if self.writes == self.fail_at:
             raise ConnectionError("lost the server mid-load")
+
+    def write(self, statements: object) -> None:
+        self._count()
         self.inner.write(statements)  # type: ignore[arg-type]
 
+    def bulk(self, query: str, rows: object, *args: object, **kwargs: object) -> object:
+        if "MERGE" in query or "CREATE" in query:
+            self._count()
+        return self.inner.bulk(query, rows, *args, **kwargs)  # type: ignore[arg-type]
 
-@pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
+
+# every step of the load below: nodes, typed nodes, literals, staging, relationships, commit
+@pytest.mark.parametrize("fail_at", range(1, 12))
 def test_a_failed_replace_changes_nothing(cypher: CypherStore, fail_at: int) -> None:
     cypher.replace({G1: TRIPLES[:4]})
     before, generation = quads(cypher), cypher.generation
