@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph import cypher_store
-from graph.cypher_store import RESERVED_LABELS, STAGING, Statement, _term, literal_key
+from graph.cypher_store import RESERVED_LABELS, STAGING, Statement, literal_key
 from ontology.terms import RDF_TYPE, Literal, Triple
 
 if TYPE_CHECKING:
@@ -230,93 +230,6 @@ class Sync:
             {"g": graph, "rows": rows},
         )
 
-    def delta(
-        self,
-        graph: str,
-        old: Mapping[str, int],
-        new: Mapping[str, int],
-        triples: Sequence[Triple],
-        digest: str,
-    ) -> None:
-        """Queue the commit statements that turn live ``graph`` (``old`` digests) into ``new``."""
-        changed = sorted(s for s in set(old) | set(new) if old.get(s) != new.get(s))
-        was = set()
-        for row in self.t.read(  # a read: a subject's triples are more than a bulk reply holds
-            "UNWIND $rows AS iri MATCH (s:Resource {iri: iri})-[r]->(o) WHERE r.graph = $g "
-            "RETURN s.iri, r.iri, o.iri, o.value, o.lang, o.datatype",
-            {"rows": changed, "g": graph},
-        ):
-            was.add((row[0], row[1], _term(*row[2:])))
-        wanted = set(changed)
-        now = {t for t in triples if t[0] in wanted}
-        added, removed = now - was, was - now
-        self.nodes(added)
-        for s, p, o in removed:
-            if p == RDF_TYPE and isinstance(o, str) and (label := label_of(o)):
-                self.old_labels[label].add(s)
-        for s, p, o in added:
-            if p == RDF_TYPE and isinstance(o, str) and (label := label_of(o)):
-                self.new_labels[label].add(s)
-        by_kind: dict[tuple[str, str, bool], list[list[str]]] = defaultdict(list)
-        for s, p, o in sorted(removed, key=repr):
-            literal = isinstance(o, Literal)
-            key = literal_key(o) if isinstance(o, Literal) else o
-            by_kind[(rel_type(p), p, literal)].append([s, key])
-        for (rtype, p, literal), rows in sorted(by_kind.items()):
-            other = "(o:Literal {key: r[1]})" if literal else "(o:Resource {iri: r[1]})"
-            self.commit.append(
-                (
-                    f"UNWIND $rows AS r MATCH (s:Resource {{iri: r[0]}})-[x:`{rtype}`]->{other} "
-                    "WHERE x.iri = $p AND x.graph = $g DELETE x",
-                    {"rows": rows, "p": p, "g": graph},
-                )
-            )
-        self.commit.extend(self._creates(added, graph))
-        gone = [s for s in changed if s not in new]
-        if gone:
-            self.commit.append(
-                (
-                    "MATCH (g:Graph {iri: $g}) WHERE g.live = true UNWIND $rows AS iri "
-                    "MATCH (g)-[h:HAS_SUBJECT]->(:Resource {iri: iri}) DELETE h",
-                    {"g": graph, "rows": gone},
-                )
-            )
-        kept = [[s, new[s]] for s in changed if s in new and s in old]
-        if kept:
-            self.commit.append(
-                (
-                    "MATCH (g:Graph {iri: $g}) WHERE g.live = true UNWIND $rows AS r "
-                    "MATCH (g)-[h:HAS_SUBJECT]->(:Resource {iri: r[0]}) SET h.digest = r[1]",
-                    {"g": graph, "rows": kept},
-                )
-            )
-        fresh = {s: new[s] for s in changed if s in new and s not in old}
-        if fresh:  # a new subject's triples are all added: nodes() gave it a reference
-            self.commit.append(self._members(graph, fresh, live=True))
-        self.commit.append(
-            (
-                "MATCH (g:Graph {iri: $g}) WHERE g.live = true SET g.digest = $digest",
-                {"g": graph, "digest": digest},
-            )
-        )
-
-    def live_subjects(self, graph: str, expected: int) -> dict[str, int] | None:
-        """The live ``graph``'s subject digests; ``None`` when it has none to compare."""
-        query = (
-            "MATCH (g:Graph {iri: $g})-[h:HAS_SUBJECT]->(s:Resource) WHERE g.live = true "
-            "RETURN s.iri, h.digest"
-        )
-        if not self.ids:
-            rows = self.t.read(query, {"g": graph})
-        else:  # FalkorDB's Bolt listener sends records slowly: ~200 rows a record
-            query = query.replace("RETURN s.iri, h.digest", "")
-            query += "RETURN id(s) % $b, collect([s.iri, h.digest])"
-            buckets = self.t.read(query, {"g": graph, "b": max(1, expected // 200)})
-            rows = [row for _, bucket in buckets for row in bucket]
-        if not rows or any(d is None for _, d in rows):
-            return None
-        return {s: int(d) for s, d in rows}
-
     # -- 3. the commit -------------------------------------------------------------------------
     def finish(self) -> list[Statement]:
         """The statements of the one transaction that makes the sync live."""
@@ -424,19 +337,21 @@ def replace(
     graphs = {g: t for g, t in graphs.items() if g in remove or live.get(g) != digests[g]}
     if not graphs and not remove:
         return
+    from graph.cypher_delta import delta, live_subjects
+
     sync = Sync(transport)
     try:
         for number, (graph, triples) in enumerate(sorted(graphs.items())):
             new = subjects[graph]
             old = (
-                sync.live_subjects(graph, len(new))
+                live_subjects(sync, graph, len(new))
                 if graph in live and graph not in remove
                 else None
             )
             if old is not None:
                 changed = sum(old.get(s) != new.get(s) for s in set(old) | set(new))
                 if changed <= DELTA_SHARE * max(len(old), len(new)):
-                    sync.delta(graph, old, new, triples, digests[graph])
+                    delta(sync, graph, old, new, triples, digests[graph])
                     continue
             sync.stage(graph, number, triples, new)
         sync.full.extend(remove)
