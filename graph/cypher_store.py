@@ -101,8 +101,20 @@ def rel_type(predicate: str) -> str:
 
 
 def literal_key(lit: Literal) -> str:
-    """The unique key of a literal node (language and datatype cannot contain ``|``)."""
-    return f"{lit.lang or ''}|{lit.datatype or ''}|{lit.value}"
+    r"""The unique key of a literal node (language and datatype cannot contain ``|``).
+
+    FalkorDB 4.16 crashes when a uniquely constrained property holds ``\x01``: a value with
+    ``\x01`` or ``\x02`` is written escaped behind a leading ``\x02`` (no other value starts so).
+
+    >>> literal_key(Literal("Tal", lang="da"))
+    'da||Tal'
+    >>> literal_key(Literal("a\x01b"))
+    '||\x02a\x02\x03b'
+    """
+    value = lit.value
+    if "\x01" in value or "\x02" in value:
+        value = "\x02" + value.replace("\x02", "\x02\x02").replace("\x01", "\x02\x03")
+    return f"{lit.lang or ''}|{lit.datatype or ''}|{value}"
 
 
 def _term(iri: str | None, value: str | None, lang: str | None, datatype: str | None) -> Term:

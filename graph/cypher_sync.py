@@ -52,12 +52,16 @@ def _namespace(iri: str) -> tuple[str, str]:
 
 def subject_digests(triples: Iterable[Triple]) -> dict[str, int]:
     """A 63-bit digest of each subject's triples (order and duplicates do not count)."""
-    by_subject: dict[str, list[str]] = defaultdict(list)
-    for t in triples:
-        by_subject[t[0]].append(repr(t))
+    by_subject: dict[str, set[str]] = defaultdict(set)
+    for s, p, o in triples:
+        if isinstance(o, Literal):
+            line = f"{p}\x00\x01{o.value}\x01{o.lang or ''}\x01{o.datatype or ''}"
+        else:
+            line = f"{p}\x00{o}"
+        by_subject[s].add(f"{len(line)}:{line}")  # length-prefixed: no two sets join alike
     out = {}
     for s, lines in by_subject.items():
-        raw = hashlib.blake2b("\n".join(sorted(set(lines))).encode(), digest_size=8).digest()
+        raw = hashlib.blake2b("".join(sorted(lines)).encode(), digest_size=8).digest()
         out[s] = int.from_bytes(raw, "big") >> 1
     return out
 
@@ -107,9 +111,21 @@ class Sync:
             query = f"UNWIND $rows AS x MERGE (n:Resource {{iri: $ns + x}}){ret}"
             self._refs(ns, rows, self.t.bulk(query, rows, {"ns": ns}, returns=self.ids))
         by_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
+        odd: list[list[str]] = []  # keys that are not "lang|datatype|value" (literal_key)
         for key, lit in sorted(literals.items()):
-            if key not in self.refs:
-                by_kind[(lit.lang or "", lit.datatype or "")].append(lit.value)
+            if key in self.refs:
+                continue
+            lang, dt = lit.lang or "", lit.datatype or ""
+            if key == f"{lang}|{dt}|{lit.value}":
+                by_kind[(lang, dt)].append(lit.value)
+            else:
+                odd.append([key, lit.value, lang, dt])
+        query = (
+            "UNWIND $rows AS r MERGE (n:Literal {key: r[0]}) "
+            "ON CREATE SET n.value = r[1], n.lang = r[2], n.datatype = r[3]"
+        )
+        returned = self.t.bulk(query + ret.replace("x,", "r[0],"), odd, returns=self.ids)
+        self._refs("", [row[0] for row in odd], returned)
         for (lang, dt), rows in by_kind.items():
             query = (
                 "UNWIND $rows AS x MERGE (n:Literal {key: $k + x}) "
@@ -137,14 +153,14 @@ class Sync:
             for label in label_set:
                 self.new_labels[label]  # noqa: B018 -- every label the sync types gets a key
         pending = sorted(s for s in typed if s not in self.have)
-        ident = "id(s)" if self.ids else "s.iri"
-        for iri, labels, ref in self.t.bulk(
-            f"UNWIND $rows AS iri MATCH (s:Resource {{iri: iri}}) RETURN s.iri, labels(s), {ident}",
+        ident = ", id(s)" if self.ids else ""
+        for row in self.t.bulk(
+            f"UNWIND $rows AS iri MATCH (s:Resource {{iri: iri}}) RETURN s.iri, labels(s){ident}",
             pending,
             returns=True,
         ):
-            self.have[iri] = set(labels) - RESERVED_LABELS
-            self.refs[iri] = ref
+            self.have[row[0]] = set(row[1]) - RESERVED_LABELS
+            self.refs[row[0]] = row[2] if self.ids else row[0]
         fresh: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
         for iri in pending:
             if iri not in self.have:
