@@ -245,6 +245,8 @@ def _escape(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _escape(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if all(type(v) is int for v in value):  # bulk rows of node ids: nothing to escape
+            return value
         return [_escape(v) for v in value]
     return value
 
@@ -265,6 +267,8 @@ def _packed_size(value: Any) -> int:
     if isinstance(value, dict):
         return 4 + sum(len(str(k)) + 2 + _packed_size(v) for k, v in value.items())
     if isinstance(value, list | tuple):
+        if all(type(v) is int for v in value):  # bulk rows of node ids
+            return 4 + sum(len(str(v)) + 2 for v in value)
         return 4 + sum(_packed_size(v) for v in value)
     return 32
 
