@@ -7,7 +7,7 @@ trip; the indexes exist before the first row):
    not exist yet is ``CREATE``d with its class labels), grouped by IRI namespace or by literal
    language and datatype so each row carries only what differs. On FalkorDB the engine returns
    each node's internal id, and step 2 sends pairs of integers (an id lookup is O(1) there, and a
-   Bolt message of at most 4 KB holds ~300 such rows). Resource and literal nodes are never
+   Bolt message of at most 4 KB holds ~200 such rows). Resource and literal nodes are never
    deleted, so an id stays valid.
 2. **relationships**: a graph that is new, or changed in many subjects, is written whole under a
    private staging name that readers ignore (relationships ``CREATE``d, one query per predicate).
@@ -80,6 +80,7 @@ class Sync:
         self.ids = bool(getattr(transport, "node_ids", False))
         self.token = uuid.uuid4().hex
         self.refs: Refs = {}
+        self.literal_refs: Refs = {}  # apart: an IRI and a literal key could be equal text
         self.have: dict[str, set[str]] = {}  # typed subject -> the labels it carries now
         self.old_labels: dict[str, set[str]] = defaultdict(set)
         self.new_labels: dict[str, set[str]] = defaultdict(set)
@@ -113,7 +114,7 @@ class Sync:
         by_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
         odd: list[list[str]] = []  # keys that are not "lang|datatype|value" (literal_key)
         for key, lit in sorted(literals.items()):
-            if key in self.refs:
+            if key in self.literal_refs:
                 continue
             lang, dt = lit.lang or "", lit.datatype or ""
             if key == f"{lang}|{dt}|{lit.value}":
@@ -125,7 +126,7 @@ class Sync:
             "ON CREATE SET n.value = r[1], n.lang = r[2], n.datatype = r[3]"
         )
         returned = self.t.bulk(query + ret.replace("x,", "r[0],"), odd, returns=self.ids)
-        self._refs("", [row[0] for row in odd], returned)
+        self._refs("", [row[0] for row in odd], returned, self.literal_refs)
         for (lang, dt), rows in by_kind.items():
             query = (
                 "UNWIND $rows AS x MERGE (n:Literal {key: $k + x}) "
@@ -133,13 +134,17 @@ class Sync:
             )
             prefix = f"{lang}|{dt}|"
             params = {"k": prefix, "lang": lang, "dt": dt}
-            self._refs(prefix, rows, self.t.bulk(query, rows, params, returns=self.ids))
+            returned = self.t.bulk(query, rows, params, returns=self.ids)
+            self._refs(prefix, rows, returned, self.literal_refs)
 
-    def _refs(self, prefix: str, rows: list[str], returned: list[list[Any]]) -> None:
+    def _refs(
+        self, prefix: str, rows: list[str], returned: list[list[Any]], into: Refs | None = None
+    ) -> None:
+        into = self.refs if into is None else into
         if self.ids:
-            self.refs.update((prefix + x, node) for x, node in returned)
+            into.update((prefix + x, node) for x, node in returned)
         else:
-            self.refs.update((prefix + x, prefix + x) for x in rows)
+            into.update((prefix + x, prefix + x) for x in rows)
 
     def _typed(self, typed: Mapping[str, set[str]]) -> None:
         """Create the typed subjects that do not exist yet, with their class labels.
@@ -183,10 +188,10 @@ class Sync:
         self, triples: Iterable[Triple]
     ) -> dict[tuple[str, str, bool, str], list[list[Any]]]:
         groups: dict[tuple[str, str, bool, str], list[list[Any]]] = defaultdict(list)
-        refs = self.refs
+        refs, literal_refs = self.refs, self.literal_refs
         for s, p, o in triples:
             if isinstance(o, Literal):
-                groups[(rel_type(p), p, True, "")].append([refs[s], refs[literal_key(o)]])
+                groups[(rel_type(p), p, True, "")].append([refs[s], literal_refs[literal_key(o)]])
             else:
                 label = (label_of(o) or "") if p == RDF_TYPE else ""
                 groups[(rel_type(p), p, False, label)].append([refs[s], refs[o]])
