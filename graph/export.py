@@ -63,7 +63,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "nt": "N-Triples",
     "graphml": "GraphML (Gephi, Cytoscape, yEd)",
     "csv": "nodes.csv + edges.csv (loads back with the CSV loader)",
-    "cypher": "Cypher script, MERGE statements with parameters (idempotent)",
+    "cypher": "Cypher script for Neo4j 5 and FalkorDB, MERGE statements (idempotent) + schema",
     "mandates-csv": "mandate matrix: holders x scopes x actions, CSV",
     "mandates-xlsx": "mandate matrix: holders x scopes x actions, .xlsx",
 }
@@ -90,7 +90,7 @@ def export_files(
     if fmt == "csv":
         return ef.to_csv(index)
     if fmt == "cypher":
-        return {"govgraph.cypher": ef.to_cypher(index)}
+        return ef.to_cypher(index)
     if fmt == "mandates-csv":
         return {"mandates.csv": ef.mandate_matrix_csv(index, lang)}
     return {"mandates.xlsx": ef.mandate_matrix_xlsx(index, lang)}

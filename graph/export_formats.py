@@ -162,15 +162,44 @@ def _label(text: str) -> str:
     return "".join(part.title() for part in text.replace(":", "_").split("_"))
 
 
-def to_cypher(index: GovIndex, *, batch: int = 500) -> bytes:
-    """A cypher-shell script: parameters, then ``UNWIND ... MERGE``; running it twice is a no-op."""
+#: a statement of the Cypher export stays under this many bytes (FalkorDB's Bolt listener
+#: takes at most 4 KB a request), so every statement runs through every client
+CYPHER_STATEMENT_BYTES = 3_500
+CYPHER_SCHEMA = {
+    "neo4j": "CREATE CONSTRAINT govgraph_entity_iri IF NOT EXISTS "
+    "FOR (n:Entity) REQUIRE n.iri IS UNIQUE;",
+    # FalkorDB: an index in Cypher (a uniqueness constraint is the server command
+    # GRAPH.CONSTRAINT CREATE <graph> UNIQUE NODE Entity PROPERTIES 1 iri, which needs it)
+    "falkordb": "CREATE INDEX FOR (n:Entity) ON (n.iri);",
+}
+
+
+def _unwind(rows: list[dict[str, object]], body: str) -> Iterator[str]:
+    """``UNWIND [rows] AS row <body>;`` statements, as many rows each as fit the size bound."""
+    batch: list[str] = []
+    used = len(body) + 32
+    for row in rows:
+        text = _cypher(row)
+        if batch and used + len(text.encode()) + 2 > CYPHER_STATEMENT_BYTES:
+            yield f"UNWIND [{', '.join(batch)}] AS row {body};"
+            batch, used = [], len(body) + 32
+        batch.append(text)
+        used += len(text.encode()) + 2
+    if batch:
+        yield f"UNWIND [{', '.join(batch)}] AS row {body};"
+
+
+def to_cypher(index: GovIndex) -> dict[str, bytes]:
+    """The graph as Cypher that runs unchanged on Neo4j 5 and on FalkorDB; twice is a no-op.
+
+    ``govgraph.cypher`` holds one ``UNWIND [...] AS row MERGE ...;`` statement a line (rows
+    written as literals, so no client-side ``:param`` is needed, each under 3.5 KB); the schema,
+    whose syntax differs per engine, is in ``schema-neo4j.cypher`` and ``schema-falkordb.cypher``
+    (run it first, once).
+    """
     nodes = entity_nodes(index)
     node_set = set(nodes)
-    out = [
-        "// govgraph export: run with cypher-shell -f; MERGE makes it idempotent.",
-        "CREATE CONSTRAINT govgraph_entity_iri IF NOT EXISTS "
-        "FOR (n:Entity) REQUIRE n.iri IS UNIQUE;",
-    ]
+    out = ["// govgraph export: run schema-<engine>.cypher first; MERGE makes this idempotent."]
     by_type: dict[str, list[dict[str, object]]] = {}
     for iri in nodes:
         props = {
@@ -178,12 +207,8 @@ def to_cypher(index: GovIndex, *, batch: int = 500) -> bytes:
         }
         by_type.setdefault(index.type_name(iri), []).append({"iri": iri, "props": props})
     for kind, rows in sorted(by_type.items()):
-        for start in range(0, len(rows), batch):
-            out.append(f":param rows => {_cypher(rows[start : start + batch])};")
-            out.append(
-                f"UNWIND $rows AS row MERGE (n:Entity:{_label(kind)} {{iri: row.iri}}) "
-                "SET n += row.props;"
-            )
+        body = f"MERGE (n:Entity:{_label(kind)} {{iri: row.iri}}) SET n += row.props"
+        out.extend(_unwind(rows, body))
     by_relation: dict[str, list[dict[str, object]]] = {}
     for edge in edges(index, node_set):
         by_relation.setdefault(edge.relation, []).append(
@@ -197,13 +222,15 @@ def to_cypher(index: GovIndex, *, batch: int = 500) -> bytes:
             if merge_key
             else ""
         )
-        for start in range(0, len(edge_rows), batch):
-            out.append(f":param rows => {_cypher(edge_rows[start : start + batch])};")
-            out.append(
-                "UNWIND $rows AS row MATCH (a:Entity {iri: row.s}), (b:Entity {iri: row.o}) "
-                f"MERGE (a)-[r:{rel}{merge_key}]->(b){setter};"
-            )
-    return ("\n".join(out) + "\n").encode()
+        body = (
+            "MATCH (a:Entity {iri: row.s}) MATCH (b:Entity {iri: row.o}) "
+            f"MERGE (a)-[r:{rel}{merge_key}]->(b){setter}"
+        )
+        out.extend(_unwind(edge_rows, body))
+    files = {"govgraph.cypher": ("\n".join(out) + "\n").encode()}
+    for engine, schema in CYPHER_SCHEMA.items():
+        files[f"schema-{engine}.cypher"] = (schema + "\n").encode()
+    return files
 
 
 def mandate_rows(index: GovIndex, lang: str | None = None) -> list[list[str]]:

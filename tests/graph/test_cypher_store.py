@@ -85,7 +85,7 @@ def cypher(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
 
 
 class Flaky:
-    """A transport that fails on its ``fail_at``-th write."""
+    """A transport that fails on its ``fail_at``-th write (bulk writes count)."""
 
     def __init__(self, inner: FalkorTransport, fail_at: int) -> None:
         self.inner, self.fail_at, self.writes = inner, fail_at, 0
@@ -94,14 +94,23 @@ class Flaky:
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
-    def write(self, statements: object) -> None:
+    def _count(self) -> None:
         self.writes += 1
         if self.writes == self.fail_at:
             raise ConnectionError("lost the server mid-load")
+
+    def write(self, statements: object) -> None:
+        self._count()
         self.inner.write(statements)  # type: ignore[arg-type]
 
+    def bulk(self, query: str, rows: object, *args: object, **kwargs: object) -> object:
+        if "MERGE" in query or "CREATE" in query:
+            self._count()
+        return self.inner.bulk(query, rows, *args, **kwargs)  # type: ignore[arg-type]
 
-@pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
+
+# every step of the load below: nodes, typed nodes, literals, staging, relationships, commit
+@pytest.mark.parametrize("fail_at", range(1, 12))
 def test_a_failed_replace_changes_nothing(cypher: CypherStore, fail_at: int) -> None:
     cypher.replace({G1: TRIPLES[:4]})
     before, generation = quads(cypher), cypher.generation
@@ -134,6 +143,77 @@ def test_analysts_see_labels_and_relationship_types(cypher: CypherStore) -> None
     assert read("MATCH (s:ITSystem) RETURN count(s)") == [[0]]
     assert label_of(v.ENTITY_CLASSES["system"]) == "ITSystem"
     assert rel_type(v.RELATION_KEYS["owner"]) == "OWNER"
+
+
+def _graph(n: int) -> list[Triple]:
+    """``n`` typed subjects with a label, a literal with control characters and a link each."""
+    out: list[Triple] = []
+    for i in range(n):
+        s = iri(f"sys-{i}")
+        out += [
+            (s, RDF_TYPE, v.ENTITY_CLASSES["system"]),
+            (s, v.PREF_LABEL, Literal(f"System {i}", lang="da")),
+            (s, v.ALT_LABEL, Literal(f"tab\tbell\x07 {i}")),
+            (s, v.RELATION_KEYS["owner"], iri(f"org-{i % 3}")),
+        ]
+    return out
+
+
+class Spy:
+    """A transport that records the queries it is given."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.queries = inner, []  # type: ignore[var-annotated]
+        self.description = inner.description  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def write(self, statements: list[tuple[str, dict]]) -> None:
+        self.queries += [q for q, _ in statements]
+        self.inner.write(statements)  # type: ignore[attr-defined]
+
+    def bulk(self, query: str, *args: object, **kwargs: object) -> object:
+        self.queries.append(query)
+        return self.inner.bulk(query, *args, **kwargs)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("by_key", [False, True], ids=["by-id", "by-key"])
+def test_a_small_change_is_a_delta_equal_to_a_full_load(cypher: CypherStore, by_key: bool) -> None:
+    # by-key: rows name nodes by IRI and key, as on Neo4j (FalkorDB could use ids)
+    spy = Spy(cypher.transport)
+    if by_key:
+        spy.node_ids = False  # type: ignore[attr-defined]
+    store = CypherStore(spy)  # type: ignore[arg-type]
+    base = _graph(40)
+    store.replace({G1: base, G2: base[:4]})
+    assert any("SET g.live = false" in q for q in spy.queries)  # staged: a new graph
+    changed = [t for t in base if t[0] != iri("sys-3")]  # a subject gone
+    changed.remove((iri("sys-5"), RDF_TYPE, v.ENTITY_CLASSES["system"]))  # a type gone
+    changed += [
+        (iri("sys-7"), RDF_TYPE, v.ENTITY_CLASSES["project"]),  # a type added
+        (iri("sys-8"), v.ALT_LABEL, Literal("\x01 new")),  # a literal added
+        (iri("new-1"), RDF_TYPE, v.ENTITY_CLASSES["system"]),  # a subject added
+        (iri("new-1"), v.RELATION_KEYS["owner"], iri("org-9")),
+    ]
+    spy.queries.clear()
+    generation = store.generation
+    store.replace({G1: changed, G2: base[:4]})
+    assert not any("SET g.live = false" in q for q in spy.queries)  # a delta: nothing staged
+    assert store.generation > generation
+    assert quads(store) == {(G1, t) for t in changed} | {(G2, t) for t in base[:4]}
+    fresh = OxigraphStore()
+    fresh.replace({G1: changed, G2: base[:4]})
+    assert sorted(map(repr, store.triples())) == sorted(map(repr, fresh.triples()))
+    assert store.count() == len(changed) + 4
+    read = cypher.transport.read
+    systems = {row[0] for row in read("MATCH (s:ITSystem) RETURN s.iri")}
+    assert iri("sys-5") not in systems and iri("sys-3") not in systems
+    assert {iri("new-1"), iri("sys-7")} <= systems
+    assert read("MATCH (s:Project) RETURN s.iri") == [[iri("sys-7")]]
+    store.replace({G1: base, G2: base[:4]})  # and back
+    assert quads(store) == {(G1, t) for t in base} | {(G2, t) for t in base[:4]}
+    assert iri("sys-5") in {row[0] for row in read("MATCH (s:ITSystem) RETURN s.iri")}
 
 
 @pytest.fixture(scope="module")

@@ -104,13 +104,15 @@ def test_graphml_keeps_attributes(mixed, tmp_path):
     assert dep["criticality"] == "critical"
 
 
-def test_cypher_is_parameterised_and_idempotent(mixed):
-    (data,) = export_files(mixed, "cypher").values()
-    script = data.decode()
-    assert "CREATE CONSTRAINT govgraph_entity_iri IF NOT EXISTS" in script
-    statements = [s for s in script.splitlines() if s and not s.startswith(("//", ":param"))]
-    assert all(s.startswith(("UNWIND $rows", "CREATE CONSTRAINT")) for s in statements)
-    assert all("MERGE" in s for s in statements if s.startswith("UNWIND"))
+def test_cypher_is_batched_merges_with_a_schema_per_engine(mixed):
+    files = export_files(mixed, "cypher")
+    assert sorted(files) == ["govgraph.cypher", "schema-falkordb.cypher", "schema-neo4j.cypher"]
+    assert b"CREATE CONSTRAINT govgraph_entity_iri IF NOT EXISTS" in files["schema-neo4j.cypher"]
+    assert files["schema-falkordb.cypher"] == b"CREATE INDEX FOR (n:Entity) ON (n.iri);\n"
+    script = files["govgraph.cypher"].decode()
+    statements = [s for s in script.splitlines() if s and not s.startswith("//")]
+    assert all(s.startswith("UNWIND [") and s.endswith(";") for s in statements)
+    assert all("MERGE" in s and len(s.encode()) < 3_600 for s in statements)
     assert "CREATE (" not in script
     assert "MERGE (a)-[r:DEPENDS_ON {id: row.id}]->(b)" in script
     assert '`label`: "Electronic patient record"' in script
