@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
@@ -15,6 +15,7 @@ from graph.queries.portfolio_facts import (
     iso,
     milestone_dict,
     milestones_by_item,
+    prerequisites,
 )
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -147,25 +148,6 @@ def plan_dates(index: GovIndex, iri: str) -> tuple[date | None, date | None]:
     return (min(dates), max(dates)) if dates else (None, None)
 
 
-def shifted_milestones(index: GovIndex, iri: str, days: int, day: date) -> list[dict[str, Any]]:
-    """The open milestones of ``iri`` with their dates moved ``days`` later (for ``slip``)."""
-    out = []
-    for m in milestones_by_item(index).get(iri, ()):
-        if m.achieved(day):
-            continue
-        expected = m.expected(day)
-        out.append(
-            {
-                "id": local_id(m.iri),
-                "label": index.label(m.iri),
-                "planned": iso(m.planned),
-                "expected": iso(expected),
-                "new_expected": iso(expected + timedelta(days=days)) if expected else None,
-            }
-        )
-    return out
-
-
 def timeline(
     store: GraphStore,
     body: str | None = None,
@@ -222,12 +204,11 @@ def timeline(
             if first.iri not in preds[then.iri]:
                 preds[then.iri].add(first.iri)
                 sequence.append({"from": first.iri, "to": then.iri, "kind": "sequence"})
-    graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
+    pres = prerequisites(index, day)
+    chosen_items = set(items)
     for item in items:
-        if item not in graph:
-            continue
-        for pre, data in graph[item].items():
-            if pre in by_item and pre in items and data["criticality"] in ("critical", "high"):
+        for pre, dep in pres.get(item, {}).items():
+            if pre in by_item and pre in chosen_items and dep.criticality in ("critical", "high"):
                 src, dst = by_item[pre][-1].iri, by_item[item][0].iri
                 if src != dst and src not in preds[dst]:
                     preds[dst].add(src)

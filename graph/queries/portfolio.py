@@ -18,18 +18,18 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
+from graph.portfolio_lookups import lookups
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
-    PORTFOLIO_TYPES,
     Following,
     citations,
+    dependents,
     following,
     iso,
     label,
     milestone_dict,
-    milestones_by_item,
+    prerequisites,
     ref,
-    status_on,
 )
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -47,8 +47,10 @@ class _Judge:
     def __init__(self, index: GovIndex, day: date) -> None:
         self.index = index
         self.day = day
-        self.by_item = milestones_by_item(index)
-        self.graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
+        self.facts = lookups(index)
+        self.by_item = self.facts.milestones
+        self.prerequisites = prerequisites(index, day)
+        self.dependents = dependents(index, day)
         # Judgements are derived data of the projection and the day: kept with the index.
         self.own: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:own:{day}", dict)
         self.final: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:rag:{day}", dict)
@@ -57,7 +59,7 @@ class _Judge:
         """``(rag, reasons, slip_days)`` from the item's own status and milestones."""
         if item in self.own:
             return self.own[item]
-        report = status_on(self.index, item, self.day)
+        report = self.facts.status_on(item, self.day)
         status = report.status if report else None
         open_ms = [m for m in self.by_item.get(item, ()) if not m.achieved(self.day)]
         slips = [s for s in (m.slip(self.day) for m in open_ms) if s is not None]
@@ -88,12 +90,10 @@ class _Judge:
         return self.own[item]
 
     def critical_prerequisites(self, item: str) -> list[tuple[str, str]]:
-        if item not in self.graph:
-            return []
         return sorted(
-            (pre, data["criticality"])
-            for pre, data in self.graph[item].items()
-            if data["criticality"] in CRITICAL
+            (pre, dep.criticality)
+            for pre, dep in self.prerequisites.get(item, {}).items()
+            if dep.criticality in CRITICAL
         )
 
     def rag(self, item: str) -> tuple[str, list[str], int]:
@@ -123,9 +123,7 @@ def _inform(
         found.setdefault(body, []).append(
             {"reason": "follows_up", "item": local_id(item), "mandate": local_id(mandate)}
         )
-    graph = judge.graph
-    dependents = sorted(graph.predecessors(item)) if item in graph else []
-    for dependent in dependents:
+    for dependent in judge.dependents.get(item, ()):
         for body, mandate in follow.bodies_by_item.get(dependent, ()):
             reasons = found.setdefault(body, [])
             if not any(r["item"] == local_id(dependent) for r in reasons):
@@ -148,9 +146,39 @@ def item_row(
     *,
     history: bool = False,
 ) -> dict[str, Any]:
-    """One card of the board: status, next milestone, slip, rag, dependencies, whom to tell."""
+    """One card of the board: status, next milestone, slip, rag, dependencies, whom to tell.
+
+    Built once per index, day and language (a fresh top-level dict each call; the nested
+    values are shared and must not be changed by callers)."""
+    (row,) = item_rows(index, judge, follow, [item], lang)
+    if history:
+        row["status_history"] = [
+            {"value": r.status, "date": iso(r.day), "progress": r.progress, "phase": r.phase}
+            for r in judge.facts.statuses.get(item, ())
+        ]
+    return row
+
+
+def item_rows(
+    index: GovIndex, judge: _Judge, follow: Following, items: list[str], lang: str | None
+) -> list[dict[str, Any]]:
+    """The cards of ``items``, each built once per index, day and language (a fresh
+    top-level dict each call; nested values are shared and must not be changed)."""
+    cache: dict[str, dict[str, Any]] = index.memo(f"portfolio:rows:{judge.day}:{lang}", dict)
+    out = []
+    for item in items:
+        row = cache.get(item)
+        if row is None:
+            row = cache[item] = _item_row(index, judge, follow, item, lang)
+        out.append(dict(row))
+    return out
+
+
+def _item_row(
+    index: GovIndex, judge: _Judge, follow: Following, item: str, lang: str | None
+) -> dict[str, Any]:
     day = judge.day
-    report = status_on(index, item, day)
+    report = judge.facts.status_on(item, day)
     rag, reasons, slip = judge.rag(item)
     open_ms = [m for m in judge.by_item.get(item, ()) if not m.achieved(day)]
     upcoming = sorted(
@@ -185,18 +213,7 @@ def item_row(
     if not judge.by_item.get(item):
         row["gaps"].append("no milestone is recorded")
     row["inform"] = _inform(index, judge, follow, item, lang) if row["late"] else []
-    if history:
-        row["status_history"] = [
-            {"value": r.status, "date": iso(r.day), "progress": r.progress, "phase": r.phase}
-            for r in _history(index, item)
-        ]
     return row
-
-
-def _history(index: GovIndex, item: str) -> list[Any]:
-    from graph.queries.portfolio_facts import status_history
-
-    return status_history(index).get(item, [])
 
 
 def portfolio(
@@ -264,7 +281,7 @@ def portfolio(
     )
     judged, summary, late, mandates = board
     window = judged[offset : offset + limit if limit is not None else None]
-    rows = [item_row(index, judge, follow, item, lang) for item, *_ in window]
+    rows = item_rows(index, judge, follow, [item for item, *_ in window], lang)
     return {
         "body": ref(index, chosen, lang),
         "as_of": day.isoformat(),
@@ -326,10 +343,7 @@ def _overview(
         bodies.append(
             {**ref(index, body, lang), "items": len(follow.items_by_body[body]), "summary": counts}
         )
-    candidates = index.memo(
-        "portfolio:initiatives",
-        lambda: sorted({i for cls in PORTFOLIO_TYPES for i in index.of_type(cls)}),
-    )
+    candidates = judge.facts.portfolio_items
     unfollowed = [
         ref(index, item, lang)
         for item in candidates

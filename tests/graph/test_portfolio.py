@@ -208,11 +208,21 @@ def test_slip_reads_milestone_dates_and_moves_open_milestones(plan: GraphStore) 
             "planned": "2024-06-30",
             "expected": "2024-09-30",
             "new_expected": "2025-01-08",
+            "days": 100,
+            "via": None,
         }
     ]
-    # Beta starts (first milestone) 2024-09-01: 62 days of slack absorb part of the 100.
-    assert moved["p-beta"]["days"] == 38
-    assert moved["p-beta"]["milestones"][0]["new_expected"] == "2024-10-23"
+    # Beta starts (first milestone) 2024-09-01: 62 days of slack absorb part of the 100 on the
+    # dependency; but its pilot comes after Alpha live and is already forecast 15 days before
+    # it, so the pilot (and Beta's end) move the full 100 days.
+    beta = moved["p-beta"]
+    assert (beta["days"], beta["new_start"]) == (100, "2024-10-09")
+    assert beta["via"] == "p-alpha"
+    assert beta["milestones"][0]["new_expected"] == "2024-12-24"
+    assert beta["milestones"][0]["via"] == "m-a2"
+    (order,) = [c for c in result["conflicts"] if c.get("milestone")]
+    assert (order["milestone"]["id"], order["after"]["id"], order["days"]) == ("m-b1", "m-a2", 15)
+    assert [b["id"] for b in beta["inform"]] == ["psg"]
 
 
 # -- indicators ------------------------------------------------------------------------------------

@@ -1,0 +1,316 @@
+"""The portfolio lookups of a projection, built in one pass over its nodes.
+
+Milestones by item, status reports by item, observations by indicator, the dependencies, the
+follow-up mandates and what lies within each scope: everything ``portfolio``, ``milestones``,
+``indicators`` and ``slip`` read, gathered in a single walk over :attr:`GovIndex.nodes` the
+first time any of them is asked for, and kept with the projection (:meth:`GovIndex.memo`), so
+it is rebuilt once per store generation. Only public :class:`GovIndex` members are used.
+
+The build runs with the cyclic garbage collector paused (it allocates hundreds of thousands of
+small objects, each allocation burst would otherwise trigger collections walking the whole
+projection), and ends with :func:`gc.freeze`: the projection and these lookups are long-lived,
+so later collections (while answers are built) need not walk them again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from graph.index import GovIndex, Node
+from ontology import portfolio_terms as p
+from ontology import vocab as v
+from ontology.dates import last_day
+from ontology.terms import concept, concept_slug
+
+T = TypeVar("T")
+
+FOLLOW_UP = concept("action", "follow_up")
+# Mandates that are not in force (SHAPES.md, who-decides `other_mandates`) follow nothing.
+NOT_IN_FORCE = frozenset({"recommended", "planned", "ended"})
+PORTFOLIO_TYPES = (v.ENTITY_CLASSES["initiative"], v.ENTITY_CLASSES["project"])
+ITEM_TYPES = frozenset({*PORTFOLIO_TYPES, v.ENTITY_CLASSES["system"]})
+
+
+def day_of(value: str | None) -> date | None:
+    """The last day a partial date covers (a milestone due ``2025-06`` is on time all June).
+
+    >>> day_of("2025-06")
+    datetime.date(2025, 6, 30)
+    >>> day_of(None) is None
+    True
+    """
+    if value is None:
+        return None
+    try:
+        return last_day(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    iri: str
+    item: str
+    planned: date | None
+    forecast: date | None
+    actual: date | None
+    after: tuple[str, ...]
+
+    def achieved(self, day: date) -> bool:
+        return self.actual is not None and self.actual <= day
+
+    def expected(self, day: date) -> date | None:
+        """When it is (or was) reached: actual, else forecast, else planned; never before
+        ``day`` while still open (a date that passed without an actual date is overdue)."""
+        if self.achieved(day):
+            return self.actual
+        best = self.actual or self.forecast or self.planned
+        return None if best is None else max(best, day) if self.overdue(day) else best
+
+    def overdue(self, day: date) -> bool:
+        """Open, and its forecast (or planned) date has passed."""
+        if self.achieved(day):
+            return False
+        best = self.forecast or self.planned
+        return best is not None and best < day
+
+    def slip(self, day: date) -> int | None:
+        """Days the expected date lies after the planned one (``None`` without a plan)."""
+        expected = self.expected(day)
+        if self.planned is None or expected is None:
+            return None
+        return (expected - self.planned).days
+
+    def state(self, day: date) -> str:
+        if self.achieved(day):
+            return "achieved"
+        if self.overdue(day):
+            return "overdue"
+        slip = self.slip(day)
+        if slip is None:
+            return "undated" if self.expected(day) is None else "on_track"
+        return "late" if slip > 0 else "on_track"
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    iri: str
+    item: str
+    day: date
+    status: str
+    progress: float | None
+    phase: str | None
+
+
+@dataclass(frozen=True)
+class Observation:
+    iri: str
+    period: str
+    day: date
+    value: float
+    area: str | None
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One ``gg:Dependency``: ``dependent`` needs ``prerequisite``."""
+
+    iri: str
+    dependent: str
+    prerequisite: str
+    criticality: str
+    rank: int
+    type: str
+    lag: int
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A ``follow_up`` mandate in force: its holder and its scopes."""
+
+    iri: str
+    holder: str
+    scopes: tuple[str, ...]
+
+
+@dataclass
+class Lookups:
+    """Everything the portfolio queries read, by what they look it up by."""
+
+    milestones: dict[str, list[Milestone]] = field(default_factory=dict)
+    milestone: dict[str, Milestone] = field(default_factory=dict)
+    # milestone -> the milestones recorded ``after`` it
+    successors: dict[str, list[str]] = field(default_factory=dict)
+    statuses: dict[str, list[StatusReport]] = field(default_factory=dict)
+    status_days: dict[str, list[date]] = field(default_factory=dict)
+    observations: dict[str, list[Observation]] = field(default_factory=dict)
+    indicators: list[str] = field(default_factory=list)
+    indicator_set: frozenset[str] = frozenset()
+    items: frozenset[str] = frozenset()  # initiatives, projects and systems
+    portfolio_items: list[str] = field(default_factory=list)  # initiatives and projects
+    dependencies: list[Dependency] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    def status_on(self, item: str, day: date) -> StatusReport | None:
+        """The newest status report of ``item`` on or before ``day``."""
+        days = self.status_days.get(item)
+        if not days:
+            return None
+        at = bisect.bisect_right(days, day)
+        return self.statuses[item][at - 1] if at else None
+
+
+def lookups(index: GovIndex) -> Lookups:
+    """The lookups of ``index``, built on first use (one pass) and kept with it."""
+    return index.memo("portfolio:lookups", lambda: frozen_build(lambda: _build(index)))
+
+
+def frozen_build(build: Callable[[], T]) -> T:
+    """``build()`` with the cyclic collector paused, then its result (and everything older)
+    moved out of the collector's way with :func:`gc.freeze`."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _follow_up(node: Node, out: Lookups) -> None:
+    """Keep a ``follow_up`` mandate that is in force and has a holder."""
+    holder, status = node.first(v.HOLDER), node.first(v.MANDATE_STATUS)
+    if holder is not None and (status is None or concept_slug(status) not in NOT_IN_FORCE):
+        out.follow_ups.append(FollowUp(node.iri, holder, tuple(node.links.get(v.SCOPE, ()))))
+
+
+def _build(index: GovIndex) -> Lookups:
+    out = Lookups()
+    days: dict[str | None, date | None] = {}
+
+    def parse(value: str | None) -> date | None:
+        # Dates repeat (a portfolio reports on the same days): parse each text once.
+        if value in days:
+            return days[value]
+        found = days[value] = day_of(value)
+        return found
+
+    milestones: dict[str, list[Milestone]] = defaultdict(list)
+    successors: dict[str, list[str]] = defaultdict(list)
+    statuses: dict[str, list[StatusReport]] = defaultdict(list)
+    observations: dict[str, list[Observation]] = defaultdict(list)
+    children: dict[str, list[str]] = defaultdict(list)
+    indicators: list[str] = []
+    items: list[str] = []
+    portfolio_items: list[str] = []
+    within = index.within_scope_predicates
+    wanted = frozenset(
+        {p.MILESTONE, p.STATUS_REPORT, p.OBSERVATION, p.INDICATOR, v.DEPENDENCY} | ITEM_TYPES
+    )
+    portfolio_types = frozenset(PORTFOLIO_TYPES)
+    for node in index.nodes.values():
+        links = node.links
+        for pred, targets in links.items():
+            if pred in within:
+                for target in targets:
+                    children[target].append(node.iri)
+            elif pred == v.ACTION and FOLLOW_UP in targets:
+                _follow_up(node, out)
+        types = node.types
+        if types.isdisjoint(wanted):
+            continue
+        iri = node.iri
+        if p.OBSERVATION in types:
+            indicator, period = node.first(p.IN_DATA_SET), node.first(p.REF_PERIOD)
+            number, day = _number(node.first(p.OBS_VALUE)), parse(period)
+            if indicator and period and number is not None and day:
+                observations[indicator].append(
+                    Observation(iri, period, day, number, node.first(p.REF_AREA))
+                )
+        elif p.MILESTONE in types:
+            item = node.first(p.MILESTONE_OF)
+            if item is not None:
+                after = tuple(links.get(p.AFTER, ()))
+                for before in after:
+                    successors[before].append(iri)
+                milestones[item].append(
+                    Milestone(
+                        iri,
+                        item,
+                        parse(node.first(p.PLANNED_DATE)),
+                        parse(node.first(p.FORECAST_DATE)),
+                        parse(node.first(p.ACTUAL_DATE)),
+                        after,
+                    )
+                )
+        elif p.STATUS_REPORT in types:
+            item, status = node.first(p.STATUS_OF), node.first(p.STATUS)
+            day = parse(node.first(p.REPORT_DATE))
+            if item is not None and status is not None and day is not None:
+                statuses[item].append(
+                    StatusReport(
+                        iri,
+                        item,
+                        day,
+                        concept_slug(status),
+                        _number(node.first(p.PROGRESS)),
+                        node.first(p.PHASE),
+                    )
+                )
+        elif v.DEPENDENCY in types:
+            dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)
+            if dependent is not None and prerequisite is not None:
+                crit = concept_slug(node.first(v.CRITICALITY) or "") or "low"
+                lag = _number(node.first(v.LAG_DAYS))
+                out.dependencies.append(
+                    Dependency(
+                        iri,
+                        dependent,
+                        prerequisite,
+                        crit,
+                        v.CRITICALITY_RANK.get(crit, 1),
+                        concept_slug(node.first(v.DEPENDENCY_TYPE) or ""),
+                        int(lag) if lag is not None else 0,
+                    )
+                )
+        if p.INDICATOR in types:
+            indicators.append(iri)
+        if not types.isdisjoint(ITEM_TYPES):
+            items.append(iri)
+            if not types.isdisjoint(portfolio_types):
+                portfolio_items.append(iri)
+    for ms in milestones.values():
+        ms.sort(key=lambda m: (m.planned or m.forecast or date.max, m.iri))
+    for reports in statuses.values():
+        reports.sort(key=lambda r: (r.day, r.iri))
+    for series in observations.values():
+        series.sort(key=lambda o: (o.day, o.area or "", o.iri))
+    out.milestones = dict(milestones)
+    out.milestone = {m.iri: m for ms in milestones.values() for m in ms}
+    out.successors = {k: sorted(set(x)) for k, x in successors.items()}
+    out.statuses = dict(statuses)
+    out.status_days = {item: [r.day for r in reports] for item, reports in statuses.items()}
+    out.observations = dict(observations)
+    out.indicators = sorted(indicators)
+    out.indicator_set = frozenset(indicators)
+    out.items = frozenset(items)
+    out.portfolio_items = sorted(portfolio_items)
+    out.dependencies.sort(key=lambda d: d.iri)
+    out.follow_ups.sort(key=lambda f: f.iri)
+    out.children = dict(children)
+    return out
