@@ -26,7 +26,7 @@ from graph.index import GovIndex, Node
 from ontology import portfolio_terms as p
 from ontology import vocab as v
 from ontology.dates import last_day
-from ontology.terms import concept, concept_slug
+from ontology.terms import Literal, concept, concept_slug
 
 T = TypeVar("T")
 
@@ -149,9 +149,6 @@ class Lookups:
     successors: dict[str, list[str]] = field(default_factory=dict)
     statuses: dict[str, list[StatusReport]] = field(default_factory=dict)
     status_days: dict[str, list[date]] = field(default_factory=dict)
-    observations: dict[str, list[Observation]] = field(default_factory=dict)
-    indicators: list[str] = field(default_factory=list)
-    indicator_set: frozenset[str] = frozenset()
     items: frozenset[str] = frozenset()  # initiatives, projects and systems
     portfolio_items: list[str] = field(default_factory=list)  # initiatives and projects
     dependencies: list[Dependency] = field(default_factory=list)
@@ -185,6 +182,16 @@ def frozen_build(build: Callable[[], T]) -> T:
         gc.freeze()
 
 
+def _first(links: dict[str, list[str]], pred: str) -> str | None:
+    found = links.get(pred)
+    return found[0] if found else None
+
+
+def _text(literals: dict[str, list[Literal]], pred: str) -> str | None:
+    found = literals.get(pred)
+    return found[0].value if found else None
+
+
 def _number(text: str | None) -> float | None:
     try:
         return float(text) if text is not None else None
@@ -213,37 +220,30 @@ def _build(index: GovIndex) -> Lookups:
     milestones: dict[str, list[Milestone]] = defaultdict(list)
     successors: dict[str, list[str]] = defaultdict(list)
     statuses: dict[str, list[StatusReport]] = defaultdict(list)
-    observations: dict[str, list[Observation]] = defaultdict(list)
     children: dict[str, list[str]] = defaultdict(list)
-    indicators: list[str] = []
     items: list[str] = []
     portfolio_items: list[str] = []
     within = index.within_scope_predicates
-    wanted = frozenset(
-        {p.MILESTONE, p.STATUS_REPORT, p.OBSERVATION, p.INDICATOR, v.DEPENDENCY} | ITEM_TYPES
-    )
+    wanted = frozenset({p.MILESTONE, p.STATUS_REPORT, v.DEPENDENCY} | ITEM_TYPES)
     portfolio_types = frozenset(PORTFOLIO_TYPES)
+    skip = p.OBSERVATION  # the most numerous kind, read by indicator_lookups alone
     for node in index.nodes.values():
-        links = node.links
-        for pred, targets in links.items():
-            if pred in within:
-                for target in targets:
-                    children[target].append(node.iri)
-            elif pred == v.ACTION and FOLLOW_UP in targets:
-                _follow_up(node, out)
         types = node.types
+        if skip in types:
+            continue
+        links, lits = node.links, node.literals
+        if not within.isdisjoint(links):
+            for pred, targets in links.items():
+                if pred in within:
+                    for target in targets:
+                        children[target].append(node.iri)
+        if v.ACTION in links and FOLLOW_UP in links[v.ACTION]:
+            _follow_up(node, out)
         if types.isdisjoint(wanted):
             continue
         iri = node.iri
-        if p.OBSERVATION in types:
-            indicator, period = node.first(p.IN_DATA_SET), node.first(p.REF_PERIOD)
-            number, day = _number(node.first(p.OBS_VALUE)), parse(period)
-            if indicator and period and number is not None and day:
-                observations[indicator].append(
-                    Observation(iri, period, day, number, node.first(p.REF_AREA))
-                )
-        elif p.MILESTONE in types:
-            item = node.first(p.MILESTONE_OF)
+        if p.MILESTONE in types:
+            item = _first(links, p.MILESTONE_OF)
             if item is not None:
                 after = tuple(links.get(p.AFTER, ()))
                 for before in after:
@@ -252,15 +252,15 @@ def _build(index: GovIndex) -> Lookups:
                     Milestone(
                         iri,
                         item,
-                        parse(node.first(p.PLANNED_DATE)),
-                        parse(node.first(p.FORECAST_DATE)),
-                        parse(node.first(p.ACTUAL_DATE)),
+                        parse(_text(lits, p.PLANNED_DATE)),
+                        parse(_text(lits, p.FORECAST_DATE)),
+                        parse(_text(lits, p.ACTUAL_DATE)),
                         after,
                     )
                 )
         elif p.STATUS_REPORT in types:
-            item, status = node.first(p.STATUS_OF), node.first(p.STATUS)
-            day = parse(node.first(p.REPORT_DATE))
+            item, status = _first(links, p.STATUS_OF), _first(links, p.STATUS)
+            day = parse(_text(lits, p.REPORT_DATE))
             if item is not None and status is not None and day is not None:
                 statuses[item].append(
                     StatusReport(
@@ -268,8 +268,8 @@ def _build(index: GovIndex) -> Lookups:
                         item,
                         day,
                         concept_slug(status),
-                        _number(node.first(p.PROGRESS)),
-                        node.first(p.PHASE),
+                        _number(_text(lits, p.PROGRESS)),
+                        _text(lits, p.PHASE),
                     )
                 )
         elif v.DEPENDENCY in types:
@@ -288,8 +288,6 @@ def _build(index: GovIndex) -> Lookups:
                         int(lag) if lag is not None else 0,
                     )
                 )
-        if p.INDICATOR in types:
-            indicators.append(iri)
         if not types.isdisjoint(ITEM_TYPES):
             items.append(iri)
             if not types.isdisjoint(portfolio_types):
@@ -298,19 +296,51 @@ def _build(index: GovIndex) -> Lookups:
         ms.sort(key=lambda m: (m.planned or m.forecast or date.max, m.iri))
     for reports in statuses.values():
         reports.sort(key=lambda r: (r.day, r.iri))
-    for series in observations.values():
-        series.sort(key=lambda o: (o.day, o.area or "", o.iri))
     out.milestones = dict(milestones)
     out.milestone = {m.iri: m for ms in milestones.values() for m in ms}
     out.successors = {k: sorted(set(x)) for k, x in successors.items()}
     out.statuses = dict(statuses)
     out.status_days = {item: [r.day for r in reports] for item, reports in statuses.items()}
-    out.observations = dict(observations)
-    out.indicators = sorted(indicators)
-    out.indicator_set = frozenset(indicators)
     out.items = frozenset(items)
     out.portfolio_items = sorted(portfolio_items)
     out.dependencies.sort(key=lambda d: d.iri)
     out.follow_ups.sort(key=lambda f: f.iri)
     out.children = dict(children)
     return out
+
+
+@dataclass
+class IndicatorLookups:
+    """Indicators and their observations (the most numerous nodes, read apart)."""
+
+    observations: dict[str, list[Observation]]
+    indicators: list[str]
+    indicator_set: frozenset[str]
+
+
+def indicator_lookups(index: GovIndex) -> IndicatorLookups:
+    """Every indicator and its observations, oldest period first; one pass, kept with ``index``."""
+    return index.memo("portfolio:indicators", lambda: frozen_build(lambda: _indicators(index)))
+
+
+def _indicators(index: GovIndex) -> IndicatorLookups:
+    days: dict[str, date | None] = {}
+    observations: dict[str, list[Observation]] = defaultdict(list)
+    indicators = []
+    for node in index.nodes.values():
+        types = node.types
+        if p.OBSERVATION in types:
+            lits = node.literals
+            indicator = _first(node.links, p.IN_DATA_SET)
+            period, number = _text(lits, p.REF_PERIOD), _number(_text(lits, p.OBS_VALUE))
+            if indicator is None or period is None or number is None:
+                continue
+            day = days[period] if period in days else days.setdefault(period, day_of(period))
+            if day is not None:
+                area = _first(node.links, p.REF_AREA) or _text(lits, p.REF_AREA)
+                observations[indicator].append(Observation(node.iri, period, day, number, area))
+        elif p.INDICATOR in types:
+            indicators.append(node.iri)
+    for series in observations.values():
+        series.sort(key=lambda o: (o.day, o.area or "", o.iri))
+    return IndicatorLookups(dict(observations), sorted(indicators), frozenset(indicators))

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.portfolio_lookups import Observation, lookups
+from graph.portfolio_lookups import Observation, indicator_lookups
 from graph.queries.impact import as_of_day
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -22,7 +22,7 @@ from ontology.terms import concept_slug, local_id
 
 def observations_by_indicator(index: GovIndex) -> dict[str, list[Observation]]:
     """Every observation, by indicator, oldest period first."""
-    return lookups(index).observations
+    return indicator_lookups(index).observations
 
 
 def _number(index: GovIndex, iri: str, pred: str) -> float | None:
@@ -139,7 +139,7 @@ def _obs(index: GovIndex, o: Observation, *, sources: bool = True) -> dict[str, 
 def _subject_indicators(index: GovIndex, subject: str) -> list[str]:
     """Indicators of ``subject``: itself if it is one; else those that measure it, are owned
     by it or are part of it, and the members of those that are families."""
-    all_indicators = lookups(index).indicator_set
+    all_indicators = indicator_lookups(index).indicator_set
     if subject in all_indicators:
         found = {subject}
     else:
@@ -213,7 +213,7 @@ def indicators(
     day = as_of_day(as_of)
     index = index_of(store)
     chosen = resolve(index, subject) if subject is not None else None
-    found = _subject_indicators(index, chosen) if chosen else lookups(index).indicators
+    found = _subject_indicators(index, chosen) if chosen else indicator_lookups(index).indicators
     window = found[offset : offset + limit if limit is not None else None]
     message = None
     if not found:

@@ -111,8 +111,9 @@ class _Spread:
         day, facts = self.day, self.facts
         if kind == "item":
             # The whole item moves: its open milestones and its end, by as much.
+            whole: list[tuple[Key, int | None]] = [(("end", iri), 0)]
             opened = [m for m in facts.milestones.get(iri, ()) if not m.achieved(day)]
-            return [(("ms", m.iri), 0) for m in opened] + [(("end", iri), 0)]
+            return [*whole, *((("ms", m.iri), 0) for m in opened)]
         if kind == "end":
             out: list[tuple[Key, int | None]] = []
             for link in self.links.get(iri, ()):
@@ -357,7 +358,7 @@ def _moved_milestones(
             continue
         m = spread.facts.milestone[iri]
         expected = m.expected(spread.day)
-        row = {
+        row: dict[str, Any] = {
             "id": local_id(iri),
             "label": index.label(iri, lang),
             "item": index.ref(m.item, lang),
