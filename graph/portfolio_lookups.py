@@ -153,7 +153,6 @@ class Lookups:
     portfolio_items: list[str] = field(default_factory=list)  # initiatives and projects
     dependencies: list[Dependency] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
-    children: dict[str, list[str]] = field(default_factory=dict)
 
     def status_on(self, item: str, day: date) -> StatusReport | None:
         """The newest status report of ``item`` on or before ``day``."""
@@ -180,6 +179,21 @@ def frozen_build(build: Callable[[], T]) -> T:
         if enabled:
             gc.enable()
         gc.freeze()
+
+
+def of_types(index: GovIndex, classes: tuple[str, ...]) -> dict[str, list[str]]:
+    """Everything of each class: one pass when the projection holds its nodes in a dict,
+    else :meth:`GovIndex.of_type` (an indexed projection answers it without a pass)."""
+    nodes = index.nodes
+    if not isinstance(nodes, dict):
+        return {cls: index.of_type(cls) for cls in classes}
+    wanted = frozenset(classes)
+    out: dict[str, list[str]] = {cls: [] for cls in classes}
+    for iri, node in nodes.items():
+        if not wanted.isdisjoint(node.types):
+            for cls in wanted & node.types:
+                out[cls].append(iri)
+    return out
 
 
 def _first(links: dict[str, list[str]], pred: str) -> str | None:
@@ -220,78 +234,67 @@ def _build(index: GovIndex) -> Lookups:
     milestones: dict[str, list[Milestone]] = defaultdict(list)
     successors: dict[str, list[str]] = defaultdict(list)
     statuses: dict[str, list[StatusReport]] = defaultdict(list)
-    children: dict[str, list[str]] = defaultdict(list)
-    items: list[str] = []
-    portfolio_items: list[str] = []
-    within = index.within_scope_predicates
-    wanted = frozenset({p.MILESTONE, p.STATUS_REPORT, v.DEPENDENCY} | ITEM_TYPES)
-    portfolio_types = frozenset(PORTFOLIO_TYPES)
-    skip = p.OBSERVATION  # the most numerous kind, read by indicator_lookups alone
-    for node in index.nodes.values():
-        types = node.types
-        if skip in types:
+    node = index.node
+    system = v.ENTITY_CLASSES["system"]
+    typed = of_types(index, (p.MILESTONE, p.STATUS_REPORT, v.DEPENDENCY, system, *PORTFOLIO_TYPES))
+    for iri in typed[p.MILESTONE]:
+        here = node(iri)
+        links, lits = here.links, here.literals
+        item = _first(links, p.MILESTONE_OF)
+        if item is None:
             continue
-        links, lits = node.links, node.literals
-        if not within.isdisjoint(links):
-            for pred, targets in links.items():
-                if pred in within:
-                    for target in targets:
-                        children[target].append(node.iri)
-        if v.ACTION in links and FOLLOW_UP in links[v.ACTION]:
-            _follow_up(node, out)
-        if types.isdisjoint(wanted):
+        after = tuple(links.get(p.AFTER, ()))
+        for before in after:
+            successors[before].append(iri)
+        milestones[item].append(
+            Milestone(
+                iri,
+                item,
+                parse(_text(lits, p.PLANNED_DATE)),
+                parse(_text(lits, p.FORECAST_DATE)),
+                parse(_text(lits, p.ACTUAL_DATE)),
+                after,
+            )
+        )
+    for iri in typed[p.STATUS_REPORT]:
+        here = node(iri)
+        links, lits = here.links, here.literals
+        item, status = _first(links, p.STATUS_OF), _first(links, p.STATUS)
+        day = parse(_text(lits, p.REPORT_DATE))
+        if item is not None and status is not None and day is not None:
+            statuses[item].append(
+                StatusReport(
+                    iri,
+                    item,
+                    day,
+                    concept_slug(status),
+                    _number(_text(lits, p.PROGRESS)),
+                    _text(lits, p.PHASE),
+                )
+            )
+    for iri in typed[v.DEPENDENCY]:
+        here = node(iri)
+        dependent, prerequisite = here.first(v.DEPENDENT), here.first(v.PREREQUISITE)
+        if dependent is None or prerequisite is None:
             continue
-        iri = node.iri
-        if p.MILESTONE in types:
-            item = _first(links, p.MILESTONE_OF)
-            if item is not None:
-                after = tuple(links.get(p.AFTER, ()))
-                for before in after:
-                    successors[before].append(iri)
-                milestones[item].append(
-                    Milestone(
-                        iri,
-                        item,
-                        parse(_text(lits, p.PLANNED_DATE)),
-                        parse(_text(lits, p.FORECAST_DATE)),
-                        parse(_text(lits, p.ACTUAL_DATE)),
-                        after,
-                    )
-                )
-        elif p.STATUS_REPORT in types:
-            item, status = _first(links, p.STATUS_OF), _first(links, p.STATUS)
-            day = parse(_text(lits, p.REPORT_DATE))
-            if item is not None and status is not None and day is not None:
-                statuses[item].append(
-                    StatusReport(
-                        iri,
-                        item,
-                        day,
-                        concept_slug(status),
-                        _number(_text(lits, p.PROGRESS)),
-                        _text(lits, p.PHASE),
-                    )
-                )
-        elif v.DEPENDENCY in types:
-            dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)
-            if dependent is not None and prerequisite is not None:
-                crit = concept_slug(node.first(v.CRITICALITY) or "") or "low"
-                lag = _number(node.first(v.LAG_DAYS))
-                out.dependencies.append(
-                    Dependency(
-                        iri,
-                        dependent,
-                        prerequisite,
-                        crit,
-                        v.CRITICALITY_RANK.get(crit, 1),
-                        concept_slug(node.first(v.DEPENDENCY_TYPE) or ""),
-                        int(lag) if lag is not None else 0,
-                    )
-                )
-        if not types.isdisjoint(ITEM_TYPES):
-            items.append(iri)
-            if not types.isdisjoint(portfolio_types):
-                portfolio_items.append(iri)
+        crit = concept_slug(here.first(v.CRITICALITY) or "") or "low"
+        lag = _number(here.first(v.LAG_DAYS))
+        out.dependencies.append(
+            Dependency(
+                iri,
+                dependent,
+                prerequisite,
+                crit,
+                v.CRITICALITY_RANK.get(crit, 1),
+                concept_slug(here.first(v.DEPENDENCY_TYPE) or ""),
+                int(lag) if lag is not None else 0,
+            )
+        )
+    for iri in index.into(FOLLOW_UP, v.ACTION):
+        _follow_up(node(iri), out)
+    portfolio_items = {i for cls in PORTFOLIO_TYPES for i in typed[cls]}
+    out.items = frozenset(portfolio_items | set(typed[system]))
+    out.portfolio_items = sorted(portfolio_items)
     for ms in milestones.values():
         ms.sort(key=lambda m: (m.planned or m.forecast or date.max, m.iri))
     for reports in statuses.values():
@@ -301,11 +304,8 @@ def _build(index: GovIndex) -> Lookups:
     out.successors = {k: sorted(set(x)) for k, x in successors.items()}
     out.statuses = dict(statuses)
     out.status_days = {item: [r.day for r in reports] for item, reports in statuses.items()}
-    out.items = frozenset(items)
-    out.portfolio_items = sorted(portfolio_items)
     out.dependencies.sort(key=lambda d: d.iri)
     out.follow_ups.sort(key=lambda f: f.iri)
-    out.children = dict(children)
     return out
 
 
@@ -326,21 +326,19 @@ def indicator_lookups(index: GovIndex) -> IndicatorLookups:
 def _indicators(index: GovIndex) -> IndicatorLookups:
     days: dict[str, date | None] = {}
     observations: dict[str, list[Observation]] = defaultdict(list)
-    indicators = []
-    for node in index.nodes.values():
-        types = node.types
-        if p.OBSERVATION in types:
-            lits = node.literals
-            indicator = _first(node.links, p.IN_DATA_SET)
-            period, number = _text(lits, p.REF_PERIOD), _number(_text(lits, p.OBS_VALUE))
-            if indicator is None or period is None or number is None:
-                continue
-            day = days[period] if period in days else days.setdefault(period, day_of(period))
-            if day is not None:
-                area = _first(node.links, p.REF_AREA) or _text(lits, p.REF_AREA)
-                observations[indicator].append(Observation(node.iri, period, day, number, area))
-        elif p.INDICATOR in types:
-            indicators.append(node.iri)
+    typed = of_types(index, (p.OBSERVATION, p.INDICATOR))
+    for iri in typed[p.OBSERVATION]:
+        node = index.node(iri)
+        links, lits = node.links, node.literals
+        indicator = _first(links, p.IN_DATA_SET)
+        period, number = _text(lits, p.REF_PERIOD), _number(_text(lits, p.OBS_VALUE))
+        if indicator is None or period is None or number is None:
+            continue
+        day = days[period] if period in days else days.setdefault(period, day_of(period))
+        if day is not None:
+            area = _first(links, p.REF_AREA) or _text(lits, p.REF_AREA)
+            observations[indicator].append(Observation(iri, period, day, number, area))
     for series in observations.values():
         series.sort(key=lambda o: (o.day, o.area or "", o.iri))
-    return IndicatorLookups(dict(observations), sorted(indicators), frozenset(indicators))
+    indicators = sorted(typed[p.INDICATOR])
+    return IndicatorLookups(dict(observations), indicators, frozenset(indicators))

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.portfolio_lookups import lookups
+from graph.portfolio_lookups import Milestone, lookups
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
     Following,
@@ -30,6 +30,7 @@ from graph.queries.portfolio_facts import (
     milestone_dict,
     prerequisites,
     ref,
+    refs_of,
 )
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -39,6 +40,30 @@ from ontology.terms import local_id
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
 CRITICAL = frozenset({"critical", "high"})
+
+
+class _Today:
+    """An item's milestones judged on one day: the open ones, the overdue ones, the next one
+    (earliest expected), the largest slip and whether any milestone is dated."""
+
+    __slots__ = ("next", "open", "overdue", "slip", "dated")
+
+    def __init__(self, milestones: list[Milestone], day: date) -> None:
+        self.open = [m for m in milestones if not m.achieved(day)]
+        self.overdue = [m for m in self.open if m.overdue(day)]
+        self.next: Milestone | None = None
+        best: tuple[date, str] | None = None
+        slip = 0
+        for m in self.open:
+            expected = m.expected(day)
+            if expected is None:
+                continue
+            if best is None or (expected, m.iri) < best:
+                best, self.next = (expected, m.iri), m
+            if m.planned is not None:
+                slip = max(slip, (expected - m.planned).days)
+        self.slip = slip
+        self.dated = any(m.planned or m.forecast or m.actual for m in milestones)
 
 
 class _Judge:
@@ -52,35 +77,41 @@ class _Judge:
         self.prerequisites = prerequisites(index, day)
         self.dependents = dependents(index, day)
         # Judgements are derived data of the projection and the day: kept with the index.
+        self.today: dict[str, _Today] = index.memo(f"portfolio:today:{day}", dict)
         self.own: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:own:{day}", dict)
         self.final: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:rag:{day}", dict)
 
+    def milestones_on(self, item: str) -> _Today:
+        found = self.today.get(item)
+        if found is None:
+            found = self.today[item] = _Today(self.by_item.get(item, []), self.day)
+        return found
+
     def own_rag(self, item: str) -> tuple[str, list[str], int]:
         """``(rag, reasons, slip_days)`` from the item's own status and milestones."""
-        if item in self.own:
-            return self.own[item]
+        found = self.own.get(item)
+        if found is not None:
+            return found
         report = self.facts.status_on(item, self.day)
         status = report.status if report else None
-        open_ms = [m for m in self.by_item.get(item, ()) if not m.achieved(self.day)]
-        slips = [s for s in (m.slip(self.day) for m in open_ms) if s is not None]
-        slip = max([0, *slips])
+        today = self.milestones_on(item)
+        slip = today.slip
         reasons: list[str] = []
         if status == "completed":
             rag = "green"
         elif status in ("cancelled", "retired"):
             rag, reasons = "grey", [f"status {status}"]
-        elif any(m.overdue(self.day) for m in open_ms):
+        elif today.overdue:
             rag = "red"
             reasons = [
                 f"milestone {label(self.index, m.iri, None)} overdue since {iso(m.forecast or m.planned)}"
-                for m in open_ms
-                if m.overdue(self.day)
+                for m in today.overdue
             ]
         elif slip >= p.RED_SLIP_DAYS:
             rag, reasons = "red", [f"a milestone is expected {slip} days after plan"]
         elif slip >= p.AMBER_SLIP_DAYS:
             rag, reasons = "amber", [f"a milestone is expected {slip} days after plan"]
-        elif not any(m.planned or m.forecast or m.actual for m in self.by_item.get(item, ())):
+        elif not today.dated:
             rag, reasons = "grey", ["no dated milestone is recorded"]
         else:
             rag = "green"
@@ -90,10 +121,11 @@ class _Judge:
         return self.own[item]
 
     def critical_prerequisites(self, item: str) -> list[tuple[str, str]]:
+        pres = self.prerequisites.get(item)
+        if not pres:
+            return []
         return sorted(
-            (pre, dep.criticality)
-            for pre, dep in self.prerequisites.get(item, {}).items()
-            if dep.criticality in CRITICAL
+            (pre, dep.criticality) for pre, dep in pres.items() if dep.criticality in CRITICAL
         )
 
     def rag(self, item: str) -> tuple[str, list[str], int]:
@@ -180,40 +212,41 @@ def _item_row(
     day = judge.day
     report = judge.facts.status_on(item, day)
     rag, reasons, slip = judge.rag(item)
-    open_ms = [m for m in judge.by_item.get(item, ()) if not m.achieved(day)]
-    upcoming = sorted(
-        (m for m in open_ms if m.expected(day)), key=lambda m: (m.expected(day), m.iri)
-    )
-    row: dict[str, Any] = {
-        **ref(index, item, lang),
+    today = judge.milestones_on(item)
+    refs = refs_of(index, lang)
+    late = slip > 0 or bool(today.overdue)
+    gaps = []
+    if report is None:
+        gaps.append("no dated status is recorded")
+    if not judge.by_item.get(item):
+        gaps.append("no milestone is recorded")
+    return {
+        **refs(item),
         "status": None
         if report is None
         else {
             "value": report.status,
-            "date": iso(report.day),
+            "date": report.day.isoformat(),
             "progress": report.progress,
             "phase": report.phase,
             "sources": citations(index, report.iri),
         },
-        "next_milestone": milestone_dict(index, upcoming[0], day, lang) if upcoming else None,
+        "next_milestone": None
+        if today.next is None
+        else milestone_dict(index, today.next, day, lang),
         "milestones": len(judge.by_item.get(item, ())),
         "slip_days": slip,
-        "late": slip > 0 or any(m.overdue(day) for m in open_ms),
+        "late": late,
         "rag": rag,
         "rag_reasons": reasons,
         "critical_dependencies": [
-            {**ref(index, pre, lang), "criticality": crit, "rag": judge.rag(pre)[0]}
+            {**refs(pre), "criticality": crit, "rag": judge.rag(pre)[0]}
             for pre, crit in judge.critical_prerequisites(item)
         ],
-        "followed_by": [ref(index, b, lang) for b, _ in follow.bodies_by_item.get(item, ())],
-        "gaps": [],
+        "followed_by": [refs(b) for b, _ in follow.bodies_by_item.get(item, ())],
+        "gaps": gaps,
+        "inform": _inform(index, judge, follow, item, lang) if late else [],
     }
-    if report is None:
-        row["gaps"].append("no dated status is recorded")
-    if not judge.by_item.get(item):
-        row["gaps"].append("no milestone is recorded")
-    row["inform"] = _inform(index, judge, follow, item, lang) if row["late"] else []
-    return row
 
 
 def portfolio(
@@ -274,6 +307,27 @@ def portfolio(
     if body is None:
         return _overview(index, judge, follow, lang)
     chosen = resolve(index, body)
+    if limit is None and offset == 0:
+        # The full answer, kept per index, body, day and language (a fresh top level and item
+        # list each call; the rows inside are shared and must not be changed).
+        answer = index.memo(
+            f"portfolio:answer:{chosen}:{day}:{lang}",
+            lambda: _answer(index, judge, follow, chosen, day, lang, None, 0),
+        )
+        return {**answer, "items": list(answer["items"])}
+    return _answer(index, judge, follow, chosen, day, lang, limit, offset)
+
+
+def _answer(
+    index: GovIndex,
+    judge: _Judge,
+    follow: Following,
+    chosen: str,
+    day: date,
+    lang: str | None,
+    limit: int | None,
+    offset: int,
+) -> dict[str, Any]:
     items = follow.items_by_body.get(chosen, [])
     board = index.memo(
         f"portfolio:board:{chosen}:{day}:{lang}",

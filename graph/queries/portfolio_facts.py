@@ -10,6 +10,7 @@ kept in :meth:`GovIndex.memo` too.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -79,7 +80,9 @@ def following(index: GovIndex, day: date | None) -> Following:
 
     def build() -> Following:
         facts = lookups(index)
-        children, known = facts.children, facts.items
+        known = facts.items
+        within = index.within_scope_predicates
+        incoming = index.incoming
         items: dict[str, set[str]] = defaultdict(set)
         bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for mandate in facts.follow_ups:
@@ -93,7 +96,7 @@ def following(index: GovIndex, day: date | None) -> Following:
                 if here in seen:
                     continue
                 seen.add(here)
-                frontier.extend(children.get(here, ()))
+                frontier.extend(s for pred, s in incoming.get(here, ()) if pred in within)
             mine = items[holder]
             for here in seen:
                 if here in known and here not in mine:
@@ -146,15 +149,27 @@ def milestone_dict(
     index: GovIndex, m: Milestone, day: date, lang: str | None, *, sources: bool = True
 ) -> dict[str, Any]:
     """One milestone as every answer shows it."""
+    achieved = m.achieved(day)
+    overdue = not achieved and m.overdue(day)
+    expected = m.expected(day)
+    slip = None if m.planned is None or expected is None else (expected - m.planned).days
+    if achieved:
+        state = "achieved"
+    elif overdue:
+        state = "overdue"
+    elif slip is None:
+        state = "undated" if expected is None else "on_track"
+    else:
+        state = "late" if slip > 0 else "on_track"
     out: dict[str, Any] = {
         "id": local_id(m.iri),
-        "label": label(index, m.iri, lang),
+        "label": refs_of(index, lang)(m.iri)["label"],
         "planned": iso(m.planned),
         "forecast": iso(m.forecast),
         "actual": iso(m.actual),
-        "expected": iso(m.expected(day)),
-        "slip_days": m.slip(day),
-        "state": m.state(day),
+        "expected": iso(expected),
+        "slip_days": slip,
+        "state": state,
         "after": [local_id(a) for a in m.after],
     }
     if sources:
@@ -162,14 +177,27 @@ def milestone_dict(
     return out
 
 
+def refs_of(index: GovIndex, lang: str | None) -> Callable[[str], dict[str, str]]:
+    """``iri -> index.ref(iri, lang)``, kept per index and language: a board names the same
+    bodies and items thousands of times. The dicts it returns are shared: do not change them."""
+
+    def build() -> Callable[[str], dict[str, str]]:
+        cache: dict[str, dict[str, str]] = {}
+
+        def refer(iri: str) -> dict[str, str]:
+            found = cache.get(iri)
+            if found is None:
+                found = cache[iri] = index.ref(iri, lang)
+            return found
+
+        return refer
+
+    return index.memo(f"portfolio:refs:{lang}", build)
+
+
 def ref(index: GovIndex, iri: str, lang: str | None) -> dict[str, str]:
-    """``index.ref`` kept per index and language: a board names the same bodies and items
-    thousands of times, and labels cost more than the rest of a row."""
-    cache: dict[str, dict[str, str]] = index.memo(f"portfolio:refs:{lang}", dict)
-    found = cache.get(iri)
-    if found is None:
-        found = cache[iri] = index.ref(iri, lang)
-    return dict(found)
+    """``index.ref`` kept per index and language (a copy: callers may change it)."""
+    return dict(refs_of(index, lang)(iri))
 
 
 def label(index: GovIndex, iri: str, lang: str | None) -> str:
@@ -177,7 +205,11 @@ def label(index: GovIndex, iri: str, lang: str | None) -> str:
 
 
 def citations(index: GovIndex, iri: str) -> list[dict[str, str]]:
-    """``index.citation_dicts`` with the documents' titles kept per index."""
+    """``index.citation_dicts``, kept per index (the lists are shared: do not change them)."""
+    cache: dict[str, list[dict[str, str]]] = index.memo("portfolio:citations", dict)
+    found = cache.get(iri)
+    if found is not None:
+        return found
     titles: dict[str, str] = index.memo("portfolio:doc-titles", dict)
     out = []
     for c in index.citations_for(iri):
@@ -185,4 +217,5 @@ def citations(index: GovIndex, iri: str) -> list[dict[str, str]]:
         if title is None:
             title = titles[c.document] = index.label(c.document)
         out.append({"document": local_id(c.document), "title": title, "quote": c.quote})
+    cache[iri] = out
     return out
