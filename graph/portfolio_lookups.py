@@ -1,15 +1,16 @@
-"""The portfolio lookups of a projection, built in one pass over its nodes.
+"""The portfolio lookups of a projection, read once per store generation.
 
-Milestones by item, status reports by item, observations by indicator, the dependencies, the
-follow-up mandates and what lies within each scope: everything ``portfolio``, ``milestones``,
-``indicators`` and ``slip`` read, gathered in a single walk over :attr:`GovIndex.nodes` the
-first time any of them is asked for, and kept with the projection (:meth:`GovIndex.memo`), so
-it is rebuilt once per store generation. Only public :class:`GovIndex` members are used.
+Milestones and status reports by item, the dependencies, the follow-up mandates
+(:func:`lookups`) and, apart, indicators and their observations (:func:`indicator_lookups`):
+everything ``portfolio``, ``milestones``, ``indicators`` and ``slip`` read, gathered the first
+time any of them is asked for, in one pass over the nodes when the projection holds them in a
+dict, else through its type index (:meth:`GovIndex.of_type`), and kept with the projection
+(:meth:`GovIndex.memo`). Only public :class:`GovIndex` members are used.
 
-The build runs with the cyclic garbage collector paused (it allocates hundreds of thousands of
-small objects, each allocation burst would otherwise trigger collections walking the whole
-projection), and ends with :func:`gc.freeze`: the projection and these lookups are long-lived,
-so later collections (while answers are built) need not walk them again.
+Each build runs with the cyclic garbage collector paused: it allocates hundreds of thousands
+of small objects, and each burst would otherwise start collections that walk the whole
+projection. (:func:`gc.freeze` after the build was tried and left out: frozen objects are
+never collected, so the reference cycles of every replaced projection would stay in memory.)
 """
 
 from __future__ import annotations
@@ -165,12 +166,11 @@ class Lookups:
 
 def lookups(index: GovIndex) -> Lookups:
     """The lookups of ``index``, built on first use (one pass) and kept with it."""
-    return index.memo("portfolio:lookups", lambda: frozen_build(lambda: _build(index)))
+    return index.memo("portfolio:lookups", lambda: quiet_build(lambda: _build(index)))
 
 
-def frozen_build(build: Callable[[], T]) -> T:
-    """``build()`` with the cyclic collector paused, then its result (and everything older)
-    moved out of the collector's way with :func:`gc.freeze`."""
+def quiet_build(build: Callable[[], T]) -> T:
+    """``build()`` with the cyclic garbage collector paused (restored after)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -178,7 +178,6 @@ def frozen_build(build: Callable[[], T]) -> T:
     finally:
         if enabled:
             gc.enable()
-        gc.freeze()
 
 
 def of_types(index: GovIndex, classes: tuple[str, ...]) -> dict[str, list[str]]:
@@ -320,7 +319,7 @@ class IndicatorLookups:
 
 def indicator_lookups(index: GovIndex) -> IndicatorLookups:
     """Every indicator and its observations, oldest period first; one pass, kept with ``index``."""
-    return index.memo("portfolio:indicators", lambda: frozen_build(lambda: _indicators(index)))
+    return index.memo("portfolio:indicators", lambda: quiet_build(lambda: _indicators(index)))
 
 
 def _indicators(index: GovIndex) -> IndicatorLookups:

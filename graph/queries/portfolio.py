@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.portfolio_lookups import Milestone, lookups
+from graph.portfolio_lookups import Milestone, lookups, quiet_build
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
     Following,
@@ -312,7 +312,7 @@ def portfolio(
         # list each call; the rows inside are shared and must not be changed).
         answer = index.memo(
             f"portfolio:answer:{chosen}:{day}:{lang}",
-            lambda: _answer(index, judge, follow, chosen, day, lang, None, 0),
+            lambda: quiet_build(lambda: _answer(index, judge, follow, chosen, day, lang, None, 0)),
         )
         return {**answer, "items": list(answer["items"])}
     return _answer(index, judge, follow, chosen, day, lang, limit, offset)
@@ -331,7 +331,7 @@ def _answer(
     items = follow.items_by_body.get(chosen, [])
     board = index.memo(
         f"portfolio:board:{chosen}:{day}:{lang}",
-        lambda: _board(index, judge, follow, chosen, items, lang),
+        lambda: quiet_build(lambda: _board(index, judge, follow, chosen, items, lang)),
     )
     judged, summary, late, mandates = board
     window = judged[offset : offset + limit if limit is not None else None]
