@@ -9,8 +9,10 @@ dict, else through its type index (:meth:`GovIndex.of_type`), and kept with the 
 
 Each build runs with the cyclic garbage collector paused: it allocates hundreds of thousands
 of small objects, and each burst would otherwise start collections that walk the whole
-projection. (:func:`gc.freeze` after the build was tried and left out: frozen objects are
-never collected, so the reference cycles of every replaced projection would stay in memory.)
+projection. (:func:`gc.freeze` after the build saved about a quarter of the CPU time of a
+first 10,000-item answer but is left out: frozen objects are never collected, and a projection
+sits in reference cycles, e.g. with the resolver's name index, so every replaced projection
+would stay in memory.)
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from graph.index import GovIndex
 from graph.queries.indicators import indicators
 from graph.queries.milestones import milestones, timeline
-from graph.queries.portfolio import _Judge, portfolio
+from graph.queries.portfolio import portfolio
 from graph.queries.portfolio_facts import Milestone
+from graph.queries.portfolio_judge import Judge
 from graph.queries.slip import slip
 from graph.store import GraphStore
 from ontology import portfolio_terms as p
@@ -151,8 +152,8 @@ def test_a_later_forecast_never_improves_the_mark(
     f_day = base + timedelta(days=forecast) if forecast is not None else None
     moved = (f_day or p_day) + timedelta(days=later)
     order = ["green", "amber", "red"]
-    before = _Judge(_milestone_index(p_day, f_day, None), day).rag(iri("item"))
-    after = _Judge(_milestone_index(p_day, moved, None), day).rag(iri("item"))
+    before = Judge(_milestone_index(p_day, f_day, None), day).rag(iri("item"))
+    after = Judge(_milestone_index(p_day, moved, None), day).rag(iri("item"))
     assert after[2] >= before[2]  # slip days never shrink
     was_overdue = Milestone(iri("m"), iri("item"), p_day, f_day, None, ()).overdue(day)
     if not was_overdue:
