@@ -20,7 +20,7 @@ from graph.queries.slip import slip
 from graph.store import GraphStore
 from ontology import portfolio_terms as p
 from ontology.errors import InvalidArgument, NotFound
-from ontology.terms import RDF_TYPE, XSD, Literal, iri
+from ontology.terms import RDF_TYPE, XSD, Literal, concept, iri
 from tests.graph.dependency_fixtures import deps_store
 from tests.support import DATA
 
@@ -323,3 +323,32 @@ def test_a_recommended_follow_up_mandate_follows_nothing(tmp_path: Path) -> None
 
     load_paths(store, [extra])
     assert [u["id"] for u in portfolio(store, as_of=DAY)["unfollowed"]] == ["p-orphan"]
+
+
+def test_kept_answers_follow_writes_and_callers_cannot_spoil_them() -> None:
+    store = deps_store("portfolio")
+    first = portfolio(store, "psg", as_of=DAY)
+    first["items"].clear()  # a caller changing its own copy of the answer
+    first["summary"] = {}
+    again = portfolio(store, "psg", as_of=DAY)
+    assert len(again["items"]) == again["page"]["total"] > 0 and again["summary"]["red"] == 2
+    alpha = by_id(again["items"])["p-alpha"]
+    assert alpha["status"]["progress"] == 55
+    report = iri("rep-alpha-later")
+    store.replace(
+        {
+            "urn:test:later": [
+                (report, RDF_TYPE, p.STATUS_REPORT),
+                (report, p.STATUS_OF, iri("p-alpha")),
+                (report, p.STATUS, concept("status", "completed")),
+                (report, p.REPORT_DATE, Literal("2024-04-20", datatype=XSD + "date")),
+                (report, p.PROGRESS, Literal("100", datatype=XSD + "decimal")),
+            ]
+        }
+    )
+    after = by_id(portfolio(store, "psg", as_of=DAY)["items"])["p-alpha"]
+    assert (after["status"]["value"], after["status"]["progress"], after["rag"]) == (
+        "completed",
+        100,
+        "green",
+    )
