@@ -186,10 +186,12 @@ def main() -> None:
     ) -> None:
         if after_write:
             write()
+        cpu = time.process_time()
         first, result = timed(action, repeat=1)
+        cpu = time.process_time() - cpu
         median, result = timed(action)
         text = note(result) if after_write else f"{note(result)}; its first call {ms(first)}"
-        rows.append((name, median, ms(first) if after_write else "", text))
+        rows.append((name, median, f"{ms(first)} ({ms(cpu)} CPU)" if after_write else "", text))
         print(f"{name}: {ms(median)} (first {ms(first)})", flush=True)
 
     day = AS_OF.isoformat()
@@ -266,7 +268,8 @@ def main() -> None:
         f"{' / '.join(ms(r) for r in rebuilds)}, the store's cost, with the resolver's name "
         "index), then the answer's first call, which also builds the portfolio lookups (one "
         "pass over the projection) and that day's judgements; answers without that column run "
-        "right after the one above them, on the same projection.",
+        "right after the one above them, on the same projection. Wall time, with the CPU time "
+        "of this process in brackets: on a shared machine the wall time follows the load.",
         "",
         "| answer | median | first after a write | notes |",
         "|---|---:|---:|---|",
