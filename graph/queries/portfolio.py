@@ -125,7 +125,7 @@ def _item_row(
         },
         "next_milestone": None
         if today.next is None
-        else milestone_dict(index, today.next, day, lang),
+        else milestone_dict(index, today.next, day, lang, refs=refs),
         "milestones": len(judge.by_item.get(item, ())),
         "slip_days": slip,
         "late": late,
@@ -263,7 +263,8 @@ def _board(
     part of the answer that costs a pass over every item, kept per index, day and language so
     a page costs only its rows."""
     judged = [(item, *judge.rag(item)) for item in items]
-    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label(index, j[0], lang), j[0]))
+    refs = refs_of(index, lang)
+    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], refs(j[0])["label"], j[0]))
     summary = {name: 0 for name in RAG_ORDER}
     for _, rag, _, _ in judged:
         summary[rag] += 1

@@ -146,9 +146,15 @@ def iso(day: date | None) -> str | None:
 
 
 def milestone_dict(
-    index: GovIndex, m: Milestone, day: date, lang: str | None, *, sources: bool = True
+    index: GovIndex,
+    m: Milestone,
+    day: date,
+    lang: str | None,
+    *,
+    sources: bool = True,
+    refs: Callable[[str], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """One milestone as every answer shows it."""
+    """One milestone as every answer shows it (``refs``: :func:`refs_of`, if at hand)."""
     achieved = m.achieved(day)
     overdue = not achieved and m.overdue(day)
     expected = m.expected(day)
@@ -163,7 +169,7 @@ def milestone_dict(
         state = "late" if slip > 0 else "on_track"
     out: dict[str, Any] = {
         "id": local_id(m.iri),
-        "label": refs_of(index, lang)(m.iri)["label"],
+        "label": (refs or refs_of(index, lang))(m.iri)["label"],
         "planned": iso(m.planned),
         "forecast": iso(m.forecast),
         "actual": iso(m.actual),
@@ -201,7 +207,7 @@ def ref(index: GovIndex, iri: str, lang: str | None) -> dict[str, str]:
 
 
 def label(index: GovIndex, iri: str, lang: str | None) -> str:
-    return ref(index, iri, lang)["label"]
+    return refs_of(index, lang)(iri)["label"]
 
 
 def citations(index: GovIndex, iri: str) -> list[dict[str, str]]:
