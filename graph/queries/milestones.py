@@ -16,6 +16,7 @@ from graph.queries.portfolio_facts import (
     milestone_dict,
     milestones_by_item,
     prerequisites,
+    refs_of,
 )
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -100,12 +101,18 @@ def milestones(
     found.sort(key=lambda pair: (pair[0], pair[1].iri))
     total = len(found)
     window = found[offset : offset + limit if limit is not None else None]
+    # Each row built once per index, day and language (nested values shared: do not change).
+    cache: dict[str, dict[str, Any]] = index.memo(f"milestones:rows:{day}:{lang}", dict)
+    refs = refs_of(index, lang)
     rows = []
     for _, m in window:
-        row = milestone_dict(index, m, day, lang)
-        row["item"] = index.ref(m.item, lang)
-        row["followed_by"] = [index.ref(b, lang) for b, _ in follow.bodies_by_item.get(m.item, ())]
-        rows.append(row)
+        row = cache.get(m.iri)
+        if row is None:
+            row = milestone_dict(index, m, day, lang, refs=refs)
+            row["item"] = refs(m.item)
+            row["followed_by"] = [refs(b) for b, _ in follow.bodies_by_item.get(m.item, ())]
+            cache[m.iri] = row
+        rows.append(dict(row))
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),

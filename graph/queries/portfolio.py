@@ -197,7 +197,10 @@ def portfolio(
     follow = following(index, day)
     judge = Judge(index, day)
     if body is None:
-        return _overview(index, judge, follow, lang)
+        overview = index.memo(
+            f"portfolio:overview:{day}:{lang}", lambda: _overview(index, judge, follow, lang)
+        )
+        return {**overview, "bodies": list(overview["bodies"])}
     chosen = resolve(index, body)
     if limit is None and offset == 0:
         # The full answer, kept per index, body, day and language (a fresh top level and item
