@@ -30,7 +30,7 @@ def _answer(kind: str, path: Path | None, query: Any, *args: Any, **kwargs: Any)
     store = _store()
     result: dict[str, Any] = query(store, *args, **kwargs)
     if path is not None:
-        from loaders.portfolio_sheet import write_xlsx
+        from loaders.portfolio_workbook import write_xlsx
 
         result["export"] = {"output": str(path), "rows": write_xlsx(kind, result, path, store)}
     return result

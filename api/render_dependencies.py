@@ -82,6 +82,16 @@ def slip(result: dict[str, Any]) -> None:
             item["via"] or "",
         )
     console.print(table)
+    for m in result.get("milestones") or []:
+        console.print(
+            f"  milestone +{m['days']}d: {_name(m)} of {_name(m['item'])} "
+            f"{m['expected'] or '-'} -> {m['new_expected'] or '-'}"
+            + (f" (after {escape(m['via'])})" if m["via"] else "")
+        )
+    for item in result["moved"]:
+        if item.get("inform"):
+            names = ", ".join(_name(b) for b in item["inform"])
+            console.print(f"  inform about {_name(item)}: {names}")
     for item in result["absorbed"]:
         console.print(
             f"  absorbs {item['absorbed']} of {item['pushed']} day(s): {_name(item)} "

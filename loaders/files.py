@@ -299,6 +299,10 @@ def read_file(path: Path, fmt: str = "auto", *, source: str | None = None) -> Ba
         read_bytes(path, source)  # refuses devices, pipes and oversize files before sniffing
         if kind == "yaml" and fmt == "auto" and _is_backstage(path, source):
             kind = "backstage"
+        if kind in ("csv", "xlsx") and fmt == "auto":
+            from loaders.portfolio_detect import sheet_kind
+
+            kind = sheet_kind(path, source, kind)  # a portfolio sheet, by mapping or headers
         if (
             kind in ("ttl", "turtle", "jsonld", "json-ld")
             and fmt == "auto"

@@ -99,7 +99,7 @@ def portfolio_xlsx(
     as_of: AsOf = None,
     lang: Lang = None,
 ) -> Response:
-    from loaders.portfolio_sheet import portfolio_workbook
+    from loaders.portfolio_workbook import portfolio_workbook
 
     data = portfolio_workbook(store, body, as_of=as_of, lang=lang)
     return Response(

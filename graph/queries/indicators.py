@@ -6,14 +6,13 @@ Indicators are ``qb:DataSet``s (``gg:Indicator``); their observations ``qb:Obser
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import bisect
 from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
+from graph.portfolio_lookups import Observation, indicator_lookups
 from graph.queries.impact import as_of_day
-from graph.queries.portfolio_facts import day_of
 from graph.resolve import resolve
 from graph.store import GraphStore
 from ontology import portfolio_terms as p
@@ -21,36 +20,9 @@ from ontology import vocab as v
 from ontology.terms import concept_slug, local_id
 
 
-@dataclass(frozen=True)
-class Observation:
-    iri: str
-    period: str
-    day: date
-    value: float
-    area: str | None
-
-
 def observations_by_indicator(index: GovIndex) -> dict[str, list[Observation]]:
     """Every observation, by indicator, oldest period first."""
-
-    def build() -> dict[str, list[Observation]]:
-        out: dict[str, list[Observation]] = defaultdict(list)
-        for iri in index.of_type(p.OBSERVATION):
-            node = index.node(iri)
-            indicator, period = node.first(p.IN_DATA_SET), node.first(p.REF_PERIOD)
-            value, day = node.first(p.OBS_VALUE), day_of(period)
-            if indicator is None or period is None or value is None or day is None:
-                continue
-            try:
-                number = float(value)
-            except ValueError:
-                continue
-            out[indicator].append(Observation(iri, period, day, number, node.first(p.REF_AREA)))
-        for series in out.values():
-            series.sort(key=lambda o: (o.day, o.area or "", o.iri))
-        return dict(out)
-
-    return index.memo("indicators:observations", build)
+    return indicator_lookups(index).observations
 
 
 def _number(index: GovIndex, iri: str, pred: str) -> float | None:
@@ -88,10 +60,25 @@ def indicator_row(
     *,
     series: bool = False,
 ) -> dict[str, Any]:
-    """One indicator as the answer shows it (``series``: every observation, for charts)."""
+    """One indicator as the answer shows it (``series``: every observation, for charts).
+
+    Built once per index, day, language and ``series`` (a fresh top-level dict each call;
+    nested values are shared and must not be changed by callers)."""
+    cache: dict[str, dict[str, Any]] = index.memo(f"indicators:rows:{day}:{lang}:{series}", dict)
+    row = cache.get(iri)
+    if row is None:
+        row = cache[iri] = _indicator_row(index, iri, day, lang, series=series)
+    return dict(row)
+
+
+def _indicator_row(
+    index: GovIndex, iri: str, day: date | None, lang: str | None, *, series: bool
+) -> dict[str, Any]:
     node = index.node(iri)
     all_obs = observations_by_indicator(index).get(iri, [])
-    obs = all_obs if day is None else [o for o in all_obs if o.day <= day]
+    if day is not None:
+        all_obs = all_obs[: bisect.bisect_right([o.day for o in all_obs], day)]
+    obs = all_obs
     overall = obs if all(o.area is None for o in obs) else [o for o in obs if o.area is None] or obs
     latest = overall[-1] if overall else None
     previous = overall[-2] if len(overall) > 1 else None
@@ -152,7 +139,7 @@ def _obs(index: GovIndex, o: Observation, *, sources: bool = True) -> dict[str, 
 def _subject_indicators(index: GovIndex, subject: str) -> list[str]:
     """Indicators of ``subject``: itself if it is one; else those that measure it, are owned
     by it or are part of it, and the members of those that are families."""
-    all_indicators = index.memo("indicators:set", lambda: set(index.of_type(p.INDICATOR)))
+    all_indicators = indicator_lookups(index).indicator_set
     if subject in all_indicators:
         found = {subject}
     else:
@@ -226,11 +213,7 @@ def indicators(
     day = as_of_day(as_of)
     index = index_of(store)
     chosen = resolve(index, subject) if subject is not None else None
-    found = (
-        _subject_indicators(index, chosen)
-        if chosen
-        else index.memo("indicators:all", lambda: index.of_type(p.INDICATOR))
-    )
+    found = _subject_indicators(index, chosen) if chosen else indicator_lookups(index).indicators
     window = found[offset : offset + limit if limit is not None else None]
     message = None
     if not found:

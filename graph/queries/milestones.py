@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
@@ -15,6 +15,8 @@ from graph.queries.portfolio_facts import (
     iso,
     milestone_dict,
     milestones_by_item,
+    prerequisites,
+    refs_of,
 )
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -99,12 +101,18 @@ def milestones(
     found.sort(key=lambda pair: (pair[0], pair[1].iri))
     total = len(found)
     window = found[offset : offset + limit if limit is not None else None]
+    # Each row built once per index, day and language (nested values shared: do not change).
+    cache: dict[str, dict[str, Any]] = index.memo(f"milestones:rows:{day}:{lang}", dict)
+    refs = refs_of(index, lang)
     rows = []
     for _, m in window:
-        row = milestone_dict(index, m, day, lang)
-        row["item"] = index.ref(m.item, lang)
-        row["followed_by"] = [index.ref(b, lang) for b, _ in follow.bodies_by_item.get(m.item, ())]
-        rows.append(row)
+        row = cache.get(m.iri)
+        if row is None:
+            row = milestone_dict(index, m, day, lang, refs=refs)
+            row["item"] = refs(m.item)
+            row["followed_by"] = [refs(b) for b, _ in follow.bodies_by_item.get(m.item, ())]
+            cache[m.iri] = row
+        rows.append(dict(row))
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
@@ -145,25 +153,6 @@ def plan_dates(index: GovIndex, iri: str) -> tuple[date | None, date | None]:
     which ``slip`` uses when the item has no ``planned_start``/``planned_end``."""
     dates = [m.planned for m in milestones_by_item(index).get(iri, ()) if m.planned]
     return (min(dates), max(dates)) if dates else (None, None)
-
-
-def shifted_milestones(index: GovIndex, iri: str, days: int, day: date) -> list[dict[str, Any]]:
-    """The open milestones of ``iri`` with their dates moved ``days`` later (for ``slip``)."""
-    out = []
-    for m in milestones_by_item(index).get(iri, ()):
-        if m.achieved(day):
-            continue
-        expected = m.expected(day)
-        out.append(
-            {
-                "id": local_id(m.iri),
-                "label": index.label(m.iri),
-                "planned": iso(m.planned),
-                "expected": iso(expected),
-                "new_expected": iso(expected + timedelta(days=days)) if expected else None,
-            }
-        )
-    return out
 
 
 def timeline(
@@ -222,12 +211,11 @@ def timeline(
             if first.iri not in preds[then.iri]:
                 preds[then.iri].add(first.iri)
                 sequence.append({"from": first.iri, "to": then.iri, "kind": "sequence"})
-    graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
+    pres = prerequisites(index, day)
+    chosen_items = set(items)
     for item in items:
-        if item not in graph:
-            continue
-        for pre, data in graph[item].items():
-            if pre in by_item and pre in items and data["criticality"] in ("critical", "high"):
+        for pre, dep in pres.get(item, {}).items():
+            if pre in by_item and pre in chosen_items and dep.criticality in ("critical", "high"):
                 src, dst = by_item[pre][-1].iri, by_item[item][0].iri
                 if src != dst and src not in preds[dst]:
                     preds[dst].add(src)

@@ -18,103 +18,27 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
+from graph.portfolio_lookups import quiet_build
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
-    PORTFOLIO_TYPES,
     Following,
     citations,
     following,
     iso,
     label,
     milestone_dict,
-    milestones_by_item,
     ref,
-    status_on,
+    refs_of,
 )
+from graph.queries.portfolio_judge import RAG_ORDER, Judge
 from graph.resolve import resolve
 from graph.store import GraphStore
-from ontology import portfolio_terms as p
 from ontology import vocab as v
 from ontology.terms import local_id
 
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
-CRITICAL = frozenset({"critical", "high"})
-
-
-class _Judge:
-    """Red/amber/green per item on one day; prerequisites judged once each (memoised)."""
-
-    def __init__(self, index: GovIndex, day: date) -> None:
-        self.index = index
-        self.day = day
-        self.by_item = milestones_by_item(index)
-        self.graph = index.memo(f"portfolio:deps:{day}", lambda: index.dependency_graph(day))
-        # Judgements are derived data of the projection and the day: kept with the index.
-        self.own: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:own:{day}", dict)
-        self.final: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:rag:{day}", dict)
-
-    def own_rag(self, item: str) -> tuple[str, list[str], int]:
-        """``(rag, reasons, slip_days)`` from the item's own status and milestones."""
-        if item in self.own:
-            return self.own[item]
-        report = status_on(self.index, item, self.day)
-        status = report.status if report else None
-        open_ms = [m for m in self.by_item.get(item, ()) if not m.achieved(self.day)]
-        slips = [s for s in (m.slip(self.day) for m in open_ms) if s is not None]
-        slip = max([0, *slips])
-        reasons: list[str] = []
-        if status == "completed":
-            rag = "green"
-        elif status in ("cancelled", "retired"):
-            rag, reasons = "grey", [f"status {status}"]
-        elif any(m.overdue(self.day) for m in open_ms):
-            rag = "red"
-            reasons = [
-                f"milestone {label(self.index, m.iri, None)} overdue since {iso(m.forecast or m.planned)}"
-                for m in open_ms
-                if m.overdue(self.day)
-            ]
-        elif slip >= p.RED_SLIP_DAYS:
-            rag, reasons = "red", [f"a milestone is expected {slip} days after plan"]
-        elif slip >= p.AMBER_SLIP_DAYS:
-            rag, reasons = "amber", [f"a milestone is expected {slip} days after plan"]
-        elif not any(m.planned or m.forecast or m.actual for m in self.by_item.get(item, ())):
-            rag, reasons = "grey", ["no dated milestone is recorded"]
-        else:
-            rag = "green"
-        if status == "paused" and rag == "green":
-            rag, reasons = "amber", ["status paused"]
-        self.own[item] = (rag, reasons, slip)
-        return self.own[item]
-
-    def critical_prerequisites(self, item: str) -> list[tuple[str, str]]:
-        if item not in self.graph:
-            return []
-        return sorted(
-            (pre, data["criticality"])
-            for pre, data in self.graph[item].items()
-            if data["criticality"] in CRITICAL
-        )
-
-    def rag(self, item: str) -> tuple[str, list[str], int]:
-        """``(rag, reasons, slip_days)``, the item's own mark lowered by red prerequisites."""
-        found = self.final.get(item)
-        if found is not None:
-            return found
-        rag, reasons, slip = self.own_rag(item)
-        if rag == "green":
-            red = [
-                pre for pre, _ in self.critical_prerequisites(item) if self.own_rag(pre)[0] == "red"
-            ]
-            if red:
-                names = ", ".join(label(self.index, x, None) for x in red)
-                rag, reasons = "amber", [f"critical prerequisite is red: {names}"]
-        self.final[item] = (rag, reasons, slip)
-        return self.final[item]
-
 
 def _inform(
-    index: GovIndex, judge: _Judge, follow: Following, item: str, lang: str | None
+    index: GovIndex, judge: Judge, follow: Following, item: str, lang: str | None
 ) -> list[dict[str, Any]]:
     """Bodies to tell that ``item`` is late: those that follow it up, and those that follow
     up the items that depend on it (with the item each reason comes from)."""
@@ -123,9 +47,7 @@ def _inform(
         found.setdefault(body, []).append(
             {"reason": "follows_up", "item": local_id(item), "mandate": local_id(mandate)}
         )
-    graph = judge.graph
-    dependents = sorted(graph.predecessors(item)) if item in graph else []
-    for dependent in dependents:
+    for dependent in judge.dependents.get(item, ()):
         for body, mandate in follow.bodies_by_item.get(dependent, ()):
             reasons = found.setdefault(body, [])
             if not any(r["item"] == local_id(dependent) for r in reasons):
@@ -141,62 +63,82 @@ def _inform(
 
 def item_row(
     index: GovIndex,
-    judge: _Judge,
+    judge: Judge,
     follow: Following,
     item: str,
     lang: str | None,
     *,
     history: bool = False,
 ) -> dict[str, Any]:
-    """One card of the board: status, next milestone, slip, rag, dependencies, whom to tell."""
-    day = judge.day
-    report = status_on(index, item, day)
-    rag, reasons, slip = judge.rag(item)
-    open_ms = [m for m in judge.by_item.get(item, ()) if not m.achieved(day)]
-    upcoming = sorted(
-        (m for m in open_ms if m.expected(day)), key=lambda m: (m.expected(day), m.iri)
-    )
-    row: dict[str, Any] = {
-        **ref(index, item, lang),
-        "status": None
-        if report is None
-        else {
-            "value": report.status,
-            "date": iso(report.day),
-            "progress": report.progress,
-            "phase": report.phase,
-            "sources": citations(index, report.iri),
-        },
-        "next_milestone": milestone_dict(index, upcoming[0], day, lang) if upcoming else None,
-        "milestones": len(judge.by_item.get(item, ())),
-        "slip_days": slip,
-        "late": slip > 0 or any(m.overdue(day) for m in open_ms),
-        "rag": rag,
-        "rag_reasons": reasons,
-        "critical_dependencies": [
-            {**ref(index, pre, lang), "criticality": crit, "rag": judge.rag(pre)[0]}
-            for pre, crit in judge.critical_prerequisites(item)
-        ],
-        "followed_by": [ref(index, b, lang) for b, _ in follow.bodies_by_item.get(item, ())],
-        "gaps": [],
-    }
-    if report is None:
-        row["gaps"].append("no dated status is recorded")
-    if not judge.by_item.get(item):
-        row["gaps"].append("no milestone is recorded")
-    row["inform"] = _inform(index, judge, follow, item, lang) if row["late"] else []
+    """One card of the board: status, next milestone, slip, rag, dependencies, whom to tell.
+
+    Built once per index, day and language (a fresh top-level dict each call; the nested
+    values are shared and must not be changed by callers)."""
+    (row,) = item_rows(index, judge, follow, [item], lang)
     if history:
         row["status_history"] = [
             {"value": r.status, "date": iso(r.day), "progress": r.progress, "phase": r.phase}
-            for r in _history(index, item)
+            for r in judge.facts.statuses.get(item, ())
         ]
     return row
 
 
-def _history(index: GovIndex, item: str) -> list[Any]:
-    from graph.queries.portfolio_facts import status_history
+def item_rows(
+    index: GovIndex, judge: Judge, follow: Following, items: list[str], lang: str | None
+) -> list[dict[str, Any]]:
+    """The cards of ``items``, each built once per index, day and language (a fresh
+    top-level dict each call; nested values are shared and must not be changed)."""
+    cache: dict[str, dict[str, Any]] = index.memo(f"portfolio:rows:{judge.day}:{lang}", dict)
+    out = []
+    for item in items:
+        row = cache.get(item)
+        if row is None:
+            row = cache[item] = _item_row(index, judge, follow, item, lang)
+        out.append(dict(row))
+    return out
 
-    return status_history(index).get(item, [])
+
+def _item_row(
+    index: GovIndex, judge: Judge, follow: Following, item: str, lang: str | None
+) -> dict[str, Any]:
+    day = judge.day
+    report = judge.facts.status_on(item, day)
+    rag, reasons, slip = judge.rag(item)
+    today = judge.milestones_on(item)
+    refs = refs_of(index, lang)
+    late = slip > 0 or bool(today.overdue)
+    gaps = []
+    if report is None:
+        gaps.append("no dated status is recorded")
+    if not judge.by_item.get(item):
+        gaps.append("no milestone is recorded")
+    return {
+        **refs(item),
+        "status": None
+        if report is None
+        else {
+            "value": report.status,
+            "date": report.day.isoformat(),
+            "progress": report.progress,
+            "phase": report.phase,
+            "sources": citations(index, report.iri),
+        },
+        "next_milestone": None
+        if today.next is None
+        else milestone_dict(index, today.next, day, lang, refs=refs),
+        "milestones": len(judge.by_item.get(item, ())),
+        "slip_days": slip,
+        "late": late,
+        "rag": rag,
+        "rag_reasons": reasons,
+        "critical_dependencies": [
+            {**refs(pre), "criticality": crit, "rag": judge.rag(pre)[0]}
+            for pre, crit in judge.critical_prerequisites(item)
+        ],
+        "followed_by": [refs(b) for b, _ in follow.bodies_by_item.get(item, ())],
+        "gaps": gaps,
+        "inform": _inform(index, judge, follow, item, lang) if late else [],
+    }
 
 
 def portfolio(
@@ -253,18 +195,42 @@ def portfolio(
     day = as_of_day(as_of) or date.today()
     index = index_of(store)
     follow = following(index, day)
-    judge = _Judge(index, day)
+    judge = Judge(index, day)
     if body is None:
-        return _overview(index, judge, follow, lang)
+        overview = index.memo(
+            f"portfolio:overview:{day}:{lang}", lambda: _overview(index, judge, follow, lang)
+        )
+        return {**overview, "bodies": list(overview["bodies"])}
     chosen = resolve(index, body)
+    if limit is None and offset == 0:
+        # The full answer, kept per index, body, day and language (a fresh top level and item
+        # list each call; the rows inside are shared and must not be changed).
+        answer = index.memo(
+            f"portfolio:answer:{chosen}:{day}:{lang}",
+            lambda: quiet_build(lambda: _answer(index, judge, follow, chosen, day, lang, None, 0)),
+        )
+        return {**answer, "items": list(answer["items"])}
+    return _answer(index, judge, follow, chosen, day, lang, limit, offset)
+
+
+def _answer(
+    index: GovIndex,
+    judge: Judge,
+    follow: Following,
+    chosen: str,
+    day: date,
+    lang: str | None,
+    limit: int | None,
+    offset: int,
+) -> dict[str, Any]:
     items = follow.items_by_body.get(chosen, [])
     board = index.memo(
         f"portfolio:board:{chosen}:{day}:{lang}",
-        lambda: _board(index, judge, follow, chosen, items, lang),
+        lambda: quiet_build(lambda: _board(index, judge, follow, chosen, items, lang)),
     )
     judged, summary, late, mandates = board
     window = judged[offset : offset + limit if limit is not None else None]
-    rows = [item_row(index, judge, follow, item, lang) for item, *_ in window]
+    rows = item_rows(index, judge, follow, [item for item, *_ in window], lang)
     return {
         "body": ref(index, chosen, lang),
         "as_of": day.isoformat(),
@@ -290,7 +256,7 @@ def portfolio(
 
 def _board(
     index: GovIndex,
-    judge: _Judge,
+    judge: Judge,
     follow: Following,
     chosen: str,
     items: list[str],
@@ -300,7 +266,8 @@ def _board(
     part of the answer that costs a pass over every item, kept per index, day and language so
     a page costs only its rows."""
     judged = [(item, *judge.rag(item)) for item in items]
-    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label(index, j[0], lang), j[0]))
+    refs = refs_of(index, lang)
+    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], refs(j[0])["label"], j[0]))
     summary = {name: 0 for name in RAG_ORDER}
     for _, rag, _, _ in judged:
         summary[rag] += 1
@@ -311,13 +278,11 @@ def _board(
     return judged, summary, late, mandates
 
 
-def _overdue(judge: _Judge, item: str) -> bool:
+def _overdue(judge: Judge, item: str) -> bool:
     return any(m.overdue(judge.day) for m in judge.by_item.get(item, ()))
 
 
-def _overview(
-    index: GovIndex, judge: _Judge, follow: Following, lang: str | None
-) -> dict[str, Any]:
+def _overview(index: GovIndex, judge: Judge, follow: Following, lang: str | None) -> dict[str, Any]:
     bodies = []
     for body in sorted(follow.items_by_body, key=lambda b: (label(index, b, lang), b)):
         counts = {name: 0 for name in RAG_ORDER}
@@ -326,10 +291,7 @@ def _overview(
         bodies.append(
             {**ref(index, body, lang), "items": len(follow.items_by_body[body]), "summary": counts}
         )
-    candidates = index.memo(
-        "portfolio:initiatives",
-        lambda: sorted({i for cls in PORTFOLIO_TYPES for i in index.of_type(cls)}),
-    )
+    candidates = judge.facts.portfolio_items
     unfollowed = [
         ref(index, item, lang)
         for item in candidates
@@ -348,5 +310,5 @@ def _overview(
 
 def judge_items(index: GovIndex, items: list[str], day: date) -> dict[str, str]:
     """Red/amber/green of each item on ``day`` (for views that draw many items)."""
-    judge = _Judge(index, day)
+    judge = Judge(index, day)
     return {item: judge.rag(item)[0] for item in items}

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from graph.index import GovIndex
 from graph.queries.indicators import indicators
 from graph.queries.milestones import milestones, timeline
-from graph.queries.portfolio import _Judge, portfolio
+from graph.queries.portfolio import portfolio
 from graph.queries.portfolio_facts import Milestone
+from graph.queries.portfolio_judge import Judge
 from graph.queries.slip import slip
 from graph.store import GraphStore
 from ontology import portfolio_terms as p
 from ontology.errors import InvalidArgument, NotFound
-from ontology.terms import RDF_TYPE, XSD, Literal, iri
+from ontology.terms import RDF_TYPE, XSD, Literal, concept, iri
 from tests.graph.dependency_fixtures import deps_store
 from tests.support import DATA
 
@@ -151,8 +152,8 @@ def test_a_later_forecast_never_improves_the_mark(
     f_day = base + timedelta(days=forecast) if forecast is not None else None
     moved = (f_day or p_day) + timedelta(days=later)
     order = ["green", "amber", "red"]
-    before = _Judge(_milestone_index(p_day, f_day, None), day).rag(iri("item"))
-    after = _Judge(_milestone_index(p_day, moved, None), day).rag(iri("item"))
+    before = Judge(_milestone_index(p_day, f_day, None), day).rag(iri("item"))
+    after = Judge(_milestone_index(p_day, moved, None), day).rag(iri("item"))
     assert after[2] >= before[2]  # slip days never shrink
     was_overdue = Milestone(iri("m"), iri("item"), p_day, f_day, None, ()).overdue(day)
     if not was_overdue:
@@ -208,11 +209,21 @@ def test_slip_reads_milestone_dates_and_moves_open_milestones(plan: GraphStore) 
             "planned": "2024-06-30",
             "expected": "2024-09-30",
             "new_expected": "2025-01-08",
+            "days": 100,
+            "via": None,
         }
     ]
-    # Beta starts (first milestone) 2024-09-01: 62 days of slack absorb part of the 100.
-    assert moved["p-beta"]["days"] == 38
-    assert moved["p-beta"]["milestones"][0]["new_expected"] == "2024-10-23"
+    # Beta starts (first milestone) 2024-09-01: 62 days of slack absorb part of the 100 on the
+    # dependency; but its pilot comes after Alpha live and is already forecast 15 days before
+    # it, so the pilot (and Beta's end) move the full 100 days.
+    beta = moved["p-beta"]
+    assert (beta["days"], beta["new_start"]) == (100, "2024-10-09")
+    assert beta["via"] == "p-alpha"
+    assert beta["milestones"][0]["new_expected"] == "2024-12-24"
+    assert beta["milestones"][0]["via"] == "m-a2"
+    (order,) = [c for c in result["conflicts"] if c.get("milestone")]
+    assert (order["milestone"]["id"], order["after"]["id"], order["days"]) == ("m-b1", "m-a2", 15)
+    assert [b["id"] for b in beta["inform"]] == ["psg"]
 
 
 # -- indicators ------------------------------------------------------------------------------------
@@ -312,3 +323,32 @@ def test_a_recommended_follow_up_mandate_follows_nothing(tmp_path: Path) -> None
 
     load_paths(store, [extra])
     assert [u["id"] for u in portfolio(store, as_of=DAY)["unfollowed"]] == ["p-orphan"]
+
+
+def test_kept_answers_follow_writes_and_callers_cannot_spoil_them() -> None:
+    store = deps_store("portfolio")
+    first = portfolio(store, "psg", as_of=DAY)
+    first["items"].clear()  # a caller changing its own copy of the answer
+    first["summary"] = {}
+    again = portfolio(store, "psg", as_of=DAY)
+    assert len(again["items"]) == again["page"]["total"] > 0 and again["summary"]["red"] == 2
+    alpha = by_id(again["items"])["p-alpha"]
+    assert alpha["status"]["progress"] == 55
+    report = iri("rep-alpha-later")
+    store.replace(
+        {
+            "urn:test:later": [
+                (report, RDF_TYPE, p.STATUS_REPORT),
+                (report, p.STATUS_OF, iri("p-alpha")),
+                (report, p.STATUS, concept("status", "completed")),
+                (report, p.REPORT_DATE, Literal("2024-04-20", datatype=XSD + "date")),
+                (report, p.PROGRESS, Literal("100", datatype=XSD + "decimal")),
+            ]
+        }
+    )
+    after = by_id(portfolio(store, "psg", as_of=DAY)["items"])["p-alpha"]
+    assert (after["status"]["value"], after["status"]["progress"], after["rag"]) == (
+        "completed",
+        100,
+        "green",
+    )

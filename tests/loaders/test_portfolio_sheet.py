@@ -11,13 +11,8 @@ from graph.oxigraph_store import OxigraphStore
 from graph.queries.indicators import indicators
 from graph.queries.portfolio import portfolio
 from loaders import load_paths
-from loaders.portfolio_sheet import (
-    INDICATOR_COLUMNS,
-    PORTFOLIO_COLUMNS,
-    portfolio_rows,
-    read_portfolio_sheet,
-    workbook_bytes,
-)
+from loaders.portfolio_sheet import INDICATOR_COLUMNS, PORTFOLIO_COLUMNS, read_portfolio_sheet
+from loaders.portfolio_workbook import portfolio_rows, workbook_bytes
 from ontology.errors import ValidationFailed
 from tests.graph.dependency_fixtures import FIXTURES as GRAPH_FIXTURES
 from tests.graph.dependency_fixtures import deps_store
