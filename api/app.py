@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import http_errors, limits, openapi
+from api.answers import AnswerCache, CachedAnswers
 from api.audit import AuditLog
 from api.auth import TokenTable
 from api.settings import Settings
@@ -51,10 +52,12 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     )
     app.state.settings = settings
     app.state.sparql = None
+    app.state.answers = AnswerCache(entries=settings.answer_cache_entries)
     app.state.tokens = TokenTable(
         settings.api_tokens(), failures_per_minute=settings.auth_failures_per_minute
     )
     http_errors.install(app)
+    app.add_middleware(CachedAnswers, owner=app)  # first added: innermost of the middlewares
     limits.install(app, settings)
     if store is not None:
         _hold(app, store, settings)
