@@ -7,7 +7,8 @@ from ``wrk`` (Debian package; ``make bench`` installs it). In one run, each serv
 
 - a bare sync FastAPI route returning a small JSON object: the framework's ceiling here;
 - govgraph as ``govgraph serve`` runs it, on the bundled data: answers cached per store
-  generation (``GOVGRAPH_ANSWER_CACHE_ENTRIES``), and with that cache off;
+  generation (``GOVGRAPH_ANSWER_CACHE_ENTRIES``), with that cache off, and with
+  ``--workers 2`` (two reader processes over the newest checkpoint beside the writer);
 - the same on the national graph (``govgraph generate``: 100k items, 300k dependencies, 10k
   bodies, 100k mandates), loaded into an embedded store first.
 
@@ -222,6 +223,12 @@ def main() -> None:
             (
                 "govgraph, bundled data, answer cache off",
                 _run(govgraph, tmp, MIX, {"GOVGRAPH_ANSWER_CACHE_ENTRIES": "0"}),
+            )
+        )
+        rows.append(
+            (
+                "govgraph, bundled data, `--workers 2` (readers over the newest checkpoint)",
+                _run([*govgraph, "--workers", "2"], tmp, MIX),
             )
         )
         national = None
