@@ -184,8 +184,8 @@ def _national(tmp: Path) -> tuple[Path, str]:
     folder = tmp / "national"
     folder.mkdir()
     nt = folder / "graph.nt"
-    sizes = {"nodes": 100_000, "dependencies": 300_000, "bodies": 10_000, "mandates": 100_000}
-    write_ntriples(generate(**sizes, seed=7), nt)
+    graph = generate(nodes=100_000, dependencies=300_000, bodies=10_000, mandates=100_000, seed=7)
+    write_ntriples(graph, nt)
     store = ox.Store(str(folder / "store"))
     store.bulk_load(
         path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_PREFIX + "gen")
