@@ -182,7 +182,7 @@ async def serve(
         if key is not None:
             cache.put(key, hit)
     if key is not None and request.method == "GET" and not vary:
-        cache.put(_raw_key(request.scope, generation), hit)  # for the fast path
+        cache.put(raw_key(request.scope, generation), hit)  # for the fast path
     return respond(request, hit)
 
 
@@ -194,7 +194,7 @@ def respond(request: Request, answer: Cached) -> Response:
     return JSONBytes(answer.body, media_type=answer.media, headers=extra)
 
 
-def _raw_key(scope: Mapping[str, Any], generation: int | None) -> tuple[Any, ...]:
+def raw_key(scope: Mapping[str, Any], generation: int | None) -> tuple[Any, ...]:
     """The fast path's key: the request exactly as sent (path, query string, Accept)."""
     accept = next((v for k, v in scope["headers"] if k == b"accept"), b"")
     return ("raw", scope["path"], scope["query_string"], accept, generation)
@@ -233,7 +233,7 @@ class CachedAnswers:
         if any(k == b"authorization" for k, _ in scope["headers"]):
             return None
         generation = generation_of(store)
-        return None if generation is None else cache.get(_raw_key(scope, generation))
+        return None if generation is None else cache.get(raw_key(scope, generation))
 
     @staticmethod
     async def _send(scope: Any, hit: Cached, send: Any) -> None:

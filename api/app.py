@@ -62,6 +62,10 @@ def create_app(
         settings.api_tokens(), failures_per_minute=settings.auth_failures_per_minute
     )
     http_errors.install(app)
+    if reader:  # innermost: what a reader passes on is answered from its cache when it can be
+        from api.workers import ToWriter, writer_socket
+
+        app.add_middleware(ToWriter, socket_path=writer_socket(settings.store_path), owner=app)
     app.add_middleware(CachedAnswers, owner=app)  # first added: innermost of the middlewares
     limits.install(app, settings)
     if store is not None and reader:

@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from api.answers import AnswerCache, Cached, generation_of, raw_key
 from api.settings import Settings
 
 #: paths a reader passes to the writer whatever the method
@@ -37,7 +38,15 @@ WRITER_PATHS = ("/sparql", "/audit")
 #: the peer address of a request a reader passed on (trusted by the writer only: its socket is
 #: a file beside the store, not reachable from the network)
 CLIENT_HEADER = "x-govgraph-client"
-_HOP = {b"connection", b"keep-alive", b"transfer-encoding", b"host", b"content-length"}
+_HOP = {
+    b"connection",
+    b"keep-alive",
+    b"transfer-encoding",
+    b"host",
+    b"content-length",
+    b"date",
+    b"server",
+}
 
 
 def writer_socket(store_path: Path) -> Path:
@@ -62,12 +71,14 @@ def to_writer(scope: Any) -> bool:
 class ToWriter:
     """ASGI middleware of a reader: pass what :func:`to_writer` names to the writer's socket."""
 
-    def __init__(self, app: Any, socket_path: Path) -> None:
+    def __init__(self, app: Any, socket_path: Path, owner: Any) -> None:
         self.app = app
+        self.owner = owner  # the FastAPI app: its state holds the store and the answer cache
         self.client = httpx.AsyncClient(
             transport=httpx.AsyncHTTPTransport(uds=str(socket_path)),
             base_url="http://writer",
             timeout=None,
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=256),
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -86,12 +97,14 @@ class ToWriter:
         client = scope.get("client") or ("unknown", 0)
         headers.append((CLIENT_HEADER.encode(), str(client[0]).encode("latin-1")))
         query = scope.get("query_string", b"").decode("latin-1")
+        reading = scope["method"] in ("GET", "HEAD")
+        generation = generation_of(self.owner.state.store)
         try:
             answer = await self.client.request(
                 scope["method"],
                 scope["path"] + (f"?{query}" if query else ""),
                 headers=headers,
-                content=body(),
+                content=None if reading else body(),
             )
         except httpx.TransportError:
             answer = httpx.Response(
@@ -103,10 +116,23 @@ class ToWriter:
                 },
                 headers={"Retry-After": "1"},
             )
+        if scope["method"] == "GET" and scope["path"] == "/sparql" and answer.status_code == 200:
+            # kept under the generation this reader had before asking: the writer's answer is
+            # of that state or a newer one, and a newer checkpoint moves the key on
+            self._keep(scope, answer, generation)
         raw = [(k, v) for k, v in answer.headers.raw if k.lower() not in _HOP]
         raw.append((b"content-length", str(len(answer.content)).encode()))
         await send({"type": "http.response.start", "status": answer.status_code, "headers": raw})
         await send({"type": "http.response.body", "body": answer.content})
+
+    def _keep(self, scope: Any, answer: httpx.Response, generation: int | None) -> None:
+        cache: AnswerCache = self.owner.state.answers
+        etag = answer.headers.get("etag")
+        if generation is None or not etag:
+            return
+        media = answer.headers.get("content-type", "application/octet-stream").split(";")[0]
+        vary = {"Vary": answer.headers["vary"]} if "vary" in answer.headers else {}
+        cache.put(raw_key(scope, generation), Cached(answer.content, media, etag, vary))
 
 
 def serve_workers(settings: Settings, *, host: str, port: int, workers: int, run: Any) -> None:
@@ -170,14 +196,12 @@ def serve_workers(settings: Settings, *, host: str, port: int, workers: int, run
             sock_path.unlink()
 
 
-def reader_app(settings: Settings, socket_path: Path) -> Any:
+def reader_app(settings: Settings) -> Any:
     """The app of a reader process: the newest checkpoint, writes passed to the writer."""
     from api.app import create_app
     from api.store_access import FollowedCheckpoint
 
-    app = create_app(settings, store=FollowedCheckpoint(settings.store_path), reader=True)
-    app.add_middleware(ToWriter, socket_path=socket_path)
-    return app
+    return create_app(settings, store=FollowedCheckpoint(settings.store_path), reader=True)
 
 
 def _reader_main(fd: int) -> None:
@@ -194,10 +218,9 @@ def _reader_main(fd: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=orphaned, daemon=True).start()
-    app = reader_app(settings, Path(os.environ["GOVGRAPH_WRITER_SOCKET"]))
-    uvicorn.run(
+    app = reader_app(settings)
+    config = uvicorn.Config(
         app,
-        fd=fd,
         log_level="warning",
         loop="auto",
         http="auto",
@@ -205,6 +228,10 @@ def _reader_main(fd: int) -> None:
         timeout_graceful_shutdown=5,
         limit_concurrency=200,
     )
+    # The socket object made here knows its family (TCP); uvicorn's own ``fd=`` takes any
+    # descriptor for a Unix socket, and the loop then leaves Nagle's algorithm on: ~40 ms stalls.
+    listener = socket.socket(fileno=fd)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 if __name__ == "__main__":
