@@ -42,6 +42,12 @@ def test_readers_see_a_write_at_once_and_end_with_the_server(tmp_path: Path) -> 
         assert "newest checkpoint" in health["store"]  # a reader answered
         search = f"{server.base}/search?q=Arbejderbestyrelse"
         assert httpx.get(search, timeout=30).json()["results"] == []
+        ask = {"query": "ASK { <https://w3id.org/govgraph/id/workers-board> ?p ?o }"}
+        for _ in range(3):  # SPARQL is the writer's; readers keep its answers per generation
+            assert httpx.get(f"{server.base}/sparql", params=ask, timeout=30).json() == {
+                "head": {},
+                "boolean": False,
+            }
         created = httpx.post(
             f"{server.base}/entities",
             json={"entity": BOARD},
@@ -52,6 +58,8 @@ def test_readers_see_a_write_at_once_and_end_with_the_server(tmp_path: Path) -> 
         for _ in range(6):  # whichever reader answers has the write already
             hits = httpx.get(search, timeout=30).json()["results"]
             assert [hit["id"] for hit in hits] == ["workers-board"]
+            answer = httpx.get(f"{server.base}/sparql", params=ask, timeout=30).json()
+            assert answer["boolean"] is True
         refused = httpx.post(f"{server.base}/entities", json={"entity": BOARD}, timeout=30)
         assert refused.status_code == 401  # the writer checks the token it was passed
         readers = {
