@@ -95,8 +95,18 @@ def write(store: OxigraphStore) -> Path:
         raise ValueError("an in-memory store has no checkpoints")
     folder = checkpoints_dir(store.path)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{time.time_ns()}-{store.generation}"
-    store.raw.backup(str(folder / name))
+    for attempt in range(4):
+        name = f"{time.time_ns()}-{store.generation}"
+        try:
+            store.raw.backup(str(folder / name))
+            break
+        except (OSError, RuntimeError):
+            # RocksDB may remove a file being linked while it compacts (a store just
+            # bulk-loaded): start the checkpoint again
+            shutil.rmtree(folder / name, ignore_errors=True)
+            if attempt == 3:
+                raise
+            time.sleep(0.2 * (attempt + 1))
     pointer = folder / f".LATEST.{os.getpid()}"
     pointer.write_text(name, encoding="utf-8")
     os.replace(pointer, folder / "LATEST")  # readers see the old name or the new, never half
