@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import http_errors, limits, openapi
+from api.answers import AnswerCache, CachedAnswers
 from api.audit import AuditLog
 from api.auth import TokenTable
 from api.settings import Settings
@@ -16,10 +17,14 @@ from api.writes import Writer
 from graph.store import GraphStore
 
 
-def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, store: GraphStore | None = None, reader: bool = False
+) -> FastAPI:
     """The app over the configured store (held open read-write for the app's lifetime).
 
-    ``store`` overrides the configured one (tests); the app then does not close it.
+    ``store`` overrides the configured one (tests, worker processes); the app then does not
+    close it. A ``reader`` (:mod:`api.workers`) has no writer and no SPARQL pool: it passes
+    writes, SPARQL and the audit log to the process holding the store.
     """
 
     @asynccontextmanager
@@ -51,12 +56,21 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     )
     app.state.settings = settings
     app.state.sparql = None
+    app.state.trust_client_header = False
+    app.state.answers = AnswerCache(entries=settings.answer_cache_entries)
     app.state.tokens = TokenTable(
         settings.api_tokens(), failures_per_minute=settings.auth_failures_per_minute
     )
     http_errors.install(app)
+    if reader:  # innermost: what a reader passes on is answered from its cache when it can be
+        from api.workers import ToWriter, writer_socket
+
+        app.add_middleware(ToWriter, socket_path=writer_socket(settings.store_path), owner=app)
+    app.add_middleware(CachedAnswers, owner=app)  # first added: innermost of the middlewares
     limits.install(app, settings)
-    if store is not None:
+    if store is not None and reader:
+        app.state.store, app.state.writer = store, None
+    elif store is not None:
         _hold(app, store, settings)
 
     from api.routes import admin, ask, browse, entities, home, queries, sparql, views, writes
@@ -69,6 +83,13 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     _install_web(app)
     openapi.install(app, settings)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The app over the settings of the environment (uvicorn's ``factory`` for its workers)."""
+    from api.settings import get_settings
+
+    return create_app(get_settings())
 
 
 def _install_web(app: FastAPI) -> None:

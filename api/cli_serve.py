@@ -13,8 +13,19 @@ from api.cli import app
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Reader processes over the store's newest checkpoint (1: one process does "
+            "all); the serving process keeps the store and answers writes and SPARQL.",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the HTTP API, SPARQL endpoint and views (one process: it holds the store)."""
+    """Serve the HTTP API, SPARQL endpoint and views (one process holds the store)."""
+    from functools import partial
+
     import uvicorn
 
     from api.app import create_app
@@ -25,11 +36,8 @@ def serve(
     # On SIGTERM uvicorn stops accepting, gives requests in flight 5 s, then ends; the app's
     # shutdown kills the SPARQL workers, so no query can hold the stop up (docs/deploy.md).
     # "auto" picks uvloop and httptools (dependencies) over asyncio and h11.
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        workers=1,
+    run = partial(
+        uvicorn.run,
         log_level="info",
         loop="auto",
         http="auto",
@@ -37,6 +45,12 @@ def serve(
         timeout_graceful_shutdown=5,
         limit_concurrency=200,
     )
+    if workers > 1:
+        from api.workers import serve_workers
+
+        serve_workers(settings, host=host, port=port, workers=workers, run=run)
+    else:
+        run(create_app(settings), host=host, port=port, workers=1)
     # The app has shut down and closed the store. A request thread still computing a read
     # (FastAPI's thread pool is not daemonic) would hold the exit up for as long as it runs.
     import os

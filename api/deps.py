@@ -56,7 +56,12 @@ def _token_table(request: Request) -> TokenTable:
 
 
 def client_of(request: Request) -> str:
-    """Who is asking, for per-client limits: the peer address (no proxy headers trusted)."""
+    """Who is asking, for per-client limits: the peer address (no proxy headers trusted, but
+    for the one a reader process adds when it passes a request to the writer's own socket)."""
+    if request.app.state.trust_client_header:
+        passed = request.headers.get("x-govgraph-client")
+        if passed:
+            return passed
     return request.client.host if request.client else "unknown"
 
 

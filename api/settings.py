@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         gt=0,
         description="SPARQL result-size limit, bytes of serialised results",
     )
+    answer_cache_entries: int = Field(
+        default=2048,
+        ge=0,
+        le=1_000_000,
+        description="read answers kept serialised per store generation (0: no cache)",
+    )
     access_log: bool = Field(
         default=False, description="log every HTTP request (uvicorn's access log; costs ~10%)"
     )

@@ -14,9 +14,10 @@ runs in a worker process (:mod:`api.sparql_worker`) with its own address-space l
 * answers 429 ``rate_limited`` with ``Retry-After`` when a client already has
   ``per_client`` queries running, or when no worker frees up within a second.
 
-Workers read **checkpoints** (:class:`Checkpoints`): read-only copies made with
-``Store.backup`` (hard links, well under a second), renewed when the store's write generation
-moves on, never written to; so no worker ever opens the live store beside its writer.
+Workers read **checkpoints** (:class:`Checkpoints`): the store's newest checkpoint of
+:mod:`graph.checkpoint` (``Store.backup``: hard links, well under a second), which the process
+holding the store writes after each write and which is never written to; so no worker ever opens
+the live store beside its writer.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from api.http_errors import LimitExceeded, RateLimited
+from graph import checkpoint
 from ontology.errors import StoreUnavailable
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -60,69 +62,95 @@ class Job:
 
 
 class Checkpoints:
-    """Read-only copies of the store for the workers, renewed after each write.
+    """The checkpoint each query reads: the store's newest (:mod:`graph.checkpoint`).
 
     ``store`` is an :class:`graph.oxigraph_store.OxigraphStore` (its ``raw`` store, its
-    ``path`` and write ``generation``). An on-disk store is copied with ``Store.backup`` beside
-    it (same file system: hard links); an in-memory one (tests) is copied quad by quad into a
-    temporary directory.
+    ``path`` and write ``generation``), possibly wrapped. An on-disk store has ONE checkpoint
+    mechanism, :mod:`graph.checkpoint` (``<store>.checkpoints/``): the process holding the store
+    writes one after each write, and a query reads the newest, held (:func:`checkpoint.hold`)
+    so it is not pruned while the query runs; one is written here only when the newest is older
+    than the store. An in-memory store (tests) is copied quad by quad into a temporary
+    directory instead, renewed when its generation moves on.
     """
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        path: Path | None = getattr(store, "path", None)
-        if path is not None:
-            self.root = path.parent / f"{path.name}.sparql-checkpoints"
-            shutil.rmtree(self.root, ignore_errors=True)  # left by a server that was killed
-            self.root.mkdir(parents=True)
+        self.path: Path | None = getattr(store, "path", None)
+        self._lock = threading.Lock()
+        self._copy: tuple[int, str] | None = None  # in-memory stores: (generation, directory)
+        self._users: Counter[str] = Counter()
+        self._written = False  # the first query checkpoints once: the newest may predate us
+        if self.path is not None:
+            # left by earlier versions, which kept a second set of checkpoints for SPARQL
+            shutil.rmtree(self.path.with_name(f"{self.path.name}.sparql-checkpoints"), True)
+            self.root = checkpoint.checkpoints_dir(self.path)
         else:
             self.root = Path(tempfile.mkdtemp(prefix="govgraph-sparql-"))
-        self._lock = threading.Lock()
-        self._current: tuple[int, str] | None = None
-        self._users: Counter[str] = Counter()
-        self._serial = 0
 
     def acquire(self) -> str:
         """The newest checkpoint's directory, held until :meth:`release`."""
         with self._lock:
             generation = self.store.generation
-            if self._current is None or self._current[0] != generation:
-                previous = self._current
-                self._current = (generation, self._make(generation))
-                if previous is not None and not self._users[previous[1]]:
-                    shutil.rmtree(previous[1], ignore_errors=True)
-            self._users[self._current[1]] += 1
-            return self._current[1]
+            if self.path is None:
+                return self._acquire_copy(generation)
+            newest = checkpoint.latest(self.path)
+            if (
+                not self._written
+                or newest is None
+                or checkpoint.generation_of(newest) != generation
+            ):
+                newest = self._write()
+                self._written = True
+            checkpoint.hold(newest)
+            return str(newest)
 
     def release(self, path: str) -> None:
+        if self.path is not None:
+            checkpoint.release(Path(path))
+            return
         with self._lock:
             self._users[path] -= 1
             if not self._users[path]:
                 del self._users[path]
-                if self._current is None or path != self._current[1]:
+                if self._copy is None or path != self._copy[1]:
                     shutil.rmtree(path, ignore_errors=True)
+
+    def _write(self) -> Path:
+        target = getattr(self.store, "checkpoint", None)  # graph.checkpoint.Checkpointed
+        try:
+            return Path(target()) if callable(target) else checkpoint.write(self.store)
+        except (OSError, RuntimeError) as exc:
+            raise StoreUnavailable(f"checkpoint of {self.path}", str(exc)) from None
+
+    def _acquire_copy(self, generation: int) -> str:
+        if self._copy is None or self._copy[0] != generation:
+            previous = self._copy
+            self._copy = (generation, self._make(generation))
+            if previous is not None and not self._users[previous[1]]:
+                shutil.rmtree(previous[1], ignore_errors=True)
+        self._users[self._copy[1]] += 1
+        return self._copy[1]
 
     def _make(self, generation: int) -> str:
         import pyoxigraph as ox
 
-        self._serial += 1
-        target = self.root / f"g{generation}-{self._serial}"
+        target = self.root / f"g{generation}"
         try:
-            if getattr(self.store, "path", None) is not None:
-                self.store.raw.backup(str(target))
-            else:
-                copy = ox.Store(str(target))
-                copy.bulk_extend(self.store.raw.quads_for_pattern(None, None, None, None))
-                copy.flush()
-                del copy
+            copy = ox.Store(str(target))
+            copy.bulk_extend(self.store.raw.quads_for_pattern(None, None, None, None))
+            copy.flush()
+            del copy
         except (OSError, RuntimeError) as exc:
             raise StoreUnavailable(f"checkpoint {target}", str(exc)) from None
         return str(target)
 
     def close(self) -> None:
+        """Drop the in-memory store's copies (an on-disk store's checkpoints stay: the CLI and
+        other processes read them)."""
         with self._lock:
-            self._current = None
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._copy = None
+            if self.path is None:
+                shutil.rmtree(self.root, ignore_errors=True)
 
     def reopen(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
 from api.settings import Settings
 from graph.store import GraphStore
 from ontology.errors import StoreUnavailable
@@ -49,6 +54,72 @@ def open_store(settings: Settings, *, write: bool = True) -> GraphStore:
         store.close()
         raise
     return checkpoint.Checkpointed(store)
+
+
+class FollowedCheckpoint:
+    """The newest checkpoint of the store at ``path``, read-only, reopened after each write.
+
+    For a reader process beside the one holding the store (``govgraph serve --workers N``):
+    :attr:`generation` looks at the checkpoint pointer (one ``stat``) and, when the holder
+    has written a newer checkpoint, opens it and moves the generation on, so every cache keyed
+    by generation (projection, names, answers) is rebuilt from the new state. Everything else is
+    the opened checkpoint's. A checkpoint replaced meanwhile stays open for the readers using it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from graph import checkpoint
+
+        self.path = path
+        self.description = f"oxigraph:{path} (newest checkpoint)"
+        self._pointer = checkpoint.checkpoints_dir(path) / "LATEST"
+        self._lock = threading.Lock()
+        self._seen: tuple[int, int] | None = None
+        self._generation = 0
+        self._store: Any = None
+        self._follow()
+        if self._store is None:
+            raise StoreUnavailable(self.description, "no checkpoint of this store exists yet")
+
+    def _follow(self) -> None:
+        from graph import checkpoint
+
+        try:
+            status = os.stat(self._pointer)
+        except FileNotFoundError:
+            return
+        seen = (status.st_ino, status.st_mtime_ns)
+        if seen == self._seen:
+            return
+        with self._lock:
+            if seen == self._seen:
+                return
+            opened = checkpoint.open_latest(self.path)
+            if opened is not None:
+                self._store = opened
+                self._generation += 1
+            self._seen = seen
+
+    @property
+    def generation(self) -> int:
+        self._follow()
+        return self._generation
+
+    @generation.setter
+    def generation(self, value: int) -> None:  # the checkpoints decide it; kept for the protocol
+        pass
+
+    @property
+    def raw(self) -> Any:
+        return self._store.raw
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def replace(self, graphs: Any, remove: Any = ()) -> None:
+        raise StoreUnavailable(self.description, WRITE_THROUGH_API)
+
+    def close(self) -> None:
+        """Nothing to close: the checkpoints are closed when the process ends."""
 
 
 def _open_cypher(settings: Settings) -> GraphStore:

@@ -12,7 +12,9 @@ Layout, beside the store directory ``<store>``::
     <store>.checkpoints/LATEST                    the name of the newest (replaced atomically)
 
 The process holding the store writes a checkpoint after every write (:class:`Checkpointed`);
-the newest :data:`KEEP` are kept, older ones removed.
+the SPARQL worker pool (:mod:`api.sparql_pool`) and reader processes (``govgraph serve
+--workers N``) read the same checkpoints. The newest :data:`KEEP` are kept; older ones are
+removed, except any this process holds (:func:`hold`) while a query reads it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,46 @@ from graph.oxigraph_store import OxigraphStore
 from ontology.terms import Triple
 
 KEEP = 3  # a reader that opened the previous checkpoint keeps its files while it runs
+_HELD: dict[Path, int] = {}  # checkpoints this process is reading, and by how many users
+_HELD_LOCK = threading.Lock()
+
+
+def hold(path: Path) -> None:
+    """Keep the checkpoint at ``path`` from being removed until :func:`release`."""
+    with _HELD_LOCK:
+        _HELD[path] = _HELD.get(path, 0) + 1
+
+
+def release(path: Path) -> None:
+    """Let the checkpoint at ``path`` be removed again (once every holder released it)."""
+    with _HELD_LOCK:
+        _HELD[path] -= 1
+        if _HELD[path] <= 0:
+            del _HELD[path]
+    prune(path.parent)
+
+
+def prune(folder: Path, newest: str | None = None) -> None:
+    """Remove all but the :data:`KEEP` newest checkpoints in ``folder`` (none held here)."""
+    if newest is None:
+        try:
+            newest = (folder / "LATEST").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return
+    old = sorted(p for p in folder.iterdir() if p.is_dir() and p.name != newest)
+    with _HELD_LOCK:
+        for stale in old[: max(0, len(old) - (KEEP - 1))]:
+            if stale not in _HELD:
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def generation_of(path: Path) -> int:
+    """The write generation of the process that wrote the checkpoint at ``path``.
+
+    >>> generation_of(Path("/s.checkpoints/1733150000000000000-7"))
+    7
+    """
+    return int(path.name.rsplit("-", 1)[1])
 
 
 def checkpoints_dir(store_path: Path) -> Path:
@@ -53,14 +95,22 @@ def write(store: OxigraphStore) -> Path:
         raise ValueError("an in-memory store has no checkpoints")
     folder = checkpoints_dir(store.path)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{time.time_ns()}-{store.generation}"
-    store.raw.backup(str(folder / name))
+    for attempt in range(4):
+        name = f"{time.time_ns()}-{store.generation}"
+        try:
+            store.raw.backup(str(folder / name))
+            break
+        except (OSError, RuntimeError):
+            # RocksDB may remove a file being linked while it compacts (a store just
+            # bulk-loaded): start the checkpoint again
+            shutil.rmtree(folder / name, ignore_errors=True)
+            if attempt == 3:
+                raise
+            time.sleep(0.2 * (attempt + 1))
     pointer = folder / f".LATEST.{os.getpid()}"
     pointer.write_text(name, encoding="utf-8")
     os.replace(pointer, folder / "LATEST")  # readers see the old name or the new, never half
-    old = sorted(p for p in folder.iterdir() if p.is_dir() and p.name != name)
-    for stale in old[: max(0, len(old) - (KEEP - 1))]:
-        shutil.rmtree(stale, ignore_errors=True)
+    prune(folder, name)
     return folder / name
 
 
@@ -88,5 +138,9 @@ class Checkpointed:
 
     def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
         self._store.replace(graphs, remove)
-        with self._lock:  # one checkpoint at a time; the write itself is already done
-            write(self._store)
+        self.checkpoint()
+
+    def checkpoint(self) -> Path:
+        """Write a checkpoint of the store as it is now and make it the newest; its path."""
+        with self._lock:  # one checkpoint at a time
+            return write(self._store)

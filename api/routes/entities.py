@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from api.answers import dumps, serve
 from api.deps import RDF_MEDIA, Reader, SettingsDep, StoreDep, negotiate
 from api.http_errors import LimitExceeded
 from api.limits import MAX_PAGE, page
@@ -35,17 +36,21 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
     response_model=EntityList,
     response_model_exclude_unset=True,
 )
-def entities(
+async def entities(
+    request: Request,
     store: StoreDep,
     _: Reader,
     type: Annotated[str | None, Query(examples=["body"], description="e.g. body, system")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
     lang: Lang = None,
-) -> dict[str, Any]:
-    answer = list_entities(store, kind=type, limit=limit, offset=offset, lang=lang)
-    answer["page"] = {"total": answer["total"], "limit": limit, "offset": offset}
-    return answer
+) -> Response:
+    def compute() -> dict[str, Any]:
+        answer = list_entities(store, kind=type, limit=limit, offset=offset, lang=lang)
+        answer["page"] = {"total": answer["total"], "limit": limit, "offset": offset}
+        return answer
+
+    return await serve(request, store, compute)
 
 
 @router.get(
@@ -54,17 +59,21 @@ def entities(
     response_model=SearchAnswer,
     response_model_exclude_unset=True,
 )
-def find(
+async def find(
+    request: Request,
     store: StoreDep,
     _: Reader,
     q: Annotated[str, Query(min_length=1, max_length=500, examples=["styre"])],
     limit: Limit = 20,
     offset: Offset = 0,
     lang: Lang = None,
-) -> dict[str, Any]:
-    hits = search(store, q, limit=MAX_PAGE * 10, lang=lang)  # total: up to 10,000 matches
-    shown, paging = page(hits, limit=limit, offset=offset)
-    return {"query": q, "results": shown, "page": paging}
+) -> Response:
+    def compute() -> dict[str, Any]:
+        hits = search(store, q, limit=MAX_PAGE * 10, lang=lang)  # total: up to 10,000 matches
+        shown, paging = page(hits, limit=limit, offset=offset)
+        return {"query": q, "results": shown, "page": paging}
+
+    return await serve(request, store, compute)
 
 
 @router.get(
@@ -74,30 +83,35 @@ def find(
     response_model=Entity,
     response_model_exclude_unset=True,
 )
-def entity(
+async def entity(
     request: Request,
-    response: Response,
     store: StoreDep,
     _: Reader,
     name: str,
     lang: Lang = None,
-) -> Any:
+) -> Response:
     """``name`` is an id, label or alias. `Accept: text/turtle` or `application/ld+json` gives
     the entity's own triples as RDF."""
     media = negotiate(request, RDF_MEDIA, "application/json")
-    described = describe(store, name, lang=lang)
-    # The version a write's If-Match must name (docs/api.md, "Writes").
-    etag = entity_etag(store, described["iri"]) or ""
-    if media == "application/json":
-        response.headers["Vary"] = "Accept"
-        response.headers["ETag"] = etag
-        return described
-    subject = described["iri"]
-    triples = [*store.triples(subject), *store.triples(subject + "#validity")]
-    return Response(
-        serialise(triples, RDF_MEDIA[media]),
-        media_type=media,
-        headers={"Vary": "Accept", "ETag": etag},
+
+    def compute() -> tuple[bytes, str]:
+        described = describe(store, name, lang=lang)
+        # The version a write's If-Match must name (docs/api.md, "Writes").
+        etag = entity_etag(store, described["iri"]) or ""
+        if media == "application/json":
+            return dumps(described), etag
+        subject = described["iri"]
+        triples = [*store.triples(subject), *store.triples(subject + "#validity")]
+        return serialise(triples, RDF_MEDIA[media]), etag
+
+    return await serve(
+        request,
+        store,
+        compute,
+        media=media,
+        encode=lambda answer: answer[0],
+        etag=lambda answer: answer[1],
+        headers={"Vary": "Accept"},
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request, Response
 
+from api.answers import serve
 from api.deps import Reader, SettingsDep, StoreDep
 from api.http_errors import LimitExceeded
 from api.limits import MAX_PAGE, page
@@ -22,9 +23,19 @@ from graph.queries.who_decides import who_decides as queries_who_decides
 router = APIRouter(tags=["queries"])
 
 Lang = Annotated[Literal["da", "nb", "en"] | None, Query(description="label language")]
+#: a date parameter's shape, declared in the OpenAPI schema; the calendar check (2024-02-30)
+#: stays the query's own and answers 400
+DATE: dict[str, Any] = {
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "description": "date: YYYY, YYYY-MM or YYYY-MM-DD",
+}
 AsOf = Annotated[
     str | None,
-    Query(description="date (YYYY, YYYY-MM or YYYY-MM-DD); default today", examples=["2024-01-01"]),
+    Query(
+        pattern=DATE["pattern"],
+        description="date (YYYY, YYYY-MM or YYYY-MM-DD); default today",
+        examples=["2024-01-01"],
+    ),
 ]
 
 
@@ -34,15 +45,20 @@ AsOf = Annotated[
     response_model=WhoDecides,
     response_model_exclude_unset=True,
 )
-def who_decides(
+async def who_decides(
+    request: Request,
     store: StoreDep,
     _: Reader,
     subject: Annotated[str, Query(min_length=1, examples=["sundhedsplatformen"])],
     action: Annotated[str | None, Query(examples=["decide"])] = None,
     as_of: AsOf = None,
     lang: Lang = None,
-) -> dict[str, Any]:
-    return queries_who_decides(store, subject, action=action, as_of=as_of, lang=lang)
+) -> Response:
+    return await serve(
+        request,
+        store,
+        lambda: queries_who_decides(store, subject, action=action, as_of=as_of, lang=lang),
+    )
 
 
 @router.get(
@@ -51,7 +67,8 @@ def who_decides(
     response_model=Impact,
     response_model_exclude_unset=True,
 )
-def impact(
+async def impact(
+    request: Request,
     store: StoreDep,
     _: Reader,
     node: Annotated[str, Query(min_length=1, examples=["sundhedsplatformen"])],
@@ -63,74 +80,91 @@ def impact(
     lang: Lang = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="most items in `impacted`")] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
-) -> dict[str, Any]:
-    answer = queries_impact(
-        store,
-        node,
-        direction=direction,
-        max_depth=max_depth,
-        types=types,
-        min_criticality=min_criticality,
-        as_of=as_of,
-        lang=lang,
-    )
-    answer["impacted"], answer["page"] = page(answer["impacted"], limit=limit, offset=offset)
-    return answer
+) -> Response:
+    def compute() -> dict[str, Any]:
+        answer = queries_impact(
+            store,
+            node,
+            direction=direction,
+            max_depth=max_depth,
+            types=types,
+            min_criticality=min_criticality,
+            as_of=as_of,
+            lang=lang,
+        )
+        answer["impacted"], answer["page"] = page(answer["impacted"], limit=limit, offset=offset)
+        return answer
+
+    return await serve(request, store, compute)
 
 
 @router.get("/check", summary="Governance consistency findings, most severe first")
-def check(
+async def check(
+    request: Request,
     store: StoreDep,
     _: Reader,
     as_of: AsOf = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="most findings shown")] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="findings to skip")] = 0,
-) -> dict[str, Any]:
-    answer = queries_check(store, as_of=as_of)
-    answer["findings"], answer["page"] = page(answer["findings"], limit=limit, offset=offset)
-    return answer
+) -> Response:
+    def compute() -> dict[str, Any]:
+        answer = queries_check(store, as_of=as_of)
+        answer["findings"], answer["page"] = page(answer["findings"], limit=limit, offset=offset)
+        return answer
+
+    return await serve(request, store, compute)
 
 
 @router.get("/chains", summary="The k most critical dependency chains")
-def chains(
+async def chains(
+    request: Request,
     store: StoreDep,
     _: Reader,
     k: Annotated[int, Query(ge=1, le=100)] = 5,
     as_of: AsOf = None,
-) -> dict[str, Any]:
-    return critical_chains(store, k=k, as_of=as_of)
+) -> Response:
+    return await serve(request, store, lambda: critical_chains(store, k=k, as_of=as_of))
 
 
 @router.get("/slip", summary="What slips, and by how much, if a node is late by `days`")
-def slip(
+async def slip(
+    request: Request,
     store: StoreDep,
     _: Reader,
     node: Annotated[str, Query(min_length=1, examples=["sundhedsplatformen"])],
     days: Annotated[int, Query(ge=-3650, le=3650, examples=[30])],
-) -> dict[str, Any]:
-    return queries_slip(store, node, days=days)
+) -> Response:
+    return await serve(request, store, lambda: queries_slip(store, node, days=days))
 
 
 @router.get("/diff", summary="What changed in governance between two dates")
-def diff(
+async def diff(
+    request: Request,
     store: StoreDep,
     _: Reader,
-    from_date: Annotated[str, Query(alias="from", examples=["2020-01-01"])],
-    to_date: Annotated[str, Query(alias="to", examples=["2024-01-01"])],
-) -> dict[str, Any]:
-    return queries_diff(store, from_date=from_date, to_date=to_date)
+    from_date: Annotated[str, Query(alias="from", examples=["2020-01-01"], **DATE)],
+    to_date: Annotated[str, Query(alias="to", examples=["2024-01-01"], **DATE)],
+) -> Response:
+    return await serve(
+        request, store, lambda: queries_diff(store, from_date=from_date, to_date=to_date)
+    )
 
 
 @router.get("/events", summary="Decisions and changes, oldest first, with their sources")
-def events(
+async def events(
+    request: Request,
     store: StoreDep,
     _: Reader,
     subject: Annotated[str | None, Query(min_length=1, examples=["epj-syd"])] = None,
-    from_date: Annotated[str | None, Query(alias="from", examples=["2018"])] = None,
-    to_date: Annotated[str | None, Query(alias="to", examples=["2020-12-31"])] = None,
+    from_date: Annotated[str | None, Query(alias="from", examples=["2018"], **DATE)] = None,
+    to_date: Annotated[str | None, Query(alias="to", examples=["2020-12-31"], **DATE)] = None,
     lang: Lang = None,
-) -> dict[str, Any]:
-    return queries_events(store, subject, from_date=from_date, to_date=to_date, lang=lang)
+) -> Response:
+    return await serve(
+        request,
+        store,
+        lambda: queries_events(store, subject, from_date=from_date, to_date=to_date, lang=lang),
+    )
 
 
 @router.post("/what-if", summary="The effect of hypothetical changes (nothing is written)")

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
+from api.answers import serve
 from api.deps import Reader, SparqlDep, accepted, client_of
 from api.sparql import GRAPH_MEDIA, RESULT_MEDIA, refuse_update
 from ontology.errors import InvalidArgument
@@ -120,13 +120,23 @@ async def _run(
     default_graphs: list[str] | None,
     named_graphs: list[str] | None,
 ) -> Response:
-    body, media = await run_in_threadpool(
+    accept = accepted(request)
+    return await serve(
+        request,
+        request.app.state.store,
         lambda: endpoint.run(
             query,
-            accepted(request),
+            accept,
             client=client_of(request),
             default_graphs=default_graphs or None,
             named_graphs=named_graphs or None,
-        )
+        ),
+        media=",".join(accept),
+        encode=lambda answer: answer[0],
+        media_of=lambda answer: answer[1],
+        headers={"Vary": "Accept"},
+        # a POST's query is in its body, which the key must hold; a GET's is in the URL
+        vary=(query, tuple(default_graphs or ()), tuple(named_graphs or ()))
+        if request.method == "POST"
+        else (),
     )
-    return Response(body, media_type=media, headers={"Vary": "Accept"})

@@ -52,10 +52,11 @@ class LiveServer:
         }
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> LiveServer:
+    def start(self, *args: str) -> LiveServer:
+        """Start ``govgraph serve`` with ``args`` added (``--workers 2``)."""
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                _command(self.port), cwd=self.tmp, env=self.env, stdout=out, stderr=out
+                [*_command(self.port), *args], cwd=self.tmp, env=self.env, stdout=out, stderr=out
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -10,6 +10,7 @@ import pytest
 from api.http_errors import LimitExceeded
 from api.sparql_guard import QueryLimits, check, measure
 from api.sparql_pool import Job, SparqlPool
+from graph import checkpoint
 from graph.oxigraph_store import OxigraphStore
 from loaders import load_paths
 from ontology.errors import InvalidArgument, StoreUnavailable
@@ -68,11 +69,32 @@ def test_checkpoints_follow_writes_and_are_removed(disk_store: OxigraphStore) ->
         disk_store.replace({"urn:govgraph:graph:extra": [("urn:x:a", "urn:x:p", "urn:x:b")]})
         after = pool.run(count, "c")[0]
         assert before != after  # the worker reads a fresh checkpoint after the write
-        checkpoints = list(pool.checkpoints.root.iterdir())
-        assert len(checkpoints) == 1  # the older one was removed once no query used it
+        newest = checkpoint.latest(disk_store.path)
+        assert newest is not None and checkpoint.generation_of(newest) == disk_store.generation
+        kept = [p for p in pool.checkpoints.root.iterdir() if p.is_dir()]
+        assert newest in kept and len(kept) <= checkpoint.KEEP
     finally:
         pool.close()
-    assert not pool.checkpoints.root.exists()
+    # one checkpoint mechanism: the pool reads graph.checkpoint's, which outlive it (the CLI
+    # beside a server reads them too); no second set of SPARQL checkpoints
+    assert pool.checkpoints.root == checkpoint.checkpoints_dir(disk_store.path)
+    assert checkpoint.latest(disk_store.path) is not None
+    assert not disk_store.path.with_name(disk_store.path.name + ".sparql-checkpoints").exists()
+
+
+def test_a_checkpoint_a_query_reads_is_not_pruned(disk_store: OxigraphStore) -> None:
+    first = checkpoint.write(disk_store)
+    checkpoint.hold(first)
+    for number in range(checkpoint.KEEP + 1):
+        disk_store.replace(
+            {"urn:govgraph:graph:extra": [("urn:x:a", "urn:x:p", f"urn:x:{number}")]}
+        )
+        checkpoint.write(disk_store)
+    assert first.is_dir()  # held: older than the KEEP newest, yet kept
+    checkpoint.release(first)
+    assert not first.exists()
+    kept = [p for p in checkpoint.checkpoints_dir(disk_store.path).iterdir() if p.is_dir()]
+    assert len(kept) == checkpoint.KEEP
 
 
 def test_guard_measures_without_parsing() -> None:

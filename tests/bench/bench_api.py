@@ -2,17 +2,23 @@
 
 A pure-Python client on the same 2 cores measures itself more than the server, so the load comes
 from ``wrk`` (Debian package; ``make bench`` installs it). In one run, each served the same way
-by uvicorn in a child process and driven by the same ``wrk`` command:
+(uvicorn with uvloop, httptools, no access log, in a child process) and driven by the same
+``wrk`` command:
 
 - a bare sync FastAPI route returning a small JSON object: the framework's ceiling here;
-- govgraph as ``govgraph serve`` runs it (uvloop, httptools, no access log);
-- govgraph with uvicorn's pure-Python defaults (asyncio loop, h11 parser, access log on).
+- govgraph as ``govgraph serve`` runs it, on the bundled data: answers cached per store
+  generation (``GOVGRAPH_ANSWER_CACHE_ENTRIES``), with that cache off, and with
+  ``--workers 2`` (two reader processes over the newest checkpoint beside the writer);
+- the same on the national graph (``govgraph generate``: 100k items, 300k dependencies, 10k
+  bodies, 100k mandates), loaded into an embedded store first.
 
-Writes ``docs/bench/api.md``; ``BENCH_API_SECONDS`` sets each run's length (default 15).
+Writes ``docs/bench/api.md``; ``BENCH_API_SECONDS`` sets each run's length (default 15),
+``BENCH_API_NATIONAL=0`` leaves the national graph out (a quick run).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import re
@@ -30,7 +36,13 @@ from tests.support import DATA, REPO
 
 CONNECTIONS = 50
 SECONDS = int(os.environ.get("BENCH_API_SECONDS", "15"))
+NATIONAL = os.environ.get("BENCH_API_NATIONAL", "1") != "0"
 OUT = REPO / "docs" / "bench" / "api.md"
+COUNT = "SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D"
+BODIES = (
+    "PREFIX%20gg%3A%20%3Chttps%3A%2F%2Fw3id.org%2Fgovgraph%2Fontology%23%3E%20SELECT%20%3Fs%20"
+    "WHERE%20%7B%3Fs%20a%20gg%3AGoverningBody%7D%20LIMIT%2010"
+)
 MIX = [
     ("/entities/ds", "application/json"),
     ("/entities/sp", "text/turtle"),
@@ -38,18 +50,24 @@ MIX = [
     ("/search?q=styre", "application/json"),
     ("/who-decides?subject=sundhedsplatformen", "application/json"),
     ("/impact?node=nsp", "application/json"),
-    ("/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D", "*/*"),
+    (f"/sparql?query={COUNT}", "*/*"),
 ]
-GOVGRAPH = (
-    "import uvicorn; from api.app import create_app; from api.settings import Settings; "
-    "uvicorn.run(create_app(Settings()), host='127.0.0.1', port={port}, log_level='warning', "
-    "loop='{loop}', http='{http}', access_log={access_log})"
-)
+#: on the national graph: a late item (few dependents), a body, a search, SPARQL with a LIMIT
+NATIONAL_MIX = [
+    ("/entities/sys-{late}", "application/json"),
+    ("/entities/body-7", "text/turtle"),
+    ("/entities?limit=20&type=body", "application/json"),
+    ("/search?q=Body%204242", "application/json"),
+    ("/who-decides?subject=sys-{late}", "application/json"),
+    ("/impact?node=sys-{late}&limit=20", "application/json"),
+    (f"/sparql?query={BODIES}", "*/*"),
+]
+SERVE = ["serve", "--host", "127.0.0.1", "--port", "{port}"]
 BARE = (
     "import uvicorn; from fastapi import FastAPI; app = FastAPI()\n"
-    "@app.get('/health')\ndef health() -> dict[str, str]:\n    return {{'status': 'ok'}}\n"
-    "uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning', loop='{loop}', "
-    "http='{http}', access_log={access_log})"
+    "@app.get('/health')\ndef health() -> dict[str, str]:\n    return {'status': 'ok'}\n"
+    "uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning', loop='uvloop', "
+    "http='httptools', access_log=False, limit_concurrency=200)"
 )
 
 
@@ -59,33 +77,47 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(code: str, port: int, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
-    env = {
+def _serve(
+    command: list[str], port: int, tmp: Path, env: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], str]:
+    environment = {
         **os.environ,
         "GOVGRAPH_STORE_PATH": str(tmp / "store"),
         "GOVGRAPH_AUDIT_LOG": str(tmp / "audit.jsonl"),
         "GOVGRAPH_DATA_DIR": str(DATA),
+        # every wrk connection comes from 127.0.0.1: one client, allowed as many SPARQL
+        # queries at once as there are connections
+        "GOVGRAPH_SPARQL_PER_CLIENT": str(CONNECTIONS),
         "PYTHONPATH": str(REPO),
+        **env,
     }
     child = subprocess.Popen(
-        [sys.executable, "-c", code],
+        command,
         cwd=tmp,
-        env=env,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
             if httpx.get(base + "/health", timeout=1).status_code == 200:
                 return child, base
         except httpx.HTTPError:
-            time.sleep(0.1)
+            time.sleep(0.2)
         if child.poll() is not None:
             raise RuntimeError("the server died while starting")
-    child.kill()
+    _stop(child)
     raise RuntimeError("the server did not start")
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """End the server and its worker processes (its own session)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, 9)
+    child.wait()
 
 
 def _lua(paths: list[tuple[str, str]], tmp: Path) -> Path:
@@ -114,6 +146,7 @@ def _wrk(base: str, script: Path | None, path: str = "/") -> dict[str, float]:
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),  # type: ignore[union-attr]
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", text).group(1)),  # type: ignore[union-attr]
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", text).group(1)),  # type: ignore[union-attr]
+        "load": os.getloadavg()[0],
     }
 
 
@@ -122,16 +155,50 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def _run(code: str, settings: dict[str, str], tmp: Path, script: Path | None) -> dict[str, float]:
+def _run(
+    command: list[str],
+    tmp: Path,
+    mix: list[tuple[str, str]] | None,
+    env: dict[str, str] | None = None,
+) -> dict[str, float]:
+    """Start a server, warm it (the projection, caches) with each path once, drive it."""
     port = _free_port()
-    child, base = _serve(code.format(port=port, **settings), port, tmp)
+    child, base = _serve([c.replace("{port}", str(port)) for c in command], port, tmp, env or {})
     try:
-        for path, accept in MIX:  # warm the projection and caches
-            httpx.get(base + path, headers={"Accept": accept}, timeout=60)
-        return _wrk(base, script, "/health")
+        for path, accept in mix or []:
+            answer = httpx.get(base + path, headers={"Accept": accept}, timeout=600)
+            if answer.status_code != 200:
+                raise RuntimeError(f"{path}: {answer.status_code} {answer.text[:300]}")
+        return _wrk(base, _lua(mix, tmp) if mix else None, "/health")
     finally:
-        child.kill()
-        child.wait()
+        _stop(child)
+
+
+def _national(tmp: Path) -> tuple[Path, str]:
+    """The national graph in an embedded store at ``tmp/national/store``; a late item's number."""
+    import pyoxigraph as ox
+
+    from graph.batch import GRAPH_PREFIX
+    from graph.generate import generate, write_ntriples
+
+    folder = tmp / "national"
+    folder.mkdir()
+    nt = folder / "graph.nt"
+    graph = generate(nodes=100_000, dependencies=300_000, bodies=10_000, mandates=100_000, seed=7)
+    write_ntriples(graph, nt)
+    store = ox.Store(str(folder / "store"))
+    store.bulk_load(
+        path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_PREFIX + "gen")
+    )
+    store.flush()
+    del store
+    late = max(
+        int(line.split("/sys-", 1)[1].split(">", 1)[0])
+        for line in nt.open(encoding="utf-8")
+        if line.startswith("<https://w3id.org/govgraph/id/sys-")
+    )
+    nt.unlink()
+    return folder, str(late)
 
 
 def main() -> None:
@@ -142,39 +209,82 @@ def main() -> None:
         OUT.write_text(f"{title}\n\n{message}\n", encoding="utf-8")
         print(message)
         return
-    fast = {"loop": "uvloop", "http": "httptools", "access_log": "False"}
-    slow = {"loop": "asyncio", "http": "h11", "access_log": "True"}
+    govgraph = [str(Path(sys.executable).parent / "govgraph"), *SERVE]
+    bare_command = [sys.executable, "-c", BARE]
+    load_before = os.getloadavg()
+    rows: list[tuple[str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory(prefix="govgraph-bench-") as name:
         tmp = Path(name)
-        script = _lua(MIX, tmp)
-        bare = _run(BARE, fast, tmp, None)
-        served = _run(GOVGRAPH, fast, tmp, script)
-        plain = _run(GOVGRAPH, slow, tmp, script)
-    rows = [
-        ("bare sync FastAPI route (`/health` of an empty app)", bare),
-        (
-            "govgraph mixed reads, as `govgraph serve` runs (uvloop, httptools, no access log)",
-            served,
-        ),
-        ("govgraph mixed reads, uvicorn defaults (asyncio, h11, access log)", plain),
-    ]
+        bare = _run(bare_command, tmp, None)
+        rows.append(("bare sync FastAPI route (`/health` of an empty app)", bare))
+        served = _run(govgraph, tmp, MIX)
+        rows.append(("govgraph, bundled data (as `govgraph serve` runs)", served))
+        rows.append(
+            (
+                "govgraph, bundled data, answer cache off",
+                _run(govgraph, tmp, MIX, {"GOVGRAPH_ANSWER_CACHE_ENTRIES": "0"}),
+            )
+        )
+        rows.append(
+            (
+                "govgraph, bundled data, `--workers 2` (readers over the newest checkpoint)",
+                _run([*govgraph, "--workers", "2"], tmp, MIX),
+            )
+        )
+        national = None
+        if NATIONAL:
+            folder, late = _national(tmp)
+            mix = [(p.replace("{late}", late), a) for p, a in NATIONAL_MIX]
+            env = {"GOVGRAPH_STORE_PATH": str(folder / "store")}
+            national = _run(govgraph, tmp, mix, env)
+            rows.append(("govgraph, national graph (2.5M triples)", national))
+            rows.append(
+                (
+                    "bare sync FastAPI route, again after the national runs",
+                    _run(bare_command, tmp, None),
+                )
+            )
+    _write(title, rows, bare, served, national, load_before)
+
+
+def _write(
+    title: str,
+    rows: list[tuple[str, dict[str, float]]],
+    bare: dict[str, float],
+    served: dict[str, float],
+    national: dict[str, float] | None,
+    load_before: tuple[float, float, float],
+) -> None:
+    ratio = served["rps"] / bare["rps"]
     text = "\n".join(
         [
             title,
             "",
-            f"`wrk -t2 -c{CONNECTIONS} -d{SECONDS}s` on loopback against one uvicorn process, all "
-            "in one run; mixed reads over the bundled dataset cycle through: "
+            f"`wrk -t2 -c{CONNECTIONS} -d{SECONDS}s --latency` on loopback, each server in its own "
+            "process served the same way (uvicorn, uvloop, httptools, no access log), all in one "
+            "run. Mixed reads cycle through "
             + ", ".join(f"`{p.split('?')[0]}`" for p, _ in MIX)
-            + ". Every response is checked to be 200.",
-            f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared), Python "
+            + " (each Accept as a client sends it); every response is checked to be 200. Each "
+            "path is requested once before the run (it builds the projection and fills the "
+            "answer cache, as the first user of a store generation does).",
+            f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other work "
+            f"(load average {load_before[0]:.1f} when the run started), Python "
             f"{platform.python_version()}.",
             "",
-            "| server | requests/s | p50 ms | p99 ms |",
-            "|---|---:|---:|---:|",
-            *(f"| {n} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} |" for n, r in rows),
+            "| server | requests/s | p50 ms | p99 ms | load avg |",
+            "|---|---:|---:|---:|---:|",
+            *(
+                f"| {n} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['load']:.1f} |"
+                for n, r in rows
+            ),
             "",
-            f"**govgraph / bare route: {served['rps'] / bare['rps']:.2f}x**; uvloop + httptools "
-            f"+ no access log over uvicorn's defaults: {served['rps'] / plain['rps']:.2f}x.",
+            f"**govgraph / bare route: {ratio:.2f}x** (bundled data, same run)"
+            + (
+                f"; national graph: {national['rps']:,.0f} requests/s "
+                f"({national['rps'] / bare['rps']:.2f}x the bare route)."
+                if national
+                else "."
+            ),
             "",
         ]
     )

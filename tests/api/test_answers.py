@@ -1,0 +1,91 @@
+"""Read answers cached per store generation: ETag / If-None-Match -> 304, fresh after a write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import auth
+
+Make = Callable[..., TestClient]
+BOARD = {
+    "id": "answers-board",
+    "type": "body",
+    "label": {"da": "Svar-bestyrelse", "en": "Answers board"},
+    "reports_to": "koncerndirektionen",
+}
+READS = [
+    "/entities?type=body&limit=5",
+    "/search?q=styre",
+    "/who-decides?subject=ds",
+    "/impact?node=ds",
+    "/entities/ds",
+]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_a_repeated_read_is_answered_304_when_the_client_holds_it(
+    make_client: Make, path: str
+) -> None:
+    api = make_client()
+    first = api.get(path)
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = api.get(path)
+    assert again.content == first.content and again.headers["ETag"] == first.headers["ETag"]
+    held = api.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert held.status_code == 304 and held.content == b""
+    assert held.headers["ETag"] == first.headers["ETag"]
+    other = api.get(path, headers={"If-None-Match": '"not-this-one"'})
+    assert other.status_code == 200 and other.content == first.content
+
+
+def test_a_write_moves_every_cached_answer_on(make_client: Make) -> None:
+    api = make_client()
+    before = api.get("/search?q=Svar-bestyrelse")
+    assert before.json()["results"] == []
+    listed = api.get("/entities?type=body&limit=1000").json()
+    created = api.post("/entities", json={"entity": BOARD}, headers=auth("editor"))
+    assert created.status_code == 201, created.text
+    after = api.get("/search?q=Svar-bestyrelse")
+    assert [hit["id"] for hit in after.json()["results"]] == ["answers-board"]
+    assert after.headers["ETag"] != before.headers["ETag"]
+    stale = api.get("/search?q=Svar-bestyrelse", headers={"If-None-Match": before.headers["ETag"]})
+    assert stale.status_code == 200
+    grown = api.get("/entities?type=body&limit=1000").json()
+    assert grown["total"] == listed["total"] + 1
+
+
+def test_answers_are_the_same_with_the_cache_off(make_client: Make) -> None:
+    cached, uncached = make_client(), make_client(answer_cache_entries=0)
+    for path in READS:
+        for _ in range(2):  # the second read of the cached app is served from memory
+            assert cached.get(path).json() == uncached.get(path).json(), path
+
+
+def test_the_entity_etag_stays_the_version_writes_name(make_client: Make) -> None:
+    api = make_client()
+    created = api.post("/entities", json={"entity": BOARD}, headers=auth("editor"))
+    tag = created.headers["ETag"]
+    for media in ("application/json", "text/turtle"):
+        read = api.get("/entities/answers-board", headers={"Accept": media})
+        assert read.headers["ETag"] == tag and read.headers["Vary"] == "Accept"
+        assert read.headers["content-type"].startswith(media)
+    assert api.get("/entities/answers-board?lang=en").json()["label"] == "Answers board"
+    changed = api.patch(
+        "/entities/answers-board",
+        json={"entity": {"label": {"en": "Answers board, renamed"}}},
+        headers={**auth("editor"), "If-Match": tag},
+    )
+    assert changed.status_code == 200, changed.text
+    read = api.get("/entities/answers-board?lang=en", headers={"If-None-Match": tag})
+    assert read.status_code == 200 and read.json()["label"] == "Answers board, renamed"
+
+
+def test_a_token_bearing_read_is_checked_not_served_from_memory(make_client: Make) -> None:
+    api = make_client(read_access="token")
+    assert api.get("/search?q=styre", headers=auth("reader")).status_code == 200
+    assert api.get("/search?q=styre").status_code == 401
+    bad = {"Authorization": "Bearer wrong-token-0123456789"}
+    assert api.get("/search?q=styre", headers=bad).status_code == 401
