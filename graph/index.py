@@ -6,6 +6,7 @@ relations both ways) and networkx projections for graph algorithms.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -422,6 +423,19 @@ def index_of(store: GraphStore) -> GovIndex:
         generation = store.generation
         if cached is not None and cached[0] is store and cached[1] == generation:
             return cached[2]
-        index = GovIndex.from_store(store)
+        index = _open_or_build(store)
         _CACHE[id(store)] = (store, generation, index)
         return index
+
+
+def _open_or_build(store: GraphStore) -> GovIndex:
+    """The persisted projection of what ``store`` holds, else one built and persisted."""
+    from graph import checkpoint
+
+    projection = checkpoint.load_projection(store)
+    if projection is not None:
+        return GovIndex(projection)
+    index = GovIndex.from_store(store)
+    with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
+        checkpoint.save_projection(store, index.projection)
+    return index

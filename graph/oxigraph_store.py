@@ -13,6 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph import stamp
 from ontology.errors import StorageFull, StoreCorrupt, StoreUnavailable
 from ontology.terms import XSD, Literal, Term, Triple
 
@@ -123,6 +124,8 @@ class OxigraphStore:
     def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
         existing = set(self.graph_names())
         touched = set(graphs) | set(remove)
+        if self.path is not None:
+            stamp.clear(self.path)  # a persisted projection no longer describes the store
         try:
             if not touched & existing:
                 # Only new graphs: one atomic bulk insertion.
@@ -140,6 +143,8 @@ class OxigraphStore:
                 self._store.update(" ;\n".join(ops))
             self._store.flush()
             self.generation += 1
+            if self.path is not None:
+                stamp.renew(self.path)
         except (OSError, RuntimeError) as exc:
             raise store_error(self.description, exc) from None
 

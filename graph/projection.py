@@ -7,15 +7,19 @@ triples came, duplicates removed, with two CSR indexes over them: by subject (``
 list with their own subject CSR. Nothing holds a set of every triple: the pass interns terms
 and appends to typed arrays; numpy sorts and de-duplicates.
 
-The projection pickles to one file (numpy arrays as raw buffers), so a cold process opens it in
-a fraction of a second instead of reading the store (:mod:`graph.checkpoint`).
+The projection saves to a directory (``.npy`` arrays opened memory-mapped, the strings one
+pickle), so a cold process opens it in a fraction of a second instead of reading the store
+(:mod:`graph.checkpoint`).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
+import threading
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,33 +31,73 @@ from ontology.terms import RDF_TYPE, Literal, Triple
 FORMAT = 1
 
 
-class Projection:
-    """Interned terms, relation arrays with both CSR indexes, and literal rows."""
+_ARRAYS = (
+    "s",
+    "p",
+    "o",
+    "out_edges",
+    "out_ptr",
+    "in_edges",
+    "in_ptr",
+    "lit_s",
+    "lit_p",
+    "lit_lang",
+    "lit_type",
+    "lit_rows",
+    "lit_ptr",
+    "is_subject",
+)
 
-    def __init__(
-        self,
-        terms: list[str],
-        s: np.ndarray,
-        p: np.ndarray,
-        o: np.ndarray,
-        lit_s: np.ndarray,
-        lit_p: np.ndarray,
-        literals: list[Literal],
-        ids: dict[str, int] | None = None,
-    ) -> None:
+
+class Projection:
+    """Interned terms, relation arrays with both CSR indexes, and literal rows (columns)."""
+
+    terms: list[str]
+    values: list[str]
+    tags: list[str | None]  # language tags and datatypes, interned; literal columns point here
+    s: np.ndarray
+    p: np.ndarray
+    o: np.ndarray
+    out_edges: np.ndarray
+    out_ptr: np.ndarray
+    in_edges: np.ndarray
+    in_ptr: np.ndarray
+    lit_s: np.ndarray
+    lit_p: np.ndarray
+    lit_lang: np.ndarray
+    lit_type: np.ndarray
+    lit_rows: np.ndarray
+    lit_ptr: np.ndarray
+    is_subject: np.ndarray
+
+    def __init__(self, terms: list[str], ids: dict[str, int] | None = None) -> None:
         self.terms = terms
-        self.ids = ids if ids is not None else {t: i for i, t in enumerate(terms)}
-        self.s, self.p, self.o = s, p, o
-        self.lit_s, self.lit_p, self.literals = lit_s, lit_p, literals
-        n = len(terms)
-        self.out_edges = np.argsort(s, kind="stable").astype(np.int32)
-        self.out_ptr = _pointers(s, n)
-        self.in_edges = np.argsort(o, kind="stable").astype(np.int32)
-        self.in_ptr = _pointers(o, n)
-        self.lit_rows = np.argsort(lit_s, kind="stable").astype(np.int32)
-        self.lit_ptr = _pointers(lit_s, n)
+        self.ids = ids if ids is not None else dict(zip(terms, range(len(terms)), strict=True))
         self.type_id = self.ids.get(RDF_TYPE, -1)
+
+    @classmethod
+    def from_rows(
+        cls,
+        terms: list[str],
+        ids: dict[str, int],
+        links: tuple[np.ndarray, np.ndarray, np.ndarray],
+        literals: tuple[
+            np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray, list[str | None]
+        ],
+    ) -> Projection:
+        """Index de-duplicated rows: relations ``(s, p, o)`` and literal columns."""
+        self = cls(terms, ids)
+        n = len(terms)
+        self.s, self.p, self.o = links
+        self.lit_s, self.lit_p, self.values, self.lit_lang, self.lit_type, self.tags = literals
+        self.out_edges = np.argsort(self.s, kind="stable").astype(np.int32)
+        self.out_ptr = _pointers(self.s, n)
+        self.in_edges = np.argsort(self.o, kind="stable").astype(np.int32)
+        self.in_ptr = _pointers(self.o, n)
+        self.lit_rows = np.argsort(self.lit_s, kind="stable").astype(np.int32)
+        self.lit_ptr = _pointers(self.lit_s, n)
         self.is_subject = (np.diff(self.out_ptr) > 0) | (np.diff(self.lit_ptr) > 0)
+        return self
 
     # -- building ---------------------------------------------------------------------------------
     @classmethod
@@ -116,11 +160,19 @@ class Projection:
         rows = self.in_edges[self.in_ptr[i] : self.in_ptr[i + 1]]
         return self.p[rows].tolist(), self.s[rows].tolist()
 
+    def literal(self, row: int) -> Literal:
+        """The literal of row ``row``."""
+        lang, kind = int(self.lit_lang[row]), int(self.lit_type[row])
+        tags = self.tags
+        return Literal(
+            self.values[row], tags[lang] if lang >= 0 else None, tags[kind] if kind >= 0 else None
+        )
+
     def literal_rows(self, i: int) -> list[tuple[int, Literal]]:
         """``(predicate, literal)`` of subject ``i``."""
         rows = self.lit_rows[self.lit_ptr[i] : self.lit_ptr[i + 1]].tolist()
         preds = self.lit_p
-        return [(int(preds[r]), self.literals[r]) for r in rows]
+        return [(int(preds[r]), self.literal(r)) for r in rows]
 
     def subjects_of(self, predicate: int, obj: int) -> np.ndarray:
         """Subject ids of ``(?, predicate, obj)``."""
@@ -137,25 +189,42 @@ class Projection:
         return [terms[i] for i in ids]
 
     # -- persistence ------------------------------------------------------------------------------
-    def save(self, path: Path) -> None:
-        """Write to ``path`` atomically (a reader sees the old file or the new, never half)."""
-        state = (FORMAT, self.terms, self.s, self.p, self.o, self.lit_s, self.lit_p, self.literals)
-        partial = path.with_name(f".{path.name}.partial")
-        with partial.open("wb") as out:
-            pickle.dump(state, out, protocol=5)
-        partial.replace(path)
+    def save(self, folder: Path) -> None:
+        """Write to the directory ``folder`` atomically: a reader finds it whole or not at all.
+
+        The arrays are ``.npy`` files (opened memory-mapped); the strings one pickle of lists.
+        """
+        if folder.exists():
+            return  # the same key: the same content, written by another process already
+        partial = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        try:
+            for name in _ARRAYS:
+                np.save(partial / f"{name}.npy", getattr(self, name), allow_pickle=False)
+            with (partial / "strings.pkl").open("wb") as out:
+                pickle.dump((FORMAT, self.terms, self.values, self.tags), out, protocol=5)
+            partial.rename(folder)
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+            if not folder.exists():
+                raise
 
     @classmethod
-    def load(cls, path: Path) -> Projection | None:
-        """The projection saved at ``path``; ``None`` if absent, unreadable or of another format."""
+    def load(cls, folder: Path) -> Projection | None:
+        """The projection saved in ``folder``; ``None`` if absent, unreadable or of another format."""
         try:
-            with path.open("rb") as source:
+            with (folder / "strings.pkl").open("rb") as source:
                 state = pickle.load(source)  # noqa: S301 - our own file, written by save()
+            if not isinstance(state, tuple) or len(state) != 4 or state[0] != FORMAT:
+                return None
+            self = cls(state[1])
+            self.values, self.tags = state[2], state[3]
+            for name in _ARRAYS:
+                setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r"))
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
             return None
-        if not isinstance(state, tuple) or not state or state[0] != FORMAT:
-            return None
-        return cls(*state[1:])
+        return self
 
 
 class _Builder:
@@ -195,10 +264,27 @@ class _Builder:
             keep = np.sort(order[first])
             s, p, o = s[keep].copy(), p[keep].copy(), o[keep].copy()
         keys = list(self.literal_keys)
-        lit_s = np.fromiter((k[0] for k in keys), dtype=np.int32, count=len(keys))
-        lit_p = np.fromiter((k[1] for k in keys), dtype=np.int32, count=len(keys))
-        literals = [k[2] for k in keys]
-        return Projection(self.terms, s, p, o, lit_s, lit_p, literals, ids=self.ids)
+        count = len(keys)
+        tags: dict[str | None, int] = {}
+        lang = np.fromiter(
+            (tags.setdefault(k[2].lang, len(tags)) if k[2].lang else -1 for k in keys),
+            dtype=np.int32,
+            count=count,
+        )
+        kind = np.fromiter(
+            (tags.setdefault(k[2].datatype, len(tags)) if k[2].datatype else -1 for k in keys),
+            dtype=np.int32,
+            count=count,
+        )
+        literals = (
+            np.fromiter((k[0] for k in keys), dtype=np.int32, count=count),
+            np.fromiter((k[1] for k in keys), dtype=np.int32, count=count),
+            [k[2].value for k in keys],
+            lang,
+            kind,
+            list(tags),
+        )
+        return Projection.from_rows(self.terms, self.ids, (s, p, o), literals)
 
 
 def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
@@ -207,10 +293,3 @@ def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
     return ptr
-
-
-def iter_literal_subjects(projection: Projection, predicate: int) -> Iterator[tuple[int, Literal]]:
-    """``(subject, literal)`` of every literal with ``predicate``."""
-    preds = projection.lit_p
-    for row in np.flatnonzero(preds == predicate).tolist():
-        yield int(projection.lit_s[row]), projection.literals[row]

@@ -421,6 +421,11 @@ def resolve_match(
     >>> local_id(found.iri), found.tier
     ('ds', 'inflected')
     """
+    if purpose in PURPOSES:
+        text = name.strip()
+        for whole in (text, DATA + text):  # an id needs no name index
+            if whole in index.nodes and index.types_of(whole):
+                return Resolution(whole, "id")
     return name_index(index).match(name, purpose=purpose, fuzzy=fuzzy)
 
 

@@ -1,0 +1,169 @@
+"""The dependency net: valid dependencies as integer CSR arrays, and a breadth-first search on it.
+
+Built once per projection and day (:func:`graph.queries.impact.dependency_net`); a traversal is
+a level-synchronous search in numpy, a handful of array operations per level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from ontology import vocab as v
+
+if TYPE_CHECKING:
+    from graph.index import GovIndex
+
+NO_LIMIT = max(v.CRITICALITY_RANK.values()) + 1
+
+
+@dataclass
+class DependencyNet:
+    """Valid dependencies between ``len(ids)`` things (parallel edges collapsed, strongest kept).
+
+    ``ids[i]`` is the IRI of node ``i`` and ``position`` the reverse. The edges of node ``i``
+    are rows ``down_ptr[i]:down_ptr[i + 1]`` of ``down_to``/``down_rank`` (the things that depend
+    on it) and ``up_ptr``/``up_to``/``up_rank`` (the things it needs), in the order the
+    dependencies were first met.
+    """
+
+    ids: list[str]
+    position: dict[str, int]
+    down_ptr: np.ndarray
+    down_to: np.ndarray
+    down_rank: np.ndarray
+    up_ptr: np.ndarray
+    up_to: np.ndarray
+    up_rank: np.ndarray
+    #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes
+    refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
+
+    def ref(self, index: GovIndex, pos: int, lang: str | None) -> dict[str, str]:
+        """The ``{id, label, type}`` of node ``pos`` (computed once per language)."""
+        refs = self.refs.get(lang)
+        if refs is None:
+            refs = self.refs[lang] = [None] * len(self.ids)
+        ref = refs[pos]
+        if ref is None:
+            ref = refs[pos] = index.ref(self.ids[pos], lang)
+        return ref
+
+    def edges(self) -> list[tuple[int, int]]:
+        """``(dependent, prerequisite)`` of every edge."""
+        counts = np.diff(self.up_ptr)
+        sources = np.repeat(np.arange(len(self.ids)), counts)
+        return list(zip(sources.tolist(), self.up_to.tolist(), strict=True))
+
+    @classmethod
+    def from_arrays(
+        cls, ids: list[str], dependent: np.ndarray, prerequisite: np.ndarray, rank: np.ndarray
+    ) -> DependencyNet:
+        """Build from edges as positions into ``ids``, in the order they were met."""
+        n = len(ids)
+        if len(dependent):
+            key = dependent.astype(np.int64) * max(n, 1) + prerequisite
+            order = np.argsort(key, kind="stable")
+            sorted_keys = key[order]
+            starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+            strongest = np.maximum.reduceat(rank[order], starts)
+            first = order[starts]  # the first time each pair was met
+            met = np.argsort(first, kind="stable")
+            a, b, r = dependent[first[met]], prerequisite[first[met]], strongest[met]
+        else:
+            a = b = np.zeros(0, np.int32)
+            r = np.zeros(0, np.int8)
+        down = np.argsort(b, kind="stable")
+        up = np.argsort(a, kind="stable")
+        return cls(
+            ids=ids,
+            position={iri: i for i, iri in enumerate(ids)},
+            down_ptr=_pointers(b, n),
+            down_to=a[down].astype(np.int32),
+            down_rank=r[down].astype(np.int8),
+            up_ptr=_pointers(a, n),
+            up_to=b[up].astype(np.int32),
+            up_rank=r[up].astype(np.int8),
+        )
+
+
+def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    if len(keys):
+        np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    return ptr
+
+
+class Walk(NamedTuple):
+    """A traversal: nodes in the order found, and per node its distance, parent and weakest
+    rank along the kept path (``-1``/``0`` for nodes not reached)."""
+
+    order: np.ndarray
+    distance: np.ndarray
+    parent: np.ndarray
+    weakest: np.ndarray
+
+
+def traverse(
+    net: DependencyNet,
+    start: int,
+    *,
+    downstream: bool = True,
+    min_rank: int = 0,
+    max_depth: int | None = None,
+) -> Walk:
+    """Breadth-first search from ``start``.
+
+    Among the shortest paths to a node, the parent kept is the one whose weakest dependency is
+    strongest (the first met among equals), so the reported criticality is the best a shortest
+    chain can show.
+    """
+    ptr, to, ranks = (
+        (net.down_ptr, net.down_to, net.down_rank)
+        if downstream
+        else (net.up_ptr, net.up_to, net.up_rank)
+    )
+    n = len(net.ids)
+    distance = np.full(n, -1, dtype=np.int32)
+    parent = np.full(n, -1, dtype=np.int32)
+    weakest = np.zeros(n, dtype=np.int8)
+    distance[start] = 0
+    weakest[start] = NO_LIMIT
+    frontier = np.array([start], dtype=np.int64)
+    found: list[np.ndarray] = []
+    depth = 0
+    while frontier.size and (max_depth is None or depth < max_depth):
+        depth += 1
+        begin = ptr[frontier]
+        counts = ptr[frontier + 1] - begin
+        total = int(counts.sum())
+        if not total:
+            break
+        # The rows of every frontier node, in frontier order then adjacency order.
+        offsets = np.repeat(begin - np.cumsum(counts) + counts, counts)
+        rows = offsets + np.arange(total)
+        source = np.repeat(frontier, counts)
+        target, rank = to[rows], ranks[rows]
+        fresh = distance[target] < 0
+        if min_rank:
+            fresh &= rank >= min_rank
+        source, target, rank = source[fresh], target[fresh], rank[fresh]
+        if not target.size:
+            break
+        bottleneck = np.minimum(rank, weakest[source])
+        met = np.arange(target.size)
+        best = np.lexsort((met, -bottleneck.astype(np.int16), target))
+        sorted_targets = target[best]
+        first = np.r_[True, sorted_targets[1:] != sorted_targets[:-1]]
+        chosen = best[first]
+        reached = target[chosen]
+        distance[reached] = depth
+        parent[reached] = source[chosen]
+        weakest[reached] = bottleneck[chosen]
+        # The next level in the order its nodes were first met.
+        unique, first_met = np.unique(target, return_index=True)
+        frontier = unique[np.argsort(first_met, kind="stable")]
+        found.append(frontier)
+    order = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return Walk(order, distance, parent, weakest)
