@@ -340,6 +340,22 @@ class GovIndex:
         subjects, _ = self.projection.pairs(p)
         return sorted(self.projection.iris(np.unique(subjects).tolist()))
 
+    def subjects_with(self, predicate: str) -> list[str]:
+        """Subjects with ``predicate`` at all (a relation or a literal), in first-seen order."""
+        projection = self.projection
+        p = projection.ids.get(predicate)
+        if p is None:
+            return []
+        subjects, _ = projection.pairs(p)
+        both = np.concatenate([subjects, projection.lit_s[projection.lit_p == p]])
+        unique, first = np.unique(both, return_index=True)
+        return projection.iris(unique[np.argsort(first, kind="stable")].tolist())
+
+    def first(self, iri: str, predicate: str) -> str | None:
+        """``node(iri).first(predicate)`` without making the node: a relation, else a literal."""
+        found = self.out(iri, predicate)
+        return found[0] if found else self.literal(iri, predicate)
+
     def of_type(self, cls: str) -> list[str]:
         """Everything of class ``cls``, sorted (computed once per class)."""
         found: list[str] | None = self._of_type.get(cls)

@@ -170,9 +170,20 @@ class Projection:
 
     def literal_rows(self, i: int) -> list[tuple[int, Literal]]:
         """``(predicate, literal)`` of subject ``i``."""
-        rows = self.lit_rows[self.lit_ptr[i] : self.lit_ptr[i + 1]].tolist()
-        preds = self.lit_p
-        return [(int(preds[r]), self.literal(r)) for r in rows]
+        rows = self.lit_rows[self.lit_ptr[i] : self.lit_ptr[i + 1]]
+        if not len(rows):
+            return []
+        tags, values = self.tags, self.values
+        return [
+            (p, Literal(values[r], tags[g] if g >= 0 else None, tags[k] if k >= 0 else None))
+            for r, p, g, k in zip(
+                rows.tolist(),
+                self.lit_p[rows].tolist(),
+                self.lit_lang[rows].tolist(),
+                self.lit_type[rows].tolist(),
+                strict=True,
+            )
+        ]
 
     def subjects_of(self, predicate: int, obj: int) -> np.ndarray:
         """Subject ids of ``(?, predicate, obj)``."""
@@ -221,7 +232,9 @@ class Projection:
             self = cls(state[1])
             self.values, self.tags = state[2], state[3]
             for name in _ARRAYS:
-                setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r"))
+                # A plain ndarray view of the map: np.memmap's own indexing is slow.
+                mapped = np.load(folder / f"{name}.npy", mmap_mode="r")
+                setattr(self, name, mapped.view(np.ndarray))
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
             return None
         return self

@@ -73,8 +73,9 @@ def impact(
         min_criticality=min_criticality,
         as_of=as_of,
         lang=lang,
+        limit=limit,
+        offset=offset,
     )
-    answer["impacted"], answer["page"] = page(answer["impacted"], limit=limit, offset=offset)
     return answer
 
 

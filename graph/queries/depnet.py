@@ -130,6 +130,8 @@ def traverse(
     weakest = np.zeros(n, dtype=np.int8)
     distance[start] = 0
     weakest[start] = NO_LIMIT
+    best = np.full(n, -1, dtype=np.int8)  # scratch: the strongest bottleneck met this level
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # scratch: first row met
     frontier = np.array([start], dtype=np.int64)
     found: list[np.ndarray] = []
     depth = 0
@@ -141,8 +143,7 @@ def traverse(
         if not total:
             break
         # The rows of every frontier node, in frontier order then adjacency order.
-        offsets = np.repeat(begin - np.cumsum(counts) + counts, counts)
-        rows = offsets + np.arange(total)
+        rows = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
         source = np.repeat(frontier, counts)
         target, rank = to[rows], ranks[rows]
         fresh = distance[target] < 0
@@ -153,17 +154,21 @@ def traverse(
             break
         bottleneck = np.minimum(rank, weakest[source])
         met = np.arange(target.size)
-        best = np.lexsort((met, -bottleneck.astype(np.int16), target))
-        sorted_targets = target[best]
-        first = np.r_[True, sorted_targets[1:] != sorted_targets[:-1]]
-        chosen = best[first]
+        # Per target: the strongest bottleneck, then the first row met with it (no sorting).
+        np.maximum.at(best, target, bottleneck)
+        strongest = np.flatnonzero(bottleneck == best[target])
+        np.minimum.at(first, target[strongest], strongest)
+        chosen = np.flatnonzero(first[target] == met)
         reached = target[chosen]
-        distance[reached] = depth
         parent[reached] = source[chosen]
         weakest[reached] = bottleneck[chosen]
+        distance[reached] = depth
+        first[target] = np.iinfo(np.int64).max
         # The next level in the order its nodes were first met.
-        unique, first_met = np.unique(target, return_index=True)
-        frontier = unique[np.argsort(first_met, kind="stable")]
+        np.minimum.at(first, target, met)
+        frontier = target[first[target] == met]
+        first[target] = np.iinfo(np.int64).max
+        best[target] = -1
         found.append(frontier)
     order = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     return Walk(order, distance, parent, weakest)

@@ -9,6 +9,7 @@ whole by type and organisation, so the common request touches only the items it 
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -16,7 +17,14 @@ from typing import Any
 import numpy as np
 
 from graph.index import GovIndex, index_of
-from graph.queries.depnet import DependencyNet, traverse
+from graph.queries.depnet import DependencyNet, Walk, traverse
+from graph.queries.impact_parts import (
+    _first_object,
+    _iri_rank,
+    _paged,
+    _summary,
+    _type_codes,
+)
 from graph.queries.inform import (
     INFORM_RELATIONS,
     SECRETARIAT,
@@ -133,21 +141,6 @@ def dependency_edges(
     position = order_of[position]
     all_ranks = np.concatenate([np.array(ranks, dtype=np.int8), rank[valid]])
     return ids, position[0::2], position[1::2], all_ranks
-
-
-def _first_object(index: GovIndex, predicate: str) -> np.ndarray:
-    """Per term id, the first object of ``predicate`` (``-1`` for none), computed once."""
-
-    def compute() -> np.ndarray:
-        projection = index.projection
-        dense = np.full(len(projection.terms), -1, dtype=np.int64)
-        p = projection.ids.get(predicate)
-        if p is not None:
-            subjects, objects = projection.pairs(p)
-            dense[subjects[::-1]] = objects[::-1]  # the first in stream order wins
-        return dense
-
-    return index.memo(f"impact:first:{predicate}", compute)
 
 
 _NETS: weakref.WeakKeyDictionary[GovIndex, dict[date | None, DependencyNet]] = (
@@ -277,24 +270,26 @@ def impact(
     named = resolve_match(index, node, purpose="impact")
     root = named.iri
     net = dependency_net(index, day)
-    start = net.position.get(root)
-    hits = np.zeros(0, dtype=np.int64)
-    walk = None
-    if start is not None:
-        walk = traverse(
-            net, start, downstream=direction == "downstream", min_rank=min_rank, max_depth=max_depth
-        )
-        hits = walk.order
-        if types:
-            names = np.array(_type_names(index, net, hits.tolist()), dtype=object)
-            hits = hits[np.isin(names, list(types))] if len(hits) else hits
-        # By distance, then id (IRI order is id order in the data namespace).
-        hits = hits[np.lexsort((_iri_rank(index, net)[hits], walk.distance[hits]))]
+    key = (root, direction, min_rank, max_depth, tuple(sorted(types or ())), day)
+    walks: OrderedDict[Any, tuple[np.ndarray, Walk | None]] = index.memo(
+        "impact:walks", OrderedDict
+    )
+    with index.lock:
+        cached = walks.get(key)
+        if cached is not None:
+            walks.move_to_end(key)
+    if cached is None:
+        cached = _walk(index, net, root, direction, min_rank, max_depth, types)
+        with index.lock:
+            walks[key] = cached
+            while len(walks) > _WALKS_KEPT:
+                walks.popitem(last=False)
+    hits, walk = cached
     total = len(hits)
     shown = hits if limit is None else hits[offset : offset + limit]
     impacted = [_entry(index, net, walk, pos, direction, lang) for pos in shown.tolist()]
     items = [root, *(net.ids[pos] for pos in shown.tolist())]
-    answer: dict[str, Any] = {
+    result: dict[str, Any] = {
         "root": index.ref(root, lang),
         "direction": direction,
         "as_of": day.isoformat() if day else None,
@@ -304,11 +299,39 @@ def impact(
         "summary": _summary(index, net, hits, lang),
     }
     if limit is not None:
-        answer["page"] = {"total": total, "limit": limit, "offset": offset}
+        result["page"] = {"total": total, "limit": limit, "offset": offset}
     if not total:
         documents = len(index.of_type(v.SOURCE_DOCUMENT))
-        answer["message"] = empty_message(index.label(root, lang), direction, documents)
-    return answer
+        result["message"] = empty_message(index.label(root, lang), direction, documents)
+    return result
+
+
+_WALKS_KEPT = 16  # recent traversals kept per projection: the next page costs no search
+
+
+def _walk(
+    index: GovIndex,
+    net: DependencyNet,
+    root: str,
+    direction: str,
+    min_rank: int,
+    max_depth: int | None,
+    types: Sequence[str] | None,
+) -> tuple[np.ndarray, Walk | None]:
+    """The impacted nodes in answer order (distance, then id) and the traversal."""
+    start = net.position.get(root)
+    if start is None:
+        return np.zeros(0, dtype=np.int64), None
+    walk = traverse(
+        net, start, downstream=direction == "downstream", min_rank=min_rank, max_depth=max_depth
+    )
+    hits = walk.order
+    if types:
+        names, codes = _type_codes(index, net)
+        wanted = [code for code, name in enumerate(names) if name in types]
+        hits = hits[np.isin(codes[hits], wanted)]
+    # By distance, then id (IRI order is id order in the data namespace).
+    return hits[np.lexsort((_iri_rank(index, net)[hits], walk.distance[hits]))], walk
 
 
 def _entry(
@@ -319,8 +342,7 @@ def _entry(
     chain = [pos]
     while parent[chain[-1]] >= 0:
         chain.append(int(parent[chain[-1]]))
-    path = [net.ref(index, p, lang)["id"] for p in reversed(chain)]
-    path[0] = local_id(ids[chain[-1]])
+    path = [local_id(ids[p]) for p in reversed(chain)]
     entry: dict[str, Any] = {
         **net.ref(index, pos, lang),
         "distance": int(walk.distance[pos]),
@@ -333,56 +355,3 @@ def _entry(
     if notes:
         entry["editorial"] = notes
     return entry
-
-
-def _type_names(index: GovIndex, net: DependencyNet, positions: list[int]) -> list[str]:
-    """The entity type of each node (cached on the net's refs, in no language)."""
-    return [net.ref(index, p, None)["type"] for p in positions]
-
-
-def _iri_rank(index: GovIndex, net: DependencyNet) -> np.ndarray:
-    """Per node of ``net``, its place in IRI order (computed once per net)."""
-
-    def compute() -> np.ndarray:
-        order = np.argsort(np.array(net.ids, dtype=object), kind="stable")
-        rank = np.empty(len(net.ids), dtype=np.int64)
-        rank[order] = np.arange(len(net.ids))
-        return rank
-
-    return index.memo(f"impact:iri-rank:{id(net)}", compute)
-
-
-def _summary(
-    index: GovIndex, net: DependencyNet, hits: np.ndarray, lang: str | None
-) -> dict[str, Any]:
-    """How many impacted items of each type, and per owning organisation (the 20 largest)."""
-    if not len(hits):
-        return {"total": 0, "by_type": {}, "by_organisation": [], "organisations": 0}
-    terms = np.fromiter((index.projection.ids[net.ids[p]] for p in hits.tolist()), dtype=np.int64)
-    kinds: dict[str, int] = {}
-    for name in _type_names(index, net, hits.tolist()):
-        kinds[name] = kinds.get(name, 0) + 1
-    owners = _first_object(index, v.RELATION_KEYS["owner"])[terms]
-    found, counts = np.unique(owners, return_counts=True)
-    ranked = sorted(zip(counts.tolist(), found.tolist(), strict=True), key=lambda c: (-c[0], c[1]))
-    by_org = []
-    for count, owner in ranked[:20]:
-        if owner < 0:
-            by_org.append({"id": None, "label": "no owner recorded", "count": count})
-        else:
-            by_org.append({**index.ref(index.projection.terms[owner], lang), "count": count})
-    return {
-        "total": len(hits),
-        "by_type": dict(sorted(kinds.items(), key=lambda k: (-k[1], k[0]))),
-        "by_organisation": by_org,
-        "organisations": int((found >= 0).sum()),
-    }
-
-
-def _paged(answer: dict[str, Any], limit: int | None, offset: int) -> dict[str, Any]:
-    """A native engine's full answer, cut to the page asked for."""
-    if limit is not None:
-        total = len(answer["impacted"])
-        answer["impacted"] = answer["impacted"][offset : offset + limit]
-        answer["page"] = {"total": total, "limit": limit, "offset": offset}
-    return answer
