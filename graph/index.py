@@ -62,6 +62,9 @@ class Citation:
 
 @dataclass
 class Node:
+    """One subject's classes, literals and relations (made from the projection; do not change
+    it: the index may hand the same object to the next caller)."""
+
     iri: str
     types: set[str] = field(default_factory=set)
     literals: dict[str, list[Literal]] = field(default_factory=lambda: defaultdict(list))
@@ -72,6 +75,9 @@ class Node:
         return str(values[0]) if values else None
 
 
+_NODES_KEPT = 100_000  # nodes kept made per index (a few hundred bytes each)
+
+
 class _Nodes(Mapping[str, Node]):
     """``index.nodes``: every subject as a :class:`Node`, materialised on access."""
 
@@ -79,10 +85,17 @@ class _Nodes(Mapping[str, Node]):
         self._index = index
 
     def __getitem__(self, iri: str) -> Node:
+        made = self._index._made.get(iri)
+        if made is not None:
+            return made
         i = self._index.projection.ids.get(iri)
         if i is None or not self._index.projection.is_subject[i]:
             raise KeyError(iri)
-        return self._index._materialise(i)
+        made = self._index._materialise(i)
+        if len(self._index._made) >= _NODES_KEPT:
+            self._index._made.clear()  # a bounded cache: start again rather than grow
+        self._index._made[iri] = made
+        return made
 
     def __contains__(self, iri: object) -> bool:
         i = self._index.projection.ids.get(iri) if isinstance(iri, str) else None
@@ -153,6 +166,7 @@ class GovIndex:
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._memo: dict[str, Any] = {}
         self._labels: dict[str, dict[str, str]] = {}
+        self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
         self._type_names: dict[str, str] = {}
         self._of_type: dict[str, list[str]] = {}
         self._label_ids = [

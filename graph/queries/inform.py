@@ -127,9 +127,23 @@ def inform_relations(index: GovIndex, item: str) -> tuple[tuple[str, str, str], 
 def most_specific_deciders(
     store: GraphStore, item: str, as_of: date | None
 ) -> list[tuple[str, list[dict[str, str]]]]:
-    """``(IRI, citations)`` of the first-ranked decider over ``item`` (role ``decides``)."""
+    """``(IRI, citations)`` of the first-ranked decider over ``item`` (role ``decides``): the
+    first entry of ``who_decides(store, item)["deciders"]``, without the rest of that answer
+    (what lies within, escalation, nearest bodies)."""
     from graph.queries.who_decides import who_decides
 
+    if getattr(store, "native_who_decides", None) is None:
+        from graph.index import index_of
+        from graph.queries.coverage import assess, holder_of
+        from graph.queries.scopes import action_closure, role_of
+
+        index = index_of(store)
+        found = assess(index, item, actions=None, day=as_of, closure=action_closure(index))
+        for _, mandate, _ in found.covering:  # the most specific scope first
+            if role_of(index, mandate, None) == "decides":
+                holder = holder_of(index, mandate) or mandate
+                return [(holder, index.citation_dicts(mandate))]
+        return []
     answer = who_decides(store, item, as_of=as_of)
     deciders = answer.get("deciders") or []
     return [(DATA + deciders[0]["id"], deciders[0]["citations"])] if deciders else []
