@@ -28,7 +28,7 @@ import numpy as np
 from ontology.terms import RDF_TYPE, Literal, Triple
 
 #: bumped whenever the pickled layout changes, so older files are ignored
-FORMAT = 1
+FORMAT = 2
 
 
 _ARRAYS = (
@@ -46,6 +46,7 @@ _ARRAYS = (
     "lit_rows",
     "lit_ptr",
     "is_subject",
+    "rank",
 )
 
 
@@ -69,6 +70,7 @@ class Projection:
     lit_rows: np.ndarray
     lit_ptr: np.ndarray
     is_subject: np.ndarray
+    rank: np.ndarray  # each term's place in string order: sorting ids by it sorts IRIs
 
     def __init__(self, terms: list[str], ids: dict[str, int] | None = None) -> None:
         self.terms = terms
@@ -97,6 +99,8 @@ class Projection:
         self.lit_rows = np.argsort(self.lit_s, kind="stable").astype(np.int32)
         self.lit_ptr = _pointers(self.lit_s, n)
         self.is_subject = (np.diff(self.out_ptr) > 0) | (np.diff(self.lit_ptr) > 0)
+        self.rank = np.empty(n, dtype=np.int32)
+        self.rank[sorted(range(n), key=terms.__getitem__)] = np.arange(n, dtype=np.int32)
         return self
 
     # -- building ---------------------------------------------------------------------------------

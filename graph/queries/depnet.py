@@ -37,6 +37,8 @@ class DependencyNet:
     up_ptr: np.ndarray
     up_to: np.ndarray
     up_rank: np.ndarray
+    #: the projection's term id of node ``i``, when built from a projection
+    terms: np.ndarray | None = None
     #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes
     refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
 
@@ -58,7 +60,12 @@ class DependencyNet:
 
     @classmethod
     def from_arrays(
-        cls, ids: list[str], dependent: np.ndarray, prerequisite: np.ndarray, rank: np.ndarray
+        cls,
+        ids: list[str],
+        dependent: np.ndarray,
+        prerequisite: np.ndarray,
+        rank: np.ndarray,
+        terms: np.ndarray | None = None,
     ) -> DependencyNet:
         """Build from edges as positions into ``ids``, in the order they were met."""
         n = len(ids)
@@ -85,6 +92,7 @@ class DependencyNet:
             up_ptr=_pointers(a, n),
             up_to=b[up].astype(np.int32),
             up_rank=r[up].astype(np.int8),
+            terms=terms,
         )
 
 

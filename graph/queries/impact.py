@@ -84,9 +84,10 @@ def criticality_rank(value: str | None, argument: str = "min_criticality") -> in
 
 def dependency_edges(
     index: GovIndex, as_of: date | None
-) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """The valid dependencies at ``as_of``: ``(ids, dependent, prerequisite, rank)``, the last
-    three positions into ``ids`` and criticality ranks, one per ``gg:Dependency`` in IRI order.
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The valid dependencies at ``as_of``: ``(ids, dependent, prerequisite, rank, terms)``:
+    positions into ``ids`` and criticality ranks, one per ``gg:Dependency`` in IRI order, and
+    the projection's term id of each of ``ids``.
 
     A system's supplier (``gg:vendor``) is a prerequisite too, of unstated criticality (rank 0:
     followed unless a minimum criticality is asked for); those come first.
@@ -101,8 +102,13 @@ def dependency_edges(
                 firsts.append(projection.ids[system])
                 seconds.append(projection.ids[vendor])
                 ranks.append(UNSTATED)
-    deps = index.of_type(v.DEPENDENCY)
-    dep_ids = np.fromiter((projection.ids[d] for d in deps), dtype=np.int64, count=len(deps))
+    kind = projection.ids.get(v.DEPENDENCY)
+    if kind is None or projection.type_id < 0:
+        dep_ids = np.zeros(0, dtype=np.int64)
+    else:
+        dep_ids = projection.subjects_of(projection.type_id, kind).astype(np.int64)
+        dep_ids = np.unique(dep_ids)
+        dep_ids = dep_ids[np.argsort(projection.rank[dep_ids], kind="stable")]  # IRI order
     dependent = _first_object(index, v.DEPENDENT)[dep_ids]
     prerequisite = _first_object(index, v.PREREQUISITE)[dep_ids]
     grade = _first_object(index, v.CRITICALITY)[dep_ids]
@@ -113,13 +119,13 @@ def dependency_edges(
             rank_of[c] = v.CRITICALITY_RANK.get(concept_slug(projection.terms[c]), 1)
     rank = np.fromiter((rank_of[c] for c in grade.tolist()), dtype=np.int8, count=len(grade))
     for row in np.flatnonzero(grade < 0).tolist():  # a grade given as a literal
-        text = index.literal(deps[row], v.CRITICALITY)
+        text = index.literal(projection.terms[dep_ids[row]], v.CRITICALITY)
         if text is not None:
             rank[row] = v.CRITICALITY_RANK.get(concept_slug(text), 1)
     valid = (dependent >= 0) & (prerequisite >= 0)
     if as_of is not None:
         for row in np.flatnonzero(valid).tolist():
-            if not index.valid_at(deps[row], as_of):
+            if not index.valid_at(projection.terms[dep_ids[row]], as_of):
                 valid[row] = False
     terms = np.concatenate(
         [
@@ -140,7 +146,7 @@ def dependency_edges(
     order_of[np.argsort(first_met, kind="stable")] = np.arange(len(unique))
     position = order_of[position]
     all_ranks = np.concatenate([np.array(ranks, dtype=np.int8), rank[valid]])
-    return ids, position[0::2], position[1::2], all_ranks
+    return ids, position[0::2], position[1::2], all_ranks, in_order
 
 
 _NETS: weakref.WeakKeyDictionary[GovIndex, dict[date | None, DependencyNet]] = (

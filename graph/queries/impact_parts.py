@@ -33,6 +33,8 @@ def _first_object(index: GovIndex, predicate: str) -> np.ndarray:
 
 def _net_terms(index: GovIndex, net: DependencyNet) -> np.ndarray:
     """Per node of ``net``, its term id in the projection (once per net)."""
+    if net.terms is not None:
+        return net.terms
     ids = index.projection.ids
     return index.memo(
         f"impact:terms:{id(net)}",
@@ -50,33 +52,22 @@ def _type_codes(index: GovIndex, net: DependencyNet) -> tuple[list[str], np.ndar
         subjects, _ = projection.pairs(projection.type_id)
         several = np.bincount(subjects, minlength=len(projection.terms))[terms] > 1
         names: dict[str, int] = {}
-        by_class: dict[int, int] = {}
-        codes = np.empty(len(net.ids), dtype=np.int32)
-        for pos, (cls, many) in enumerate(zip(classes.tolist(), several.tolist(), strict=True)):
-            if many or cls < 0:
-                name = index.type_name(net.ids[pos])
-                codes[pos] = names.setdefault(name, len(names))
-                continue
-            code = by_class.get(cls)
-            if code is None:
-                name = index.type_name(net.ids[pos])
-                code = by_class[cls] = names.setdefault(name, len(names))
-            codes[pos] = code
+        code_of = np.full(len(projection.terms) + 1, -1, dtype=np.int32)  # by class; -1: none
+        for cls in np.unique(classes).tolist():
+            sample = int(np.flatnonzero(classes == cls)[0])
+            name = index.type_name(net.ids[sample])
+            code_of[cls] = names.setdefault(name, len(names))
+        codes = code_of[classes]
+        for pos in np.flatnonzero(several | (classes < 0)).tolist():
+            codes[pos] = names.setdefault(index.type_name(net.ids[pos]), len(names))
         return list(names), codes
 
     return index.memo(f"impact:types:{id(net)}", compute)
 
 
 def _iri_rank(index: GovIndex, net: DependencyNet) -> np.ndarray:
-    """Per node of ``net``, its place in IRI order (computed once per net)."""
-
-    def compute() -> np.ndarray:
-        order = np.argsort(np.array(net.ids, dtype=object), kind="stable")
-        rank = np.empty(len(net.ids), dtype=np.int64)
-        rank[order] = np.arange(len(net.ids))
-        return rank
-
-    return index.memo(f"impact:iri-rank:{id(net)}", compute)
+    """Per node of ``net``, its place in IRI order."""
+    return index.projection.rank[_net_terms(index, net)]
 
 
 def _summary(
