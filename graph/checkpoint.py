@@ -112,13 +112,15 @@ def content_stamp(store: object) -> str | None:
     return stamp.read(path)
 
 
-def load_projection(store: object) -> Projection | None:
-    """The projection persisted for what ``store`` holds now, or ``None``."""
+def load_projection(store: object) -> tuple[Projection | None, Path | None]:
+    """The projection persisted for what ``store`` holds now and its folder, or ``None``s."""
     token = content_stamp(store)
     path = getattr(store, "path", None)
     if token is None or not isinstance(path, Path):
-        return None
-    return Projection.load(projection_root(path) / token)
+        return None, None
+    folder = projection_root(path) / token
+    found = Projection.load(folder)
+    return (found, folder) if found is not None else (None, None)
 
 
 def save_projection(store: object, projection: Projection) -> Path | None:

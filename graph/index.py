@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -166,6 +167,8 @@ class GovIndex:
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._memo: dict[str, Any] = {}
         self._labels: dict[str, dict[str, str]] = {}
+        #: where the projection is persisted, if it is (derived data may be saved beside it)
+        self.folder: Path | None = None
         self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
         self._type_names: dict[str, str] = {}
         self._of_type: dict[str, list[str]] = {}
@@ -462,10 +465,12 @@ def _open_or_build(store: GraphStore) -> GovIndex:
     """The persisted projection of what ``store`` holds, else one built and persisted."""
     from graph import checkpoint
 
-    projection = checkpoint.load_projection(store)
+    projection, folder = checkpoint.load_projection(store)
     if projection is not None:
-        return GovIndex(projection)
+        index = GovIndex(projection)
+        index.folder = folder
+        return index
     index = GovIndex.from_store(store)
     with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
-        checkpoint.save_projection(store, index.projection)
+        index.folder = checkpoint.save_projection(store, index.projection)
     return index

@@ -28,7 +28,7 @@ import numpy as np
 from ontology.terms import RDF_TYPE, Literal, Triple
 
 #: bumped whenever the pickled layout changes, so older files are ignored
-FORMAT = 2
+FORMAT = 3
 
 
 _ARRAYS = (
@@ -47,7 +47,54 @@ _ARRAYS = (
     "lit_ptr",
     "is_subject",
     "rank",
+    "order",
 )
+
+
+class TermIds:
+    """IRI -> term id without hashing every term at open: a binary search over the terms in
+    string order (``order``), until enough lookups make a dictionary worth building."""
+
+    _BUILD_AFTER = 20_000
+
+    def __init__(self, terms: list[str], order: np.ndarray) -> None:
+        self._terms, self._order = terms, order
+        self._found: dict[str, int] | None = None
+        self._lookups = 0
+
+    def _search(self, iri: str) -> int | None:
+        terms, order = self._terms, self._order
+        lo, hi = 0, len(order)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if terms[order[mid]] < iri:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(order) and terms[order[lo]] == iri:
+            return int(order[lo])
+        return None
+
+    def get(self, iri: str, default: int | None = None) -> int | None:
+        if self._found is None:
+            self._lookups += 1
+            if self._lookups < self._BUILD_AFTER:
+                found = self._search(iri)
+                return default if found is None else found
+            self._found = dict(zip(self._terms, range(len(self._terms)), strict=True))
+        return self._found.get(iri, default)
+
+    def __getitem__(self, iri: str) -> int:
+        found = self.get(iri)
+        if found is None:
+            raise KeyError(iri)
+        return found
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and self.get(iri) is not None
+
+    def __len__(self) -> int:
+        return len(self._terms)
 
 
 class Projection:
@@ -71,11 +118,15 @@ class Projection:
     lit_ptr: np.ndarray
     is_subject: np.ndarray
     rank: np.ndarray  # each term's place in string order: sorting ids by it sorts IRIs
+    order: np.ndarray  # the terms in string order (the inverse of ``rank``)
 
-    def __init__(self, terms: list[str], ids: dict[str, int] | None = None) -> None:
+    def __init__(self, terms: list[str], ids: dict[str, int] | TermIds | None = None) -> None:
         self.terms = terms
-        self.ids = ids if ids is not None else dict(zip(terms, range(len(terms)), strict=True))
-        self.type_id = self.ids.get(RDF_TYPE, -1)
+        self.ids: dict[str, int] | TermIds = (
+            ids if ids is not None else dict(zip(terms, range(len(terms)), strict=True))
+        )
+        found = self.ids.get(RDF_TYPE)
+        self.type_id = -1 if found is None else found
 
     @classmethod
     def from_rows(
@@ -99,8 +150,9 @@ class Projection:
         self.lit_rows = np.argsort(self.lit_s, kind="stable").astype(np.int32)
         self.lit_ptr = _pointers(self.lit_s, n)
         self.is_subject = (np.diff(self.out_ptr) > 0) | (np.diff(self.lit_ptr) > 0)
+        self.order = np.array(sorted(range(n), key=terms.__getitem__), dtype=np.int32)
         self.rank = np.empty(n, dtype=np.int32)
-        self.rank[sorted(range(n), key=terms.__getitem__)] = np.arange(n, dtype=np.int32)
+        self.rank[self.order] = np.arange(n, dtype=np.int32)
         return self
 
     # -- building ---------------------------------------------------------------------------------
@@ -233,12 +285,15 @@ class Projection:
                 state = pickle.load(source)  # noqa: S301 - our own file, written by save()
             if not isinstance(state, tuple) or len(state) != 4 or state[0] != FORMAT:
                 return None
-            self = cls(state[1])
-            self.values, self.tags = state[2], state[3]
+            arrays = {}
             for name in _ARRAYS:
                 # A plain ndarray view of the map: np.memmap's own indexing is slow.
                 mapped = np.load(folder / f"{name}.npy", mmap_mode="r")
-                setattr(self, name, mapped.view(np.ndarray))
+                arrays[name] = mapped.view(np.ndarray)
+            self = cls(state[1], TermIds(state[1], arrays["order"]))
+            self.values, self.tags = state[2], state[3]
+            for name, array in arrays.items():
+                setattr(self, name, array)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
             return None
         return self

@@ -6,6 +6,9 @@ a level-synchronous search in numpy, a handful of array operations per level.
 
 from __future__ import annotations
 
+import os
+import shutil
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -94,6 +97,38 @@ class DependencyNet:
             up_rank=r[up].astype(np.int8),
             terms=terms,
         )
+
+
+_SAVED = ("terms", "down_ptr", "down_to", "down_rank", "up_ptr", "up_to", "up_rank")
+
+
+def save_net(index: GovIndex, net: DependencyNet) -> None:
+    """Persist the net of today's dependencies beside the index's persisted projection."""
+    if index.folder is None or net.terms is None or (index.folder / "net").exists():
+        return
+    partial = index.folder / f".net.{os.getpid()}.{threading.get_ident()}"
+    try:
+        partial.mkdir()
+        for name in _SAVED:
+            np.save(partial / f"{name}.npy", getattr(net, name), allow_pickle=False)
+        partial.rename(index.folder / "net")
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def load_net(index: GovIndex) -> DependencyNet | None:
+    """The persisted net of the index's projection, or ``None``."""
+    if index.folder is None:
+        return None
+    try:
+        arrays = {
+            name: np.load(index.folder / "net" / f"{name}.npy", mmap_mode="r").view(np.ndarray)
+            for name in _SAVED
+        }
+    except (OSError, ValueError):
+        return None
+    ids = index.projection.iris(arrays["terms"].tolist())
+    return DependencyNet(ids=ids, position=dict(zip(ids, range(len(ids)), strict=True)), **arrays)
 
 
 def _pointers(keys: np.ndarray, n: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from graph.index import GovIndex, index_of
-from graph.queries.depnet import DependencyNet, Walk, traverse
+from graph.queries.depnet import DependencyNet, Walk, load_net, save_net, traverse
 from graph.queries.impact_parts import (
     _first_object,
     _iri_rank,
@@ -163,7 +163,12 @@ def dependency_net(index: GovIndex, as_of: date | None = None) -> DependencyNet:
             nets = _NETS.setdefault(index, {})
             net = nets.get(as_of)
             if net is None:
-                net = nets[as_of] = DependencyNet.from_arrays(*dependency_edges(index, as_of))
+                net = None if as_of is not None else load_net(index)
+                if net is None:
+                    net = DependencyNet.from_arrays(*dependency_edges(index, as_of))
+                    if as_of is None:
+                        save_net(index, net)
+                nets[as_of] = net
     return net
 
 
