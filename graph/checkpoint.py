@@ -123,21 +123,32 @@ def load_projection(store: object) -> tuple[Projection | None, Path | None]:
     return (found, folder) if found is not None else (None, None)
 
 
-def save_projection(store: object, projection: Projection) -> Path | None:
-    """Persist ``projection`` of ``store`` under its stamp (a read-write store without one gets
-    one first); the folder, or ``None`` when the store cannot have one."""
+def claim_stamp(store: object) -> str | None:
+    """The stamp to persist a projection under, read *before* the projection is built: the
+    store's own, or a fresh one for a read-write store that has none; ``None`` when the store
+    cannot have one (in memory, not embedded, or a reader of a store without a stamp)."""
     path = getattr(store, "path", None)
     if not isinstance(path, Path):
         return None
     token = content_stamp(store)
-    if token is None:
-        if _primary(path) != path or getattr(store, "_read_only", True):
-            return None  # a reader cannot vouch for what the store holds
+    if token is None and _primary(path) == path and not getattr(store, "_read_only", True):
         token = stamp.renew(path)
+    return token
+
+
+def save_projection(store: object, projection: Projection, token: str | None) -> Path | None:
+    """Persist ``projection`` of ``store`` under ``token`` (from :func:`claim_stamp` before
+    the build), unless a write changed the stamp meanwhile; the folder, or ``None``."""
+    path = getattr(store, "path", None)
+    if token is None or not isinstance(path, Path) or content_stamp(store) != token:
+        return None
     root = projection_root(path)
     root.mkdir(parents=True, exist_ok=True)
     target = root / token
     projection.save(target)
+    if content_stamp(store) != token:  # written meanwhile: the projection may be of either
+        shutil.rmtree(target, ignore_errors=True)
+        return None
     kept = sorted(
         (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.stat().st_mtime,

@@ -470,7 +470,15 @@ def _open_or_build(store: GraphStore) -> GovIndex:
         index = GovIndex(projection)
         index.folder = folder
         return index
+    token = checkpoint.claim_stamp(store)  # before reading: a write meanwhile changes it
     index = GovIndex.from_store(store)
-    with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
-        index.folder = checkpoint.save_projection(store, index.projection)
+    if token is None:
+        return index
+
+    def save() -> None:
+        with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
+            index.folder = checkpoint.save_projection(store, index.projection, token)
+
+    # Readers need not wait for the files; a process that ends waits for them (not a daemon).
+    threading.Thread(target=save, name="govgraph-save-projection").start()
     return index

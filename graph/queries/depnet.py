@@ -185,6 +185,14 @@ def traverse(
         total = int(counts.sum())
         if not total:
             break
+        if total <= _SMALL_LEVEL:  # a few edges: plain Python beats a dozen array operations
+            frontier = _small_level(
+                ptr, to, ranks, frontier, depth, min_rank, distance, parent, weakest
+            )
+            if not frontier.size:
+                break
+            found.append(frontier)
+            continue
         # The rows of every frontier node, in frontier order then adjacency order.
         rows = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
         source = np.repeat(frontier, counts)
@@ -215,3 +223,38 @@ def traverse(
         found.append(frontier)
     order = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     return Walk(order, distance, parent, weakest)
+
+
+_SMALL_LEVEL = 512  # edges in a level below which the level is walked in Python
+
+
+def _small_level(
+    ptr: np.ndarray,
+    to: np.ndarray,
+    ranks: np.ndarray,
+    frontier: np.ndarray,
+    depth: int,
+    min_rank: int,
+    distance: np.ndarray,
+    parent: np.ndarray,
+    weakest: np.ndarray,
+) -> np.ndarray:
+    """One level of :func:`traverse` edge by edge (the same choices as the array version)."""
+    following: list[int] = []
+    for here in frontier.tolist():
+        strength = int(weakest[here])
+        begin, end = int(ptr[here]), int(ptr[here + 1])
+        for there, rank in zip(to[begin:end].tolist(), ranks[begin:end].tolist(), strict=True):
+            if rank < min_rank:
+                continue
+            bottleneck = rank if rank < strength else strength
+            seen = distance[there]
+            if seen < 0:
+                distance[there] = depth
+                parent[there] = here
+                weakest[there] = bottleneck
+                following.append(there)
+            elif seen == depth and bottleneck > weakest[there]:
+                parent[there] = here
+                weakest[there] = bottleneck
+    return np.array(following, dtype=np.int64)
