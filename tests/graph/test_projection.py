@@ -16,7 +16,7 @@ from graph.projection import Projection
 from graph.queries.impact import impact
 from loaders import load_paths
 from ontology import vocab as v
-from ontology.terms import DATA, RDF_TYPE, Literal
+from ontology.terms import DATA, RDF_TYPE, Literal, Triple
 from tests.graph.dependency_fixtures import FIXTURES
 
 
@@ -33,7 +33,7 @@ def _loaded(path: Path) -> OxigraphStore:
 
 
 def test_nodes_links_literals_and_reverse_links_match_the_triples() -> None:
-    triples = [
+    triples: list[Triple] = [
         ("urn:a", RDF_TYPE, "urn:C"),
         ("urn:a", "urn:p", "urn:b"),
         ("urn:a", "urn:p", "urn:b"),  # a duplicate (another graph) counts once
@@ -80,10 +80,13 @@ def test_a_cold_process_opens_the_persisted_projection(
     index_module._CACHE.clear()
 
     builds: list[int] = []
-    original = GovIndex.from_store.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(
-        GovIndex, "from_store", classmethod(lambda cls, s: builds.append(1) or original(cls, s))
-    )
+    original = GovIndex.from_store
+
+    def counted(store: OxigraphStore) -> GovIndex:
+        builds.append(1)
+        return original(store)
+
+    monkeypatch.setattr(GovIndex, "from_store", counted)
     reopened = OxigraphStore(path)
     assert impact(reopened, "nsp") == first
     assert builds == []  # opened, not rebuilt
