@@ -305,16 +305,30 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
         (dep, v.PREREQUISITE, DATA + "nsp"),
         (DATA + "bench-new-system", RDF_TYPE, v.ENTITY_CLASSES["system"]),
     ]
-    start = time.perf_counter()
-    small.replace({"urn:govgraph:graph:bench-write": triples_written})
-    answer = impact(small, "nsp", limit=500)
-    visible = time.perf_counter() - start
-    assert any(i["id"] == "bench-new-system" for i in answer["impacted"]), answer["page"]
+    written, visible = [], []
+    for n in range(5):
+        graph = f"urn:govgraph:graph:bench-write-{n}"
+        start = time.perf_counter()
+        small.replace(
+            {
+                graph: [
+                    (s, p, o.replace("bench-new-system", f"bench-new-{n}"))
+                    for s, p, o in triples_written
+                ]
+            }
+        )
+        finished = time.perf_counter()
+        answer = impact(small, "nsp", limit=500)
+        visible.append(time.perf_counter() - finished)
+        written.append(finished - start)
+        assert any(i["id"] == f"bench-new-{n}" for i in answer["impacted"]), answer["page"]
     rows.append(
         (
-            f"a write visible to readers (bundled data, {small.count():,} triples: write one "
-            "dependency, then impact shows it)",
-            f"{ms(visible)} (the projection is rebuilt from the store for the new generation)",
+            f"a write visible to readers (bundled data, {small.count():,} triples on disk: write "
+            "one dependency, then impact shows it; median of 5)",
+            f"{ms(statistics.median(visible))} after the write returns (the projection is "
+            f"rebuilt from the store for the new generation); the write itself "
+            f"{ms(statistics.median(written))} (flushed to disk)",
             "target <= 50 ms; on the national store the rebuild costs the build time above",
         )
     )
