@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -237,7 +238,7 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
         rows.append(
             (
                 f"impact {direction} of a {what} ({count:,} items)",
-                f"core {ms(core)} = **{core / bfs:,.2f}x rustworkx**; full JSON answer {ms(full)}; "
+                f"core {ms(core)} = **{core / bfs:,.2f}x rustworkx**; full answer {ms(full)}; "
                 f"pyoxigraph SPARQL {ms(oxq)}",
                 f"rustworkx BFS {ms(bfs)}; {rdflib_cell}",
             )
@@ -335,6 +336,7 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
     small.close()
     log("write timed")
 
+    shutil.rmtree(tmp, ignore_errors=True)  # the store alone is about 800 MB
     write_report(
         args.output, sizes, triples, rows, notes, load_before, time.perf_counter() - started
     )
