@@ -59,11 +59,13 @@ def load_avg() -> str:
 def child(code: str, env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Run ``code`` in a fresh Python: wall seconds, its peak RSS in MB, and its output."""
     script = (
-        "import resource, sys, time\n"
+        "import sys, time\n"
         "_t = time.perf_counter()\n"
         f"{code}\n"
         "print('WALL', time.perf_counter() - _t)\n"
-        "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        # VmHWM: the peak of this program alone (ru_maxrss keeps the forking parent's peak)
+        "_hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "print('RSS', int(_hwm.split()[1]) / 1024)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
