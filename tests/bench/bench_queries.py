@@ -315,7 +315,7 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
         small.replace(
             {
                 graph: [
-                    (s, p, o.replace("bench-new-system", f"bench-new-{n}"))
+                    (s.replace("bench-", f"bench-{n}-"), p, o.replace("bench-", f"bench-{n}-"))
                     for s, p, o in triples_written
                 ]
             }
@@ -324,7 +324,7 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
         answer = impact(small, "nsp", limit=500)
         visible.append(time.perf_counter() - finished)
         written.append(finished - start)
-        assert any(i["id"] == f"bench-new-{n}" for i in answer["impacted"]), answer["page"]
+        assert any(i["id"] == f"bench-{n}-new-system" for i in answer["impacted"]), answer["page"]
     rows.append(
         (
             f"a write visible to readers (bundled data, {small.count():,} triples on disk: write "
