@@ -355,6 +355,8 @@ class GovIndex:
         return iri.startswith(DATA)
 
 
+#: triples from which a built projection is persisted beside the store
+PERSIST_FROM = 50_000
 _CACHE: dict[int, tuple[GraphStore, int, GovIndex]] = {}
 _BUILDING = threading.Lock()
 
@@ -390,8 +392,8 @@ def _open_or_build(store: GraphStore) -> GovIndex:
         return index
     token = checkpoint.claim_stamp(store)  # before reading: a write meanwhile changes it
     index = GovIndex.from_store(store)
-    if token is None:
-        return index
+    if token is None or len(index.projection.s) + len(index.projection.values) < PERSIST_FROM:
+        return index  # a small store is read again faster than its files are written
 
     def save() -> None:
         with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds

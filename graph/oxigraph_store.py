@@ -7,6 +7,7 @@ writes transactionally.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -159,5 +160,7 @@ class OxigraphStore:
         if not hasattr(self, "_store"):
             return
         if self.path is not None and not self._read_only:
-            self._store.flush()
+            # Every write was flushed already; a damaged store must not crash its closing.
+            with contextlib.suppress(OSError, RuntimeError):
+                self._store.flush()
         del self._store

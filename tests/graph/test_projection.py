@@ -26,6 +26,11 @@ def _wait_for_saves() -> None:
             thread.join()
 
 
+@pytest.fixture(autouse=True)
+def _persist_small_projections(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "PERSIST_FROM", 0)  # the fixtures are small
+
+
 def _loaded(path: Path) -> OxigraphStore:
     store = OxigraphStore(path)
     load_paths(store, [FIXTURES / "deps.yaml"])
