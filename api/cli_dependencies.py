@@ -43,6 +43,16 @@ def impact(
         ),
     ] = None,
     as_of: AsOfOpt = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            help="Show at most this many items (default: all).",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
+    offset: Annotated[int, typer.Option("--offset", help="Skip this many items.", min=0)] = 0,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -62,6 +72,8 @@ def impact(
             min_criticality=min_criticality,
             as_of=as_of,
             lang=language,
+            limit=limit,
+            offset=offset,
         ),
         render_dependencies.impact,
     )

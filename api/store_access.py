@@ -150,7 +150,8 @@ def initialise(store: GraphStore, settings: Settings) -> None:
     """Load the bundled dataset into an empty store; give older stores stable graph names."""
     from loaders import load_paths, migrate_graph_names
 
-    if store.count() == 0 and settings.data_dir.exists():
+    # Named graphs first: counting every triple of a large store takes a second or more.
+    if not store.graph_names() and store.count() == 0 and settings.data_dir.exists():
         load_paths(store, [settings.data_dir], limits=settings.limits(), root=settings.data_root)
     else:
         migrate_graph_names(store)

@@ -15,6 +15,16 @@ The process holding the store writes a checkpoint after every write (:class:`Che
 the SPARQL worker pool (:mod:`api.sparql_pool`) and reader processes (``govgraph serve
 --workers N``) read the same checkpoints. The newest :data:`KEEP` are kept; older ones are
 removed, except any this process holds (:func:`hold`) while a query reads it.
+
+The query projection (:mod:`graph.projection`) is persisted beside the store too, keyed by the
+store's content stamp (:mod:`graph.stamp`)::
+
+    <store>.stamp                                 the stamp of what the store holds
+    <store>.checkpoints/<name>.stamp              the stamp of what a checkpoint holds
+    <store>.projection/<stamp>/                   the projection of that content
+
+so a cold process (the CLI, beside a server or not) opens it memory-mapped instead of reading
+the whole store.
 """
 
 from __future__ import annotations
@@ -27,7 +37,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from graph import stamp
 from graph.oxigraph_store import OxigraphStore
+from graph.projection import Projection
 from ontology.terms import Triple
 
 KEEP = 3  # a reader that opened the previous checkpoint keeps its files while it runs
@@ -62,6 +74,7 @@ def prune(folder: Path, newest: str | None = None) -> None:
         for stale in old[: max(0, len(old) - (KEEP - 1))]:
             if stale not in _HELD:
                 shutil.rmtree(stale, ignore_errors=True)
+                stale.with_name(stale.name + ".stamp").unlink(missing_ok=True)
 
 
 def generation_of(path: Path) -> int:
@@ -107,11 +120,93 @@ def write(store: OxigraphStore) -> Path:
             if attempt == 3:
                 raise
             time.sleep(0.2 * (attempt + 1))
+    token = stamp.read(store.path)
+    if token is not None:  # the checkpoint holds what the stamp describes: share its projection
+        (folder / f"{name}.stamp").write_text(token, encoding="utf-8")
     pointer = folder / f".LATEST.{os.getpid()}"
     pointer.write_text(name, encoding="utf-8")
     os.replace(pointer, folder / "LATEST")  # readers see the old name or the new, never half
     prune(folder, name)
     return folder / name
+
+
+# -- the persisted projection ---------------------------------------------------------------------
+#: projections kept per store (the newest by time); a reader holding an older one keeps its maps
+KEEP_PROJECTIONS = 3
+
+
+def _primary(path: Path) -> Path:
+    """The store a path belongs to: itself, or the store a checkpoint was taken of."""
+    parent = path.parent
+    if parent.name.endswith(".checkpoints"):
+        return parent.with_name(parent.name.removesuffix(".checkpoints"))
+    return path
+
+
+def projection_root(store_path: Path) -> Path:
+    """Where the projections of the store at ``store_path`` (or of its checkpoints) live."""
+    primary = _primary(store_path)
+    return primary.with_name(primary.name + ".projection")
+
+
+def content_stamp(store: object) -> str | None:
+    """The stamp of what ``store`` holds, or ``None`` (in memory, not embedded, or unknown)."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path):
+        return None
+    if _primary(path) != path:  # a checkpoint: the stamp its writer left beside it
+        try:
+            return path.with_name(path.name + ".stamp").read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+    return stamp.read(path)
+
+
+def load_projection(store: object) -> tuple[Projection | None, Path | None]:
+    """The projection persisted for what ``store`` holds now and its folder, or ``None``s."""
+    token = content_stamp(store)
+    path = getattr(store, "path", None)
+    if token is None or not isinstance(path, Path):
+        return None, None
+    folder = projection_root(path) / token
+    found = Projection.load(folder)
+    return (found, folder) if found is not None else (None, None)
+
+
+def claim_stamp(store: object) -> str | None:
+    """The stamp to persist a projection under, read *before* the projection is built: the
+    store's own, or a fresh one for a read-write store that has none; ``None`` when the store
+    cannot have one (in memory, not embedded, or a reader of a store without a stamp)."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path):
+        return None
+    token = content_stamp(store)
+    if token is None and _primary(path) == path and not getattr(store, "_read_only", True):
+        token = stamp.renew(path)
+    return token
+
+
+def save_projection(store: object, projection: Projection, token: str | None) -> Path | None:
+    """Persist ``projection`` of ``store`` under ``token`` (from :func:`claim_stamp` before
+    the build), unless a write changed the stamp meanwhile; the folder, or ``None``."""
+    path = getattr(store, "path", None)
+    if token is None or not isinstance(path, Path) or content_stamp(store) != token:
+        return None
+    root = projection_root(path)
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / token
+    projection.save(target)
+    if content_stamp(store) != token:  # written meanwhile: the projection may be of either
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+    kept = sorted(
+        (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for stale in kept[: max(0, len(kept) - KEEP_PROJECTIONS)]:
+        if stale != target:
+            shutil.rmtree(stale, ignore_errors=True)
+    return target
 
 
 def open_latest(store_path: Path) -> OxigraphStore | None:

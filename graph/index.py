@@ -6,17 +6,22 @@ relations both ways) and networkx projections for graph algorithms.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
+
+from graph.nodes import Citation, IncomingView, Node, NodesView
+from graph.projection import Projection
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import Period
-from ontology.terms import DATA, OWL, RDF, RDF_TYPE, RDFS, SKOS, Literal, Triple, compact, local_id
+from ontology.terms import DATA, OWL, RDF, RDFS, SKOS, Triple, compact, local_id
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -48,61 +53,68 @@ _HIDDEN_TYPES = {
 }
 
 
-@dataclass(frozen=True)
-class Citation:
-    document: str
-    quote: str
-    predicate: str | None = None
-    object: str | None = None
-
-
-@dataclass
-class Node:
-    iri: str
-    types: set[str] = field(default_factory=set)
-    literals: dict[str, list[Literal]] = field(default_factory=lambda: defaultdict(list))
-    links: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-    def first(self, predicate: str) -> str | None:
-        values = self.links.get(predicate) or self.literals.get(predicate)
-        return str(values[0]) if values else None
-
-
 class GovIndex:
-    """Everything in a store, indexed for the queries."""
+    """Everything in a store, indexed for the queries.
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
-        self.nodes: dict[str, Node] = {}
-        self.incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    Backed by a :class:`graph.projection.Projection` (integer ids, CSR arrays); :class:`Node`
+    objects are made on access, labels and types cached as they are asked for.
+    """
+
+    def __init__(self, triples: Iterable[Triple] | Projection) -> None:
+        projection = triples if isinstance(triples, Projection) else Projection.build(triples)
+        self.projection = projection
+        self.nodes: Mapping[str, Node] = NodesView(self)
+        self.incoming: Mapping[str, list[tuple[str, str]]] = IncomingView(self)
         self.citations: dict[str, list[Citation]] = defaultdict(list)
-        for s, p, o in triples:
-            node = self.nodes.get(s)
-            if node is None:
-                node = self.nodes[s] = Node(s)
-            if p == RDF_TYPE and isinstance(o, str):
-                node.types.add(o)
-            elif isinstance(o, Literal):
-                node.literals[p].append(o)
-            else:
-                node.links[p].append(o)
-                self.incoming[o].append((p, s))
-        for cite in [n for n in self.nodes.values() if v.CITATION in n.types]:
-            about = cite.first(v.CITE_ABOUT)
-            doc = cite.first(v.CITE_SOURCE)
-            quote = cite.first(v.QUOTE)
-            if about and doc and quote is not None:
-                self.citations[about].append(
-                    Citation(doc, quote, cite.first(v.CITE_PREDICATE), cite.first(v.CITE_OBJECT))
-                )
+        cite_class = projection.ids.get(v.CITATION)
+        if cite_class is not None and projection.type_id >= 0:
+            for cite_id in projection.subjects_of(projection.type_id, cite_class).tolist():
+                cite = self._materialise(cite_id)
+                about = cite.first(v.CITE_ABOUT)
+                doc = cite.first(v.CITE_SOURCE)
+                quote = cite.first(v.QUOTE)
+                if about and doc and quote is not None:
+                    self.citations[about].append(
+                        Citation(
+                            doc, quote, cite.first(v.CITE_PREDICATE), cite.first(v.CITE_OBJECT)
+                        )
+                    )
         for cites in self.citations.values():
             # The same order from every store, whatever order its triples come in.
             cites.sort(key=lambda c: (c.document, c.predicate or "", c.object or "", c.quote))
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
-        self._into: dict[str, dict[str, list[str]]] = {}
         self._memo: dict[str, Any] = {}
-        # Guards every lazily derived structure (memo, into, name index, dependency nets):
+        self._labels: dict[str, dict[str, str]] = {}
+        #: where the projection is persisted, if it is (derived data may be saved beside it)
+        self.folder: Path | None = None
+        self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
+        self._type_names: dict[str, str] = {}
+        self._of_type: dict[str, list[str]] = {}
+        self._label_ids = [
+            i
+            for i in (projection.ids.get(p) for p in (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME))
+            if i is not None
+        ]
+        # Guards every lazily derived structure (memo, name index, dependency nets):
         # concurrent cold requests wait for one build. Re-entrant: one build may need another.
         self.lock = threading.RLock()
+
+    def _materialise(self, i: int) -> Node:
+        projection = self.projection
+        terms = projection.terms
+        node = Node(terms[i])
+        type_id = projection.type_id
+        preds, objects = projection.out_rows(i)
+        for p, o in zip(preds, objects, strict=True):
+            if p == type_id:
+                node.types.add(terms[o])
+            else:
+                node.links[terms[p]].append(terms[o])
+        for p, literal in projection.literal_rows(i):
+            if p == type_id:
+                continue
+            node.literals[terms[p]].append(literal)
+        return node
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per index: derived data (closures, lookups) shared by queries."""
@@ -114,6 +126,15 @@ class GovIndex:
 
     @classmethod
     def from_store(cls, store: GraphStore) -> GovIndex:
+        """Build from ``store``: a pyoxigraph store is read directly, any other by ``triples()``."""
+        raw = getattr(store, "raw", None)
+        if raw is not None and type(raw).__module__.startswith("pyoxigraph"):
+            from graph.oxigraph_store import store_error
+
+            try:
+                return cls(Projection.build_oxigraph(raw))
+            except (OSError, RuntimeError) as exc:
+                raise store_error(store.description, exc) from None
         return cls(store.triples())
 
     # -- ontology-driven sets ------------------------------------------------------------------
@@ -141,7 +162,23 @@ class GovIndex:
         return self.nodes.get(iri) or Node(iri)
 
     def type_name(self, iri: str) -> str:
-        types = self.node(iri).types
+        found = self._type_names.get(iri)
+        if found is None:
+            found = self._type_names[iri] = self._type_name(self.types_of(iri))
+        return found
+
+    def types_of(self, iri: str) -> set[str]:
+        """The classes of ``iri`` (``rdf:type``), without making its :class:`Node`."""
+        projection = self.projection
+        i = projection.ids.get(iri)
+        if i is None:
+            return set()
+        rows = projection.out_edges[projection.out_ptr[i] : projection.out_ptr[i + 1]]
+        classes = projection.o[rows[projection.p[rows] == projection.type_id]].tolist()
+        return {projection.terms[c] for c in classes}
+
+    @staticmethod
+    def _type_name(types: set[str]) -> str:
         for cls in sorted(types):
             if cls in v.CLASS_TYPES:
                 return v.CLASS_TYPES[cls]
@@ -154,19 +191,27 @@ class GovIndex:
 
     def is_entity(self, iri: str) -> bool:
         """True for what users name and look at: not citations, periods or ontology terms."""
-        types = self.node(iri).types
+        types = self.types_of(iri)
         return bool(types) and not types & _HIDDEN_TYPES
 
     def entities(self) -> Iterator[str]:
         return (iri for iri in self.nodes if self.is_entity(iri))
 
     def labels(self, iri: str) -> dict[str, str]:
-        node = self.node(iri)
+        found = self._labels.get(iri)
+        if found is not None:
+            return dict(found)
+        projection = self.projection
         out: dict[str, str] = {}
-        for pred in (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME):
-            for lit in node.literals.get(pred, []):
-                out.setdefault(lit.lang or "", lit.value)
-        return out
+        i = projection.ids.get(iri)
+        if i is not None:
+            rows = projection.literal_rows(i)
+            for pred in self._label_ids:
+                for p, lit in rows:
+                    if p == pred:
+                        out.setdefault(lit.lang or "", lit.value)
+        self._labels[iri] = out
+        return dict(out)
 
     def label(self, iri: str, lang: str | None = None) -> str:
         """The label in ``lang`` if there is one, else the original language, else the id."""
@@ -179,46 +224,85 @@ class GovIndex:
         return local_id(iri)
 
     def alt_labels(self, iri: str) -> list[str]:
-        return [lit.value for lit in self.node(iri).literals.get(v.ALT_LABEL, [])]
+        i = self.projection.ids.get(iri)
+        alt = self.projection.ids.get(v.ALT_LABEL)
+        if i is None or alt is None:
+            return []
+        return [lit.value for p, lit in self.projection.literal_rows(i) if p == alt]
 
     def ref(self, iri: str, lang: str | None = None) -> dict[str, str]:
         """``{id, label, type}`` as every JSON answer shows an entity."""
         return {"id": local_id(iri), "label": self.label(iri, lang), "type": self.type_name(iri)}
 
     def period(self, iri: str) -> Period:
-        node = self.node(iri)
-        period_iri = node.first(v.TEMPORAL) or node.first(v.MEMBER_DURING)
-        if period_iri is None:
+        found = self.out(iri, v.TEMPORAL) or self.out(iri, v.MEMBER_DURING)
+        if not found:
             return Period()
-        period = self.node(period_iri)
-        return Period(period.first(v.START_DATE), period.first(v.END_DATE))
+        return Period(self.literal(found[0], v.START_DATE), self.literal(found[0], v.END_DATE))
+
+    def literal(self, iri: str, predicate: str) -> str | None:
+        """The first literal value of ``iri``'s ``predicate``, or ``None``."""
+        projection = self.projection
+        i, p = projection.ids.get(iri), projection.ids.get(predicate)
+        if i is None or p is None:
+            return None
+        return next((lit.value for q, lit in projection.literal_rows(i) if q == p), None)
 
     def valid_at(self, iri: str, day: date | None) -> bool:
         return day is None or self.period(iri).contains(day)
 
     def out(self, iri: str, predicate: str) -> list[str]:
-        return list(self.node(iri).links.get(predicate, []))
+        projection = self.projection
+        i, p = projection.ids.get(iri), projection.ids.get(predicate)
+        if i is None or p is None or p == projection.type_id:
+            return []
+        rows = projection.out_edges[projection.out_ptr[i] : projection.out_ptr[i + 1]]
+        return projection.iris(projection.o[rows[projection.p[rows] == p]].tolist())
 
     def into(self, iri: str, predicate: str) -> list[str]:
-        """Subjects with ``predicate`` pointing at ``iri`` (a per-predicate index, built once)."""
-        by_target = self._into.get(predicate)
-        if by_target is None:
-            with self.lock:
-                by_target = self._into.get(predicate)
-                if by_target is None:
-                    by_target = defaultdict(list)
-                    for node in self.nodes.values():
-                        for target in node.links.get(predicate, ()):
-                            by_target[target].append(node.iri)
-                    self._into[predicate] = by_target
-        return list(by_target.get(iri, ()))
+        """Subjects with ``predicate`` pointing at ``iri`` (the object index of the projection)."""
+        projection = self.projection
+        i, p = projection.ids.get(iri), projection.ids.get(predicate)
+        if i is None or p is None or p == projection.type_id:
+            return []
+        return projection.iris(projection.subjects_of(p, i).tolist())
 
     def into_predicate(self, predicate: str) -> list[str]:
         """Subjects that have ``predicate`` at all, sorted."""
-        return sorted(n.iri for n in self.nodes.values() if predicate in n.links)
+        p = self.projection.ids.get(predicate)
+        if p is None or p == self.projection.type_id:
+            return []
+        subjects, _ = self.projection.pairs(p)
+        return sorted(self.projection.iris(np.unique(subjects).tolist()))
+
+    def subjects_with(self, predicate: str) -> list[str]:
+        """Subjects with ``predicate`` at all (a relation or a literal), in first-seen order."""
+        projection = self.projection
+        p = projection.ids.get(predicate)
+        if p is None:
+            return []
+        subjects, _ = projection.pairs(p)
+        both = np.concatenate([subjects, projection.lit_s[projection.lit_p == p]])
+        unique, first = np.unique(both, return_index=True)
+        return projection.iris(unique[np.argsort(first, kind="stable")].tolist())
+
+    def first(self, iri: str, predicate: str) -> str | None:
+        """``node(iri).first(predicate)`` without making the node: a relation, else a literal."""
+        found = self.out(iri, predicate)
+        return found[0] if found else self.literal(iri, predicate)
 
     def of_type(self, cls: str) -> list[str]:
-        return sorted(iri for iri, node in self.nodes.items() if cls in node.types)
+        """Everything of class ``cls``, sorted (computed once per class)."""
+        found: list[str] | None = self._of_type.get(cls)
+        if found is None:
+            projection = self.projection
+            c = projection.ids.get(cls)
+            if c is None or projection.type_id < 0:
+                found = []
+            else:
+                found = sorted(projection.iris(projection.subjects_of(projection.type_id, c)))
+            self._of_type[cls] = found
+        return list(found)
 
     def citations_for(
         self, iri: str, predicate: str | None = None, obj: str | None = None
@@ -271,6 +355,8 @@ class GovIndex:
         return iri.startswith(DATA)
 
 
+#: triples from which a built projection is persisted beside the store
+PERSIST_FROM = 50_000
 _CACHE: dict[int, tuple[GraphStore, int, GovIndex]] = {}
 _BUILDING = threading.Lock()
 
@@ -290,6 +376,29 @@ def index_of(store: GraphStore) -> GovIndex:
         generation = store.generation
         if cached is not None and cached[0] is store and cached[1] == generation:
             return cached[2]
-        index = GovIndex.from_store(store)
+        index = _open_or_build(store)
         _CACHE[id(store)] = (store, generation, index)
         return index
+
+
+def _open_or_build(store: GraphStore) -> GovIndex:
+    """The persisted projection of what ``store`` holds, else one built and persisted."""
+    from graph import checkpoint
+
+    projection, folder = checkpoint.load_projection(store)
+    if projection is not None:
+        index = GovIndex(projection)
+        index.folder = folder
+        return index
+    token = checkpoint.claim_stamp(store)  # before reading: a write meanwhile changes it
+    index = GovIndex.from_store(store)
+    if token is None or len(index.projection.s) + len(index.projection.values) < PERSIST_FROM:
+        return index  # a small store is read again faster than its files are written
+
+    def save() -> None:
+        with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
+            index.folder = checkpoint.save_projection(store, index.projection, token)
+
+    # Readers need not wait for the files; a process that ends waits for them (not a daemon).
+    threading.Thread(target=save, name="govgraph-save-projection").start()
+    return index

@@ -7,6 +7,7 @@ writes transactionally.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph import stamp
 from ontology.errors import StorageFull, StoreCorrupt, StoreUnavailable
 from ontology.terms import RDF_TYPE, XSD, Literal, Term, Triple
 
@@ -211,6 +213,8 @@ class OxigraphStore:
         }
         if self.path is None:
             bulk = {}
+        else:
+            stamp.clear(self.path)  # a persisted projection no longer describes the store
         try:
             if bulk:
                 self._bulk_write(bulk)
@@ -229,6 +233,8 @@ class OxigraphStore:
                 self._store.update(" ;\n".join(ops))
             self._store.flush()
             self.generation += 1
+            if self.path is not None:
+                stamp.renew(self.path)
         except (OSError, RuntimeError) as exc:
             if bulk:
                 self._abandon(bulk)
@@ -276,5 +282,7 @@ class OxigraphStore:
         if not hasattr(self, "_store"):
             return
         if self.path is not None and not self._read_only:
-            self._store.flush()
+            # Every write was flushed already; a damaged store must not crash its closing.
+            with contextlib.suppress(OSError, RuntimeError):
+                self._store.flush()
         del self._store

@@ -82,7 +82,7 @@ async def impact(
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
 ) -> Response:
     def compute() -> dict[str, Any]:
-        answer = queries_impact(
+        return queries_impact(
             store,
             node,
             direction=direction,
@@ -91,9 +91,9 @@ async def impact(
             min_criticality=min_criticality,
             as_of=as_of,
             lang=lang,
+            limit=limit,
+            offset=offset,
         )
-        answer["impacted"], answer["page"] = page(answer["impacted"], limit=limit, offset=offset)
-        return answer
 
     return await serve(request, store, compute)
 

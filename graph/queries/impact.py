@@ -1,18 +1,30 @@
 """``impact``: what is hit if a thing slips or fails (downstream), or what it needs (upstream).
 
-The traversal runs on :class:`DependencyNet`, a compact integer adjacency of the valid
-dependencies built once per projection and day, so a query costs one breadth-first search.
+The traversal runs on :class:`DependencyNet`, integer CSR arrays of the valid dependencies
+built once per projection and day (vectorised over the projection), so a query costs one
+breadth-first search in numpy; the answer is paged (``limit``/``offset``) with a summary of the
+whole by type and organisation, so the common request touches only the items it shows.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from graph.index import GovIndex, index_of
+from graph.queries.depnet import DependencyNet, Walk, load_net, save_net, traverse
+from graph.queries.impact_parts import (
+    _first_object,
+    _iri_rank,
+    _paged,
+    _summary,
+    _type_codes,
+)
 from graph.queries.inform import (
     INFORM_RELATIONS,
     SECRETARIAT,
@@ -34,6 +46,8 @@ UNSTATED = 0
 __all__ = [
     "INFORM_RELATIONS",
     "SECRETARIAT",
+    "DependencyNet",
+    "traverse",
     "_bodies_to_inform",
     "editorial_notes",
     "empty_message",
@@ -43,7 +57,6 @@ __all__ = [
 ]
 
 RANK_NAMES = {rank: name for name, rank in v.CRITICALITY_RANK.items()} | {UNSTATED: "unstated"}
-_NO_LIMIT = max(v.CRITICALITY_RANK.values()) + 1
 
 
 def as_of_day(value: date | str | None, argument: str = "as_of") -> date | None:
@@ -69,72 +82,71 @@ def criticality_rank(value: str | None, argument: str = "min_criticality") -> in
     return v.CRITICALITY_RANK[value]
 
 
-@dataclass
-class DependencyNet:
-    """Valid dependencies as integer adjacency lists (parallel edges collapsed, strongest kept).
-
-    ``prerequisites[i]`` lists ``(j, rank)`` for each thing node ``i`` needs; ``dependents[j]``
-    the reverse. ``ids[i]`` is the IRI of node ``i``.
-    """
-
-    ids: list[str] = field(default_factory=list)
-    position: dict[str, int] = field(default_factory=dict)
-    prerequisites: list[list[tuple[int, int]]] = field(default_factory=list)
-    dependents: list[list[tuple[int, int]]] = field(default_factory=list)
-    #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes
-    refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
-
-    def ref(self, index: GovIndex, pos: int, lang: str | None) -> dict[str, str]:
-        """The ``{id, label, type}`` of node ``pos`` (computed once per language)."""
-        refs = self.refs.get(lang)
-        if refs is None:
-            refs = self.refs[lang] = [None] * len(self.ids)
-        ref = refs[pos]
-        if ref is None:
-            ref = refs[pos] = index.ref(self.ids[pos], lang)
-        return ref
-
-    def _node(self, iri: str) -> int:
-        pos = self.position.get(iri)
-        if pos is None:
-            pos = self.position[iri] = len(self.ids)
-            self.ids.append(iri)
-            self.prerequisites.append([])
-            self.dependents.append([])
-        return pos
-
-    @classmethod
-    def from_edges(cls, edges: Iterable[tuple[str, str, int]]) -> DependencyNet:
-        """Build from ``(dependent, prerequisite, rank)`` triples."""
-        net = cls()
-        strongest: dict[tuple[int, int], int] = {}
-        for dependent, prerequisite, rank in edges:
-            key = (net._node(dependent), net._node(prerequisite))
-            if strongest.get(key, -1) < rank:
-                strongest[key] = rank
-        for (a, b), rank in strongest.items():
-            net.prerequisites[a].append((b, rank))
-            net.dependents[b].append((a, rank))
-        return net
-
-
-def dependency_edges(index: GovIndex, as_of: date | None) -> Iterable[tuple[str, str, int]]:
-    """``(dependent, prerequisite, rank)`` of every ``gg:Dependency`` valid at ``as_of``.
+def dependency_edges(
+    index: GovIndex, as_of: date | None
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The valid dependencies at ``as_of``: ``(ids, dependent, prerequisite, rank, terms)``:
+    positions into ``ids`` and criticality ranks, one per ``gg:Dependency`` in IRI order, and
+    the projection's term id of each of ``ids``.
 
     A system's supplier (``gg:vendor``) is a prerequisite too, of unstated criticality (rank 0:
-    followed unless a minimum criticality is asked for).
+    followed unless a minimum criticality is asked for); those come first.
     """
+    projection = index.projection
+    firsts: list[int] = []
+    seconds: list[int] = []
+    ranks: list[int] = []
     for system in index.into_predicate(v.GG_VENDOR):
         if index.valid_at(system, as_of):
             for vendor in index.out(system, v.GG_VENDOR):
-                yield system, vendor, UNSTATED
-    for dep in index.of_type(v.DEPENDENCY):
-        node = index.node(dep)
-        dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)
-        if dependent is None or prerequisite is None or not index.valid_at(dep, as_of):
-            continue
-        rank = v.CRITICALITY_RANK.get(concept_slug(node.first(v.CRITICALITY) or "low"), 1)
-        yield dependent, prerequisite, rank
+                firsts.append(projection.ids[system])
+                seconds.append(projection.ids[vendor])
+                ranks.append(UNSTATED)
+    kind = projection.ids.get(v.DEPENDENCY)
+    if kind is None or projection.type_id < 0:
+        dep_ids = np.zeros(0, dtype=np.int64)
+    else:
+        dep_ids = projection.subjects_of(projection.type_id, kind).astype(np.int64)
+        dep_ids = np.unique(dep_ids)
+        dep_ids = dep_ids[np.argsort(projection.rank[dep_ids], kind="stable")]  # IRI order
+    dependent = _first_object(index, v.DEPENDENT)[dep_ids]
+    prerequisite = _first_object(index, v.PREREQUISITE)[dep_ids]
+    grade = _first_object(index, v.CRITICALITY)[dep_ids]
+    low = v.CRITICALITY_RANK.get("low", 1)
+    rank_of = {-1: low}
+    for c in np.unique(grade).tolist():
+        if c >= 0:
+            rank_of[c] = v.CRITICALITY_RANK.get(concept_slug(projection.terms[c]), 1)
+    rank = np.fromiter((rank_of[c] for c in grade.tolist()), dtype=np.int8, count=len(grade))
+    for row in np.flatnonzero(grade < 0).tolist():  # a grade given as a literal
+        text = index.literal(projection.terms[dep_ids[row]], v.CRITICALITY)
+        if text is not None:
+            rank[row] = v.CRITICALITY_RANK.get(concept_slug(text), 1)
+    valid = (dependent >= 0) & (prerequisite >= 0)
+    if as_of is not None:
+        for row in np.flatnonzero(valid).tolist():
+            if not index.valid_at(projection.terms[dep_ids[row]], as_of):
+                valid[row] = False
+    terms = np.concatenate(
+        [
+            np.array(firsts, dtype=np.int64),
+            dependent[valid],
+            np.array(seconds, dtype=np.int64),
+            prerequisite[valid],
+        ]
+    )
+    count = len(firsts) + int(valid.sum())
+    pairs = np.empty(2 * count, dtype=np.int64)  # dependent, prerequisite, dependent, ...
+    pairs[0::2], pairs[1::2] = terms[:count], terms[count:]
+    unique, first_met = np.unique(pairs, return_index=True)
+    in_order = unique[np.argsort(first_met, kind="stable")]
+    ids = projection.iris(in_order.tolist())
+    position = np.searchsorted(unique, pairs)  # position in ``unique``, then in ``in_order``
+    order_of = np.empty(len(unique), dtype=np.int64)
+    order_of[np.argsort(first_met, kind="stable")] = np.arange(len(unique))
+    position = order_of[position]
+    all_ranks = np.concatenate([np.array(ranks, dtype=np.int8), rank[valid]])
+    return ids, position[0::2], position[1::2], all_ranks, in_order
 
 
 _NETS: weakref.WeakKeyDictionary[GovIndex, dict[date | None, DependencyNet]] = (
@@ -151,51 +163,13 @@ def dependency_net(index: GovIndex, as_of: date | None = None) -> DependencyNet:
             nets = _NETS.setdefault(index, {})
             net = nets.get(as_of)
             if net is None:
-                net = nets[as_of] = DependencyNet.from_edges(dependency_edges(index, as_of))
+                net = None if as_of is not None else load_net(index)
+                if net is None:
+                    net = DependencyNet.from_arrays(*dependency_edges(index, as_of))
+                    if as_of is None:
+                        save_net(index, net)
+                nets[as_of] = net
     return net
-
-
-def traverse(
-    net: DependencyNet,
-    start: int,
-    *,
-    downstream: bool = True,
-    min_rank: int = 0,
-    max_depth: int | None = None,
-) -> tuple[list[int], dict[int, int], dict[int, int], dict[int, int]]:
-    """Breadth-first search from ``start``: ``(order, distance, parent, weakest rank)``.
-
-    Among the shortest paths to a node, the parent kept is the one whose weakest dependency is
-    strongest, so the reported criticality is the best a shortest chain can show.
-    """
-    adjacency = net.dependents if downstream else net.prerequisites
-    distance = {start: 0}
-    parent: dict[int, int] = {}
-    weakest = {start: _NO_LIMIT}
-    order: list[int] = []
-    frontier = [start]
-    depth = 0
-    while frontier and (max_depth is None or depth < max_depth):
-        depth += 1
-        following: list[int] = []
-        for here in frontier:
-            strength = weakest[here]
-            for there, rank in adjacency[here]:
-                if rank < min_rank:
-                    continue
-                bottleneck = rank if rank < strength else strength
-                seen = distance.get(there)
-                if seen is None:
-                    distance[there] = depth
-                    parent[there] = here
-                    weakest[there] = bottleneck
-                    following.append(there)
-                elif seen == depth and bottleneck > weakest[there]:
-                    parent[there] = here
-                    weakest[there] = bottleneck
-        order.extend(following)
-        frontier = following
-    return order, distance, parent, weakest
 
 
 def impact(
@@ -209,6 +183,8 @@ def impact(
     as_of: date | str | None = None,
     lang: str | None = None,
     deciders: bool = True,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """What depends on ``node`` (downstream) or what ``node`` needs (upstream), transitively.
 
@@ -232,8 +208,13 @@ def impact(
     lang : str, optional
         Preferred label language.
     deciders : bool
-        Also ask ``who_decides`` for the most specific decider of each impacted item (one
-        query per item); ``False`` keeps only owners, operators and steering bodies.
+        Also name the most specific decider of each impacted item (``who_decides``, asked once
+        per distinct governing scope); ``False`` keeps only owners, operators and steering
+        bodies.
+    limit, offset : int, optional
+        Page the answer: at most ``limit`` impacted items after skipping ``offset`` (in the
+        answer's order); ``page`` then gives ``{total, limit, offset}``. ``bodies_to_inform``
+        covers the root and the items of the page. No ``limit``: every item.
 
     Returns
     -------
@@ -246,8 +227,10 @@ def impact(
         supplier relation is on it). ``editorial`` lists what the editor added to the last
         dependency on that path without a quote (e.g. its criticality grade). Items are ordered
         by distance, then id.
+        ``summary`` counts all impacted items (not only the page) ``by_type`` and
+        ``by_organisation`` (owner; the 20 largest), with ``organisations`` the number of owners.
         ``bodies_to_inform`` lists ``{id, label, type, roles, for, reasons}`` for the root and
-        every impacted item: owners, operators, suppliers, governing bodies, the most specific
+        every impacted item shown: owners, operators, suppliers, governing bodies, the most specific
         decider and its secretariat; each reason is ``{reason, item, citations}`` (``via``: the
         decider a secretariat serves).
 
@@ -268,6 +251,10 @@ def impact(
     ['nsp', 'fmk', 'epj']
     """
     native = getattr(store, "native_impact", None)  # the store's own engine (STYLE rule 2)
+    if limit is not None and limit < 1:
+        raise InvalidArgument("limit", "must be at least 1")
+    if offset < 0:
+        raise InvalidArgument("offset", "must be at least 0")
     if native is not None:
         answer = native(
             node,
@@ -280,7 +267,7 @@ def impact(
             deciders=deciders,
         )
         if answer is not None:
-            return answer
+            return _paged(answer, limit, offset)
     if direction not in ("downstream", "upstream"):
         raise InvalidArgument("direction", "use downstream or upstream")
     if max_depth is not None and max_depth < 1:
@@ -294,45 +281,88 @@ def impact(
     named = resolve_match(index, node, purpose="impact")
     root = named.iri
     net = dependency_net(index, day)
-    hits: list[tuple[dict[str, Any], str]] = []
-    start = net.position.get(root)
-    if start is not None:
-        order, distance, parent, weakest = traverse(
-            net, start, downstream=direction == "downstream", min_rank=min_rank, max_depth=max_depth
-        )
-        ids = net.ids
-        paths: dict[int, list[str]] = {start: [local_id(root)]}
-        wanted = set(types) if types else None
-        # BFS order lists parents before children, so each path extends its parent's.
-        for pos in order:
-            ref = net.ref(index, pos, lang)
-            path = paths[pos] = [*paths[parent[pos]], ref["id"]]
-            if wanted is not None and ref["type"] not in wanted:
-                continue
-            entry = {
-                **ref,
-                "distance": distance[pos],
-                "path": path,
-                "criticality": RANK_NAMES[weakest[pos]],
-            }
-            here, there = ids[pos], ids[parent[pos]]
-            edge = (here, there) if direction == "downstream" else (there, here)
-            notes = editorial_notes(index).get(edge)
-            if notes:
-                entry["editorial"] = notes
-            hits.append((entry, ids[pos]))
-    hits.sort(key=lambda hit: (hit[0]["distance"], hit[0]["id"]))
-    impacted = [entry for entry, _ in hits]
-    items = [root, *(item for _, item in hits)]
-    answer = {
+    key = (root, direction, min_rank, max_depth, tuple(sorted(types or ())), day)
+    walks: OrderedDict[Any, tuple[np.ndarray, Walk | None]] = index.memo(
+        "impact:walks", OrderedDict
+    )
+    with index.lock:
+        cached = walks.get(key)
+        if cached is not None:
+            walks.move_to_end(key)
+    if cached is None:
+        cached = _walk(index, net, root, direction, min_rank, max_depth, types)
+        with index.lock:
+            walks[key] = cached
+            while len(walks) > _WALKS_KEPT:
+                walks.popitem(last=False)
+    hits, walk = cached
+    total = len(hits)
+    shown = hits if limit is None else hits[offset : offset + limit]
+    impacted = [_entry(index, net, walk, pos, direction, lang) for pos in shown.tolist()]
+    items = [root, *(net.ids[pos] for pos in shown.tolist())]
+    result: dict[str, Any] = {
         "root": index.ref(root, lang),
         "direction": direction,
         "as_of": day.isoformat() if day else None,
         "impacted": impacted,
         "bodies_to_inform": _bodies_to_inform(index, items, day, lang, store if deciders else None),
         "also": named.also,
+        "summary": _summary(index, net, hits, lang),
     }
-    if not impacted:
+    if limit is not None:
+        result["page"] = {"total": total, "limit": limit, "offset": offset}
+    if not total:
         documents = len(index.of_type(v.SOURCE_DOCUMENT))
-        answer["message"] = empty_message(index.label(root, lang), direction, documents)
-    return answer
+        result["message"] = empty_message(index.label(root, lang), direction, documents)
+    return result
+
+
+_WALKS_KEPT = 16  # recent traversals kept per projection: the next page costs no search
+
+
+def _walk(
+    index: GovIndex,
+    net: DependencyNet,
+    root: str,
+    direction: str,
+    min_rank: int,
+    max_depth: int | None,
+    types: Sequence[str] | None,
+) -> tuple[np.ndarray, Walk | None]:
+    """The impacted nodes in answer order (distance, then id) and the traversal."""
+    start = net.position.get(root)
+    if start is None:
+        return np.zeros(0, dtype=np.int64), None
+    walk = traverse(
+        net, start, downstream=direction == "downstream", min_rank=min_rank, max_depth=max_depth
+    )
+    hits = walk.order
+    if types:
+        names, codes = _type_codes(index, net)
+        wanted = [code for code, name in enumerate(names) if name in types]
+        hits = hits[np.isin(codes[hits], wanted)]
+    # By distance, then id (IRI order is id order in the data namespace).
+    return hits[np.lexsort((_iri_rank(index, net)[hits], walk.distance[hits]))], walk
+
+
+def _entry(
+    index: GovIndex, net: DependencyNet, walk: Any, pos: int, direction: str, lang: str | None
+) -> dict[str, Any]:
+    """One impacted item: its ref, distance, one explaining path, criticality, editorial notes."""
+    parent, ids = walk.parent, net.ids
+    chain = [pos]
+    while parent[chain[-1]] >= 0:
+        chain.append(int(parent[chain[-1]]))
+    path = [local_id(ids[p]) for p in reversed(chain)]
+    entry: dict[str, Any] = {
+        **net.ref(index, pos, lang),
+        "distance": int(walk.distance[pos]),
+        "path": path,
+        "criticality": RANK_NAMES[int(walk.weakest[pos])],
+    }
+    here, there = ids[pos], ids[chain[1]]
+    edge = (here, there) if direction == "downstream" else (there, here)
+    notes = editorial_notes(index).get(edge)
+    if notes:
+        entry["editorial"] = notes
+    return entry

@@ -39,6 +39,7 @@ def _bodies_to_inform(
     decider of each item (``who_decides``) and that body's secretariat, the contact.
     """
     found: dict[str, dict[str, Any]] = {}
+    given: set[tuple[str, str, str, str, str]] = set()  # (body, reason, item, via, citations)
 
     def add(body: str, item: str, reason: str, cites: list[dict[str, str]], via: str = "") -> None:
         entry = found.get(body)
@@ -46,18 +47,30 @@ def _bodies_to_inform(
             entry = found[body] = {**index.ref(body, lang), "roles": {}, "for": {}, "reasons": []}
         entry["roles"][reason] = None
         entry["for"][item] = None
-        why = {"reason": reason, "item": index.ref(item, lang)["id"], "citations": cites}
+        key = (body, reason, item, via, repr(cites))
+        if key in given:
+            return
+        given.add(key)
+        why = {"reason": reason, "item": local_id(item), "citations": cites}
         if via:
             why["via"] = via
-        if why not in entry["reasons"]:
-            entry["reasons"].append(why)
+        entry["reasons"].append(why)
 
     for item in items:
         for body, reason, predicate in inform_relations(index, item):
             add(body, item, reason, index.citation_dicts(item, predicate, body))
     if store is not None:
+        shared: dict[Any, list[tuple[str, list[dict[str, str]]]]] = index.memo(
+            "inform:deciders-by-scope", dict
+        )
         for item in items:
-            for body, cites in most_specific_deciders(store, item, as_of):
+            key = (scope_key(index, item), as_of)
+            found_deciders = shared.get(key) if key[0] is not None else None
+            if found_deciders is None:
+                found_deciders = most_specific_deciders(store, item, as_of)
+                if key[0] is not None:
+                    shared[key] = found_deciders
+            for body, cites in found_deciders:
                 add(body, item, "decider", cites)
                 for secretariat in index.out(body, SECRETARIAT):
                     add(
@@ -75,6 +88,24 @@ def _bodies_to_inform(
     return sorted(bodies, key=lambda b: (-len(b["for"]), b["label"].casefold()))
 
 
+_DEPENDENCY_ENDS = frozenset({v.DEPENDENT, v.PREREQUISITE})
+
+
+def scope_key(index: GovIndex, item: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """What ``who_decides`` can see of ``item`` when nothing but dependency records points at
+    it: its classes and its own relations. Items with the same key have the same deciders, so
+    they are asked for once per distinct governing scope. ``None`` when anything else (a
+    mandate, a part, a supplier relation) points at it: such an item is asked for alone.
+    """
+    if any(pred not in _DEPENDENCY_ENDS for pred, _ in index.incoming.get(item, ())):
+        return None
+    links = index.node(item).links
+    return (
+        frozenset(index.types_of(item)),
+        tuple(sorted(f"{p} {o}" for p, targets in links.items() for o in targets)),
+    )
+
+
 _INFORM: weakref.WeakKeyDictionary[GovIndex, dict[str, tuple[tuple[str, str, str], ...]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -85,11 +116,10 @@ def inform_relations(index: GovIndex, item: str) -> tuple[tuple[str, str, str], 
     cache = _INFORM.setdefault(index, {})
     found = cache.get(item)
     if found is None:
-        links = index.node(item).links
         found = cache[item] = tuple(
             (body, reason, predicate)
             for predicate, reason in INFORM_RELATIONS.items()
-            for body in links.get(predicate, ())
+            for body in index.out(item, predicate)
         )
     return found
 
@@ -97,9 +127,23 @@ def inform_relations(index: GovIndex, item: str) -> tuple[tuple[str, str, str], 
 def most_specific_deciders(
     store: GraphStore, item: str, as_of: date | None
 ) -> list[tuple[str, list[dict[str, str]]]]:
-    """``(IRI, citations)`` of the first-ranked decider over ``item`` (role ``decides``)."""
+    """``(IRI, citations)`` of the first-ranked decider over ``item`` (role ``decides``): the
+    first entry of ``who_decides(store, item)["deciders"]``, without the rest of that answer
+    (what lies within, escalation, nearest bodies)."""
     from graph.queries.who_decides import who_decides
 
+    if getattr(store, "native_who_decides", None) is None:
+        from graph.index import index_of
+        from graph.queries.coverage import assess, holder_of
+        from graph.queries.scopes import action_closure, role_of
+
+        index = index_of(store)
+        found = assess(index, item, actions=None, day=as_of, closure=action_closure(index))
+        for _, mandate, _ in found.covering:  # the most specific scope first
+            if role_of(index, mandate, None) == "decides":
+                holder = holder_of(index, mandate) or mandate
+                return [(holder, index.citation_dicts(mandate))]
+        return []
     answer = who_decides(store, item, as_of=as_of)
     deciders = answer.get("deciders") or []
     return [(DATA + deciders[0]["id"], deciders[0]["citations"])] if deciders else []
@@ -111,7 +155,13 @@ def editorial_notes(index: GovIndex) -> dict[tuple[str, str], list[str]]:
 
     def compute() -> dict[tuple[str, str], list[str]]:
         notes: dict[tuple[str, str], list[str]] = {}
-        for dep in index.of_type(v.DEPENDENCY):
+        projection = index.projection
+        editorial = projection.ids.get(v.EDITORIAL)
+        if editorial is None:
+            return notes
+        annotated = {projection.terms[s] for s in projection.lit_s[projection.lit_p == editorial]}
+        deps = set(index.of_type(v.DEPENDENCY))
+        for dep in sorted(annotated & deps):
             node = index.node(dep)
             texts = [lit.value for lit in node.literals.get(v.EDITORIAL, [])]
             dependent, prerequisite = node.first(v.DEPENDENT), node.first(v.PREREQUISITE)

@@ -170,9 +170,9 @@ def action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
 def _action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
     direct: dict[str, set[str]] = {a: set() for a in v.ACTIONS}
     found = False
-    for node in index.nodes.values():
-        for target in node.links.get(v.IMPLIES, []):
-            direct.setdefault(concept_slug(node.iri), set()).add(concept_slug(target))
+    for subject in index.subjects_with(v.IMPLIES):
+        for target in index.out(subject, v.IMPLIES):
+            direct.setdefault(concept_slug(subject), set()).add(concept_slug(target))
             direct.setdefault(concept_slug(target), set())
             found = True
     if not found:
@@ -195,10 +195,10 @@ def action_roles(index: GovIndex) -> dict[str, str]:
 
     def compute() -> dict[str, str]:
         roles = dict(v.ACTION_ROLE_OF)
-        for node in index.nodes.values():
-            role = node.first(v.ACTION_ROLE)
+        for subject in index.subjects_with(v.ACTION_ROLE):
+            role = index.first(subject, v.ACTION_ROLE)
             if role:
-                roles[concept_slug(node.iri)] = concept_slug(role)
+                roles[concept_slug(subject)] = concept_slug(role)
         return roles
 
     return index.memo("action_roles", compute)

@@ -1,0 +1,98 @@
+"""What :class:`graph.index.GovIndex` hands out: :class:`Node` objects made from the projection
+on access, and the mapping views ``index.nodes`` and ``index.incoming`` over it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ontology.terms import Literal
+
+if TYPE_CHECKING:
+    from graph.index import GovIndex
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    quote: str
+    predicate: str | None = None
+    object: str | None = None
+
+
+@dataclass
+class Node:
+    """One subject's classes, literals and relations (made from the projection; do not change
+    it: the index may hand the same object to the next caller)."""
+
+    iri: str
+    types: set[str] = field(default_factory=set)
+    literals: dict[str, list[Literal]] = field(default_factory=lambda: defaultdict(list))
+    links: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def first(self, predicate: str) -> str | None:
+        values = self.links.get(predicate) or self.literals.get(predicate)
+        return str(values[0]) if values else None
+
+
+_NODES_KEPT = 100_000  # nodes kept made per index (a few hundred bytes each)
+
+
+class NodesView(Mapping[str, Node]):
+    """``index.nodes``: every subject as a :class:`Node`, materialised on access."""
+
+    def __init__(self, index: GovIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, iri: str) -> Node:
+        made = self._index._made.get(iri)
+        if made is not None:
+            return made
+        i = self._index.projection.ids.get(iri)
+        if i is None or not self._index.projection.is_subject[i]:
+            raise KeyError(iri)
+        made = self._index._materialise(i)
+        if len(self._index._made) >= _NODES_KEPT:
+            self._index._made.clear()  # a bounded cache: start again rather than grow
+        self._index._made[iri] = made
+        return made
+
+    def __contains__(self, iri: object) -> bool:
+        i = self._index.projection.ids.get(iri) if isinstance(iri, str) else None
+        return i is not None and bool(self._index.projection.is_subject[i])
+
+    def __iter__(self) -> Iterator[str]:
+        terms = self._index.projection.terms
+        return (terms[i] for i in np.flatnonzero(self._index.projection.is_subject).tolist())
+
+    def __len__(self) -> int:
+        return int(self._index.projection.is_subject.sum())
+
+
+class IncomingView(Mapping[str, list[tuple[str, str]]]):
+    """``index.incoming``: ``(predicate, subject)`` of the relations pointing at an IRI."""
+
+    def __init__(self, index: GovIndex) -> None:
+        self._projection = index.projection
+
+    def __getitem__(self, iri: str) -> list[tuple[str, str]]:
+        i = self._projection.ids.get(iri)
+        if i is None:
+            raise KeyError(iri)
+        preds, subjects = self._projection.in_rows(i)
+        if not preds:
+            raise KeyError(iri)
+        terms = self._projection.terms
+        return [(terms[p], terms[s]) for p, s in zip(preds, subjects, strict=True)]
+
+    def __iter__(self) -> Iterator[str]:
+        terms = self._projection.terms
+        counts = np.diff(self._projection.in_ptr)
+        return (terms[i] for i in np.flatnonzero(counts).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(np.diff(self._projection.in_ptr)))

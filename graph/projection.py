@@ -1,0 +1,367 @@
+"""The compact projection of a store: interned integer ids and CSR arrays, built in one pass.
+
+Every IRI (and blank node) gets an integer id. Relations between resources (``rdf:type``
+included) are three parallel ``int32`` arrays (subject, predicate, object) in the order the
+triples came, duplicates removed, with two CSR indexes over them: by subject (``out_ptr``,
+``out_edges``) and by object (``in_ptr``, ``in_edges``). Literal values stay Python objects in one
+list with their own subject CSR. Nothing holds a set of every triple: the pass interns terms
+and appends to typed arrays; numpy sorts and de-duplicates.
+
+The projection saves to a directory (``.npy`` arrays opened memory-mapped, the strings one
+pickle), so a cold process opens it in a fraction of a second instead of reading the store
+(:mod:`graph.checkpoint`).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import threading
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ontology.terms import RDF_TYPE, Literal, Triple
+
+#: bumped whenever the pickled layout changes, so older files are ignored
+FORMAT = 3
+
+
+_ARRAYS = (
+    "s",
+    "p",
+    "o",
+    "out_edges",
+    "out_ptr",
+    "in_edges",
+    "in_ptr",
+    "lit_s",
+    "lit_p",
+    "lit_lang",
+    "lit_type",
+    "lit_rows",
+    "lit_ptr",
+    "is_subject",
+    "rank",
+    "order",
+)
+
+
+class TermIds:
+    """IRI -> term id without hashing every term at open: a binary search over the terms in
+    string order (``order``), until enough lookups make a dictionary worth building."""
+
+    _BUILD_AFTER = 20_000
+
+    def __init__(self, terms: list[str], order: np.ndarray) -> None:
+        self._terms, self._order = terms, order
+        self._found: dict[str, int] | None = None
+        self._lookups = 0
+
+    def _search(self, iri: str) -> int | None:
+        terms, order = self._terms, self._order
+        lo, hi = 0, len(order)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if terms[order[mid]] < iri:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(order) and terms[order[lo]] == iri:
+            return int(order[lo])
+        return None
+
+    def get(self, iri: str, default: int | None = None) -> int | None:
+        if self._found is None:
+            self._lookups += 1
+            if self._lookups < self._BUILD_AFTER:
+                found = self._search(iri)
+                return default if found is None else found
+            self._found = dict(zip(self._terms, range(len(self._terms)), strict=True))
+        return self._found.get(iri, default)
+
+    def __getitem__(self, iri: str) -> int:
+        found = self.get(iri)
+        if found is None:
+            raise KeyError(iri)
+        return found
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and self.get(iri) is not None
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+
+class Projection:
+    """Interned terms, relation arrays with both CSR indexes, and literal rows (columns)."""
+
+    terms: list[str]
+    values: list[str]
+    tags: list[str | None]  # language tags and datatypes, interned; literal columns point here
+    s: np.ndarray
+    p: np.ndarray
+    o: np.ndarray
+    out_edges: np.ndarray
+    out_ptr: np.ndarray
+    in_edges: np.ndarray
+    in_ptr: np.ndarray
+    lit_s: np.ndarray
+    lit_p: np.ndarray
+    lit_lang: np.ndarray
+    lit_type: np.ndarray
+    lit_rows: np.ndarray
+    lit_ptr: np.ndarray
+    is_subject: np.ndarray
+    rank: np.ndarray  # each term's place in string order: sorting ids by it sorts IRIs
+    order: np.ndarray  # the terms in string order (the inverse of ``rank``)
+
+    def __init__(self, terms: list[str], ids: dict[str, int] | TermIds | None = None) -> None:
+        self.terms = terms
+        self.ids: dict[str, int] | TermIds = (
+            ids if ids is not None else dict(zip(terms, range(len(terms)), strict=True))
+        )
+        found = self.ids.get(RDF_TYPE)
+        self.type_id = -1 if found is None else found
+
+    @classmethod
+    def from_rows(
+        cls,
+        terms: list[str],
+        ids: dict[str, int],
+        links: tuple[np.ndarray, np.ndarray, np.ndarray],
+        literals: tuple[
+            np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray, list[str | None]
+        ],
+    ) -> Projection:
+        """Index de-duplicated rows: relations ``(s, p, o)`` and literal columns."""
+        self = cls(terms, ids)
+        n = len(terms)
+        self.s, self.p, self.o = links
+        self.lit_s, self.lit_p, self.values, self.lit_lang, self.lit_type, self.tags = literals
+        self.out_edges = np.argsort(self.s, kind="stable").astype(np.int32)
+        self.out_ptr = _pointers(self.s, n)
+        self.in_edges = np.argsort(self.o, kind="stable").astype(np.int32)
+        self.in_ptr = _pointers(self.o, n)
+        self.lit_rows = np.argsort(self.lit_s, kind="stable").astype(np.int32)
+        self.lit_ptr = _pointers(self.lit_s, n)
+        self.is_subject = (np.diff(self.out_ptr) > 0) | (np.diff(self.lit_ptr) > 0)
+        self.order = np.array(sorted(range(n), key=terms.__getitem__), dtype=np.int32)
+        self.rank = np.empty(n, dtype=np.int32)
+        self.rank[self.order] = np.arange(n, dtype=np.int32)
+        return self
+
+    # -- building ---------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, triples: Iterable[Triple]) -> Projection:
+        """One streaming pass over ``(s, p, o)`` triples (``o`` a :class:`Literal` or an IRI)."""
+        builder = _Builder()
+        add_link, add_literal, intern = builder.add_link, builder.add_literal, builder.intern
+        for s, p, o in triples:
+            if isinstance(o, Literal):
+                add_literal(intern(s), intern(p), o)
+            else:
+                add_link(intern(s), intern(p), intern(o))
+        return builder.finish()
+
+    @classmethod
+    def build_oxigraph(cls, raw: Any) -> Projection:
+        """One pass over a pyoxigraph store's quads, skipping the generic term conversion."""
+        import pyoxigraph as ox
+
+        from graph.oxigraph_store import from_ox
+
+        builder = _Builder()
+        ids, terms = builder.ids, builder.terms
+        ls, lp, lo = builder.ls, builder.lp, builder.lo
+        add_literal = builder.add_literal
+        named, ox_literal = ox.NamedNode, ox.Literal
+        for quad in raw.quads_for_pattern(None, None, None, None):
+            subject, obj = quad.subject, quad.object
+            key = subject.value if type(subject) is named else "_:" + subject.value
+            si = ids.get(key)
+            if si is None:
+                si = ids[key] = len(terms)
+                terms.append(key)
+            key = quad.predicate.value
+            pi = ids.get(key)
+            if pi is None:
+                pi = ids[key] = len(terms)
+                terms.append(key)
+            if type(obj) is ox_literal:
+                add_literal(si, pi, from_ox(obj))  # type: ignore[arg-type]
+                continue
+            key = obj.value if type(obj) is named else "_:" + obj.value
+            oi = ids.get(key)
+            if oi is None:
+                oi = ids[key] = len(terms)
+                terms.append(key)
+            ls.append(si)
+            lp.append(pi)
+            lo.append(oi)
+        return builder.finish()
+
+    # -- rows -------------------------------------------------------------------------------------
+    def out_rows(self, i: int) -> tuple[list[int], list[int]]:
+        """``(predicates, objects)`` of the relations of subject ``i``, in stream order."""
+        rows = self.out_edges[self.out_ptr[i] : self.out_ptr[i + 1]]
+        return self.p[rows].tolist(), self.o[rows].tolist()
+
+    def in_rows(self, i: int) -> tuple[list[int], list[int]]:
+        """``(predicates, subjects)`` of the relations pointing at ``i``, in stream order."""
+        rows = self.in_edges[self.in_ptr[i] : self.in_ptr[i + 1]]
+        return self.p[rows].tolist(), self.s[rows].tolist()
+
+    def literal(self, row: int) -> Literal:
+        """The literal of row ``row``."""
+        lang, kind = int(self.lit_lang[row]), int(self.lit_type[row])
+        tags = self.tags
+        return Literal(
+            self.values[row], tags[lang] if lang >= 0 else None, tags[kind] if kind >= 0 else None
+        )
+
+    def literal_rows(self, i: int) -> list[tuple[int, Literal]]:
+        """``(predicate, literal)`` of subject ``i``."""
+        rows = self.lit_rows[self.lit_ptr[i] : self.lit_ptr[i + 1]]
+        if not len(rows):
+            return []
+        tags, values = self.tags, self.values
+        return [
+            (p, Literal(values[r], tags[g] if g >= 0 else None, tags[k] if k >= 0 else None))
+            for r, p, g, k in zip(
+                rows.tolist(),
+                self.lit_p[rows].tolist(),
+                self.lit_lang[rows].tolist(),
+                self.lit_type[rows].tolist(),
+                strict=True,
+            )
+        ]
+
+    def subjects_of(self, predicate: int, obj: int) -> np.ndarray:
+        """Subject ids of ``(?, predicate, obj)``."""
+        rows = self.in_edges[self.in_ptr[obj] : self.in_ptr[obj + 1]]
+        return self.s[rows[self.p[rows] == predicate]]
+
+    def pairs(self, predicate: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(subjects, objects)`` of every relation with ``predicate``, in stream order."""
+        mask = self.p == predicate
+        return self.s[mask], self.o[mask]
+
+    def iris(self, ids: Iterable[int]) -> list[str]:
+        terms = self.terms
+        return [terms[i] for i in ids]
+
+    # -- persistence ------------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        """Write to the directory ``folder`` atomically: a reader finds it whole or not at all.
+
+        The arrays are ``.npy`` files (opened memory-mapped); the strings one pickle of lists.
+        """
+        if folder.exists():
+            return  # the same key: the same content, written by another process already
+        partial = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        try:
+            for name in _ARRAYS:
+                np.save(partial / f"{name}.npy", getattr(self, name), allow_pickle=False)
+            with (partial / "strings.pkl").open("wb") as out:
+                pickle.dump((FORMAT, self.terms, self.values, self.tags), out, protocol=5)
+            partial.rename(folder)
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+            if not folder.exists():
+                raise
+
+    @classmethod
+    def load(cls, folder: Path) -> Projection | None:
+        """The projection saved in ``folder``; ``None`` if absent, unreadable or of another format."""
+        try:
+            with (folder / "strings.pkl").open("rb") as source:
+                state = pickle.load(source)  # noqa: S301 - our own file, written by save()
+            if not isinstance(state, tuple) or len(state) != 4 or state[0] != FORMAT:
+                return None
+            arrays = {}
+            for name in _ARRAYS:
+                # A plain ndarray view of the map: np.memmap's own indexing is slow.
+                mapped = np.load(folder / f"{name}.npy", mmap_mode="r")
+                arrays[name] = mapped.view(np.ndarray)
+            self = cls(state[1], TermIds(state[1], arrays["order"]))
+            self.values, self.tags = state[2], state[3]
+            for name, array in arrays.items():
+                setattr(self, name, array)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+            return None
+        return self
+
+
+class _Builder:
+    """Interns terms and collects relation and literal rows; :meth:`finish` de-duplicates."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.ls, self.lp, self.lo = array("i"), array("i"), array("i")
+        self.literal_keys: dict[tuple[int, int, Literal], None] = {}
+
+    def intern(self, term: str) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def add_link(self, s: int, p: int, o: int) -> None:
+        self.ls.append(s)
+        self.lp.append(p)
+        self.lo.append(o)
+
+    def add_literal(self, s: int, p: int, value: Literal) -> None:
+        self.literal_keys[(s, p, value)] = None  # ordered, de-duplicated
+
+    def finish(self) -> Projection:
+        s = np.frombuffer(self.ls, dtype=np.int32) if self.ls else np.zeros(0, np.int32)
+        p = np.frombuffer(self.lp, dtype=np.int32) if self.lp else np.zeros(0, np.int32)
+        o = np.frombuffer(self.lo, dtype=np.int32) if self.lo else np.zeros(0, np.int32)
+        if len(s):
+            # Keep the first occurrence of each (s, p, o), in stream order.
+            order = np.lexsort((o, p, s))
+            ss, pp, oo = s[order], p[order], o[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = (ss[1:] != ss[:-1]) | (pp[1:] != pp[:-1]) | (oo[1:] != oo[:-1])
+            keep = np.sort(order[first])
+            s, p, o = s[keep].copy(), p[keep].copy(), o[keep].copy()
+        keys = list(self.literal_keys)
+        count = len(keys)
+        tags: dict[str | None, int] = {}
+        lang = np.fromiter(
+            (tags.setdefault(k[2].lang, len(tags)) if k[2].lang else -1 for k in keys),
+            dtype=np.int32,
+            count=count,
+        )
+        kind = np.fromiter(
+            (tags.setdefault(k[2].datatype, len(tags)) if k[2].datatype else -1 for k in keys),
+            dtype=np.int32,
+            count=count,
+        )
+        literals = (
+            np.fromiter((k[0] for k in keys), dtype=np.int32, count=count),
+            np.fromiter((k[1] for k in keys), dtype=np.int32, count=count),
+            [k[2].value for k in keys],
+            lang,
+            kind,
+            list(tags),
+        )
+        return Projection.from_rows(self.terms, self.ids, (s, p, o), literals)
+
+
+def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
+    """CSR row pointers: rows of key ``i`` are ``[ptr[i], ptr[i + 1])`` of the sorted order."""
+    counts = np.bincount(keys, minlength=n) if len(keys) else np.zeros(n, dtype=np.int64)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr

@@ -1,0 +1,106 @@
+"""Parts of the ``impact`` answer computed over the whole dependency net at once (numpy).
+
+Per-node lookups cached per net (term ids, entity types, IRI order), the summary of the whole
+answer by type and organisation, and the paging of a native engine's answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from graph.index import GovIndex
+from graph.queries.depnet import DependencyNet
+from ontology import vocab as v
+from ontology.terms import RDF_TYPE
+
+
+def _first_object(index: GovIndex, predicate: str) -> np.ndarray:
+    """Per term id, the first object of ``predicate`` (``-1`` for none), computed once."""
+
+    def compute() -> np.ndarray:
+        projection = index.projection
+        dense = np.full(len(projection.terms), -1, dtype=np.int64)
+        p = projection.ids.get(predicate)
+        if p is not None:
+            subjects, objects = projection.pairs(p)
+            dense[subjects[::-1]] = objects[::-1]  # the first in stream order wins
+        return dense
+
+    return index.memo(f"impact:first:{predicate}", compute)
+
+
+def _net_terms(index: GovIndex, net: DependencyNet) -> np.ndarray:
+    """Per node of ``net``, its term id in the projection (once per net)."""
+    if net.terms is not None:
+        return net.terms
+    ids = index.projection.ids
+    return index.memo(
+        f"impact:terms:{id(net)}",
+        lambda: np.fromiter((ids[i] for i in net.ids), np.int64, len(net.ids)),
+    )
+
+
+def _type_codes(index: GovIndex, net: DependencyNet) -> tuple[list[str], np.ndarray]:
+    """Per node of ``net``, the code of its entity type in the list returned (once per net)."""
+
+    def compute() -> tuple[list[str], np.ndarray]:
+        projection = index.projection
+        terms = _net_terms(index, net)
+        classes = _first_object(index, RDF_TYPE)[terms]
+        subjects, _ = projection.pairs(projection.type_id)
+        several = np.bincount(subjects, minlength=len(projection.terms))[terms] > 1
+        names: dict[str, int] = {}
+        code_of = np.full(len(projection.terms) + 1, -1, dtype=np.int32)  # by class; -1: none
+        for cls in np.unique(classes).tolist():
+            sample = int(np.flatnonzero(classes == cls)[0])
+            name = index.type_name(net.ids[sample])
+            code_of[cls] = names.setdefault(name, len(names))
+        codes = code_of[classes]
+        for pos in np.flatnonzero(several | (classes < 0)).tolist():
+            codes[pos] = names.setdefault(index.type_name(net.ids[pos]), len(names))
+        return list(names), codes
+
+    return index.memo(f"impact:types:{id(net)}", compute)
+
+
+def _iri_rank(index: GovIndex, net: DependencyNet) -> np.ndarray:
+    """Per node of ``net``, its place in IRI order."""
+    return index.projection.rank[_net_terms(index, net)]
+
+
+def _summary(
+    index: GovIndex, net: DependencyNet, hits: np.ndarray, lang: str | None
+) -> dict[str, Any]:
+    """How many impacted items of each type, and per owning organisation (the 20 largest)."""
+    if not len(hits):
+        return {"total": 0, "by_type": {}, "by_organisation": [], "organisations": 0}
+    terms = _net_terms(index, net)[hits]
+    names, codes = _type_codes(index, net)
+    per_code = np.bincount(codes[hits], minlength=len(names)).tolist()
+    kinds = {name: count for name, count in zip(names, per_code, strict=True) if count}
+    owners = _first_object(index, v.RELATION_KEYS["owner"])[terms]
+    found, counts = np.unique(owners, return_counts=True)
+    ranked = sorted(zip(counts.tolist(), found.tolist(), strict=True), key=lambda c: (-c[0], c[1]))
+    by_org = []
+    for count, owner in ranked[:20]:
+        if owner < 0:
+            by_org.append({"id": None, "label": "no owner recorded", "count": count})
+        else:
+            by_org.append({**index.ref(index.projection.terms[owner], lang), "count": count})
+    return {
+        "total": len(hits),
+        "by_type": dict(sorted(kinds.items(), key=lambda k: (-k[1], k[0]))),
+        "by_organisation": by_org,
+        "organisations": int((found >= 0).sum()),
+    }
+
+
+def _paged(answer: dict[str, Any], limit: int | None, offset: int) -> dict[str, Any]:
+    """A native engine's full answer, cut to the page asked for."""
+    if limit is not None:
+        total = len(answer["impacted"])
+        answer["impacted"] = answer["impacted"][offset : offset + limit]
+        answer["page"] = {"total": total, "limit": limit, "offset": offset}
+    return answer
