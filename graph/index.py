@@ -275,6 +275,32 @@ class GovIndex:
         subjects, _ = self.projection.pairs(p)
         return sorted(self.projection.iris(np.unique(subjects).tolist()))
 
+    def pairs(self, predicate: str, of_type: str | None = None) -> tuple[list[str], list[str]]:
+        """``(subjects, objects)`` of every statement with ``predicate``, without making nodes.
+
+        Relations first (the object's IRI), then literals (the value), each in stream order,
+        so a subject's first object is what :meth:`Node.first` gives. With ``of_type``, only
+        subjects of that class.
+
+        >>> from ontology.terms import Literal
+        >>> index = GovIndex([("urn:a", "urn:p", "urn:b"), ("urn:c", "urn:p", Literal("x"))])
+        >>> index.pairs("urn:p")
+        (['urn:a', 'urn:c'], ['urn:b', 'x'])
+        """
+        projection = self.projection
+        p = projection.ids.get(predicate)
+        if p is None or p == projection.type_id:
+            return [], []
+        cls = None if of_type is None else projection.ids.get(of_type, -1)
+        if projection.type_id < 0 and cls is not None:
+            cls = -1
+        subjects, objects, literal_subjects, rows = projection.by_predicate(p, cls)
+        terms, values = projection.terms, projection.values
+        return (
+            [terms[i] for i in subjects.tolist()] + [terms[i] for i in literal_subjects.tolist()],
+            [terms[i] for i in objects.tolist()] + [values[r] for r in rows.tolist()],
+        )
+
     def subjects_with(self, predicate: str) -> list[str]:
         """Subjects with ``predicate`` at all (a relation or a literal), in first-seen order."""
         projection = self.projection

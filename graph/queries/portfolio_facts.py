@@ -81,8 +81,7 @@ def following(index: GovIndex, day: date | None) -> Following:
     def build() -> Following:
         facts = lookups(index)
         known = facts.items
-        within = index.within_scope_predicates
-        incoming = index.incoming
+        within = facts.within
         items: dict[str, set[str]] = defaultdict(set)
         bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for mandate in facts.follow_ups:
@@ -96,7 +95,7 @@ def following(index: GovIndex, day: date | None) -> Following:
                 if here in seen:
                     continue
                 seen.add(here)
-                frontier.extend(s for pred, s in incoming.get(here, ()) if pred in within)
+                frontier.extend(within.get(here, ()))
             mine = items[holder]
             for here in seen:
                 if here in known and here not in mine:
