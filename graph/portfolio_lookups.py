@@ -56,8 +56,10 @@ def day_of(value: str | None) -> date | None:
         return None
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
+    """One ``gg:Milestone`` (a tuple, as every record here: tens of thousands are made at once,
+    and a tuple is made several times faster than a frozen dataclass)."""
+
     iri: str
     item: str
     planned: date | None
@@ -101,8 +103,7 @@ class Milestone:
         return "late" if slip > 0 else "on_track"
 
 
-@dataclass(frozen=True)
-class StatusReport:
+class StatusReport(NamedTuple):
     iri: str
     item: str
     day: date
@@ -112,8 +113,6 @@ class StatusReport:
 
 
 class Observation(NamedTuple):
-    """One ``qb:Observation`` (a tuple: a hundred thousand are made at once)."""
-
     iri: str
     period: str
     day: date
@@ -121,8 +120,7 @@ class Observation(NamedTuple):
     area: str | None
 
 
-@dataclass(frozen=True)
-class Dependency:
+class Dependency(NamedTuple):
     """One ``gg:Dependency``: ``dependent`` needs ``prerequisite``."""
 
     iri: str
