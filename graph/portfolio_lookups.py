@@ -1,11 +1,14 @@
 """The portfolio lookups of a projection, read once per store generation.
 
-Milestones and status reports by item, the dependencies, the follow-up mandates
-(:func:`lookups`) and, apart, indicators and their observations (:func:`indicator_lookups`):
-everything ``portfolio``, ``milestones``, ``indicators`` and ``slip`` read, gathered the first
-time any of them is asked for, in one pass over the nodes when the projection holds them in a
-dict, else through its type index (:meth:`GovIndex.of_type`), and kept with the projection
-(:meth:`GovIndex.memo`). Only public :class:`GovIndex` members are used.
+Milestones and status reports by item, the dependencies, the follow-up mandates and what lies
+within each scope (:func:`lookups`) and, apart, indicators and their observations
+(:func:`indicator_lookups`): everything ``portfolio``, ``milestones``, ``indicators`` and
+``slip`` read, gathered the first time any of them is asked for and kept with the projection
+(:meth:`GovIndex.memo`). They are read **by predicate** (:meth:`GovIndex.pairs`: one pass over
+the projection's arrays per predicate), not node by node: no :class:`Node` is made for the
+tens of thousands of milestones, status reports and observations, and the records are named
+tuples (made several times faster than frozen dataclasses). Only public :class:`GovIndex`
+members are used.
 
 Each build runs with the cyclic garbage collector paused: it allocates hundreds of thousands
 of small objects, and each burst would otherwise start collections that walk the whole

@@ -184,15 +184,21 @@ def milestone_dict(
 
 def refs_of(index: GovIndex, lang: str | None) -> Callable[[str], dict[str, str]]:
     """``iri -> index.ref(iri, lang)``, kept per index and language: a board names the same
-    bodies and items thousands of times. The dicts it returns are shared: do not change them."""
+    bodies and items thousands of times (labels from :meth:`GovIndex.label_map`). The dicts it returns are shared: do not change them."""
 
     def build() -> Callable[[str], dict[str, str]]:
         cache: dict[str, dict[str, str]] = {}
+        labels = index.label_map(lang)  # read by predicate: a board labels thousands at once
 
         def refer(iri: str) -> dict[str, str]:
             found = cache.get(iri)
             if found is None:
-                found = cache[iri] = index.ref(iri, lang)
+                name = labels.get(iri)
+                found = cache[iri] = {
+                    "id": local_id(iri),
+                    "label": local_id(iri) if name is None else name,
+                    "type": index.type_name(iri),
+                }
             return found
 
         return refer
