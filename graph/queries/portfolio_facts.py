@@ -26,6 +26,7 @@ from graph.portfolio_lookups import (
     StatusReport,
     day_of,
     lookups,
+    quiet_build,
 )
 from ontology.terms import local_id
 
@@ -106,7 +107,7 @@ def following(index: GovIndex, day: date | None) -> Following:
             {item: sorted(set(found)) for item, found in bodies.items()},
         )
 
-    return index.memo(f"portfolio:following:{day}", build)
+    return index.memo(f"portfolio:following:{day}", lambda: quiet_build(build))
 
 
 def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Dependency]]:
@@ -124,7 +125,7 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
                 mine[dep.prerequisite] = dep
         return dict(out)
 
-    return index.memo(f"portfolio:prerequisites:{day}", build)
+    return index.memo(f"portfolio:prerequisites:{day}", lambda: quiet_build(build))
 
 
 def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
@@ -137,7 +138,7 @@ def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
                 out[pre].append(dependent)
         return {k: sorted(x) for k, x in out.items()}
 
-    return index.memo(f"portfolio:dependents:{day}", build)
+    return index.memo(f"portfolio:dependents:{day}", lambda: quiet_build(build))
 
 
 def iso(day: date | None) -> str | None:
