@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from graph.nodes import Citation, IncomingView, Node, NodesView
+from graph.nodes import (
+    Citation,
+    IncomingView,
+    Node,
+    NodesView,
+    choose_label,
+    labels_by_subject,
+)
 from graph.projection import Projection
 from graph.store import GraphStore
 from ontology import vocab as v
@@ -215,7 +222,7 @@ class GovIndex:
 
     def label(self, iri: str, lang: str | None = None) -> str:
         """The label in ``lang`` if there is one, else the original language, else the id."""
-        found = _choose(self.labels(iri), lang)
+        found = choose_label(self.labels(iri), lang)
         return local_id(iri) if found is None else found
 
     def label_map(self, lang: str | None = None) -> dict[str, str]:
@@ -228,19 +235,9 @@ class GovIndex:
         """
 
         def build() -> dict[str, str]:
-            projection = self.projection
-            found: dict[int, dict[str, str]] = defaultdict(dict)
-            tags, values, terms = projection.tags, projection.values, projection.terms
-            for pred in self._label_ids:
-                rows = np.flatnonzero(projection.lit_p == pred)
-                for i, r, g in zip(
-                    projection.lit_s[rows].tolist(),
-                    rows.tolist(),
-                    projection.lit_lang[rows].tolist(),
-                    strict=True,
-                ):
-                    found[i].setdefault(tags[g] or "" if g >= 0 else "", values[r])
-            return {terms[i]: _choose(labels, lang) or "" for i, labels in found.items()}
+            found = labels_by_subject(self.projection, self._label_ids)
+            terms = self.projection.terms
+            return {terms[i]: choose_label(labels, lang) or "" for i, labels in found.items()}
 
         return self.memo(f"index:label-map:{lang}", build)
 
@@ -400,16 +397,6 @@ class GovIndex:
 
     def is_data(self, iri: str) -> bool:
         return iri.startswith(DATA)
-
-
-def _choose(labels: dict[str, str], lang: str | None) -> str | None:
-    """The label in ``lang``, else the original language (``None`` without labels)."""
-    if lang and lang in labels:
-        return labels[lang]
-    for choice in ("da", "nb", "", "en", *sorted(labels)):
-        if choice in labels:
-            return labels[choice]
-    return None
 
 
 #: triples from which a built projection is persisted beside the store
