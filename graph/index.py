@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from graph.nodes import Citation, IncomingView, Node, NodesView
+from graph.nodes import (
+    Citation,
+    IncomingView,
+    Node,
+    NodesView,
+    choose_label,
+    labels_by_subject,
+)
 from graph.projection import Projection
 from graph.store import GraphStore
 from ontology import vocab as v
@@ -215,13 +222,24 @@ class GovIndex:
 
     def label(self, iri: str, lang: str | None = None) -> str:
         """The label in ``lang`` if there is one, else the original language, else the id."""
-        labels = self.labels(iri)
-        if lang and lang in labels:
-            return labels[lang]
-        for choice in ("da", "nb", "", "en", *sorted(labels)):
-            if choice in labels:
-                return labels[choice]
-        return local_id(iri)
+        found = choose_label(self.labels(iri), lang)
+        return local_id(iri) if found is None else found
+
+    def label_map(self, lang: str | None = None) -> dict[str, str]:
+        """:meth:`label` of everything labelled, read by predicate (once per language): for
+        sorting thousands of items by label without reading each one's literals.
+
+        >>> from ontology.terms import Literal
+        >>> GovIndex([("urn:a", v.PREF_LABEL, Literal("A", lang="en"))]).label_map("da")
+        {'urn:a': 'A'}
+        """
+
+        def build() -> dict[str, str]:
+            found = labels_by_subject(self.projection, self._label_ids)
+            terms = self.projection.terms
+            return {terms[i]: choose_label(labels, lang) or "" for i, labels in found.items()}
+
+        return self.memo(f"index:label-map:{lang}", build)
 
     def alt_labels(self, iri: str) -> list[str]:
         i = self.projection.ids.get(iri)
@@ -274,6 +292,32 @@ class GovIndex:
             return []
         subjects, _ = self.projection.pairs(p)
         return sorted(self.projection.iris(np.unique(subjects).tolist()))
+
+    def pairs(self, predicate: str, of_type: str | None = None) -> tuple[list[str], list[str]]:
+        """``(subjects, objects)`` of every statement with ``predicate``, without making nodes.
+
+        Relations first (the object's IRI), then literals (the value), each in stream order,
+        so a subject's first object is what :meth:`Node.first` gives. With ``of_type``, only
+        subjects of that class.
+
+        >>> from ontology.terms import Literal
+        >>> index = GovIndex([("urn:a", "urn:p", "urn:b"), ("urn:c", "urn:p", Literal("x"))])
+        >>> index.pairs("urn:p")
+        (['urn:a', 'urn:c'], ['urn:b', 'x'])
+        """
+        projection = self.projection
+        p = projection.ids.get(predicate)
+        if p is None or p == projection.type_id:
+            return [], []
+        cls = None if of_type is None else projection.ids.get(of_type, -1)
+        if projection.type_id < 0 and cls is not None:
+            cls = -1
+        subjects, objects, literal_subjects, rows = projection.by_predicate(p, cls)
+        terms, values = projection.terms, projection.values
+        return (
+            [terms[i] for i in subjects.tolist()] + [terms[i] for i in literal_subjects.tolist()],
+            [terms[i] for i in objects.tolist()] + [values[r] for r in rows.tolist()],
+        )
 
     def subjects_with(self, predicate: str) -> list[str]:
         """Subjects with ``predicate`` at all (a relation or a literal), in first-seen order."""

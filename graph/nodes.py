@@ -14,6 +14,7 @@ from ontology.terms import Literal
 
 if TYPE_CHECKING:
     from graph.index import GovIndex
+    from graph.projection import Projection
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,34 @@ class IncomingView(Mapping[str, list[tuple[str, str]]]):
 
     def __len__(self) -> int:
         return int(np.count_nonzero(np.diff(self._projection.in_ptr)))
+
+
+def labels_by_subject(projection: Projection, predicates: list[int]) -> dict[int, dict[str, str]]:
+    """``subject id -> {language ("" for none): label}`` over the label ``predicates`` in order,
+    the first of each language kept (as :meth:`GovIndex.labels`), read by predicate."""
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    tags, values = projection.tags, projection.values
+    for pred in predicates:
+        rows = np.flatnonzero(projection.lit_p == pred)
+        for i, r, g in zip(
+            projection.lit_s[rows].tolist(),
+            rows.tolist(),
+            projection.lit_lang[rows].tolist(),
+            strict=True,
+        ):
+            found[i].setdefault(tags[g] or "" if g >= 0 else "", values[r])
+    return found
+
+
+def choose_label(labels: dict[str, str], lang: str | None) -> str | None:
+    """The label in ``lang``, else the original language (``None`` without labels).
+
+    >>> choose_label({"en": "Board", "da": "Bestyrelse"}, "en"), choose_label({}, "en")
+    ('Board', None)
+    """
+    if lang and lang in labels:
+        return labels[lang]
+    for choice in ("da", "nb", "", "en", *sorted(labels)):
+        if choice in labels:
+            return labels[choice]
+    return None

@@ -1,11 +1,14 @@
 """The portfolio lookups of a projection, read once per store generation.
 
-Milestones and status reports by item, the dependencies, the follow-up mandates
-(:func:`lookups`) and, apart, indicators and their observations (:func:`indicator_lookups`):
-everything ``portfolio``, ``milestones``, ``indicators`` and ``slip`` read, gathered the first
-time any of them is asked for, in one pass over the nodes when the projection holds them in a
-dict, else through its type index (:meth:`GovIndex.of_type`), and kept with the projection
-(:meth:`GovIndex.memo`). Only public :class:`GovIndex` members are used.
+Milestones and status reports by item, the dependencies, the follow-up mandates and what lies
+within each scope (:func:`lookups`) and, apart, indicators and their observations
+(:func:`indicator_lookups`): everything ``portfolio``, ``milestones``, ``indicators`` and
+``slip`` read, gathered the first time any of them is asked for and kept with the projection
+(:meth:`GovIndex.memo`). They are read **by predicate** (:meth:`GovIndex.pairs`: one pass over
+the projection's arrays per predicate), not node by node: no :class:`Node` is made for the
+tens of thousands of milestones, status reports and observations, and the records are named
+tuples (made several times faster than frozen dataclasses). Only public :class:`GovIndex`
+members are used.
 
 Each build runs with the cyclic garbage collector paused: it allocates hundreds of thousands
 of small objects, and each burst would otherwise start collections that walk the whole
@@ -23,13 +26,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from graph.index import GovIndex, Node
 from ontology import portfolio_terms as p
 from ontology import vocab as v
 from ontology.dates import last_day
-from ontology.terms import Literal, concept, concept_slug
+from ontology.terms import concept, concept_slug
 
 T = TypeVar("T")
 
@@ -56,8 +59,10 @@ def day_of(value: str | None) -> date | None:
         return None
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
+    """One ``gg:Milestone`` (a tuple, as every record here: tens of thousands are made at once,
+    and a tuple is made several times faster than a frozen dataclass)."""
+
     iri: str
     item: str
     planned: date | None
@@ -101,8 +106,7 @@ class Milestone:
         return "late" if slip > 0 else "on_track"
 
 
-@dataclass(frozen=True)
-class StatusReport:
+class StatusReport(NamedTuple):
     iri: str
     item: str
     day: date
@@ -111,8 +115,7 @@ class StatusReport:
     phase: str | None
 
 
-@dataclass(frozen=True)
-class Observation:
+class Observation(NamedTuple):
     iri: str
     period: str
     day: date
@@ -120,8 +123,7 @@ class Observation:
     area: str | None
 
 
-@dataclass(frozen=True)
-class Dependency:
+class Dependency(NamedTuple):
     """One ``gg:Dependency``: ``dependent`` needs ``prerequisite``."""
 
     iri: str
@@ -156,6 +158,8 @@ class Lookups:
     portfolio_items: list[str] = field(default_factory=list)  # initiatives and projects
     dependencies: list[Dependency] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    # scope -> what lies within it (``gg:withinScope`` predicates pointing at it)
+    within: dict[str, list[str]] = field(default_factory=dict)
 
     def status_on(self, item: str, day: date) -> StatusReport | None:
         """The newest status report of ``item`` on or before ``day``."""
@@ -197,14 +201,18 @@ def of_types(index: GovIndex, classes: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-def _first(links: dict[str, list[str]], pred: str) -> str | None:
-    found = links.get(pred)
-    return found[0] if found else None
+def _firsts(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, str]:
+    """Each subject's first object of ``predicate`` (:meth:`Node.first`), read by predicate."""
+    subjects, objects = index.pairs(predicate, of_type)
+    return dict(zip(reversed(subjects), reversed(objects), strict=True))  # the first one wins
 
 
-def _text(literals: dict[str, list[Literal]], pred: str) -> str | None:
-    found = literals.get(pred)
-    return found[0].value if found else None
+def _all(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, list[str]]:
+    """Each subject's objects of ``predicate``, in order, read by predicate."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for subject, obj in zip(*index.pairs(predicate, of_type), strict=True):
+        out[subject].append(obj)
+    return out
 
 
 def _number(text: str | None) -> float | None:
@@ -237,60 +245,61 @@ def _build(index: GovIndex) -> Lookups:
     statuses: dict[str, list[StatusReport]] = defaultdict(list)
     node = index.node
     system = v.ENTITY_CLASSES["system"]
-    typed = of_types(index, (p.MILESTONE, p.STATUS_REPORT, v.DEPENDENCY, system, *PORTFOLIO_TYPES))
-    for iri in typed[p.MILESTONE]:
-        here = node(iri)
-        links, lits = here.links, here.literals
-        item = _first(links, p.MILESTONE_OF)
-        if item is None:
-            continue
-        after = tuple(links.get(p.AFTER, ()))
+    typed = of_types(index, (system, *PORTFOLIO_TYPES))
+    # Read by predicate from the projection's arrays: no node is made for these.
+    item_of = _firsts(index, p.MILESTONE_OF, p.MILESTONE)
+    planned, forecast = _firsts(index, p.PLANNED_DATE), _firsts(index, p.FORECAST_DATE)
+    actual, afters = _firsts(index, p.ACTUAL_DATE), _all(index, p.AFTER)
+    for iri, item in item_of.items():
+        after = tuple(afters.get(iri, ()))
         for before in after:
             successors[before].append(iri)
         milestones[item].append(
             Milestone(
                 iri,
                 item,
-                parse(_text(lits, p.PLANNED_DATE)),
-                parse(_text(lits, p.FORECAST_DATE)),
-                parse(_text(lits, p.ACTUAL_DATE)),
+                parse(planned.get(iri)),
+                parse(forecast.get(iri)),
+                parse(actual.get(iri)),
                 after,
             )
         )
-    for iri in typed[p.STATUS_REPORT]:
-        here = node(iri)
-        links, lits = here.links, here.literals
-        item, status = _first(links, p.STATUS_OF), _first(links, p.STATUS)
-        day = parse(_text(lits, p.REPORT_DATE))
-        if item is not None and status is not None and day is not None:
+    status_of, status = _firsts(index, p.STATUS_OF, p.STATUS_REPORT), _firsts(index, p.STATUS)
+    reported, progress = _firsts(index, p.REPORT_DATE), _firsts(index, p.PROGRESS)
+    phase = _firsts(index, p.PHASE)
+    slugs: dict[str, str] = {}
+    for iri, item in status_of.items():
+        value, day = status.get(iri), parse(reported.get(iri))
+        if value is not None and day is not None:
+            slug = slugs.get(value) or slugs.setdefault(value, concept_slug(value))
             statuses[item].append(
-                StatusReport(
-                    iri,
-                    item,
-                    day,
-                    concept_slug(status),
-                    _number(_text(lits, p.PROGRESS)),
-                    _text(lits, p.PHASE),
-                )
+                StatusReport(iri, item, day, slug, _number(progress.get(iri)), phase.get(iri))
             )
-    for iri in typed[v.DEPENDENCY]:
-        here = node(iri)
-        dependent, prerequisite = here.first(v.DEPENDENT), here.first(v.PREREQUISITE)
-        if dependent is None or prerequisite is None:
+    dependent = _firsts(index, v.DEPENDENT, v.DEPENDENCY)
+    prerequisite, criticality = _firsts(index, v.PREREQUISITE), _firsts(index, v.CRITICALITY)
+    lags, kinds = _firsts(index, v.LAG_DAYS), _firsts(index, v.DEPENDENCY_TYPE)
+    for iri, needs in dependent.items():
+        pre = prerequisite.get(iri)
+        if pre is None:
             continue
-        crit = concept_slug(here.first(v.CRITICALITY) or "") or "low"
-        lag = _number(here.first(v.LAG_DAYS))
+        crit = concept_slug(criticality.get(iri) or "") or "low"
+        lag = _number(lags.get(iri))
         out.dependencies.append(
             Dependency(
                 iri,
-                dependent,
-                prerequisite,
+                needs,
+                pre,
                 crit,
                 v.CRITICALITY_RANK.get(crit, 1),
-                concept_slug(here.first(v.DEPENDENCY_TYPE) or ""),
+                concept_slug(kinds.get(iri) or ""),
                 int(lag) if lag is not None else 0,
             )
         )
+    within: dict[str, list[str]] = defaultdict(list)
+    for pred in sorted(index.within_scope_predicates):
+        for part, scope in zip(*index.pairs(pred), strict=True):
+            within[scope].append(part)
+    out.within = dict(within)
     for iri in index.into(FOLLOW_UP, v.ACTION):
         _follow_up(node(iri), out)
     portfolio_items = {i for cls in PORTFOLIO_TYPES for i in typed[cls]}
@@ -327,19 +336,18 @@ def indicator_lookups(index: GovIndex) -> IndicatorLookups:
 def _indicators(index: GovIndex) -> IndicatorLookups:
     days: dict[str, date | None] = {}
     observations: dict[str, list[Observation]] = defaultdict(list)
-    typed = of_types(index, (p.OBSERVATION, p.INDICATOR))
-    for iri in typed[p.OBSERVATION]:
-        node = index.node(iri)
-        links, lits = node.links, node.literals
-        indicator = _first(links, p.IN_DATA_SET)
-        period, number = _text(lits, p.REF_PERIOD), _number(_text(lits, p.OBS_VALUE))
-        if indicator is None or period is None or number is None:
+    # Read by predicate from the projection's arrays: no node is made for the observations.
+    data_set = _firsts(index, p.IN_DATA_SET, p.OBSERVATION)
+    periods, values = _firsts(index, p.REF_PERIOD), _firsts(index, p.OBS_VALUE)
+    areas = _firsts(index, p.REF_AREA)
+    for iri, indicator in data_set.items():
+        period, number = periods.get(iri), _number(values.get(iri))
+        if period is None or number is None:
             continue
         day = days[period] if period in days else days.setdefault(period, day_of(period))
         if day is not None:
-            area = _first(links, p.REF_AREA) or _text(lits, p.REF_AREA)
-            observations[indicator].append(Observation(iri, period, day, number, area))
+            observations[indicator].append(Observation(iri, period, day, number, areas.get(iri)))
     for series in observations.values():
         series.sort(key=lambda o: (o.day, o.area or "", o.iri))
-    indicators = sorted(typed[p.INDICATOR])
+    indicators = index.of_type(p.INDICATOR)
     return IndicatorLookups(dict(observations), indicators, frozenset(indicators))

@@ -251,6 +251,22 @@ class Projection:
         mask = self.p == predicate
         return self.s[mask], self.o[mask]
 
+    def by_predicate(
+        self, predicate: int, cls: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(subjects, objects, literal subjects, literal rows)`` of ``predicate`` in stream
+        order; with ``cls``, only subjects of that class (``-1``: a class nobody has)."""
+        subjects, objects = self.pairs(predicate)
+        rows = np.flatnonzero(self.lit_p == predicate)
+        literal_subjects = self.lit_s[rows]
+        if cls is not None:
+            members = self.subjects_of(self.type_id, cls) if cls >= 0 else np.zeros(0, np.int32)
+            keep = np.isin(subjects, members)
+            subjects, objects = subjects[keep], objects[keep]
+            keep = np.isin(literal_subjects, members)
+            rows, literal_subjects = rows[keep], literal_subjects[keep]
+        return subjects, objects, literal_subjects, rows
+
     def iris(self, ids: Iterable[int]) -> list[str]:
         terms = self.terms
         return [terms[i] for i in ids]

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
-from graph.portfolio_lookups import Observation, indicator_lookups
+from graph.portfolio_lookups import Observation, indicator_lookups, quiet_build
 from graph.queries.impact import as_of_day
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -225,7 +225,9 @@ def indicators(
     return {
         "subject": index.ref(chosen, lang) if chosen else None,
         "as_of": day.isoformat() if day else None,
-        "indicators": [indicator_row(index, i, day, lang, series=series) for i in window],
+        "indicators": quiet_build(
+            lambda: [indicator_row(index, i, day, lang, series=series) for i in window]
+        ),
         "message": message,
         "page": {"total": len(found), "limit": limit, "offset": offset},
     }

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex, index_of
+from graph.portfolio_lookups import quiet_build
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
     Milestone,
@@ -87,7 +88,9 @@ def milestones(
     if body is not None:
         chosen = resolve(index, body)
         wanted = set(follow.items_by_body.get(chosen, []))
-    by_date = index.memo(f"milestones:by-date:{day}", lambda: _by_date(index, day))
+    by_date = index.memo(
+        f"milestones:by-date:{day}", lambda: quiet_build(lambda: _by_date(index, day))
+    )
     first = bisect.bisect_left(by_date, (start, ""))
     seen: set[str] = set()
     found = []

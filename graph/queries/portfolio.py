@@ -266,8 +266,14 @@ def _board(
     part of the answer that costs a pass over every item, kept per index, day and language so
     a page costs only its rows."""
     judged = [(item, *judge.rag(item)) for item in items]
-    refs = refs_of(index, lang)
-    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], refs(j[0])["label"], j[0]))
+    # Labels read by predicate for the whole board: the rows of a page are labelled apart.
+    labels = index.label_map(lang)
+
+    def label_of(iri: str) -> str:
+        found = labels.get(iri)
+        return local_id(iri) if found is None else found
+
+    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label_of(j[0]), j[0]))
     summary = {name: 0 for name in RAG_ORDER}
     for _, rag, _, _ in judged:
         summary[rag] += 1

@@ -26,6 +26,7 @@ from graph.portfolio_lookups import (
     StatusReport,
     day_of,
     lookups,
+    quiet_build,
 )
 from ontology.terms import local_id
 
@@ -81,8 +82,7 @@ def following(index: GovIndex, day: date | None) -> Following:
     def build() -> Following:
         facts = lookups(index)
         known = facts.items
-        within = index.within_scope_predicates
-        incoming = index.incoming
+        within = facts.within
         items: dict[str, set[str]] = defaultdict(set)
         bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for mandate in facts.follow_ups:
@@ -96,7 +96,7 @@ def following(index: GovIndex, day: date | None) -> Following:
                 if here in seen:
                     continue
                 seen.add(here)
-                frontier.extend(s for pred, s in incoming.get(here, ()) if pred in within)
+                frontier.extend(within.get(here, ()))
             mine = items[holder]
             for here in seen:
                 if here in known and here not in mine:
@@ -107,7 +107,7 @@ def following(index: GovIndex, day: date | None) -> Following:
             {item: sorted(set(found)) for item, found in bodies.items()},
         )
 
-    return index.memo(f"portfolio:following:{day}", build)
+    return index.memo(f"portfolio:following:{day}", lambda: quiet_build(build))
 
 
 def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Dependency]]:
@@ -125,7 +125,7 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
                 mine[dep.prerequisite] = dep
         return dict(out)
 
-    return index.memo(f"portfolio:prerequisites:{day}", build)
+    return index.memo(f"portfolio:prerequisites:{day}", lambda: quiet_build(build))
 
 
 def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
@@ -138,7 +138,7 @@ def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
                 out[pre].append(dependent)
         return {k: sorted(x) for k, x in out.items()}
 
-    return index.memo(f"portfolio:dependents:{day}", build)
+    return index.memo(f"portfolio:dependents:{day}", lambda: quiet_build(build))
 
 
 def iso(day: date | None) -> str | None:
@@ -185,15 +185,21 @@ def milestone_dict(
 
 def refs_of(index: GovIndex, lang: str | None) -> Callable[[str], dict[str, str]]:
     """``iri -> index.ref(iri, lang)``, kept per index and language: a board names the same
-    bodies and items thousands of times. The dicts it returns are shared: do not change them."""
+    bodies and items thousands of times (labels from :meth:`GovIndex.label_map`). The dicts it returns are shared: do not change them."""
 
     def build() -> Callable[[str], dict[str, str]]:
         cache: dict[str, dict[str, str]] = {}
+        labels = index.label_map(lang)  # read by predicate: a board labels thousands at once
 
         def refer(iri: str) -> dict[str, str]:
             found = cache.get(iri)
             if found is None:
-                found = cache[iri] = index.ref(iri, lang)
+                name = labels.get(iri)
+                found = cache[iri] = {
+                    "id": local_id(iri),
+                    "label": local_id(iri) if name is None else name,
+                    "type": index.type_name(iri),
+                }
             return found
 
         return refer

@@ -57,6 +57,36 @@ def test_nodes_links_literals_and_reverse_links_match_the_triples() -> None:
     assert "urn:c" not in index.nodes and index.node("urn:c").types == set()
 
 
+def test_pairs_read_a_predicate_as_the_nodes_say_it() -> None:
+    triples: list[Triple] = [
+        ("urn:a", RDF_TYPE, "urn:C"),
+        ("urn:a", "urn:p", "urn:x"),
+        ("urn:a", "urn:p", Literal("later")),
+        ("urn:b", "urn:p", "urn:y"),
+        ("urn:b", "urn:p", "urn:z"),
+        ("urn:c", RDF_TYPE, "urn:C"),
+        ("urn:c", "urn:p", Literal("v", lang="da")),
+    ]
+    index = GovIndex(triples)
+    subjects, objects = index.pairs("urn:p")
+    assert sorted(zip(subjects, objects, strict=True)) == [
+        ("urn:a", "later"),
+        ("urn:a", "urn:x"),
+        ("urn:b", "urn:y"),
+        ("urn:b", "urn:z"),
+        ("urn:c", "v"),
+    ]
+    firsts = dict(zip(reversed(subjects), reversed(objects), strict=True))
+    assert firsts == {s: index.node(s).first("urn:p") for s in ("urn:a", "urn:b", "urn:c")}
+    assert index.pairs("urn:p", of_type="urn:C") == (
+        ["urn:a", "urn:a", "urn:c"],
+        ["urn:x", "later", "v"],
+    )
+    assert index.pairs("urn:p", of_type="urn:Nobody") == ([], [])
+    assert index.pairs("urn:missing") == ([], [])
+    assert index.pairs(RDF_TYPE) == ([], [])  # types are read with of_type
+
+
 def test_a_saved_projection_loads_equal(tmp_path: Path) -> None:
     store = _loaded(tmp_path / "store")
     built = GovIndex.from_store(store)
