@@ -90,11 +90,7 @@ class GovIndex:
         self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
         self._type_names: dict[str, str] = {}
         self._of_type: dict[str, list[str]] = {}
-        self._label_ids = [
-            i
-            for i in (projection.ids.get(p) for p in (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME))
-            if i is not None
-        ]
+        self._label_predicates = (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME)
         # Guards every lazily derived structure (memo, name index, dependency nets):
         # concurrent cold requests wait for one build. Re-entrant: one build may need another.
         self.lock = threading.RLock()
@@ -159,7 +155,21 @@ class GovIndex:
         return iri in self.nodes
 
     def node(self, iri: str) -> Node:
-        return self.nodes.get(iri) or Node(iri)
+        return self._node(iri) or Node(iri)
+
+    def _node(self, iri: str) -> Node | None:
+        """The made node of a subject (made once, then kept), else ``None``.
+
+        Every accessor below reads it: a node asked about is usually asked about again (its
+        label, type, relations), and one numpy pass per node beats one per question.
+        """
+        made = self._made.get(iri)
+        if made is not None:
+            return made
+        try:
+            return self.nodes[iri]
+        except KeyError:
+            return None
 
     def type_name(self, iri: str) -> str:
         found = self._type_names.get(iri)
@@ -169,13 +179,8 @@ class GovIndex:
 
     def types_of(self, iri: str) -> set[str]:
         """The classes of ``iri`` (``rdf:type``), without making its :class:`Node`."""
-        projection = self.projection
-        i = projection.ids.get(iri)
-        if i is None:
-            return set()
-        rows = projection.out_edges[projection.out_ptr[i] : projection.out_ptr[i + 1]]
-        classes = projection.o[rows[projection.p[rows] == projection.type_id]].tolist()
-        return {projection.terms[c] for c in classes}
+        node = self._node(iri)
+        return set(node.types) if node is not None else set()
 
     @staticmethod
     def _type_name(types: set[str]) -> str:
@@ -201,15 +206,12 @@ class GovIndex:
         found = self._labels.get(iri)
         if found is not None:
             return dict(found)
-        projection = self.projection
         out: dict[str, str] = {}
-        i = projection.ids.get(iri)
-        if i is not None:
-            rows = projection.literal_rows(i)
-            for pred in self._label_ids:
-                for p, lit in rows:
-                    if p == pred:
-                        out.setdefault(lit.lang or "", lit.value)
+        node = self._node(iri)
+        if node is not None:
+            for pred in self._label_predicates:
+                for lit in node.literals.get(pred, ()):
+                    out.setdefault(lit.lang or "", lit.value)
         self._labels[iri] = out
         return dict(out)
 
@@ -224,11 +226,8 @@ class GovIndex:
         return local_id(iri)
 
     def alt_labels(self, iri: str) -> list[str]:
-        i = self.projection.ids.get(iri)
-        alt = self.projection.ids.get(v.ALT_LABEL)
-        if i is None or alt is None:
-            return []
-        return [lit.value for p, lit in self.projection.literal_rows(i) if p == alt]
+        node = self._node(iri)
+        return [lit.value for lit in node.literals.get(v.ALT_LABEL, ())] if node else []
 
     def ref(self, iri: str, lang: str | None = None) -> dict[str, str]:
         """``{id, label, type}`` as every JSON answer shows an entity."""
@@ -242,22 +241,17 @@ class GovIndex:
 
     def literal(self, iri: str, predicate: str) -> str | None:
         """The first literal value of ``iri``'s ``predicate``, or ``None``."""
-        projection = self.projection
-        i, p = projection.ids.get(iri), projection.ids.get(predicate)
-        if i is None or p is None:
-            return None
-        return next((lit.value for q, lit in projection.literal_rows(i) if q == p), None)
+        node = self._node(iri)
+        found = node.literals.get(predicate) if node is not None else None
+        return found[0].value if found else None
 
     def valid_at(self, iri: str, day: date | None) -> bool:
         return day is None or self.period(iri).contains(day)
 
     def out(self, iri: str, predicate: str) -> list[str]:
-        projection = self.projection
-        i, p = projection.ids.get(iri), projection.ids.get(predicate)
-        if i is None or p is None or p == projection.type_id:
-            return []
-        rows = projection.out_edges[projection.out_ptr[i] : projection.out_ptr[i + 1]]
-        return projection.iris(projection.o[rows[projection.p[rows] == p]].tolist())
+        node = self._node(iri)
+        found = node.links.get(predicate) if node is not None else None
+        return list(found) if found else []
 
     def into(self, iri: str, predicate: str) -> list[str]:
         """Subjects with ``predicate`` pointing at ``iri`` (the object index of the projection)."""

@@ -14,6 +14,7 @@ pickle), so a cold process opens it in a fraction of a second instead of reading
 
 from __future__ import annotations
 
+import bisect
 import os
 import pickle
 import shutil
@@ -53,36 +54,33 @@ _ARRAYS = (
 
 class TermIds:
     """IRI -> term id without hashing every term at open: a binary search over the terms in
-    string order (``order``), until enough lookups make a dictionary worth building."""
+    string order (``order``), each answer kept (queries ask for the same IRIs again and again).
 
-    _BUILD_AFTER = 20_000
+    Never builds a dictionary of every term: that costs one unlucky request a long pause on a
+    national graph (hundreds of milliseconds), whereas the answers kept stay few.
+    """
+
+    _KEPT = 1_000_000  # answers kept before starting again (a bounded cache)
 
     def __init__(self, terms: list[str], order: np.ndarray) -> None:
         self._terms, self._order = terms, order
-        self._found: dict[str, int] | None = None
-        self._lookups = 0
+        self._found: dict[str, int | None] = {}
 
     def _search(self, iri: str) -> int | None:
         terms, order = self._terms, self._order
-        lo, hi = 0, len(order)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if terms[order[mid]] < iri:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect.bisect_left(order, iri, key=terms.__getitem__)
         if lo < len(order) and terms[order[lo]] == iri:
             return int(order[lo])
         return None
 
     def get(self, iri: str, default: int | None = None) -> int | None:
-        if self._found is None:
-            self._lookups += 1
-            if self._lookups < self._BUILD_AFTER:
-                found = self._search(iri)
-                return default if found is None else found
-            self._found = dict(zip(self._terms, range(len(self._terms)), strict=True))
-        return self._found.get(iri, default)
+        found = self._found.get(iri, -1)
+        if found == -1:
+            found = self._search(iri)
+            if len(self._found) >= self._KEPT:
+                self._found.clear()
+            self._found[iri] = found
+        return default if found is None else found
 
     def __getitem__(self, iri: str) -> int:
         found = self.get(iri)
