@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -14,6 +14,60 @@ from ontology.terms import Literal
 
 if TYPE_CHECKING:
     from graph.index import GovIndex
+    from graph.projection import Projection
+
+T = TypeVar("T")
+
+#: one subject's facts: ``(classes, ((predicate, objects), ...), ((predicate, ((value, lang,
+#: datatype), ...)), ...))``, nothing but tuples of strings, which the cyclic garbage collector
+#: stops tracking after one pass: a cache of many costs its full collections (pauses of tens of
+#: milliseconds once the caches hold some ten objects per node) nothing
+Facts = tuple[
+    tuple[str, ...],
+    tuple[tuple[str, tuple[str, ...]], ...],
+    tuple[tuple[str, tuple[tuple[str, str | None, str | None], ...]], ...],
+]
+NO_FACTS: Facts = ((), (), ())
+
+
+def pick(pairs: tuple[tuple[str, tuple[T, ...]], ...], predicate: str) -> tuple[T, ...]:
+    """The values of ``predicate`` among a subject's ``(predicate, values)`` pairs."""
+    for p, found in pairs:
+        if p == predicate:
+            return found
+    return ()
+
+
+def first_of(facts: Facts, predicate: str) -> str | None:
+    """:meth:`Node.first` of these facts: the first object of ``predicate``, else its first
+    literal value."""
+    found = pick(facts[1], predicate)
+    if found:
+        return found[0]
+    values = pick(facts[2], predicate)
+    return values[0][0] if values else None
+
+
+def read_facts(projection: Projection, i: int) -> Facts:
+    """The facts of subject ``i``, in stream order (one numpy pass over its rows)."""
+    terms, type_id = projection.terms, projection.type_id
+    types: list[str] = []
+    links: dict[str, list[str]] = {}
+    preds, objects = projection.out_rows(i)
+    for p, o in zip(preds, objects, strict=True):
+        if p == type_id:
+            types.append(terms[o])
+        else:
+            links.setdefault(terms[p], []).append(terms[o])
+    literals: dict[str, list[tuple[str, str | None, str | None]]] = {}
+    for p, lit in projection.literal_rows(i):
+        if p != type_id:
+            literals.setdefault(terms[p], []).append((lit.value, lit.lang, lit.datatype))
+    return (
+        tuple(types),
+        tuple((p, tuple(found)) for p, found in links.items()),
+        tuple((p, tuple(found)) for p, found in literals.items()),
+    )
 
 
 @dataclass(frozen=True)
@@ -39,7 +93,9 @@ class Node:
         return str(values[0]) if values else None
 
 
-_NODES_KEPT = 100_000  # nodes kept made per index (a few hundred bytes each)
+#: nodes kept made per index: few, since each is some ten objects the garbage collector scans
+#: and remaking one from its kept facts is cheap
+_NODES_KEPT = 4_096
 
 
 class NodesView(Mapping[str, Node]):

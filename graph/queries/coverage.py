@@ -10,6 +10,7 @@ from datetime import date
 
 from graph.index import GovIndex
 from graph.queries.scopes import (
+    Path,
     contained_things,
     containing_scopes,
     effective_actions,
@@ -56,7 +57,7 @@ class Assessment:
     """The mandates bearing on one subject, before rendering."""
 
     subject: str
-    scopes: dict[str, list[tuple[str, str]]]
+    scopes: dict[str, Path]
     covering: list[Hit] = field(default_factory=list)
     # (mandate, kind, reason, citations)
     excluded: list[tuple[str, str, str, list[dict[str, str]]]] = field(default_factory=list)
@@ -67,7 +68,7 @@ class Assessment:
 
 
 def holder_of(index: GovIndex, mandate: str) -> str | None:
-    return index.node(mandate).first(v.HOLDER)
+    return index.first(mandate, v.HOLDER)
 
 
 def _naming_citations(index: GovIndex, mandate: str, targets: list[str]) -> list[dict[str, str]]:

@@ -99,7 +99,7 @@ def scope_key(index: GovIndex, item: str) -> tuple[frozenset[str], tuple[str, ..
     """
     if any(pred not in _DEPENDENCY_ENDS for pred, _ in index.incoming.get(item, ())):
         return None
-    links = index.node(item).links
+    links = index.relations(item)
     return (
         frozenset(index.types_of(item)),
         tuple(sorted(f"{p} {o}" for p, targets in links.items() for o in targets)),
