@@ -263,7 +263,9 @@ class GovIndex:
         i, p = projection.ids.get(iri), projection.ids.get(predicate)
         if i is None or p is None or p == projection.type_id:
             return []
-        return projection.iris(projection.subjects_of(p, i).tolist())
+        subjects = projection.subjects_of(p, i).tolist()
+        projection.ids_known(subjects)  # asked about next
+        return projection.iris(subjects)
 
     def into_predicate(self, predicate: str) -> list[str]:
         """Subjects that have ``predicate`` at all, sorted."""

@@ -59,10 +59,23 @@ def read_facts(projection: Projection, i: int) -> Facts:
             types.append(terms[o])
         else:
             links.setdefault(terms[p], []).append(terms[o])
+    # The objects are the IRIs asked about next: their ids are known here, not searched later.
+    projection.ids_known(objects)
     literals: dict[str, list[tuple[str, str | None, str | None]]] = {}
-    for p, lit in projection.literal_rows(i):
-        if p != type_id:
-            literals.setdefault(terms[p], []).append((lit.value, lit.lang, lit.datatype))
+    rows = projection.lit_rows[projection.lit_ptr[i] : projection.lit_ptr[i + 1]]
+    if len(rows):
+        values, tags = projection.values, projection.tags
+        for r, p, g, k in zip(
+            rows.tolist(),
+            projection.lit_p[rows].tolist(),
+            projection.lit_lang[rows].tolist(),
+            projection.lit_type[rows].tolist(),
+            strict=True,
+        ):
+            if p != type_id:
+                literals.setdefault(terms[p], []).append(
+                    (values[r], tags[g] if g >= 0 else None, tags[k] if k >= 0 else None)
+                )
     return (
         tuple(types),
         tuple((p, tuple(found)) for p, found in links.items()),
@@ -143,6 +156,7 @@ class IncomingView(Mapping[str, list[tuple[str, str]]]):
         if not preds:
             raise KeyError(iri)
         terms = self._projection.terms
+        self._projection.ids_known(subjects)  # asked about next
         return [(terms[p], terms[s]) for p, s in zip(preds, subjects, strict=True)]
 
     def __iter__(self) -> Iterator[str]:
