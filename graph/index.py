@@ -17,18 +17,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from graph.nodes import (
+    NO_FACTS,
     Citation,
+    Facts,
     IncomingView,
     Node,
     NodesView,
     choose_label,
+    first_of,
     labels_by_subject,
+    pick,
+    read_facts,
 )
 from graph.projection import Projection
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import Period
-from ontology.terms import DATA, OWL, RDF, RDFS, SKOS, Triple, compact, local_id
+from ontology.terms import DATA, OWL, RDF, RDFS, SKOS, Literal, Triple, compact, local_id
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -73,17 +78,22 @@ class GovIndex:
         self.nodes: Mapping[str, Node] = NodesView(self)
         self.incoming: Mapping[str, list[tuple[str, str]]] = IncomingView(self)
         self.citations: dict[str, list[Citation]] = defaultdict(list)
+        self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
+        self._facts: dict[str, Facts] = {}  # facts read, by IRI (see :meth:`_facts_of`)
         cite_class = projection.ids.get(v.CITATION)
         if cite_class is not None and projection.type_id >= 0:
             for cite_id in projection.subjects_of(projection.type_id, cite_class).tolist():
-                cite = self._materialise(cite_id)
-                about = cite.first(v.CITE_ABOUT)
-                doc = cite.first(v.CITE_SOURCE)
-                quote = cite.first(v.QUOTE)
+                cite = read_facts(projection, cite_id)  # read once here, not kept
+                about = first_of(cite, v.CITE_ABOUT)
+                doc = first_of(cite, v.CITE_SOURCE)
+                quote = first_of(cite, v.QUOTE)
                 if about and doc and quote is not None:
                     self.citations[about].append(
                         Citation(
-                            doc, quote, cite.first(v.CITE_PREDICATE), cite.first(v.CITE_OBJECT)
+                            doc,
+                            quote,
+                            first_of(cite, v.CITE_PREDICATE),
+                            first_of(cite, v.CITE_OBJECT),
                         )
                     )
         for cites in self.citations.values():
@@ -94,34 +104,42 @@ class GovIndex:
         self._labels: dict[str, dict[str, str]] = {}
         #: where the projection is persisted, if it is (derived data may be saved beside it)
         self.folder: Path | None = None
-        self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
         self._type_names: dict[str, str] = {}
         self._of_type: dict[str, list[str]] = {}
+        self._label_predicates = (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME)
         self._label_ids = [
-            i
-            for i in (projection.ids.get(p) for p in (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME))
-            if i is not None
+            i for i in (projection.ids.get(p) for p in self._label_predicates) if i is not None
         ]
         # Guards every lazily derived structure (memo, name index, dependency nets):
         # concurrent cold requests wait for one build. Re-entrant: one build may need another.
         self.lock = threading.RLock()
 
     def _materialise(self, i: int) -> Node:
-        projection = self.projection
-        terms = projection.terms
-        node = Node(terms[i])
-        type_id = projection.type_id
-        preds, objects = projection.out_rows(i)
-        for p, o in zip(preds, objects, strict=True):
-            if p == type_id:
-                node.types.add(terms[o])
-            else:
-                node.links[terms[p]].append(terms[o])
-        for p, literal in projection.literal_rows(i):
-            if p == type_id:
-                continue
-            node.literals[terms[p]].append(literal)
+        iri = self.projection.terms[i]
+        types, links, literals = self._facts_of(iri)
+        node = Node(iri)
+        node.types.update(types)
+        for p, objects in links:
+            node.links[p] = list(objects)
+        for p, values in literals:
+            node.literals[p] = [Literal(*value) for value in values]
         return node
+
+    def _facts_of(self, iri: str) -> Facts:
+        """What the projection holds about ``iri`` (read once, then kept: a node asked about
+        is usually asked about again, its label, type and relations)."""
+        found = self._facts.get(iri)
+        if found is None:
+            projection = self.projection
+            i = projection.ids.get(iri)
+            if i is None or not projection.is_subject[i]:
+                found = NO_FACTS
+            else:
+                found = read_facts(projection, i)
+            if len(self._facts) >= _FACTS_KEPT:
+                self._facts.clear()  # a bounded cache: start again rather than grow
+            self._facts[iri] = found
+        return found
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per index: derived data (closures, lookups) shared by queries."""
@@ -176,13 +194,7 @@ class GovIndex:
 
     def types_of(self, iri: str) -> set[str]:
         """The classes of ``iri`` (``rdf:type``), without making its :class:`Node`."""
-        projection = self.projection
-        i = projection.ids.get(iri)
-        if i is None:
-            return set()
-        rows = projection.out_edges[projection.out_ptr[i] : projection.out_ptr[i + 1]]
-        classes = projection.o[rows[projection.p[rows] == projection.type_id]].tolist()
-        return {projection.terms[c] for c in classes}
+        return set(self._facts_of(iri)[0])
 
     @staticmethod
     def _type_name(types: set[str]) -> str:
@@ -208,15 +220,11 @@ class GovIndex:
         found = self._labels.get(iri)
         if found is not None:
             return dict(found)
-        projection = self.projection
         out: dict[str, str] = {}
-        i = projection.ids.get(iri)
-        if i is not None:
-            rows = projection.literal_rows(i)
-            for pred in self._label_ids:
-                for p, lit in rows:
-                    if p == pred:
-                        out.setdefault(lit.lang or "", lit.value)
+        literals = self._facts_of(iri)[2]
+        for pred in self._label_predicates:
+            for value, lang, _ in pick(literals, pred):
+                out.setdefault(lang or "", value)
         self._labels[iri] = out
         return dict(out)
 
@@ -242,11 +250,7 @@ class GovIndex:
         return self.memo(f"index:label-map:{lang}", build)
 
     def alt_labels(self, iri: str) -> list[str]:
-        i = self.projection.ids.get(iri)
-        alt = self.projection.ids.get(v.ALT_LABEL)
-        if i is None or alt is None:
-            return []
-        return [lit.value for p, lit in self.projection.literal_rows(i) if p == alt]
+        return [value for value, _, _ in pick(self._facts_of(iri)[2], v.ALT_LABEL)]
 
     def ref(self, iri: str, lang: str | None = None) -> dict[str, str]:
         """``{id, label, type}`` as every JSON answer shows an entity."""
@@ -260,22 +264,14 @@ class GovIndex:
 
     def literal(self, iri: str, predicate: str) -> str | None:
         """The first literal value of ``iri``'s ``predicate``, or ``None``."""
-        projection = self.projection
-        i, p = projection.ids.get(iri), projection.ids.get(predicate)
-        if i is None or p is None:
-            return None
-        return next((lit.value for q, lit in projection.literal_rows(i) if q == p), None)
+        found = pick(self._facts_of(iri)[2], predicate)
+        return found[0][0] if found else None
 
     def valid_at(self, iri: str, day: date | None) -> bool:
         return day is None or self.period(iri).contains(day)
 
     def out(self, iri: str, predicate: str) -> list[str]:
-        projection = self.projection
-        i, p = projection.ids.get(iri), projection.ids.get(predicate)
-        if i is None or p is None or p == projection.type_id:
-            return []
-        rows = projection.out_edges[projection.out_ptr[i] : projection.out_ptr[i + 1]]
-        return projection.iris(projection.o[rows[projection.p[rows] == p]].tolist())
+        return list(pick(self._facts_of(iri)[1], predicate))
 
     def into(self, iri: str, predicate: str) -> list[str]:
         """Subjects with ``predicate`` pointing at ``iri`` (the object index of the projection)."""
@@ -283,7 +279,9 @@ class GovIndex:
         i, p = projection.ids.get(iri), projection.ids.get(predicate)
         if i is None or p is None or p == projection.type_id:
             return []
-        return projection.iris(projection.subjects_of(p, i).tolist())
+        subjects = projection.subjects_of(p, i).tolist()
+        projection.ids_known(subjects)  # asked about next
+        return projection.iris(subjects)
 
     def into_predicate(self, predicate: str) -> list[str]:
         """Subjects that have ``predicate`` at all, sorted."""
@@ -330,10 +328,17 @@ class GovIndex:
         unique, first = np.unique(both, return_index=True)
         return projection.iris(unique[np.argsort(first, kind="stable")].tolist())
 
+    def relations(self, iri: str) -> Mapping[str, tuple[str, ...]]:
+        """``{predicate: objects}`` of ``iri``'s relations (classes aside), without a node."""
+        return dict(self._facts_of(iri)[1])
+
+    def literal_values(self, iri: str, predicate: str) -> list[str]:
+        """Every literal value of ``iri``'s ``predicate``, in stream order."""
+        return [value for value, _, _ in pick(self._facts_of(iri)[2], predicate)]
+
     def first(self, iri: str, predicate: str) -> str | None:
         """``node(iri).first(predicate)`` without making the node: a relation, else a literal."""
-        found = self.out(iri, predicate)
-        return found[0] if found else self.literal(iri, predicate)
+        return first_of(self._facts_of(iri), predicate)
 
     def of_type(self, cls: str) -> list[str]:
         """Everything of class ``cls``, sorted (computed once per class)."""
@@ -399,6 +404,7 @@ class GovIndex:
         return iri.startswith(DATA)
 
 
+_FACTS_KEPT = 300_000  # subjects' facts kept per index (the collector does not scan them)
 #: triples from which a built projection is persisted beside the store
 PERSIST_FROM = 50_000
 _CACHE: dict[int, tuple[GraphStore, int, GovIndex]] = {}

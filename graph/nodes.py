@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -15,6 +15,72 @@ from ontology.terms import Literal
 if TYPE_CHECKING:
     from graph.index import GovIndex
     from graph.projection import Projection
+
+T = TypeVar("T")
+
+#: one subject's facts: ``(classes, ((predicate, objects), ...), ((predicate, ((value, lang,
+#: datatype), ...)), ...))``, nothing but tuples of strings, which the cyclic garbage collector
+#: stops tracking after one pass: a cache of many costs its full collections (pauses of tens of
+#: milliseconds once the caches hold some ten objects per node) nothing
+Facts = tuple[
+    tuple[str, ...],
+    tuple[tuple[str, tuple[str, ...]], ...],
+    tuple[tuple[str, tuple[tuple[str, str | None, str | None], ...]], ...],
+]
+NO_FACTS: Facts = ((), (), ())
+
+
+def pick(pairs: tuple[tuple[str, tuple[T, ...]], ...], predicate: str) -> tuple[T, ...]:
+    """The values of ``predicate`` among a subject's ``(predicate, values)`` pairs."""
+    for p, found in pairs:
+        if p == predicate:
+            return found
+    return ()
+
+
+def first_of(facts: Facts, predicate: str) -> str | None:
+    """:meth:`Node.first` of these facts: the first object of ``predicate``, else its first
+    literal value."""
+    found = pick(facts[1], predicate)
+    if found:
+        return found[0]
+    values = pick(facts[2], predicate)
+    return values[0][0] if values else None
+
+
+def read_facts(projection: Projection, i: int) -> Facts:
+    """The facts of subject ``i``, in stream order (one numpy pass over its rows)."""
+    terms, type_id = projection.terms, projection.type_id
+    types: list[str] = []
+    links: dict[str, list[str]] = {}
+    preds, objects = projection.out_rows(i)
+    for p, o in zip(preds, objects, strict=True):
+        if p == type_id:
+            types.append(terms[o])
+        else:
+            links.setdefault(terms[p], []).append(terms[o])
+    # The objects are the IRIs asked about next: their ids are known here, not searched later.
+    projection.ids_known(objects)
+    literals: dict[str, list[tuple[str, str | None, str | None]]] = {}
+    rows = projection.lit_rows[projection.lit_ptr[i] : projection.lit_ptr[i + 1]]
+    if len(rows):
+        values, tags = projection.values, projection.tags
+        for r, p, g, k in zip(
+            rows.tolist(),
+            projection.lit_p[rows].tolist(),
+            projection.lit_lang[rows].tolist(),
+            projection.lit_type[rows].tolist(),
+            strict=True,
+        ):
+            if p != type_id:
+                literals.setdefault(terms[p], []).append(
+                    (values[r], tags[g] if g >= 0 else None, tags[k] if k >= 0 else None)
+                )
+    return (
+        tuple(types),
+        tuple((p, tuple(found)) for p, found in links.items()),
+        tuple((p, tuple(found)) for p, found in literals.items()),
+    )
 
 
 @dataclass(frozen=True)
@@ -40,7 +106,9 @@ class Node:
         return str(values[0]) if values else None
 
 
-_NODES_KEPT = 100_000  # nodes kept made per index (a few hundred bytes each)
+#: nodes kept made per index: few, since each is some ten objects the garbage collector scans
+#: and remaking one from its kept facts is cheap
+_NODES_KEPT = 4_096
 
 
 class NodesView(Mapping[str, Node]):
@@ -88,6 +156,7 @@ class IncomingView(Mapping[str, list[tuple[str, str]]]):
         if not preds:
             raise KeyError(iri)
         terms = self._projection.terms
+        self._projection.ids_known(subjects)  # asked about next
         return [(terms[p], terms[s]) for p, s in zip(preds, subjects, strict=True)]
 
     def __iter__(self) -> Iterator[str]:

@@ -14,12 +14,13 @@ pickle), so a cold process opens it in a fraction of a second instead of reading
 
 from __future__ import annotations
 
+import bisect
 import os
 import pickle
 import shutil
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,36 +54,41 @@ _ARRAYS = (
 
 class TermIds:
     """IRI -> term id without hashing every term at open: a binary search over the terms in
-    string order (``order``), until enough lookups make a dictionary worth building."""
+    string order (``order``), each answer kept (queries ask for the same IRIs again and again).
 
-    _BUILD_AFTER = 20_000
+    Never builds a dictionary of every term: that costs one unlucky request a long pause on a
+    national graph (hundreds of milliseconds), whereas the answers kept stay few.
+    """
 
-    def __init__(self, terms: list[str], order: np.ndarray) -> None:
+    _KEPT = 1_000_000  # answers kept before starting again (a bounded cache)
+
+    def __init__(self, terms: Sequence[str], order: np.ndarray) -> None:
         self._terms, self._order = terms, order
-        self._found: dict[str, int] | None = None
-        self._lookups = 0
+        self._found: dict[str, int | None] = {}
 
     def _search(self, iri: str) -> int | None:
         terms, order = self._terms, self._order
-        lo, hi = 0, len(order)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if terms[order[mid]] < iri:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect.bisect_left(order, iri, key=terms.__getitem__)
         if lo < len(order) and terms[order[lo]] == iri:
             return int(order[lo])
         return None
 
     def get(self, iri: str, default: int | None = None) -> int | None:
-        if self._found is None:
-            self._lookups += 1
-            if self._lookups < self._BUILD_AFTER:
-                found = self._search(iri)
-                return default if found is None else found
-            self._found = dict(zip(self._terms, range(len(self._terms)), strict=True))
-        return self._found.get(iri, default)
+        found = self._found.get(iri, -1)
+        if found == -1:
+            found = self._search(iri)
+            if len(self._found) >= self._KEPT:
+                self._found.clear()
+            self._found[iri] = found
+        return default if found is None else found
+
+    def known(self, ids: list[int]) -> None:
+        """Keep the answers for terms whose ids the caller already has (no search later)."""
+        found, terms = self._found, self._terms
+        if len(found) + len(ids) >= self._KEPT:
+            found.clear()
+        for i in ids:
+            found[terms[i]] = i
 
     def __getitem__(self, iri: str) -> int:
         found = self.get(iri)
@@ -100,8 +106,10 @@ class TermIds:
 class Projection:
     """Interned terms, relation arrays with both CSR indexes, and literal rows (columns)."""
 
-    terms: list[str]
-    values: list[str]
+    # Tuples, not lists: the collector skips a tuple of strings, but walks a list of a million
+    # terms on every full collection (some 20 ms on a national graph).
+    terms: Sequence[str]
+    values: Sequence[str]
     tags: list[str | None]  # language tags and datatypes, interned; literal columns point here
     s: np.ndarray
     p: np.ndarray
@@ -120,8 +128,8 @@ class Projection:
     rank: np.ndarray  # each term's place in string order: sorting ids by it sorts IRIs
     order: np.ndarray  # the terms in string order (the inverse of ``rank``)
 
-    def __init__(self, terms: list[str], ids: dict[str, int] | TermIds | None = None) -> None:
-        self.terms = terms
+    def __init__(self, terms: Sequence[str], ids: dict[str, int] | TermIds | None = None) -> None:
+        self.terms = tuple(terms)
         self.ids: dict[str, int] | TermIds = (
             ids if ids is not None else dict(zip(terms, range(len(terms)), strict=True))
         )
@@ -142,7 +150,8 @@ class Projection:
         self = cls(terms, ids)
         n = len(terms)
         self.s, self.p, self.o = links
-        self.lit_s, self.lit_p, self.values, self.lit_lang, self.lit_type, self.tags = literals
+        self.lit_s, self.lit_p, values, self.lit_lang, self.lit_type, self.tags = literals
+        self.values = tuple(values)
         self.out_edges = np.argsort(self.s, kind="stable").astype(np.int32)
         self.out_ptr = _pointers(self.s, n)
         self.in_edges = np.argsort(self.o, kind="stable").astype(np.int32)
@@ -215,6 +224,12 @@ class Projection:
         """``(predicates, subjects)`` of the relations pointing at ``i``, in stream order."""
         rows = self.in_edges[self.in_ptr[i] : self.in_ptr[i + 1]]
         return self.p[rows].tolist(), self.s[rows].tolist()
+
+    def ids_known(self, ids: list[int]) -> None:
+        """Tell the IRI index these ids were just read (a loaded projection searches for IRIs
+        it was not told about; a built one holds a dictionary already)."""
+        if isinstance(self.ids, TermIds):
+            self.ids.known(ids)
 
     def literal(self, row: int) -> Literal:
         """The literal of row ``row``."""
@@ -306,8 +321,9 @@ class Projection:
                 # A plain ndarray view of the map: np.memmap's own indexing is slow.
                 mapped = np.load(folder / f"{name}.npy", mmap_mode="r")
                 arrays[name] = mapped.view(np.ndarray)
-            self = cls(state[1], TermIds(state[1], arrays["order"]))
-            self.values, self.tags = state[2], state[3]
+            terms = tuple(state[1])
+            self = cls(terms, TermIds(terms, arrays["order"]))
+            self.values, self.tags = tuple(state[2]), state[3]
             for name, array in arrays.items():
                 setattr(self, name, array)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):

@@ -10,12 +10,14 @@ from datetime import date
 
 from graph.index import GovIndex
 from graph.queries.scopes import (
+    Path,
     contained_things,
     containing_scopes,
     effective_actions,
     mandate_actions,
     mandate_status,
     outside_restriction,
+    role_of,
 )
 from graph.resolve import normalise
 from ontology import vocab as v
@@ -55,7 +57,7 @@ class Assessment:
     """The mandates bearing on one subject, before rendering."""
 
     subject: str
-    scopes: dict[str, list[tuple[str, str]]]
+    scopes: dict[str, Path]
     covering: list[Hit] = field(default_factory=list)
     # (mandate, kind, reason, citations)
     excluded: list[tuple[str, str, str, list[dict[str, str]]]] = field(default_factory=list)
@@ -66,7 +68,7 @@ class Assessment:
 
 
 def holder_of(index: GovIndex, mandate: str) -> str | None:
-    return index.node(mandate).first(v.HOLDER)
+    return index.first(mandate, v.HOLDER)
 
 
 def _naming_citations(index: GovIndex, mandate: str, targets: list[str]) -> list[dict[str, str]]:
@@ -169,6 +171,38 @@ def assess(
     result.not_in_force.sort(key=lambda c: order_key(index, c))
     result.other_actions.sort()
     return result
+
+
+def nearest_decider(index: GovIndex, subject: str, *, day: date | None) -> Hit | None:
+    """The first of ``assess(index, subject, actions=None, ...).covering`` whose role is
+    ``decides``, without assessing the mandates over the wider scopes once one is found.
+
+    Scopes are taken nearest first, one distance at a time; the first distance with a decider
+    in force, not ruled out and not held by the subject gives the answer (ranked by
+    :func:`order_key`, as ``assess`` ranks them).
+    """
+    by_distance: dict[int, list[str]] = {}
+    for scope, path in containing_scopes(index, subject).items():
+        by_distance.setdefault(len(path), []).append(scope)
+    seen: set[str] = set()
+    for distance in sorted(by_distance):
+        hits: list[Hit] = []
+        for scope in by_distance[distance]:
+            for mandate in index.into(scope, v.SCOPE):
+                if mandate in seen:
+                    continue
+                seen.add(mandate)  # first met at its nearest distance, as ``assess`` keeps it
+                if (
+                    role_of(index, mandate, None) != "decides"
+                    or holder_of(index, mandate) == subject
+                    or mandate_status(index, mandate) != "in_force"
+                    or _ruled_out(index, mandate, subject, day) is not None
+                ):
+                    continue
+                hits.append((distance, mandate, scope))
+        if hits:
+            return min(hits, key=lambda c: order_key(index, c))
+    return None
 
 
 def order_key(index: GovIndex, hit: Hit) -> tuple[int, int, str, str]:

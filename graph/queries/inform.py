@@ -99,7 +99,7 @@ def scope_key(index: GovIndex, item: str) -> tuple[frozenset[str], tuple[str, ..
     """
     if any(pred not in _DEPENDENCY_ENDS for pred, _ in index.incoming.get(item, ())):
         return None
-    links = index.node(item).links
+    links = index.relations(item)
     return (
         frozenset(index.types_of(item)),
         tuple(sorted(f"{p} {o}" for p, targets in links.items() for o in targets)),
@@ -134,15 +134,13 @@ def most_specific_deciders(
 
     if getattr(store, "native_who_decides", None) is None:
         from graph.index import index_of
-        from graph.queries.coverage import assess, holder_of
-        from graph.queries.scopes import action_closure, role_of
+        from graph.queries.coverage import holder_of, nearest_decider
 
         index = index_of(store)
-        found = assess(index, item, actions=None, day=as_of, closure=action_closure(index))
-        for _, mandate, _ in found.covering:  # the most specific scope first
-            if role_of(index, mandate, None) == "decides":
-                holder = holder_of(index, mandate) or mandate
-                return [(holder, index.citation_dicts(mandate))]
+        hit = nearest_decider(index, item, day=as_of)
+        if hit is not None:  # the most specific scope first, as ``assess`` ranks them
+            mandate = hit[1]
+            return [(holder_of(index, mandate) or mandate, index.citation_dicts(mandate))]
         return []
     answer = who_decides(store, item, as_of=as_of)
     deciders = answer.get("deciders") or []

@@ -59,7 +59,12 @@ def _step_predicates(index: GovIndex, iri: str) -> list[str]:
     return sorted(within)
 
 
-def containing_scopes(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]:
+#: a path of ``(predicate, iri)`` steps; tuples, so that the paths kept per subject (see
+#: :func:`containing_scopes`) are nothing the garbage collector scans
+Path = tuple[tuple[str, str], ...]
+
+
+def containing_scopes(index: GovIndex, subject: str) -> dict[str, Path]:
     """Every scope that contains ``subject`` -> the shortest path to it, as ``(predicate, iri)``.
 
     The subject itself is in the result with an empty path; the path length is the distance used
@@ -70,16 +75,16 @@ def containing_scopes(index: GovIndex, subject: str) -> dict[str, list[tuple[str
     return index.memo(key, lambda: _containing(index, subject))
 
 
-def _containing(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]:
-    paths: dict[str, list[tuple[str, str]]] = {subject: []}
+def _containing(index: GovIndex, subject: str) -> dict[str, Path]:
+    paths: dict[str, Path] = {subject: ()}
     queue = deque([subject])
     while queue:
         current = queue.popleft()
-        node = index.node(current)
+        links = index.relations(current)
         for pred in _step_predicates(index, current):
-            for target in sorted(node.links.get(pred, [])):
+            for target in sorted(links.get(pred, ())):
                 if target not in paths:
-                    paths[target] = [*paths[current], (pred, target)]
+                    paths[target] = (*paths[current], (pred, target))
                     queue.append(target)
     return paths
 
@@ -154,7 +159,7 @@ def outside_restriction(index: GovIndex, mandate: str, subject: str) -> list[str
 
 def mandate_status(index: GovIndex, mandate: str) -> str:
     """``in_force`` (the default), ``recommended``, ``planned`` or ``ended``."""
-    status = index.node(mandate).first(v.MANDATE_STATUS)
+    status = index.first(mandate, v.MANDATE_STATUS)
     return concept_slug(status) if status else "in_force"
 
 

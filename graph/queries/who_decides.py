@@ -13,6 +13,7 @@ for the escalation chain. No decider is a governance gap: an answer with the nea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -82,7 +83,7 @@ def escalation_chain(
 
 
 def _path(
-    index: GovIndex, subject: str, steps: list[tuple[str, str]], lang: str | None
+    index: GovIndex, subject: str, steps: Sequence[tuple[str, str]], lang: str | None
 ) -> list[dict[str, str]]:
     items = [{"id": local_id(subject), "label": index.label(subject, lang)}]
     for pred, iri in steps:
@@ -127,7 +128,7 @@ def _entry(
         addressees = index.out(mandate, v.ADDRESSEE)
         if addressees:
             entry["addressee"] = _short(index, addressees[0], lang)
-    editorial = [lit.value for lit in index.node(mandate).literals.get(v.EDITORIAL, [])]
+    editorial = index.literal_values(mandate, v.EDITORIAL)
     if editorial:
         entry["editorial"] = editorial
     return entry
@@ -191,11 +192,11 @@ def _nearest_bodies(
         )
         best[holder] = (distance, reason, held("below", mandate, where))
     if is_agent(index, found.subject):
-        for thing, path in contained_things(index, found.subject).items():
+        for thing, inner in contained_things(index, found.subject).items():
             if is_agent(index, thing) and thing not in best:
-                via = compact(path[0][0])
+                via = compact(inner[0][0])
                 why = {"kind": "inside", "relation": via}
-                best[thing] = (len(path), f"inside the subject ({via})", why)
+                best[thing] = (len(inner), f"inside the subject ({via})", why)
     ordered = sorted(best.items(), key=lambda kv: (kv[1][0], index.label(kv[0], lang)))
     return [
         {**index.ref(iri, lang), "distance": dist, "reason": reason, "why": why}
