@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from graph.nodes import (
     first_of,
     labels_by_subject,
     pick,
+    read_citations,
     read_facts,
 )
 from graph.projection import Projection
@@ -77,28 +77,9 @@ class GovIndex:
         self.projection = projection
         self.nodes: Mapping[str, Node] = NodesView(self)
         self.incoming: Mapping[str, list[tuple[str, str]]] = IncomingView(self)
-        self.citations: dict[str, list[Citation]] = defaultdict(list)
         self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
         self._facts: dict[str, Facts] = {}  # facts read, by IRI (see :meth:`_facts_of`)
-        cite_class = projection.ids.get(v.CITATION)
-        if cite_class is not None and projection.type_id >= 0:
-            for cite_id in projection.subjects_of(projection.type_id, cite_class).tolist():
-                cite = read_facts(projection, cite_id)  # read once here, not kept
-                about = first_of(cite, v.CITE_ABOUT)
-                doc = first_of(cite, v.CITE_SOURCE)
-                quote = first_of(cite, v.QUOTE)
-                if about and doc and quote is not None:
-                    self.citations[about].append(
-                        Citation(
-                            doc,
-                            quote,
-                            first_of(cite, v.CITE_PREDICATE),
-                            first_of(cite, v.CITE_OBJECT),
-                        )
-                    )
-        for cites in self.citations.values():
-            # The same order from every store, whatever order its triples come in.
-            cites.sort(key=lambda c: (c.document, c.predicate or "", c.object or "", c.quote))
+        self.citations: dict[str, list[Citation]] = read_citations(projection)
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._memo: dict[str, Any] = {}
         self._labels: dict[str, dict[str, str]] = {}
@@ -375,30 +356,9 @@ class GovIndex:
     # -- projections ---------------------------------------------------------------------------
     def dependency_graph(self, as_of: date | None = None) -> nx.DiGraph:
         """Edges dependent -> prerequisite, one per valid ``gg:Dependency`` (strongest kept)."""
-        import networkx as nx
+        from graph.depgraph import dependency_graph
 
-        graph = nx.DiGraph()
-        for dep in self.of_type(v.DEPENDENCY):
-            if not self.valid_at(dep, as_of):
-                continue
-            node = self.node(dep)
-            dependent = node.first(v.DEPENDENT)
-            prerequisite = node.first(v.PREREQUISITE)
-            if dependent is None or prerequisite is None:
-                continue
-            criticality = local_id(node.first(v.CRITICALITY) or "").rsplit("/", 1)[-1] or "low"
-            rank = v.CRITICALITY_RANK.get(criticality, 1)
-            existing = graph.get_edge_data(dependent, prerequisite)
-            if existing is None or existing["rank"] < rank:
-                graph.add_edge(
-                    dependent,
-                    prerequisite,
-                    dependency=dep,
-                    criticality=criticality,
-                    rank=rank,
-                    type=(node.first(v.DEPENDENCY_TYPE) or "").rsplit("/", 1)[-1],
-                )
-        return graph
+        return dependency_graph(self, as_of)
 
     def is_data(self, iri: str) -> bool:
         return iri.startswith(DATA)

@@ -197,3 +197,27 @@ def choose_label(labels: dict[str, str], lang: str | None) -> str | None:
         if choice in labels:
             return labels[choice]
     return None
+
+
+def read_citations(projection: Projection) -> dict[str, list[Citation]]:
+    """Every citation in the projection, by the IRI of what it is about, in one order
+    whatever order the store's triples came in (each citation's facts read once, not kept)."""
+    from ontology import vocab as v
+
+    citations: dict[str, list[Citation]] = defaultdict(list)
+    cite_class = projection.ids.get(v.CITATION)
+    if cite_class is not None and projection.type_id >= 0:
+        for cite_id in projection.subjects_of(projection.type_id, cite_class).tolist():
+            cite = read_facts(projection, cite_id)
+            about = first_of(cite, v.CITE_ABOUT)
+            doc = first_of(cite, v.CITE_SOURCE)
+            quote = first_of(cite, v.QUOTE)
+            if about and doc and quote is not None:
+                citations[about].append(
+                    Citation(
+                        doc, quote, first_of(cite, v.CITE_PREDICATE), first_of(cite, v.CITE_OBJECT)
+                    )
+                )
+    for cites in citations.values():
+        cites.sort(key=lambda c: (c.document, c.predicate or "", c.object or "", c.quote))
+    return citations
