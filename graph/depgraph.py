@@ -18,10 +18,13 @@ def dependency_graph(index: GovIndex, as_of: date | None = None) -> nx.DiGraph:
     """Edges dependent -> prerequisite, one per ``gg:Dependency`` valid on ``as_of``
     (the strongest kept when two link the same pair).
 
-    >>> from tests.support import sample_store
+    >>> from tests.graph.dependency_fixtures import deps_store
     >>> from graph.index import index_of
-    >>> graph = dependency_graph(index_of(sample_store()))
-    >>> graph.number_of_edges() > 0
+    >>> index = index_of(deps_store())
+    >>> graph = dependency_graph(index)
+    >>> all(data["dependency"] in index for *_, data in graph.edges(data=True))
+    True
+    >>> graph.number_of_edges() == len(index.of_type(v.DEPENDENCY))
     True
     """
     import networkx as nx
