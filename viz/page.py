@@ -293,7 +293,13 @@ def render(
             data_json=script_json(page_data(net, links=links, ui_lang=lang, sources=sources)),
             assets={
                 name: asset_url(assets, name)
-                for name in ("vis-network.min.js", "vis-network.css", "govgraph.js", "govgraph.css")
+                for name in (
+                    "vis-network.min.js",
+                    "vis-network.css",
+                    "govgraph.js",
+                    "copy.js",
+                    "govgraph.css",
+                )
             }
             if assets
             else None,
@@ -303,6 +309,7 @@ def render(
                 "vis_js": static("vis-network.min.js"),
                 "vis_css": static("vis-network.css"),
                 "page_js": static("govgraph.js"),
+                "copy_js": static("copy.js"),
                 "page_css": static("govgraph.css"),
             },
             answer=answer,

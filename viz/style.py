@@ -100,7 +100,6 @@ UI_MESSAGES: dict[str, str] = {
     "none": N_("(none)"),
     "open_source": N_("Open the source"),
     "expand": N_("Click the group again to open it in place."),
-    "copied": N_("Copied."),
     "no_org": N_("Without an organisation"),
     "no_domain": N_("Without a domain"),
     "more_groups": N_("More groups"),

@@ -115,6 +115,13 @@ def test_danish_details_panel_and_copy_button(chromium: Any, app_url: str) -> No
         assert "Kilder" in text and "Type" in text
         assert "Kan: sætte retningen" in text  # the mandate's actions in words
         assert page.is_visible("button.gg-copy")
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.click("button.gg-copy")
+        page.wait_for_function(
+            "() => document.querySelector('button.gg-copy').textContent === 'Kopieret'"
+        )
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert "Digital Sundhed Øst" in copied and "/documents/" in copied
         legend = page.inner_text("#gg-legend")
         assert "organ" in legend and "mandat" in legend
         assert watch.console_errors == []

@@ -612,25 +612,7 @@
     function (o) { return o || words.none; });
   filter("gg-filter-relation", "relation", data.meta.relations, relationName);
 
-  // "Copy answer": the answer in words with its sources, as plain text for an e-mail.
-  document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    var target = document.querySelector(button.dataset.copy);
-    if (!target || !navigator.clipboard) return;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var clone = target.cloneNode(true);
-      clone.querySelectorAll("button").forEach(function (b) { b.remove(); });
-      clone.querySelectorAll("a[href]").forEach(function (a) {
-        var href = new URL(a.getAttribute("href"), window.location.href);
-        if (href.protocol === "http:" || href.protocol === "https:") a.textContent = a.textContent + " <" + href.href + ">";
-      });
-      document.body.appendChild(clone);
-      clone.style.position = "absolute"; clone.style.left = "-10000px";
-      var text = clone.innerText.replace(/\n{3,}/g, "\n\n").trim();
-      clone.remove();
-      navigator.clipboard.writeText(text).then(function () { button.textContent = words.copied; });
-    });
-  });
+  // "Copy answer" is copy.js, shared with the text pages.
 
   // Question forms: names autocomplete from the app's search (same origin only).
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
