@@ -17,6 +17,7 @@ from graph.resolve import resolve
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.terms import ORG
+from viz.context import page_context
 from viz.i18n import translate
 from viz.network import add_entity, add_relation, new_network
 from viz.page import render
@@ -216,9 +217,7 @@ def org_chart_page(
     here: str | None = None,
 ) -> str:
     """The org chart as a page (of ``name`` and what reports to it, or of everything)."""
-    from viz.pages import _context
-
-    ctx = _context(served, ui_lang, lang, here)
+    ctx = page_context(served, ui_lang, lang, here)
     index = index_of(store)
     root = resolve(index, name) if name else None
     net = org_chart(index, root=root, lang=lang)
