@@ -244,3 +244,16 @@ def test_what_the_fast_reader_cannot_read_is_read_quad_by_quad(
 
     monkeypatch.setattr(fast, "_predicates", unreadable)
     assert content(fast.build_oxigraph(store.raw)) == content(Projection.build(store.triples()))
+
+
+def test_iris_a_lenient_load_let_in_read_back_whole() -> None:
+    """Spaces, braces, a tab: SPARQL cannot write such IRIs and TSV would split them."""
+    store = OxigraphStore()
+    store.raw.load(
+        b'<http://a/b c> <http://p> <http://x{y}> .\n<http://a/t\tb> <http://p> "v" .\n'
+        b"<http://a/b c> <http://q> <http://a/t\tb> .\n",
+        format=ox.RdfFormat.N_TRIPLES,
+        lenient=True,
+    )
+    assert content(fast.build_oxigraph(store.raw)) == content(Projection.build(store.triples()))
+    assert "http://a/t\tb" in fast.build_oxigraph(store.raw).terms
