@@ -5,7 +5,8 @@ included) are three parallel ``int32`` arrays (subject, predicate, object) in th
 triples came, duplicates removed, with two CSR indexes over them: by subject (``out_ptr``,
 ``out_edges``) and by object (``in_ptr``, ``in_edges``). Literal values stay Python objects in one
 list with their own subject CSR. Nothing holds a set of every triple: the pass interns terms
-and appends to typed arrays; numpy sorts and de-duplicates.
+and appends to typed arrays; numpy sorts and de-duplicates. A pyoxigraph store is read faster by
+:mod:`graph.projection_build` (SPARQL answers as TSV on worker threads, parsed in bulk).
 
 The projection saves to a directory (``.npy`` arrays opened memory-mapped, the strings one
 pickle), so a cold process opens it in a fraction of a second instead of reading the store
