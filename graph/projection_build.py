@@ -90,12 +90,17 @@ def _build(raw: Any, workers: int | None, timings: Stages) -> Projection:
         pending.update(pool.submit(_read_predicate, raw, p) for p in predicates if p != _TYPE)
         parse = 0.0
         with _stage(timings, "read"):
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    started = time.thread_time()
-                    reader.add(*future.result())
-                    parse += time.thread_time() - started
+            try:
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        started = time.thread_time()
+                        reader.add(*future.result())
+                        parse += time.thread_time() - started
+            except BaseException:
+                for future in pending:  # a failure: the queries not started are not run
+                    future.cancel()
+                raise
         timings["parse cpu"] = parse  # the main thread's share of "read cpu"
     return reader.finish(_one_graph(raw), timings)
 

@@ -257,3 +257,17 @@ def test_iris_a_lenient_load_let_in_read_back_whole() -> None:
     )
     assert content(fast.build_oxigraph(store.raw)) == content(Projection.build(store.triples()))
     assert "http://a/t\tb" in fast.build_oxigraph(store.raw).terms
+
+
+def test_an_answer_it_cannot_read_midway_falls_back_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = OxigraphStore()
+    store.raw.extend(list(random_quads(2, 200)))
+    read = fast._read_predicate
+
+    def fails_on_q(raw: ox.Store, predicate: str) -> tuple[str, list[tuple[str | None, str]]]:
+        if predicate == "<http://ex.org/q>":
+            raise fast.Unsupported(predicate)
+        return read(raw, predicate)
+
+    monkeypatch.setattr(fast, "_read_predicate", fails_on_q)
+    assert content(fast.build_oxigraph(store.raw)) == content(Projection.build(store.triples()))
