@@ -18,6 +18,15 @@ distinct term. Literals come back in N-Triples syntax; the common forms are deco
 other one (escapes, unusual numbers) by pyoxigraph's own TSV parser, so the values, language tags
 and datatypes are exactly those :func:`graph.oxigraph_store.from_ox` gives. A triple held in
 several graphs counts once (de-duplicated only when the store has more than one graph).
+
+What it costs: decoding a term on disk is a RocksDB lookup (1.2-3 µs; slower in a store not
+compacted since a bulk load), and every row decodes its subject, so reading stays near 1.5-3 µs of
+CPU per triple however the queries are cut (a star join of several predicates per subject seeks
+once per row and costs more; ``GROUP BY`` with ``GROUP_CONCAT`` too; a ``FILTER`` decodes).
+Parsing costs the main thread about 1 µs per triple, mostly the ``dict`` lookup of each term.
+The queries are separate snapshots: a write committed during a build may show in some predicates
+only (:func:`graph.index.index_of` keys a build to the generation read before it, and the
+persisted copy is dropped when the store's stamp moved meanwhile).
 """
 
 from __future__ import annotations
