@@ -5,7 +5,8 @@ included) are three parallel ``int32`` arrays (subject, predicate, object) in th
 triples came, duplicates removed, with two CSR indexes over them: by subject (``out_ptr``,
 ``out_edges``) and by object (``in_ptr``, ``in_edges``). Literal values stay Python objects in one
 list with their own subject CSR. Nothing holds a set of every triple: the pass interns terms
-and appends to typed arrays; numpy sorts and de-duplicates.
+and appends to typed arrays; numpy sorts and de-duplicates. A pyoxigraph store is read faster by
+:mod:`graph.projection_build` (SPARQL answers as TSV on worker threads, parsed in bulk).
 
 The projection saves to a directory (``.npy`` arrays opened memory-mapped, the strings one
 pickle), so a cold process opens it in a fraction of a second instead of reading the store
@@ -19,6 +20,7 @@ import os
 import pickle
 import shutil
 import threading
+import time
 from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -145,23 +147,30 @@ class Projection:
         literals: tuple[
             np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray, list[str | None]
         ],
+        timings: dict[str, float] | None = None,
     ) -> Projection:
-        """Index de-duplicated rows: relations ``(s, p, o)`` and literal columns."""
+        """Index de-duplicated rows: relations ``(s, p, o)`` and literal columns.
+
+        ``timings``, if given, receives the seconds spent on the CSR indexes and the string order.
+        """
+        started, cpu = time.perf_counter(), time.process_time()
         self = cls(terms, ids)
         n = len(terms)
         self.s, self.p, self.o = links
         self.lit_s, self.lit_p, values, self.lit_lang, self.lit_type, self.tags = literals
         self.values = tuple(values)
-        self.out_edges = np.argsort(self.s, kind="stable").astype(np.int32)
-        self.out_ptr = _pointers(self.s, n)
-        self.in_edges = np.argsort(self.o, kind="stable").astype(np.int32)
-        self.in_ptr = _pointers(self.o, n)
-        self.lit_rows = np.argsort(self.lit_s, kind="stable").astype(np.int32)
-        self.lit_ptr = _pointers(self.lit_s, n)
+        self.out_edges, self.out_ptr = _csr(self.s, n)
+        self.in_edges, self.in_ptr = _csr(self.o, n)
+        self.lit_rows, self.lit_ptr = _csr(self.lit_s, n)
         self.is_subject = (np.diff(self.out_ptr) > 0) | (np.diff(self.lit_ptr) > 0)
-        self.order = np.array(sorted(range(n), key=terms.__getitem__), dtype=np.int32)
+        indexed, indexed_cpu = time.perf_counter(), time.process_time()
+        self.order = np.array(sorted(range(n), key=self.terms.__getitem__), dtype=np.int32)
         self.rank = np.empty(n, dtype=np.int32)
         self.rank[self.order] = np.arange(n, dtype=np.int32)
+        if timings is not None:
+            timings["index"], timings["index cpu"] = indexed - started, indexed_cpu - cpu
+            timings["order"] = time.perf_counter() - indexed
+            timings["order cpu"] = time.process_time() - indexed_cpu
         return self
 
     # -- building ---------------------------------------------------------------------------------
@@ -179,40 +188,11 @@ class Projection:
 
     @classmethod
     def build_oxigraph(cls, raw: Any) -> Projection:
-        """One pass over a pyoxigraph store's quads, skipping the generic term conversion."""
-        import pyoxigraph as ox
+        """The projection of a pyoxigraph store, read by SPARQL queries on worker threads
+        (:func:`graph.projection_build.build_oxigraph`)."""
+        from graph.projection_build import build_oxigraph
 
-        from graph.oxigraph_store import from_ox
-
-        builder = _Builder()
-        ids, terms = builder.ids, builder.terms
-        ls, lp, lo = builder.ls, builder.lp, builder.lo
-        add_literal = builder.add_literal
-        named, ox_literal = ox.NamedNode, ox.Literal
-        for quad in raw.quads_for_pattern(None, None, None, None):
-            subject, obj = quad.subject, quad.object
-            key = subject.value if type(subject) is named else "_:" + subject.value
-            si = ids.get(key)
-            if si is None:
-                si = ids[key] = len(terms)
-                terms.append(key)
-            key = quad.predicate.value
-            pi = ids.get(key)
-            if pi is None:
-                pi = ids[key] = len(terms)
-                terms.append(key)
-            if type(obj) is ox_literal:
-                add_literal(si, pi, from_ox(obj))  # type: ignore[arg-type]
-                continue
-            key = obj.value if type(obj) is named else "_:" + obj.value
-            oi = ids.get(key)
-            if oi is None:
-                oi = ids[key] = len(terms)
-                terms.append(key)
-            ls.append(si)
-            lp.append(pi)
-            lo.append(oi)
-        return builder.finish()
+        return build_oxigraph(raw)
 
     # -- rows -------------------------------------------------------------------------------------
     def out_rows(self, i: int) -> tuple[list[int], list[int]]:
@@ -359,14 +339,7 @@ class _Builder:
         s = np.frombuffer(self.ls, dtype=np.int32) if self.ls else np.zeros(0, np.int32)
         p = np.frombuffer(self.lp, dtype=np.int32) if self.lp else np.zeros(0, np.int32)
         o = np.frombuffer(self.lo, dtype=np.int32) if self.lo else np.zeros(0, np.int32)
-        if len(s):
-            # Keep the first occurrence of each (s, p, o), in stream order.
-            order = np.lexsort((o, p, s))
-            ss, pp, oo = s[order], p[order], o[order]
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = (ss[1:] != ss[:-1]) | (pp[1:] != pp[:-1]) | (oo[1:] != oo[:-1])
-            keep = np.sort(order[first])
-            s, p, o = s[keep].copy(), p[keep].copy(), o[keep].copy()
+        s, p, o = unique_rows(s, p, o)
         keys = list(self.literal_keys)
         count = len(keys)
         tags: dict[str | None, int] = {}
@@ -389,6 +362,27 @@ class _Builder:
             list(tags),
         )
         return Projection.from_rows(self.terms, self.ids, (s, p, o), literals)
+
+
+def unique_rows(
+    s: np.ndarray, p: np.ndarray, o: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows ``(s, p, o)`` without repeats, each kept where it first occurs (stream order)."""
+    if not len(s):
+        return s, p, o
+    order = np.lexsort((o, p, s))
+    ss, pp, oo = s[order], p[order], o[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (ss[1:] != ss[:-1]) | (pp[1:] != pp[:-1]) | (oo[1:] != oo[:-1])
+    if first.all():
+        return s, p, o
+    keep = np.sort(order[first])
+    return s[keep], p[keep], o[keep]
+
+
+def _csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, ptr)``: the row numbers sorted by key (stable), and their CSR pointers."""
+    return np.argsort(keys, kind="stable").astype(np.int32), _pointers(keys, n)
 
 
 def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
