@@ -40,6 +40,7 @@ from typing import Any
 from graph import stamp
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
+from graph.store import Changes
 from ontology.terms import Triple
 
 KEEP = 3  # a reader that opened the previous checkpoint keeps its files while it runs
@@ -234,6 +235,13 @@ class Checkpointed:
     def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
         self._store.replace(graphs, remove)
         self.checkpoint()
+
+    def changes_since(self, generation: int, upto: int | None = None) -> Changes | None:
+        """The store's change log (:meth:`OxigraphStore.changes_since`)."""
+        return self._store.changes_since(generation, upto)
+
+    def content_token(self, generation: int) -> str | None:
+        return self._store.content_token(generation)
 
     def checkpoint(self) -> Path:
         """Write a checkpoint of the store as it is now and make it the newest; its path."""

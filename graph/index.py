@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -72,16 +72,24 @@ class GovIndex:
     objects are made on access, labels and types cached as they are asked for.
     """
 
-    def __init__(self, triples: Iterable[Triple] | Projection) -> None:
+    def __init__(
+        self,
+        triples: Iterable[Triple] | Projection,
+        *,
+        citations: dict[str, list[Citation]] | None = None,
+    ) -> None:
         projection = triples if isinstance(triples, Projection) else Projection.build(triples)
         self.projection = projection
         self.nodes: Mapping[str, Node] = NodesView(self)
         self.incoming: Mapping[str, list[tuple[str, str]]] = IncomingView(self)
         self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
         self._facts: dict[str, Facts] = {}  # facts read, by IRI (see :meth:`_facts_of`)
-        self.citations: dict[str, list[Citation]] = read_citations(projection)
+        self.citations: dict[str, list[Citation]] = (
+            read_citations(projection) if citations is None else citations
+        )
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._memo: dict[str, Any] = {}
+        self._memo_reads: dict[str, frozenset[str] | None] = {}  # see :meth:`memo`
         self._labels: dict[str, dict[str, str]] = {}
         #: where the projection is persisted, if it is (derived data may be saved beside it)
         self.folder: Path | None = None
@@ -122,12 +130,20 @@ class GovIndex:
             self._facts[iri] = found
         return found
 
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()`` once per index: derived data (closures, lookups) shared by queries."""
+    def memo(self, key: str, compute: Callable[[], T], reads: Collection[str] | None = None) -> T:
+        """``compute()`` once per index: derived data (closures, lookups) shared by queries.
+
+        ``reads`` declares the predicates (IRIs; ``rdf:type`` for class membership) the value
+        is computed from: the index made by a write that changes none of them keeps the value
+        (:func:`graph.index_carry.carry_over`). A declared value must hold no reference to the
+        index or its projection and no array indexed by term id (a write may add terms).
+        Undeclared values are computed again after every write.
+        """
         if key not in self._memo:
             with self.lock:
                 if key not in self._memo:
                     self._memo[key] = compute()
+                    self._memo_reads[key] = None if reads is None else frozenset(reads)
         return self._memo[key]
 
     @classmethod
@@ -228,7 +244,7 @@ class GovIndex:
             terms = self.projection.terms
             return {terms[i]: choose_label(labels, lang) or "" for i, labels in found.items()}
 
-        return self.memo(f"index:label-map:{lang}", build)
+        return self.memo(f"index:label-map:{lang}", build, reads=self._label_predicates)
 
     def alt_labels(self, iri: str) -> list[str]:
         return [value for value, _, _ in pick(self._facts_of(iri)[2], v.ALT_LABEL)]
@@ -367,12 +383,15 @@ class GovIndex:
 _FACTS_KEPT = 300_000  # subjects' facts kept per index (the collector does not scan them)
 #: triples from which a built projection is persisted beside the store
 PERSIST_FROM = 50_000
-_CACHE: dict[int, tuple[GraphStore, int, GovIndex]] = {}
+#: per store: ``(store, generation, index, exact)``; ``exact`` is false when the store was
+#: written while the index was built (it may hold either generation: never updated from it)
+_CACHE: dict[int, tuple[GraphStore, int, GovIndex, bool]] = {}
 _BUILDING = threading.Lock()
 
 
 def index_of(store: GraphStore) -> GovIndex:
-    """The projection of ``store``, rebuilt only when the store has changed since.
+    """The projection of ``store``, updated from the store's change log after a write (else
+    opened from its persisted files, else rebuilt) when the store has changed since.
 
     Concurrent callers on a cold or stale projection wait for one build (a lock held only
     while building; a warm answer takes no lock).
@@ -386,8 +405,15 @@ def index_of(store: GraphStore) -> GovIndex:
         generation = store.generation
         if cached is not None and cached[0] is store and cached[1] == generation:
             return cached[2]
-        index = _open_or_build(store)
-        _CACHE[id(store)] = (store, generation, index)
+        index, exact = None, True
+        if cached is not None and cached[0] is store and cached[3]:
+            from graph.index_carry import updated
+
+            index = updated(store, cached[2], cached[1], generation)
+        if index is None:
+            index = _open_or_build(store)
+            exact = store.generation == generation
+        _CACHE[id(store)] = (store, generation, index, exact)
         return index
 
 

@@ -1,0 +1,161 @@
+"""The index after a write, made from the index before it and the write's changes.
+
+:func:`graph.index.index_of` calls :func:`updated` when the store's generation moved: the
+store's change log (:func:`graph.store.changes_since`) gives the triples added and removed,
+:func:`graph.projection_delta.apply_changes` makes the new projection, and :func:`carry_over`
+the new :class:`GovIndex`, keeping what the write cannot have changed:
+
+- per-node caches (facts, nodes, labels, type names) of every subject the write did not touch;
+- the members of each class whose ``rdf:type`` statements it did not touch;
+- citations, patched for the citation records it touched;
+- :meth:`GovIndex.memo` values declared (``reads=``) over predicates it did not change.
+
+The new projection is persisted beside the store under the stamp that write left, in the
+background and only the newest (a burst of writes saves once), so a cold process or a
+``serve --workers`` reader opens it instead of reading the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from typing import Any
+
+from graph.index import PERSIST_FROM, GovIndex
+from graph.nodes import Citation, first_of, read_facts
+from graph.projection import Projection
+from graph.projection_delta import Touched, apply_changes
+from graph.store import changes_since
+from ontology import vocab as v
+from ontology.terms import RDF_TYPE
+
+#: seconds a save waits for more writes before persisting the newest projection
+SAVE_DELAY = 0.5
+
+
+def updated(store: Any, old: GovIndex, since: int, generation: int) -> GovIndex | None:
+    """The index of ``store`` at ``generation`` from ``old`` (of generation ``since``), or
+    ``None`` when the change log cannot say what changed (then the caller rebuilds)."""
+    changes = changes_since(store, since, generation)
+    if changes is None:
+        return None
+    applied = apply_changes(old.projection, *changes)
+    if applied is None:
+        return None
+    index = carry_over(old, *applied)
+    _persist_later(store, index, generation)
+    return index
+
+
+def carry_over(old: GovIndex, projection: Projection, touched: Touched) -> GovIndex:
+    """A :class:`GovIndex` on ``projection`` keeping ``old``'s derived data that ``touched``
+    cannot affect."""
+    old_subjects = {
+        old.projection.terms[i] for i in touched.subjects if i < len(old.projection.terms)
+    }
+    subjects = {projection.terms[i] for i in touched.subjects}
+    index = GovIndex(projection, citations=_citations(old, projection, touched, subjects))
+    for name in ("_facts", "_made", "_labels", "_type_names"):
+        kept = dict(getattr(old, name))
+        for iri in subjects | old_subjects:
+            kept.pop(iri, None)
+        setattr(index, name, kept)
+    if RDF_TYPE in touched.predicates:
+        classes = {projection.terms[i] for i in touched.objects}
+        index._of_type = {c: found for c, found in old._of_type.items() if c not in classes}
+    else:
+        index._of_type = dict(old._of_type)
+    if v.SUBPROPERTY_OF not in touched.predicates:
+        index._within = old._within
+    changed = touched.predicates
+    with old.lock:
+        for key, reads in old._memo_reads.items():
+            if reads is not None and not reads & changed and key in old._memo:
+                index._memo[key] = old._memo[key]
+                index._memo_reads[key] = reads
+    return index
+
+
+def _citations(
+    old: GovIndex, projection: Projection, touched: Touched, subjects: set[str]
+) -> dict[str, list[Citation]]:
+    """``old``'s citations with those about anything a touched citation record was or is
+    about read again (the dictionary shared when no citation record was touched)."""
+    cite_class = projection.ids.get(v.CITATION)
+    about: set[str] = set()
+    for i in touched.subjects:
+        for p in (old.projection, projection):
+            if i < len(p.terms) and p.is_subject[i] and v.CITATION in read_facts(p, i)[0]:
+                target = first_of(read_facts(p, i), v.CITE_ABOUT)
+                if target is not None:
+                    about.add(target)
+    if not about:
+        return old.citations
+    citations = dict(old.citations)
+    about_id = projection.ids.get(v.CITE_ABOUT)
+    for iri in about:
+        node = projection.ids.get(iri)
+        found: list[Citation] = []
+        if node is not None and about_id is not None and cite_class is not None:
+            for cite_id in projection.subjects_of(about_id, node).tolist():
+                cite = read_facts(projection, cite_id)
+                if v.CITATION not in cite[0]:
+                    continue
+                doc, quote = first_of(cite, v.CITE_SOURCE), first_of(cite, v.QUOTE)
+                if first_of(cite, v.CITE_ABOUT) == iri and doc and quote is not None:
+                    found.append(
+                        Citation(
+                            doc,
+                            quote,
+                            first_of(cite, v.CITE_PREDICATE),
+                            first_of(cite, v.CITE_OBJECT),
+                        )
+                    )
+        found.sort(key=lambda c: (c.document, c.predicate or "", c.object or "", c.quote))
+        if found:
+            citations[iri] = found
+        else:
+            citations.pop(iri, None)
+    return citations
+
+
+# -- persisting in the background -------------------------------------------------------------------
+_PENDING: dict[int, tuple[Any, GovIndex, str]] = {}
+_SAVING: set[int] = set()
+_SAVE_LOCK = threading.Lock()
+
+
+def _persist_later(store: Any, index: GovIndex, generation: int) -> None:
+    """Persist ``index``'s projection under the stamp the write of ``generation`` left,
+    unless a newer one is saved first (one saver thread per store, after a quiet moment)."""
+    method = getattr(type(store), "content_token", None)
+    token = None if method is None else method(store, generation)
+    projection = index.projection
+    if token is None or len(projection.s) + len(projection.values) < PERSIST_FROM:
+        return
+    key = id(store)
+    with _SAVE_LOCK:
+        _PENDING[key] = (store, index, token)
+        if key in _SAVING:
+            return
+        _SAVING.add(key)
+    # Not a daemon: a process that ends waits for the files (as a first build does).
+    threading.Thread(target=_saver, args=(key,), name="govgraph-save-update").start()
+
+
+def _saver(key: int) -> None:
+    from graph import checkpoint
+
+    while True:
+        time.sleep(SAVE_DELAY)
+        with _SAVE_LOCK:
+            job = _PENDING.pop(key, None)
+            if job is None:
+                _SAVING.discard(key)
+                return
+        store, index, token = job
+        with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
+            folder = checkpoint.save_projection(store, index.projection, token)
+            if folder is not None:
+                index.folder = folder

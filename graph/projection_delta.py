@@ -1,0 +1,383 @@
+"""A write's changes applied to a projection: a new :class:`Projection`, the old one untouched.
+
+A write changes a few triples of millions; reading the whole store again costs seconds on a
+national graph. :func:`apply_changes` makes the projection of the new content from the old one
+and the write's ``(added, removed)`` (:func:`graph.store.changes_since`) with array moves
+only: term ids stay stable (new terms are appended), removed rows are deleted and the rows
+after them renumbered, new rows are appended (the latest in stream order) and spliced into the
+CSR indexes at the end of their subject's (object's) segment, and the string order merges the
+new terms in. Nothing is sorted over the whole projection; readers of the old projection keep
+a consistent snapshot, since no array of it is written.
+
+Row order differs from a fresh build in one way: a fresh build follows the store's order, an
+updated projection has the new rows last. Sets of rows, CSR answers as sets and string order
+are the same (tests/graph/test_projection_delta.py checks it against fresh builds).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graph.projection import Projection, TermIds
+from ontology.terms import Literal, Triple
+
+
+class CarriedIds(TermIds):
+    """IRI -> id of an updated projection: the old projection's dictionary (or string-order
+    search) and a dictionary of the terms added since; nothing copied per write."""
+
+    def __init__(
+        self,
+        terms: Sequence[str],
+        order: np.ndarray,
+        base: Mapping[str, int] | None,
+        extra: dict[str, int],
+    ) -> None:
+        super().__init__(terms, order)
+        self._base, self._extra = base, extra
+
+    def get(self, iri: str, default: int | None = None) -> int | None:
+        if self._base is None:
+            return super().get(iri, default)
+        found = self._base.get(iri)
+        if found is None:
+            found = self._extra.get(iri)
+        return default if found is None else found
+
+    def known(self, ids: list[int]) -> None:
+        if self._base is None:
+            super().known(ids)
+
+
+@dataclass
+class Touched:
+    """What a change touched: subject and object term ids, predicate IRIs, new term ids."""
+
+    subjects: set[int] = field(default_factory=set)
+    objects: set[int] = field(default_factory=set)
+    predicates: set[str] = field(default_factory=set)
+    new_terms: list[int] = field(default_factory=list)
+
+    def iris(self, projection: Projection) -> set[str]:
+        """The IRIs of the subjects and objects touched."""
+        terms = projection.terms
+        return {terms[i] for i in self.subjects | self.objects}
+
+
+class Inconsistent(Exception):
+    """The changes do not fit the projection (a removed triple absent, an added one present)."""
+
+
+def apply_changes(
+    old: Projection, added: Sequence[Triple], removed: Sequence[Triple]
+) -> tuple[Projection, Touched] | None:
+    """The projection of ``old``'s content with ``added`` and without ``removed``, and what
+    changed; ``None`` when the changes do not fit ``old`` (read the store again).
+
+    >>> from ontology.terms import Literal
+    >>> old = Projection.build([("urn:a", "urn:p", "urn:b"), ("urn:a", "urn:l", Literal("x"))])
+    >>> new, touched = apply_changes(old, [("urn:c", "urn:p", "urn:b")], [("urn:a", "urn:p", "urn:b")])
+    >>> new.iris(new.s.tolist()), new.iris(new.o.tolist()), len(old.s), new.literal(0).value
+    (['urn:c'], ['urn:b'], 1, 'x')
+    """
+    try:
+        return _Apply(old).run(added, removed)
+    except Inconsistent:
+        return None
+
+
+class _Apply:
+    def __init__(self, old: Projection) -> None:
+        self.old = old
+        self.n_old = len(old.terms)
+        self.extra: dict[str, int] = {}
+        self.new_terms: list[str] = []
+        self.touched = Touched()
+
+    def id_of(self, term: str, create: bool) -> int | None:
+        found = self.old.ids.get(term)
+        if found is None:
+            found = self.extra.get(term)
+        if found is None and create:
+            found = self.extra[term] = self.n_old + len(self.new_terms)
+            self.new_terms.append(term)
+            self.touched.new_terms.append(found)
+        return found
+
+    def run(self, added: Sequence[Triple], removed: Sequence[Triple]) -> tuple[Projection, Touched]:
+        old, touched = self.old, self.touched
+        gone_links: list[int] = []
+        gone_literals: list[int] = []
+        for s, p, o in removed:
+            si, pi = self.id_of(s, False), self.id_of(p, False)
+            if si is None or pi is None:
+                raise Inconsistent(s)
+            touched.subjects.add(si)
+            touched.predicates.add(p)
+            if isinstance(o, Literal):
+                gone_literals.append(self.literal_row(si, pi, o, must=True))
+            else:
+                oi = self.id_of(o, False)
+                if oi is None:
+                    raise Inconsistent(o)
+                touched.objects.add(oi)
+                gone_links.append(self.link_row(si, pi, oi, must=True))
+        new_links: list[tuple[int, int, int]] = []
+        new_literals: list[tuple[int, int, Literal]] = []
+        for s, p, o in added:
+            si, pi = self.id_of(s, True), self.id_of(p, True)
+            assert si is not None and pi is not None
+            touched.subjects.add(si)
+            touched.predicates.add(p)
+            if isinstance(o, Literal):
+                if si < self.n_old and pi < self.n_old:
+                    self.literal_row(si, pi, o, must=False)
+                new_literals.append((si, pi, o))
+            else:
+                oi = self.id_of(o, True)
+                assert oi is not None
+                touched.objects.add(oi)
+                if si < self.n_old and pi < self.n_old and oi < self.n_old:
+                    self.link_row(si, pi, oi, must=False)
+                new_links.append((si, pi, oi))
+        n = self.n_old + len(self.new_terms)
+        terms = tuple(old.terms) + tuple(self.new_terms) if self.new_terms else old.terms
+        order, rank = self.string_order(terms)
+        if isinstance(old.ids, CarriedIds):
+            base, extra = old.ids._base, {**old.ids._extra, **self.extra}
+        else:
+            base, extra = (old.ids if isinstance(old.ids, dict) else None), dict(self.extra)
+        new = Projection(terms, CarriedIds(terms, order, base, extra))
+        new.order, new.rank = order, rank
+        self.links(new, np.array(sorted(set(gone_links)), dtype=np.int64), new_links, n)
+        self.literals(new, np.array(sorted(set(gone_literals)), dtype=np.int64), new_literals, n)
+        is_subject = np.zeros(n, dtype=bool)
+        is_subject[: self.n_old] = old.is_subject
+        for i in touched.subjects:
+            is_subject[i] = bool(
+                new.out_ptr[i + 1] > new.out_ptr[i] or new.lit_ptr[i + 1] > new.lit_ptr[i]
+            )
+        new.is_subject = is_subject
+        return new, touched
+
+    # -- finding rows ------------------------------------------------------------------------------
+    def link_row(self, si: int, pi: int, oi: int, must: bool) -> int:
+        old = self.old
+        rows = old.out_edges[old.out_ptr[si] : old.out_ptr[si + 1]]
+        hit = rows[(old.p[rows] == pi) & (old.o[rows] == oi)]
+        if bool(len(hit)) != must:
+            raise Inconsistent((si, pi, oi))
+        return int(hit[0]) if must else -1
+
+    def literal_row(self, si: int, pi: int, value: Literal, must: bool) -> int:
+        old = self.old
+        rows = old.lit_rows[old.lit_ptr[si] : old.lit_ptr[si + 1]]
+        for r in rows[old.lit_p[rows] == pi].tolist():
+            if old.literal(r) == value:
+                if not must:
+                    raise Inconsistent((si, pi, value))
+                return int(r)
+        if must:
+            raise Inconsistent((si, pi, value))
+        return -1
+
+    # -- the parts ---------------------------------------------------------------------------------
+    def string_order(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``order`` and ``rank`` with the new terms merged in (no sort of the old ones)."""
+        old = self.old
+        if not self.new_terms:
+            return old.order, old.rank
+        fresh = sorted(range(self.n_old, len(terms)), key=terms.__getitem__)
+        at = [bisect.bisect_left(old.order, terms[i], key=old.terms.__getitem__) for i in fresh]
+        order = _edit(old.order, np.zeros(0, np.int64), np.array(at), np.array(fresh))
+        if len(fresh) > 16:
+            rank = np.empty(len(terms), dtype=old.rank.dtype)
+            rank[order] = np.arange(len(terms), dtype=rank.dtype)
+            return order, rank
+        # Each old term moves up by the new terms placed before it: a pass per new term.
+        rank = np.empty(len(terms), dtype=old.rank.dtype)
+        moved = rank[: self.n_old]
+        moved[:] = old.rank
+        above = np.empty(self.n_old, dtype=bool)
+        for place in sorted(at, reverse=True):
+            np.greater_equal(old.rank, place, out=above)
+            np.add(moved, above, out=moved, casting="unsafe")
+        for k, i in enumerate(fresh):
+            rank[i] = at[k] + k
+        return order, rank
+
+    def links(
+        self, new: Projection, gone: np.ndarray, fresh: list[tuple[int, int, int]], n: int
+    ) -> None:
+        old = self.old
+        add = np.array(fresh, dtype=np.int32).reshape(-1, 3)
+        if not len(gone) and not len(add):
+            new.s, new.p, new.o = old.s, old.p, old.o
+            new.out_edges, new.in_edges = old.out_edges, old.in_edges
+            new.out_ptr, new.in_ptr = _grown(old.out_ptr, n), _grown(old.in_ptr, n)
+            return
+        plan = _Plan(len(old.s), gone, len(add))
+        new.s, new.p, new.o = (
+            plan.column(c, add[:, k]) for k, c in enumerate((old.s, old.p, old.o))
+        )
+        new.out_edges, new.out_ptr = plan.index(old.out_edges, old.out_ptr, old.s, add[:, 0], n)
+        new.in_edges, new.in_ptr = plan.index(old.in_edges, old.in_ptr, old.o, add[:, 2], n)
+
+    def literals(
+        self, new: Projection, gone: np.ndarray, fresh: list[tuple[int, int, Literal]], n: int
+    ) -> None:
+        old = self.old
+        tags = list(old.tags)
+        tag_ids = {t: i for i, t in enumerate(tags)}
+
+        def tag(value: str | None) -> int:
+            if value is None:
+                return -1
+            found = tag_ids.get(value)
+            if found is None:
+                found = tag_ids[value] = len(tags)
+                tags.append(value)
+            return found
+
+        lang = np.array([tag(v.lang) for _, _, v in fresh], dtype=np.int32)
+        kind = np.array([tag(v.datatype) for _, _, v in fresh], dtype=np.int32)
+        subjects = np.array([s for s, _, _ in fresh], dtype=np.int32)
+        if not len(gone) and not fresh:
+            new.lit_s, new.lit_p, new.values = old.lit_s, old.lit_p, old.values
+            new.lit_lang, new.lit_type, new.tags = old.lit_lang, old.lit_type, old.tags
+            new.lit_rows, new.lit_ptr = old.lit_rows, _grown(old.lit_ptr, n)
+            return
+        plan = _Plan(len(old.lit_s), gone, len(fresh))
+        new.lit_s = plan.column(old.lit_s, subjects)
+        new.lit_p = plan.column(old.lit_p, np.array([p for _, p, _ in fresh], np.int32))
+        new.lit_lang = plan.column(old.lit_lang, lang)
+        new.lit_type = plan.column(old.lit_type, kind)
+        if not len(gone):
+            new.values = tuple(old.values) + tuple(v.value for _, _, v in fresh)
+        else:
+            new.values = self.edited_values(plan, fresh)
+        new.tags = tags
+        new.lit_rows, new.lit_ptr = plan.index(old.lit_rows, old.lit_ptr, old.lit_s, subjects, n)
+
+    def edited_values(self, plan: _Plan, fresh: list[tuple[int, int, Literal]]) -> tuple[str, ...]:
+        old = self.old
+        values = list(old.values[: plan.count]) + [""] * max(0, plan.count - len(old.values))
+        for slot, (_, _, v) in zip(plan.slots.tolist(), fresh, strict=True):
+            values[slot] = v.value
+        for source, target in zip(plan.tail.tolist(), plan.targets.tolist(), strict=True):
+            values[target] = old.values[source]
+        return tuple(values)
+
+
+class _Plan:
+    """Where rows go when ``gone`` (sorted row numbers) are removed and ``adding`` rows added:
+    the new rows fill the holes first (the lowest), then follow the last row; holes left over
+    are filled with the last rows. No other row moves, so the CSR indexes change only where
+    these rows are (no renumbering of every row)."""
+
+    def __init__(self, rows: int, gone: np.ndarray, adding: int) -> None:
+        holes = gone.tolist()
+        self.count = rows - len(holes) + adding
+        self.gone = gone
+        self.slots = np.array(
+            holes[:adding] + list(range(rows, rows + adding - len(holes))), dtype=np.int64
+        )
+        left = set(holes[adding:])
+        self.tail = np.array([r for r in range(self.count, rows) if r not in left], dtype=np.int64)
+        self.targets = np.array([h for h in holes[adding:] if h < self.count], dtype=np.int64)
+
+    def column(self, old: np.ndarray, added: np.ndarray) -> np.ndarray:
+        """A row column with the plan applied (one copy)."""
+        out = np.empty(self.count, dtype=old.dtype)
+        keep = min(len(old), self.count)
+        out[:keep] = old[:keep]
+        out[self.slots] = added
+        out[self.targets] = old[self.tail]
+        return out
+
+    def index(
+        self, edges: np.ndarray, ptr: np.ndarray, keys: np.ndarray, added: np.ndarray, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A CSR index over the rows (``edges`` grouped by ``keys``, by row within a key) with
+        the plan applied: the removed and moved rows' entries out, the new and moved in."""
+        ptr = _grown(ptr, n)
+        out_rows = np.concatenate([self.gone, self.tail])
+        out_keys = keys[out_rows].astype(np.int64)
+        drop = np.sort(
+            np.fromiter(
+                (
+                    int(ptr[k]) + int(np.flatnonzero(edges[ptr[k] : ptr[k + 1]] == r)[0])
+                    for k, r in zip(out_keys.tolist(), out_rows.tolist(), strict=True)
+                ),
+                dtype=np.int64,
+                count=len(out_rows),
+            )
+        )
+        in_rows = np.concatenate([self.slots, self.targets])
+        in_keys = np.concatenate([added.astype(np.int64), keys[self.tail].astype(np.int64)])
+        at = np.fromiter(
+            (
+                int(ptr[k]) + int(np.searchsorted(edges[ptr[k] : ptr[k + 1]], r))
+                for k, r in zip(in_keys.tolist(), in_rows.tolist(), strict=True)
+            ),
+            dtype=np.int64,
+            count=len(in_rows),
+        )
+        order = np.lexsort((in_rows, in_keys, at))
+        edges = _edit(edges, drop, at[order], in_rows[order])
+        ptr = _shifted(
+            ptr,
+            np.concatenate([out_keys, in_keys]),
+            np.concatenate([np.full(len(out_keys), -1), np.ones(len(in_keys))]).astype(np.int64),
+        )
+        return edges.astype(np.int32, copy=False), ptr
+
+
+def _grown(ptr: np.ndarray, n: int) -> np.ndarray:
+    """CSR pointers extended to ``n`` keys (new keys have no rows)."""
+    if len(ptr) == n + 1:
+        return ptr
+    return np.concatenate([ptr, np.full(n + 1 - len(ptr), ptr[-1], dtype=ptr.dtype)])
+
+
+def _edit(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``array`` without the items at the sorted positions ``drop`` and with ``values``
+    inserted before the sorted positions ``at`` (both positions in ``array``): one copy of
+    memory, no mask over the whole array (``np.delete``/``np.insert`` build one each)."""
+    drops, cuts = drop.tolist(), at.tolist()
+    values = values.astype(array.dtype, copy=False)
+    pieces: list[np.ndarray] = []
+    start = i = j = 0
+    while i < len(drops) or j < len(cuts):
+        if j < len(cuts) and (i == len(drops) or cuts[j] <= drops[i]):
+            pieces.append(array[start : cuts[j]])
+            start = cuts[j]
+            end = bisect.bisect_right(cuts, cuts[j], lo=j)
+            pieces.append(values[j:end])
+            j = end
+        else:
+            pieces.append(array[start : drops[i]])
+            start = drops[i] + 1
+            i += 1
+    pieces.append(array[start:])
+    return np.concatenate(pieces) if len(pieces) > 1 else array.copy()
+
+
+def _shifted(ptr: np.ndarray, keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``ptr`` with ``counts[j]`` rows more (or fewer) for key ``keys[j]``."""
+    unique, where = np.unique(keys, return_inverse=True)
+    net = np.zeros(len(unique), dtype=np.int64)
+    np.add.at(net, where, counts)
+    if len(unique) > 16:
+        change = np.zeros(len(ptr), dtype=np.int64)
+        change[unique + 1] = net
+        return ptr + np.cumsum(change)
+    out = ptr.copy()
+    for k, c in zip(unique.tolist(), net.tolist(), strict=True):
+        if c:
+            out[k + 1 :] += c
+    return out
