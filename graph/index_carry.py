@@ -44,8 +44,22 @@ def updated(store: Any, old: GovIndex, since: int, generation: int) -> GovIndex 
     if applied is None:
         return None
     index = carry_over(old, *applied)
+    _carry_net(old, index, applied[1])
     _persist_later(store, index, generation)
     return index
+
+
+def _carry_net(old: GovIndex, index: GovIndex, touched: Touched) -> None:
+    """Today's dependency net of ``old``, patched for ``index`` (the other days' are built
+    again when asked for)."""
+    from graph.depgraph import patched_net
+    from graph.queries import impact
+
+    net = impact._NETS.get(old, {}).get(None)
+    if net is not None:
+        patched = patched_net(net, old, index, touched)
+        if patched is not None:
+            impact._NETS[index] = {None: patched}
 
 
 def carry_over(old: GovIndex, projection: Projection, touched: Touched) -> GovIndex:
@@ -159,3 +173,14 @@ def _saver(key: int) -> None:
             folder = checkpoint.save_projection(store, index.projection, token)
             if folder is not None:
                 index.folder = folder
+                _save_net(index)
+
+
+def _save_net(index: GovIndex) -> None:
+    """Persist today's dependency net beside the projection, if this process has it."""
+    from graph.queries.depnet import save_net
+    from graph.queries.impact import _NETS
+
+    net = _NETS.get(index, {}).get(None)
+    if net is not None:
+        save_net(index, net)

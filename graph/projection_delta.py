@@ -17,6 +17,7 @@ are the same (tests/graph/test_projection_delta.py checks it against fresh build
 from __future__ import annotations
 
 import bisect
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,21 @@ import numpy as np
 
 from graph.projection import Projection, TermIds
 from ontology.terms import Literal, Triple
+
+#: row columns with spare room after their end: id of the buffer -> (the buffer, rows in use)
+_USED: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}
+
+
+def _used(buffer: np.ndarray) -> int | None:
+    found = _USED.get(id(buffer))
+    return found[1] if found is not None and found[0]() is buffer else None
+
+
+def _use(buffer: np.ndarray, rows: int) -> None:
+    key = id(buffer)
+    if key not in _USED:
+        weakref.finalize(buffer, _USED.pop, key, None)
+    _USED[key] = (weakref.ref(buffer), rows)
 
 
 class CarriedIds(TermIds):
@@ -291,12 +307,27 @@ class _Plan:
         self.targets = np.array([h for h in holes[adding:] if h < self.count], dtype=np.int64)
 
     def column(self, old: np.ndarray, added: np.ndarray) -> np.ndarray:
-        """A row column with the plan applied (one copy)."""
-        out = np.empty(self.count, dtype=old.dtype)
+        """A row column with the plan applied: appended in place into spare room after
+        ``old`` when only rows are added (readers of ``old`` never look past its end), else
+        one copy (with spare room for the next writes)."""
+        base = old.base if isinstance(old.base, np.ndarray) else None
+        if (
+            not len(self.gone)
+            and base is not None
+            and _used(base) == len(old)
+            and len(base) >= self.count
+            and old.ctypes.data == base.ctypes.data
+        ):
+            base[len(old) : self.count] = added
+            _use(base, self.count)
+            return base[: self.count]
+        room = np.empty(self.count + max(1024, self.count // 64), dtype=old.dtype)
+        out = room[: self.count]
         keep = min(len(old), self.count)
         out[:keep] = old[:keep]
         out[self.slots] = added
         out[self.targets] = old[self.tail]
+        _use(room, self.count)
         return out
 
     def index(
@@ -304,13 +335,20 @@ class _Plan:
     ) -> tuple[np.ndarray, np.ndarray]:
         """A CSR index over the rows (``edges`` grouped by ``keys``, by row within a key) with
         the plan applied: the removed and moved rows' entries out, the new and moved in."""
-        ptr = _grown(ptr, n)
+        old_ptr, last = ptr, len(ptr) - 1
+
+        def begin(k: int) -> int:  # a new key (past the old pointers) has no rows yet
+            return int(ptr[k]) if k <= last else int(ptr[last])
+
+        def end(k: int) -> int:
+            return int(ptr[k + 1]) if k < last else int(ptr[last])
+
         out_rows = np.concatenate([self.gone, self.tail])
         out_keys = keys[out_rows].astype(np.int64)
         drop = np.sort(
             np.fromiter(
                 (
-                    int(ptr[k]) + int(np.flatnonzero(edges[ptr[k] : ptr[k + 1]] == r)[0])
+                    begin(k) + int(np.flatnonzero(edges[begin(k) : end(k)] == r)[0])
                     for k, r in zip(out_keys.tolist(), out_rows.tolist(), strict=True)
                 ),
                 dtype=np.int64,
@@ -321,7 +359,7 @@ class _Plan:
         in_keys = np.concatenate([added.astype(np.int64), keys[self.tail].astype(np.int64)])
         at = np.fromiter(
             (
-                int(ptr[k]) + int(np.searchsorted(edges[ptr[k] : ptr[k + 1]], r))
+                begin(k) + int(np.searchsorted(edges[begin(k) : end(k)], r))
                 for k, r in zip(in_keys.tolist(), in_rows.tolist(), strict=True)
             ),
             dtype=np.int64,
@@ -330,7 +368,8 @@ class _Plan:
         order = np.lexsort((in_rows, in_keys, at))
         edges = _edit(edges, drop, at[order], in_rows[order])
         ptr = _shifted(
-            ptr,
+            old_ptr,
+            n,
             np.concatenate([out_keys, in_keys]),
             np.concatenate([np.full(len(out_keys), -1), np.ones(len(in_keys))]).astype(np.int64),
         )
@@ -367,16 +406,20 @@ def _edit(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarra
     return np.concatenate(pieces) if len(pieces) > 1 else array.copy()
 
 
-def _shifted(ptr: np.ndarray, keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``ptr`` with ``counts[j]`` rows more (or fewer) for key ``keys[j]``."""
+def _shifted(ptr: np.ndarray, n: int, keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``ptr`` for ``n`` keys with ``counts[j]`` rows more (or fewer) for key ``keys[j]``
+    (one copy)."""
     unique, where = np.unique(keys, return_inverse=True)
     net = np.zeros(len(unique), dtype=np.int64)
     np.add.at(net, where, counts)
+    out = np.empty(n + 1, dtype=ptr.dtype)
+    out[: len(ptr)] = ptr
+    out[len(ptr) :] = ptr[-1]
     if len(unique) > 16:
-        change = np.zeros(len(ptr), dtype=np.int64)
+        change = np.zeros(n + 1, dtype=np.int64)
         change[unique + 1] = net
-        return ptr + np.cumsum(change)
-    out = ptr.copy()
+        out += np.cumsum(change)
+        return out
     for k, c in zip(unique.tolist(), net.tolist(), strict=True):
         if c:
             out[k + 1 :] += c

@@ -20,7 +20,9 @@ from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
 from graph.projection_delta import apply_changes
-from graph.queries.impact import impact
+import graph.queries.impact as impact_module
+from graph.queries.depnet import DependencyNet
+from graph.queries.impact import dependency_net, impact
 from graph.queries.who_decides import who_decides
 from graph.store import GraphStore, changes_since
 from loaders import load_paths
@@ -131,8 +133,15 @@ def test_random_writes_update_the_projection_as_a_fresh_build(seed: int) -> None
         store.replace(graphs, remove)
         changes = changes_since(store, generation)
         assert changes is not None
+        snapshot = (_links(projection), _literals(projection), projection.out_edges.tolist())
         applied = apply_changes(projection, *changes)
         assert applied is not None
+        # Readers of the old projection keep what they had.
+        assert snapshot == (
+            _links(projection),
+            _literals(projection),
+            projection.out_edges.tolist(),
+        )
         projection, generation = applied[0], store.generation
         assert_same(projection, Projection.build_oxigraph(store.raw))
 
@@ -194,16 +203,38 @@ def _fresh(store: GraphStore) -> GovIndex:
     return index_of(store)
 
 
+def _counting(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
+    calls: list[int] = []
+    wrapped = getattr(owner, name)
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return wrapped(*args)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    builds: list[int] = []
-    build = index_module._open_or_build
+    return _counting(monkeypatch, index_module, "_open_or_build")
 
-    def counted(store: GraphStore) -> GovIndex:
-        builds.append(1)
-        return build(store)
 
-    monkeypatch.setattr(index_module, "_open_or_build", counted)
-    return builds
+def _net_edges(
+    net: DependencyNet,
+) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, int]]]]:
+    """Per node with edges: its prerequisites and its dependents, in order, with ranks."""
+    found = {}
+    for i, iri in enumerate(net.ids):
+        up = slice(int(net.up_ptr[i]), int(net.up_ptr[i + 1]))
+        down = slice(int(net.down_ptr[i]), int(net.down_ptr[i + 1]))
+        ups = [(net.ids[t], int(r)) for t, r in zip(net.up_to[up], net.up_rank[up], strict=True)]
+        downs = [
+            (net.ids[t], int(r))
+            for t, r in zip(net.down_to[down], net.down_rank[down], strict=True)
+        ]
+        if ups or downs:
+            found[iri] = (ups, downs)
+    return found
 
 
 def _answers(store: GraphStore, subject: str, prerequisite: str) -> list[dict[str, object]]:
@@ -242,6 +273,7 @@ def test_after_writes_the_updated_index_answers_as_a_fresh_one(
         ]
     )
     before = _answers(store, scope, prerequisite)
+    nets = _counting(monkeypatch, impact_module, "dependency_edges")
     steps: list[tuple[dict[str, list[Triple]], list[str]]] = [
         ({"urn:govgraph:graph:api/written": written}, []),
         ({"urn:govgraph:graph:api/written": written[: len(written) // 2]}, []),
@@ -253,9 +285,12 @@ def test_after_writes_the_updated_index_answers_as_a_fresh_one(
         store.replace(graphs, remove)
         updated = _answers(store, scope, prerequisite)
         assert not builds, "the index is updated from the change log, not rebuilt"
+        assert not nets, "the dependency net is patched, not rebuilt"
         mine = index_of(store)
         fresh = _fresh(store)
+        assert _net_edges(dependency_net(mine)) == _net_edges(dependency_net(fresh))
         builds.clear()
+        nets.clear()
         assert updated == _answers(store, scope, prerequisite)
         if graphs == steps[0][0]:
             assert "body-written" in repr(updated[1]) and "sys-written" in repr(updated[2])
@@ -372,3 +407,57 @@ class _Failing:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._raw, name)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_dependency_writes_patch_the_net_as_a_fresh_build(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    store = OxigraphStore()
+    nodes = [f"{IDS}n{i}" for i in range(8)]
+    grades = [f"https://w3id.org/govgraph/concept/criticality/{g}" for g in ("low", "high")]
+
+    def record(name: str) -> list[Triple]:
+        triples: list[Triple] = [
+            (name, RDF_TYPE, v.DEPENDENCY),
+            (name, v.DEPENDENT, rng.choice(nodes)),
+            (name, v.PREREQUISITE, rng.choice(nodes + [f"{IDS}new{rng.randrange(9)}"])),
+        ]
+        if rng.random() < 0.6:
+            triples.append((name, v.CRITICALITY, rng.choice(grades)))
+        elif rng.random() < 0.5:
+            triples.append((name, v.CRITICALITY, Literal("critical")))
+        return triples
+
+    graphs = {
+        f"urn:g{k}": [t for d in range(3) for t in record(f"{IDS}dep-{k}-{d}")] for k in range(3)
+    }
+    store.replace(graphs)
+    dependency_net(index_of(store))
+    nets = _counting(monkeypatch, impact_module, "dependency_edges")
+    held = dict(graphs)
+    for step in range(12):
+        # Records are single-valued (validation sees to it): one graph names each, or a
+        # second graph holds the very same statements.
+        g = f"urn:g{rng.randrange(4)}"
+        if rng.random() < 0.2:
+            held.pop(g, None)
+            store.replace({}, remove=[g])
+        elif rng.random() < 0.2 and held:
+            source = held[rng.choice(sorted(held))]
+            held[g] = list(source)
+            store.replace({g: held[g]})
+        else:
+            names = [f"{IDS}dep-{g[-1]}-{rng.randrange(6)}" for _ in range(rng.randrange(1, 4))]
+            held[g] = [t for name in dict.fromkeys(names) for t in record(name)]
+            store.replace({g: held[g]})
+            for other in [o for o in held if o != g and set(held[o]) & set(held[g])]:
+                held.pop(other)
+                store.replace({}, remove=[other])
+        updated = index_of(store)
+        mine = dependency_net(updated)
+        assert not nets, step
+        assert _net_edges(mine) == _net_edges(dependency_net(_fresh(store))), step
+        nets.clear()
+        index_module._CACHE[id(store)] = (store, store.generation, updated, True)
