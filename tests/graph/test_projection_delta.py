@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 import graph.index as index_module
+import graph.queries.impact as impact_module
 from graph import oxigraph_store
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
 from graph.projection_delta import apply_changes
-import graph.queries.impact as impact_module
 from graph.queries.depnet import DependencyNet
 from graph.queries.impact import dependency_net, impact
 from graph.queries.who_decides import who_decides
