@@ -89,7 +89,8 @@ class GovIndex:
         )
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._memo: dict[str, Any] = {}
-        self._memo_reads: dict[str, frozenset[str] | None] = {}  # see :meth:`memo`
+        # per memo key: the predicates it reads, or how to patch it (see :meth:`memo`)
+        self._memo_reads: dict[str, frozenset[str] | Callable[..., Any] | None] = {}
         self._labels: dict[str, dict[str, str]] = {}
         #: where the projection is persisted, if it is (derived data may be saved beside it)
         self.folder: Path | None = None
@@ -130,20 +131,31 @@ class GovIndex:
             self._facts[iri] = found
         return found
 
-    def memo(self, key: str, compute: Callable[[], T], reads: Collection[str] | None = None) -> T:
+    def memo(
+        self,
+        key: str,
+        compute: Callable[[], T],
+        reads: Collection[str] | None = None,
+        patch: Callable[[T, GovIndex, Any], T | None] | None = None,
+    ) -> T:
         """``compute()`` once per index: derived data (closures, lookups) shared by queries.
 
-        ``reads`` declares the predicates (IRIs; ``rdf:type`` for class membership) the value
-        is computed from: the index made by a write that changes none of them keeps the value
-        (:func:`graph.index_carry.carry_over`). A declared value must hold no reference to the
-        index or its projection and no array indexed by term id (a write may add terms).
-        Undeclared values are computed again after every write.
+        After a write, the index made from this one (:func:`graph.index_carry.carry_over`)
+        keeps the value when ``reads`` declares the predicates (IRIs; ``rdf:type`` for class
+        membership) it is computed from and the write changed none of them; such a value holds
+        no reference to the index or its projection and no array indexed by term id (a write
+        may add terms). ``patch(value, new_index, touched)`` instead makes the new index's
+        value from this one after any write (``touched``: a
+        :class:`graph.projection_delta.Touched`; ``None`` to compute it again). A value
+        declaring neither is computed again after every write.
         """
         if key not in self._memo:
             with self.lock:
                 if key not in self._memo:
                     self._memo[key] = compute()
-                    self._memo_reads[key] = None if reads is None else frozenset(reads)
+                    self._memo_reads[key] = (
+                        patch if patch is not None else None if reads is None else frozenset(reads)
+                    )
         return self._memo[key]
 
     @classmethod

@@ -84,10 +84,17 @@ def carry_over(old: GovIndex, projection: Projection, touched: Touched) -> GovIn
         index._within = old._within
     changed = touched.predicates
     with old.lock:
-        for key, reads in old._memo_reads.items():
-            if reads is not None and not reads & changed and key in old._memo:
+        declared = [(k, r) for k, r in old._memo_reads.items() if r is not None and k in old._memo]
+    for key, reads in declared:
+        if isinstance(reads, frozenset):
+            if not reads & changed:
                 index._memo[key] = old._memo[key]
                 index._memo_reads[key] = reads
+            continue
+        value = reads(old._memo[key], index, touched)  # a patch
+        if value is not None:
+            index._memo[key] = value
+            index._memo_reads[key] = reads
     return index
 
 

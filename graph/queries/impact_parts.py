@@ -28,7 +28,26 @@ def _first_object(index: GovIndex, predicate: str) -> np.ndarray:
             dense[subjects[::-1]] = objects[::-1]  # the first in stream order wins
         return dense
 
-    return index.memo(f"impact:first:{predicate}", compute)
+    return index.memo(
+        f"impact:first:{predicate}",
+        compute,
+        patch=lambda dense, new, touched: _first_patched(dense, new, predicate, touched.subjects),
+    )
+
+
+def _first_patched(
+    dense: np.ndarray, index: GovIndex, predicate: str, subjects: set[int]
+) -> np.ndarray:
+    """:func:`_first_object` after a write: grown to the new terms, the subjects it touched
+    read again (no other subject's first object can have changed)."""
+    projection = index.projection
+    p = projection.ids.get(predicate)
+    out = np.full(len(projection.terms), -1, dtype=dense.dtype)
+    out[: len(dense)] = dense
+    for s in subjects:
+        preds, objects = projection.out_rows(s)
+        out[s] = next((o for q, o in zip(preds, objects, strict=True) if q == p), -1)
+    return out
 
 
 def _net_terms(index: GovIndex, net: DependencyNet) -> np.ndarray:

@@ -23,6 +23,7 @@ from graph.projection import Projection
 from graph.projection_delta import apply_changes
 from graph.queries.depnet import DependencyNet
 from graph.queries.impact import dependency_net, impact
+from graph.queries.impact_parts import _first_object
 from graph.queries.who_decides import who_decides
 from graph.store import GraphStore, changes_since
 from loaders import load_paths
@@ -302,6 +303,16 @@ def test_after_writes_the_updated_index_answers_as_a_fresh_one(
                 p: set(o) for p, o in fresh.relations(iri).items()
             }
         assert mine.citations == fresh.citations
+        patched = [k for k in mine._memo if k.startswith("impact:first:")]
+        assert patched, "the first objects per term were patched, not computed again"
+        for key in patched:
+            predicate = key.removeprefix("impact:first:")
+            first = [mine.projection.terms[o] if o >= 0 else None for o in mine._memo[key]]
+            again = _first_object(fresh, predicate)
+            by_iri = {fresh.projection.terms[i]: o for i, o in enumerate(again.tolist())}
+            for i, term in enumerate(mine.projection.terms):
+                o = by_iri.get(term, -1)
+                assert first[i] == (fresh.projection.terms[o] if o >= 0 else None), (key, term)
         index_module._CACHE[id(store)] = (store, store.generation, mine, True)
     assert _answers(store, scope, prerequisite) == before
 
