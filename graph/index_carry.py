@@ -54,12 +54,14 @@ def _carry_net(old: GovIndex, index: GovIndex, touched: Touched) -> None:
     again when asked for)."""
     from graph.depgraph import patched_net
     from graph.queries import impact
+    from graph.queries.impact_parts import carry_type_codes
 
     net = impact._NETS.get(old, {}).get(None)
     if net is not None:
         patched = patched_net(net, old, index, touched)
         if patched is not None:
             impact._NETS[index] = {None: patched}
+            carry_type_codes(old, net, index, patched, touched.iris(index.projection))
 
 
 def carry_over(old: GovIndex, projection: Projection, touched: Touched) -> GovIndex:

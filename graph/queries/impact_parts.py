@@ -84,6 +84,25 @@ def _type_codes(index: GovIndex, net: DependencyNet) -> tuple[list[str], np.ndar
     return index.memo(f"impact:types:{id(net)}", compute)
 
 
+def carry_type_codes(
+    old: GovIndex, old_net: DependencyNet, new: GovIndex, new_net: DependencyNet, touched: set[str]
+) -> None:
+    """:func:`_type_codes` of ``old_net`` made for ``new_net``, the net patched after a write
+    (the same node numbering, new nodes last): only the new nodes and ``touched`` ones read
+    again."""
+    found = old._memo.get(f"impact:types:{id(old_net)}")
+    if found is None or new_net.terms is None:
+        return
+    names = {name: code for code, name in enumerate(found[0])}
+    codes = np.empty(len(new_net.ids), dtype=found[1].dtype)
+    codes[: len(found[1])] = found[1]
+    again = [new_net.position[i] for i in touched if i in new_net.position]
+    for pos in [*range(len(found[1]), len(new_net.ids)), *again]:
+        codes[pos] = names.setdefault(new.type_name(new_net.ids[pos]), len(names))
+    with new.lock:
+        new._memo[f"impact:types:{id(new_net)}"] = (list(names), codes)
+
+
 def _iri_rank(index: GovIndex, net: DependencyNet) -> np.ndarray:
     """Per node of ``net``, its place in IRI order."""
     return index.projection.rank[_net_terms(index, net)]

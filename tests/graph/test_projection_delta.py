@@ -23,7 +23,7 @@ from graph.projection import Projection
 from graph.projection_delta import apply_changes
 from graph.queries.depnet import DependencyNet
 from graph.queries.impact import dependency_net, impact
-from graph.queries.impact_parts import _first_object
+from graph.queries.impact_parts import _first_object, _type_codes
 from graph.queries.who_decides import who_decides
 from graph.store import GraphStore, changes_since
 from loaders import load_paths
@@ -284,6 +284,9 @@ def test_after_writes_the_updated_index_answers_as_a_fresh_one(
     ]
     for graphs, remove in steps:
         store.replace(graphs, remove)
+        carried = index_of(store)._memo
+        assert f"impact:types:{id(dependency_net(index_of(store)))}" in carried
+        assert any(k.startswith("impact:first:") for k in carried)
         updated = _answers(store, scope, prerequisite)
         assert not builds, "the index is updated from the change log, not rebuilt"
         assert not nets, "the dependency net is patched, not rebuilt"
@@ -303,8 +306,16 @@ def test_after_writes_the_updated_index_answers_as_a_fresh_one(
                 p: set(o) for p, o in fresh.relations(iri).items()
             }
         assert mine.citations == fresh.citations
+        net = dependency_net(mine)
+        names, codes = _type_codes(mine, net)
+        again, again_codes = _type_codes(fresh, dependency_net(fresh))
+        fresh_net = dependency_net(fresh)
+        assert {
+            i: names[c]
+            for i, c in zip(net.ids, codes.tolist(), strict=True)
+            if i in fresh_net.position
+        } == {i: again[c] for i, c in zip(fresh_net.ids, again_codes.tolist(), strict=True)}
         patched = [k for k in mine._memo if k.startswith("impact:first:")]
-        assert patched, "the first objects per term were patched, not computed again"
         for key in patched:
             predicate = key.removeprefix("impact:first:")
             first = [mine.projection.terms[o] if o >= 0 else None for o in mine._memo[key]]
