@@ -42,6 +42,29 @@ def _use(buffer: np.ndarray, rows: int) -> None:
     _USED[key] = (weakref.ref(buffer), rows)
 
 
+def appended(old: np.ndarray, tail: np.ndarray) -> np.ndarray:
+    """``old`` followed by ``tail``: written into spare room after ``old`` when ``old`` is
+    the newest prefix of a buffer with room (readers of ``old`` never look past its end),
+    else copied into a new buffer with room for the next writes."""
+    count = len(old) + len(tail)
+    base = old.base if isinstance(old.base, np.ndarray) else None
+    if (
+        base is not None
+        and base.ndim == 1
+        and _used(base) == len(old)
+        and len(base) >= count
+        and old.ctypes.data == base.ctypes.data
+    ):
+        base[len(old) : count] = tail
+        _use(base, count)
+        return base[:count]
+    room = np.empty(count + max(1024, count // 64), dtype=old.dtype)
+    room[: len(old)] = old
+    room[len(old) : count] = tail
+    _use(room, count)
+    return room[:count]
+
+
 class CarriedIds(TermIds):
     """IRI -> id of an updated projection: the old projection's dictionary (or string-order
     search) and a dictionary of the terms added since; nothing copied per write."""
@@ -171,13 +194,19 @@ class _Apply:
         new.order, new.rank = order, rank
         self.links(new, np.array(sorted(set(gone_links)), dtype=np.int64), new_links, n)
         self.literals(new, np.array(sorted(set(gone_literals)), dtype=np.int64), new_literals, n)
-        is_subject = np.zeros(n, dtype=bool)
-        is_subject[: self.n_old] = old.is_subject
-        for i in touched.subjects:
-            is_subject[i] = bool(
-                new.out_ptr[i + 1] > new.out_ptr[i] or new.lit_ptr[i + 1] > new.lit_ptr[i]
-            )
-        new.is_subject = is_subject
+        now = {
+            i: bool(new.out_ptr[i + 1] > new.out_ptr[i] or new.lit_ptr[i + 1] > new.lit_ptr[i])
+            for i in touched.subjects
+        }
+        if all(i >= self.n_old or bool(old.is_subject[i]) == now[i] for i in now):
+            fresh = np.array([now.get(i, False) for i in range(self.n_old, n)], dtype=bool)
+            new.is_subject = appended(old.is_subject, fresh)
+        else:
+            is_subject = np.zeros(n, dtype=bool)
+            is_subject[: self.n_old] = old.is_subject
+            for i, value in now.items():
+                is_subject[i] = value
+            new.is_subject = is_subject
         return new, touched
 
     # -- finding rows ------------------------------------------------------------------------------
@@ -310,17 +339,8 @@ class _Plan:
         """A row column with the plan applied: appended in place into spare room after
         ``old`` when only rows are added (readers of ``old`` never look past its end), else
         one copy (with spare room for the next writes)."""
-        base = old.base if isinstance(old.base, np.ndarray) else None
-        if (
-            not len(self.gone)
-            and base is not None
-            and _used(base) == len(old)
-            and len(base) >= self.count
-            and old.ctypes.data == base.ctypes.data
-        ):
-            base[len(old) : self.count] = added
-            _use(base, self.count)
-            return base[: self.count]
+        if not len(self.gone):
+            return appended(old, added)
         room = np.empty(self.count + max(1024, self.count // 64), dtype=old.dtype)
         out = room[: self.count]
         keep = min(len(old), self.count)
@@ -366,6 +386,11 @@ class _Plan:
             count=len(in_rows),
         )
         order = np.lexsort((in_rows, in_keys, at))
+        if not len(drop) and (not len(in_keys) or int(in_keys.min()) >= last):
+            # Only rows of new keys: appended after the old index (its readers see no change).
+            counts = np.bincount(in_keys - last, minlength=n - last)[: n - last]
+            tail = int(ptr[last]) + np.cumsum(counts)
+            return appended(edges, in_rows[order].astype(edges.dtype)), appended(ptr, tail)
         edges = _edit(edges, drop, at[order], in_rows[order])
         ptr = _shifted(
             old_ptr,
@@ -380,7 +405,7 @@ def _grown(ptr: np.ndarray, n: int) -> np.ndarray:
     """CSR pointers extended to ``n`` keys (new keys have no rows)."""
     if len(ptr) == n + 1:
         return ptr
-    return np.concatenate([ptr, np.full(n + 1 - len(ptr), ptr[-1], dtype=ptr.dtype)])
+    return appended(ptr, np.full(n + 1 - len(ptr), ptr[-1], dtype=ptr.dtype))
 
 
 def _edit(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray) -> np.ndarray:

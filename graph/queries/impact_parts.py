@@ -40,13 +40,22 @@ def _first_patched(
 ) -> np.ndarray:
     """:func:`_first_object` after a write: grown to the new terms, the subjects it touched
     read again (no other subject's first object can have changed)."""
+    from graph.projection_delta import appended
+
     projection = index.projection
     p = projection.ids.get(predicate)
-    out = np.full(len(projection.terms), -1, dtype=dense.dtype)
-    out[: len(dense)] = dense
+    first = {}
     for s in subjects:
         preds, objects = projection.out_rows(s)
-        out[s] = next((o for q, o in zip(preds, objects, strict=True) if q == p), -1)
+        first[s] = next((o for q, o in zip(preds, objects, strict=True) if q == p), -1)
+    if all(s >= len(dense) for s in first):  # new subjects only: appended, the old unchanged
+        tail = [first.get(i, -1) for i in range(len(dense), len(projection.terms))]
+        return appended(dense, np.array(tail, dtype=dense.dtype))
+    out = np.empty(len(projection.terms), dtype=dense.dtype)
+    out[: len(dense)] = dense
+    out[len(dense) :] = -1
+    for s, o in first.items():
+        out[s] = o
     return out
 
 
