@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from graph.nodes import (
+    HIDDEN_TYPES,
     NO_FACTS,
     Citation,
     Facts,
@@ -28,41 +29,18 @@ from graph.nodes import (
     pick,
     read_citations,
     read_facts,
+    type_name_of,
 )
 from graph.projection import Projection
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import Period
-from ontology.terms import DATA, OWL, RDF, RDFS, SKOS, Literal, Triple, compact, local_id
+from ontology.terms import DATA, Literal, Triple, local_id
 
 if TYPE_CHECKING:
     import networkx as nx
 
 T = TypeVar("T")
-
-_GENERIC_TYPES = {
-    v.ORGANIZATION: "organisation",
-    v.ORG_ROLE: "role",
-    SKOS + "Concept": "concept",
-}
-_HIDDEN_TYPES = {
-    v.CITATION,
-    v.PERIOD,
-    OWL + "Class",
-    OWL + "ObjectProperty",
-    OWL + "DatatypeProperty",
-    OWL + "AnnotationProperty",
-    OWL + "TransitiveProperty",
-    OWL + "Ontology",
-    RDFS + "Class",
-    SKOS + "ConceptScheme",
-    SKOS + "Concept",
-    RDF + "Property",
-    RDFS + "Datatype",
-    OWL + "NamedIndividual",
-    OWL + "SymmetricProperty",
-    OWL + "FunctionalProperty",
-}
 
 
 class GovIndex:
@@ -140,14 +118,11 @@ class GovIndex:
     ) -> T:
         """``compute()`` once per index: derived data (closures, lookups) shared by queries.
 
-        After a write, the index made from this one (:func:`graph.index_carry.carry_over`)
-        keeps the value when ``reads`` declares the predicates (IRIs; ``rdf:type`` for class
-        membership) it is computed from and the write changed none of them; such a value holds
-        no reference to the index or its projection and no array indexed by term id (a write
-        may add terms). ``patch(value, new_index, touched)`` instead makes the new index's
-        value from this one after any write (``touched``: a
-        :class:`graph.projection_delta.Touched`; ``None`` to compute it again). A value
-        declaring neither is computed again after every write.
+        After a write (:func:`graph.index_carry.carry_over`) the new index keeps the value if
+        ``reads`` (predicate IRIs; ``rdf:type`` for classes) names all it is computed from and
+        the write changed none (the value then holds no reference to the index and no array
+        by term id), or takes ``patch(value, new_index, touched)`` (``None``: compute again).
+        A value declaring neither is computed again after every write.
         """
         if key not in self._memo:
             with self.lock:
@@ -198,29 +173,17 @@ class GovIndex:
     def type_name(self, iri: str) -> str:
         found = self._type_names.get(iri)
         if found is None:
-            found = self._type_names[iri] = self._type_name(self.types_of(iri))
+            found = self._type_names[iri] = type_name_of(self.types_of(iri))
         return found
 
     def types_of(self, iri: str) -> set[str]:
         """The classes of ``iri`` (``rdf:type``), without making its :class:`Node`."""
         return set(self._facts_of(iri)[0])
 
-    @staticmethod
-    def _type_name(types: set[str]) -> str:
-        for cls in sorted(types):
-            if cls in v.CLASS_TYPES:
-                return v.CLASS_TYPES[cls]
-            if cls in v.FACT_TYPES:
-                return v.FACT_TYPES[cls]
-        for cls in sorted(types):
-            if cls in _GENERIC_TYPES:
-                return _GENERIC_TYPES[cls]
-        return compact(sorted(types)[0]) if types else "unknown"
-
     def is_entity(self, iri: str) -> bool:
         """True for what users name and look at: not citations, periods or ontology terms."""
         types = self.types_of(iri)
-        return bool(types) and not types & _HIDDEN_TYPES
+        return bool(types) and not types & HIDDEN_TYPES
 
     def entities(self) -> Iterator[str]:
         return (iri for iri in self.nodes if self.is_entity(iri))

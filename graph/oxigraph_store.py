@@ -109,6 +109,8 @@ class OxigraphStore:
         # The change log: ``(generation, changes or None for unknown, stamp)`` per write.
         self._changes: deque[tuple[int, Changes | None, str | None]] = deque(maxlen=CHANGES_KEPT)
         self._log_lock = threading.Lock()
+        # One write at a time: a write's changes are read from the store as it was before it.
+        self._write_lock = threading.Lock()
         self._unlogged = False  # a failed write may have changed the store: log it unknown
         try:
             if path is None:
@@ -216,6 +218,10 @@ class OxigraphStore:
             raise store_error(f"{self.description} (graph {graph})", exc) from None
 
     def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
+        with self._write_lock:
+            self._replace(graphs, remove)
+
+    def _replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str]) -> None:
         existing = set(self.graph_names())
         touched = set(graphs) | set(remove)
         bulk = {

@@ -40,7 +40,7 @@ def _first_patched(
 ) -> np.ndarray:
     """:func:`_first_object` after a write: grown to the new terms, the subjects it touched
     read again (no other subject's first object can have changed)."""
-    from graph.projection_delta import appended
+    from graph.projection_rows import appended
 
     projection = index.projection
     p = projection.ids.get(predicate)
