@@ -22,7 +22,8 @@ import threading
 import time
 from typing import Any
 
-from graph.index import PERSIST_FROM, GovIndex
+from graph import index as index_module
+from graph.index import GovIndex
 from graph.nodes import Citation, first_of, read_facts
 from graph.projection import Projection
 from graph.projection_delta import Touched, apply_changes
@@ -155,7 +156,7 @@ def _persist_later(store: Any, index: GovIndex, generation: int) -> None:
     method = getattr(type(store), "content_token", None)
     token = None if method is None else method(store, generation)
     projection = index.projection
-    if token is None or len(projection.s) + len(projection.values) < PERSIST_FROM:
+    if token is None or len(projection.s) + len(projection.values) < index_module.PERSIST_FROM:
         return
     key = id(store)
     with _SAVE_LOCK:

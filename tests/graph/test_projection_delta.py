@@ -9,14 +9,16 @@ must answer as a fresh build does.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import graph.index as index_module
 import graph.queries.impact as impact_module
-from graph import oxigraph_store
+from graph import checkpoint, index_carry, oxigraph_store, stamp
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
@@ -483,3 +485,29 @@ def test_random_dependency_writes_patch_the_net_as_a_fresh_build(
         assert _net_edges(mine) == _net_edges(dependency_net(_fresh(store))), step
         nets.clear()
         index_module._CACHE[id(store)] = (store, store.generation, updated, True)
+
+
+def test_the_updated_projection_is_persisted_for_cold_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "PERSIST_FROM", 0)
+    monkeypatch.setattr(index_carry, "SAVE_DELAY", 0.0)
+    path = tmp_path / "store"
+    store = OxigraphStore(path)
+    store.replace({"urn:g": [("urn:a", "urn:p", "urn:b"), ("urn:a", "urn:l", Literal("x"))]})
+    index_of(store)
+    builds = _counting_builds(monkeypatch)
+    store.replace(
+        {"urn:h": [("urn:c", "urn:p", "urn:a"), ("urn:c", "urn:l", Literal("y", lang="da"))]}
+    )
+    updated = index_of(store)
+    assert not builds
+    for thread in threading.enumerate():
+        if thread.name.startswith("govgraph-save"):
+            thread.join()
+    token = stamp.read(path)
+    assert token is not None and updated.folder == checkpoint.projection_root(path) / token
+    cold, folder = checkpoint.load_projection(store)  # what a cold process or a reader opens
+    assert cold is not None and folder == updated.folder
+    assert_same(cold, Projection.build_oxigraph(store.raw))
+    store.close()
