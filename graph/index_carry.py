@@ -31,8 +31,11 @@ from graph.store import changes_since
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE
 
-#: seconds a save waits for more writes before persisting the newest projection
-SAVE_DELAY = 0.5
+#: seconds without a write before the newest projection is persisted (a save holds the
+#: interpreter lock for a while: not between the writes of a burst and the answers to them)
+SAVE_DELAY = 2.0
+#: the longest a projection waits to be persisted while writes keep coming
+SAVE_WITHIN = 20.0
 
 
 def updated(store: Any, old: GovIndex, since: int, generation: int) -> GovIndex | None:
@@ -145,7 +148,7 @@ def _citations(
 
 
 # -- persisting in the background -------------------------------------------------------------------
-_PENDING: dict[int, tuple[Any, GovIndex, str]] = {}
+_PENDING: dict[int, tuple[Any, GovIndex, str, float]] = {}
 _SAVING: set[int] = set()
 _SAVE_LOCK = threading.Lock()
 
@@ -160,7 +163,7 @@ def _persist_later(store: Any, index: GovIndex, generation: int) -> None:
         return
     key = id(store)
     with _SAVE_LOCK:
-        _PENDING[key] = (store, index, token)
+        _PENDING[key] = (store, index, token, time.monotonic())
         if key in _SAVING:
             return
         _SAVING.add(key)
@@ -171,14 +174,20 @@ def _persist_later(store: Any, index: GovIndex, generation: int) -> None:
 def _saver(key: int) -> None:
     from graph import checkpoint
 
+    started = time.monotonic()
     while True:
         time.sleep(SAVE_DELAY)
         with _SAVE_LOCK:
-            job = _PENDING.pop(key, None)
+            job = _PENDING.get(key)
             if job is None:
                 _SAVING.discard(key)
                 return
-        store, index, token = job
+            now = time.monotonic()
+            if now - job[3] < SAVE_DELAY and now - started < SAVE_WITHIN:
+                continue  # written again meanwhile: wait for a quiet moment
+            del _PENDING[key]
+        store, index, token, _ = job
+        started = time.monotonic()
         with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
             folder = checkpoint.save_projection(store, index.projection, token)
             if folder is not None:
