@@ -18,6 +18,7 @@ background and only the newest (a burst of writes saves once), so a cold process
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 import time
 from typing import Any
@@ -50,6 +51,12 @@ def updated(store: Any, old: GovIndex, since: int, generation: int) -> GovIndex 
     index = carry_over(old, *applied)
     _carry_net(old, index, applied[1])
     _persist_later(store, index, generation)
+    # The new term and value tuples (a million items on a national graph) are young objects:
+    # the next young collection would visit every item (tens of ms, in whichever request
+    # comes next). Moved to the oldest generation at once (two list splices), a full
+    # collection visits them instead, as it visits the old ones.
+    gc.freeze()
+    gc.unfreeze()
     return index
 
 
