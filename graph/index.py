@@ -397,6 +397,8 @@ def _open_or_build(store: GraphStore) -> GovIndex:
     from graph import checkpoint
 
     projection, folder = checkpoint.load_projection(store)
+    if projection is None:  # a reader beside a writer that persists: its files come soon
+        projection, folder = checkpoint.wait_for_projection(store)
     if projection is not None:
         index = GovIndex(projection)
         index.folder = folder

@@ -511,3 +511,26 @@ def test_the_updated_projection_is_persisted_for_cold_processes(
     assert cold is not None and folder == updated.folder
     assert_same(cold, Projection.build_oxigraph(store.raw))
     store.close()
+
+
+def test_a_reader_waits_for_the_writer_to_persist_the_new_projection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "PERSIST_FROM", 0)
+    monkeypatch.setattr(index_carry, "SAVE_DELAY", 0.2)
+    path = tmp_path / "store"
+    writer = OxigraphStore(path)
+    writer.replace({"urn:g": [("urn:a", "urn:p", "urn:b")]})
+    index_of(writer)
+    for thread in threading.enumerate():
+        if thread.name.startswith("govgraph-save"):
+            thread.join()
+    writer.replace({"urn:h": [("urn:c", "urn:p", "urn:a")]})
+    reader = OxigraphStore(checkpoint.write(writer), read_only=True)  # the new content
+    index_of(writer)  # updated from the change log; persisted a moment later
+    builds = _counting(monkeypatch, GovIndex, "from_store")
+    opened = index_of(reader)
+    assert builds == [], "the reader opened the writer's projection instead of building"
+    assert opened.out("urn:c", "urn:p") == ["urn:a"]
+    reader.close()
+    writer.close()
