@@ -40,6 +40,7 @@ from typing import Any
 from graph import stamp
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
+from graph.store import Changes
 from ontology.terms import Triple
 
 KEEP = 3  # a reader that opened the previous checkpoint keeps its files while it runs
@@ -173,6 +174,33 @@ def load_projection(store: object) -> tuple[Projection | None, Path | None]:
     return (found, folder) if found is not None else (None, None)
 
 
+#: seconds a reader beside a writer waits for the writer to persist the projection of a new
+#: write (it saves after two quiet seconds, :mod:`graph.index_carry`) before building its own
+WAIT_FOR_WRITER = float(os.environ.get("GOVGRAPH_WAIT_FOR_PROJECTION", "8"))
+
+
+def wait_for_projection(store: object) -> tuple[Projection | None, Path | None]:
+    """For a read-only reader of a store whose writer persists projections (one is kept
+    already) and has not yet saved the one of the newest content: that one once saved (up to
+    :data:`WAIT_FOR_WRITER` seconds; a new stamp meanwhile is followed), else ``None``s."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path) or not getattr(store, "_read_only", False):
+        return None, None
+    root = projection_root(path)
+    try:
+        if not any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir()):
+            return None, None
+    except OSError:
+        return None, None
+    deadline = time.monotonic() + WAIT_FOR_WRITER
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        found, folder = load_projection(store)
+        if found is not None:
+            return found, folder
+    return None, None
+
+
 def claim_stamp(store: object) -> str | None:
     """The stamp to persist a projection under, read *before* the projection is built: the
     store's own, or a fresh one for a read-write store that has none; ``None`` when the store
@@ -234,6 +262,13 @@ class Checkpointed:
     def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
         self._store.replace(graphs, remove)
         self.checkpoint()
+
+    def changes_since(self, generation: int, upto: int | None = None) -> Changes | None:
+        """The store's change log (:meth:`OxigraphStore.changes_since`)."""
+        return self._store.changes_since(generation, upto)
+
+    def content_token(self, generation: int) -> str | None:
+        return self._store.content_token(generation)
 
     def checkpoint(self) -> Path:
         """Write a checkpoint of the store as it is now and make it the newest; its path."""

@@ -1,17 +1,24 @@
-"""The dependency network of a projection as a networkx graph (for graph algorithms)."""
+"""The dependency network of a projection as a networkx graph (for graph algorithms), and the
+numpy dependency net (:class:`graph.queries.depnet.DependencyNet`) patched after a write."""
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from graph.queries.depnet import DependencyNet
 from ontology import vocab as v
-from ontology.terms import local_id
+from ontology.terms import concept_slug, local_id
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from graph.index import GovIndex
+    from graph.projection_delta import Touched
 
 
 def dependency_graph(index: GovIndex, as_of: date | None = None) -> nx.DiGraph:
@@ -51,3 +58,244 @@ def dependency_graph(index: GovIndex, as_of: date | None = None) -> nx.DiGraph:
                 type=(node.first(v.DEPENDENCY_TYPE) or "").rsplit("/", 1)[-1],
             )
     return graph
+
+
+# -- the dependency net after a write ------------------------------------------------------------
+_Key = tuple[int, str]
+
+
+def patched_net(
+    net: DependencyNet, old: GovIndex, new: GovIndex, touched: Touched
+) -> DependencyNet | None:
+    """The net of today's dependencies (``as_of=None``) of ``new``, made from ``net`` (of
+    ``old``) by re-reading only the dependency records a write touched; ``None`` when the
+    write touched what this does not patch (suppliers, ``gg:vendor``), or ``net`` is not one
+    built from a projection (then the net is built again).
+
+    Each node's edges stay in the order a fresh build gives them (suppliers first, then by the
+    IRI of the first dependency linking the pair); a new node is numbered last.
+    """
+    if v.GG_VENDOR in touched.predicates or net.terms is None:
+        return None
+    records: set[str] = set()
+    for index in (old, new):
+        terms = index.projection.terms
+        for i in touched.subjects:
+            if i < len(terms) and v.DEPENDENCY in index.types_of(terms[i]):
+                records.add(terms[i])
+    if not records:
+        return net
+    pairs = {edge for index in (old, new) for edge in map(lambda d: _edge_of(index, d), records)}
+    pairs.discard(None)
+    edit = _NetEdit(net, new)
+    for a, b in sorted(p for p in pairs if p is not None):
+        if b in new.out(a, v.GG_VENDOR):
+            return None
+        edit.unlink(a, b)
+        linked = edit.link_of(a, b)
+        if linked is not None:
+            edit.link(a, b, *linked)
+    return edit.finish(touched)
+
+
+def _edge_of(index: GovIndex, dep: str) -> tuple[str, str] | None:
+    """``(dependent, prerequisite)`` of the dependency record ``dep`` as the net reads it."""
+    if v.DEPENDENCY not in index.types_of(dep):
+        return None
+    links = index.relations(dep)
+    dependent, prerequisite = links.get(v.DEPENDENT), links.get(v.PREREQUISITE)
+    if not dependent or not prerequisite:
+        return None
+    return dependent[0], prerequisite[0]
+
+
+def _rank_of(index: GovIndex, dep: str) -> int:
+    """The criticality rank of ``dep`` as the net reads it (a concept, else a literal)."""
+    grade = index.relations(dep).get(v.CRITICALITY)
+    rank = (
+        v.CRITICALITY_RANK.get(concept_slug(grade[0]), 1)
+        if grade
+        else v.CRITICALITY_RANK.get("low", 1)
+    )
+    if not grade:
+        text = index.literal(dep, v.CRITICALITY)
+        if text is not None:
+            rank = v.CRITICALITY_RANK.get(concept_slug(text), 1)
+    return rank
+
+
+class _NetEdit:
+    """The edges of a few nodes of a net, edited as lists, then spliced into new arrays."""
+
+    def __init__(self, net: DependencyNet, index: GovIndex) -> None:
+        self.net, self.index = net, index
+        self.ids = net.ids
+        self.position = net.position
+        self.added: list[str] = []
+        self.up: dict[int, tuple[list[int], list[int]]] = {}  # node -> (to, rank)
+        self.down: dict[int, tuple[list[int], list[int]]] = {}
+
+    def _pos(self, iri: str, create: bool) -> int | None:
+        found = self.position.get(iri)
+        if found is None and create:
+            if not self.added:
+                self.ids, self.position = list(self.ids), _Positions(self.position)
+            found = self.position[iri] = len(self.ids)
+            self.ids.append(iri)
+            self.added.append(iri)
+        return found
+
+    def _list(self, side: str, node: int) -> tuple[list[int], list[int]]:
+        lists = self.up if side == "up" else self.down
+        found = lists.get(node)
+        if found is None:
+            net = self.net
+            ptr, to, rank = (
+                (net.up_ptr, net.up_to, net.up_rank)
+                if side == "up"
+                else (net.down_ptr, net.down_to, net.down_rank)
+            )
+            if node < len(ptr) - 1:
+                rows = slice(int(ptr[node]), int(ptr[node + 1]))
+                found = (to[rows].tolist(), rank[rows].tolist())
+            else:
+                found = ([], [])
+            lists[node] = found
+        return found
+
+    def key(self, a: str, b: str) -> _Key:
+        """Where the edge ``a -> b`` comes in a fresh build: suppliers first, then by the IRI
+        of the first dependency record linking the pair."""
+        if b in self.index.out(a, v.GG_VENDOR):
+            return (0, "")
+        found = self.link_of(a, b)
+        return (1, found[1]) if found is not None else (2, "")
+
+    def link_of(self, a: str, b: str) -> tuple[int, str] | None:
+        """``(strongest rank, first record)`` of the dependency records linking ``a -> b``."""
+        index = self.index
+        records = sorted(d for d in index.into(a, v.DEPENDENT) if _edge_of(index, d) == (a, b))
+        if not records:
+            return None
+        return max(_rank_of(index, d) for d in records), records[0]
+
+    def unlink(self, a: str, b: str) -> None:
+        pa, pb = self._pos(a, False), self._pos(b, False)
+        if pa is None or pb is None:
+            return
+        for side, here, there in (("up", pa, pb), ("down", pb, pa)):
+            to, rank = self._list(side, here)
+            if there in to:
+                at = to.index(there)
+                del to[at], rank[at]
+
+    def link(self, a: str, b: str, rank: int, first: str) -> None:
+        pa, pb = self._pos(a, True), self._pos(b, True)
+        assert pa is not None and pb is not None
+        key = (1, first)
+        to, ranks = self._list("up", pa)
+        at = bisect.bisect_left(to, key, key=lambda y: self.key(a, self.ids[y]))
+        to.insert(at, pb)
+        ranks.insert(at, rank)
+        to, ranks = self._list("down", pb)
+        at = bisect.bisect_left(to, key, key=lambda x: self.key(self.ids[x], b))
+        to.insert(at, pa)
+        ranks.insert(at, rank)
+
+    def finish(self, touched: Touched) -> DependencyNet:
+        net, n = self.net, len(self.ids)
+        up_ptr, up_to, up_rank = _spliced(net.up_ptr, net.up_to, net.up_rank, self.up, n)
+        down_ptr, down_to, down_rank = _spliced(
+            net.down_ptr, net.down_to, net.down_rank, self.down, n
+        )
+        terms = net.terms
+        if self.added and terms is not None:
+            ids = self.index.projection.ids
+            extra = np.array([ids[i] for i in self.added], dtype=terms.dtype)
+            terms = np.concatenate([terms, extra])
+        refs: dict[str | None, list[dict[str, str] | None]] = {}
+        stale = [
+            self.position[i] for i in touched.iris(self.index.projection) if i in self.position
+        ]
+        for lang, shown in net.refs.items():
+            fresh = shown + [None] * len(self.added)
+            for pos in stale:
+                fresh[pos] = None
+            refs[lang] = fresh
+        return DependencyNet(
+            ids=self.ids,
+            position=self.position,
+            down_ptr=down_ptr,
+            down_to=down_to,
+            down_rank=down_rank,
+            up_ptr=up_ptr,
+            up_to=up_to,
+            up_rank=up_rank,
+            terms=terms,
+            refs=refs,
+        )
+
+
+def _spliced(
+    ptr: np.ndarray,
+    to: np.ndarray,
+    rank: np.ndarray,
+    edited: dict[int, tuple[list[int], list[int]]],
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays with the edge lists of the ``edited`` nodes replaced (and ``n`` nodes)."""
+    counts = np.diff(ptr)
+    if len(counts) < n:
+        counts = np.concatenate([counts, np.zeros(n - len(counts), dtype=counts.dtype)])
+    to_parts: list[np.ndarray] = []
+    rank_parts: list[np.ndarray] = []
+    start = 0
+    end = int(ptr[-1])
+    for node in sorted(edited):
+        begin = int(ptr[min(node, len(ptr) - 1)])
+        to_parts.append(to[start:begin])
+        rank_parts.append(rank[start:begin])
+        new_to, new_rank = edited[node]
+        to_parts.append(np.array(new_to, dtype=to.dtype))
+        rank_parts.append(np.array(new_rank, dtype=rank.dtype))
+        start = int(ptr[node + 1]) if node < len(ptr) - 1 else end
+        counts[node] = len(new_to)
+    to_parts.append(to[start:])
+    rank_parts.append(rank[start:])
+    pointers = np.zeros(n + 1, dtype=ptr.dtype)
+    np.cumsum(counts, out=pointers[1:])
+    return pointers, np.concatenate(to_parts), np.concatenate(rank_parts)
+
+
+class _Positions(dict[str, int]):
+    """A net's IRI -> node position: the positions added by a patch, over the old net's
+    (shared, never changed): no copy of a dictionary of every node per write."""
+
+    base: dict[str, int]
+
+    def __init__(self, base: dict[str, int]) -> None:
+        super().__init__()
+        if isinstance(base, _Positions):
+            self.update(base.items_added())
+            base = base.base
+        self.base = base
+
+    def items_added(self) -> list[tuple[str, int]]:
+        return list(super().items())
+
+    def __missing__(self, iri: str) -> int:
+        return self.base[iri]
+
+    def get(self, iri: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        found = super().get(iri)
+        return self.base.get(iri, default) if found is None else found
+
+    def __contains__(self, iri: object) -> bool:
+        return super().__contains__(iri) or iri in self.base
+
+    def __len__(self) -> int:
+        return len(self.base) + super().__len__()
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.base
+        yield from super().__iter__()

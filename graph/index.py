@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from graph.nodes import (
+    HIDDEN_TYPES,
     NO_FACTS,
     Citation,
     Facts,
@@ -28,41 +29,18 @@ from graph.nodes import (
     pick,
     read_citations,
     read_facts,
+    type_name_of,
 )
 from graph.projection import Projection
 from graph.store import GraphStore
 from ontology import vocab as v
 from ontology.dates import Period
-from ontology.terms import DATA, OWL, RDF, RDFS, SKOS, Literal, Triple, compact, local_id
+from ontology.terms import DATA, Literal, Triple, local_id
 
 if TYPE_CHECKING:
     import networkx as nx
 
 T = TypeVar("T")
-
-_GENERIC_TYPES = {
-    v.ORGANIZATION: "organisation",
-    v.ORG_ROLE: "role",
-    SKOS + "Concept": "concept",
-}
-_HIDDEN_TYPES = {
-    v.CITATION,
-    v.PERIOD,
-    OWL + "Class",
-    OWL + "ObjectProperty",
-    OWL + "DatatypeProperty",
-    OWL + "AnnotationProperty",
-    OWL + "TransitiveProperty",
-    OWL + "Ontology",
-    RDFS + "Class",
-    SKOS + "ConceptScheme",
-    SKOS + "Concept",
-    RDF + "Property",
-    RDFS + "Datatype",
-    OWL + "NamedIndividual",
-    OWL + "SymmetricProperty",
-    OWL + "FunctionalProperty",
-}
 
 
 class GovIndex:
@@ -72,16 +50,25 @@ class GovIndex:
     objects are made on access, labels and types cached as they are asked for.
     """
 
-    def __init__(self, triples: Iterable[Triple] | Projection) -> None:
+    def __init__(
+        self,
+        triples: Iterable[Triple] | Projection,
+        *,
+        citations: dict[str, list[Citation]] | None = None,
+    ) -> None:
         projection = triples if isinstance(triples, Projection) else Projection.build(triples)
         self.projection = projection
         self.nodes: Mapping[str, Node] = NodesView(self)
         self.incoming: Mapping[str, list[tuple[str, str]]] = IncomingView(self)
         self._made: dict[str, Node] = {}  # nodes made recently (read-only by contract)
         self._facts: dict[str, Facts] = {}  # facts read, by IRI (see :meth:`_facts_of`)
-        self.citations: dict[str, list[Citation]] = read_citations(projection)
+        self.citations: dict[str, list[Citation]] = (
+            read_citations(projection) if citations is None else citations
+        )
         self._within = self._subproperties(v.WITHIN_SCOPE) | v.WITHIN_SCOPE_PREDICATES
         self._memo: dict[str, Any] = {}
+        # per memo key: the predicates it reads, or how to patch it (see :meth:`memo`)
+        self._memo_reads: dict[str, frozenset[str] | Callable[..., Any] | None] = {}
         self._labels: dict[str, dict[str, str]] = {}
         #: where the projection is persisted, if it is (derived data may be saved beside it)
         self.folder: Path | None = None
@@ -122,12 +109,28 @@ class GovIndex:
             self._facts[iri] = found
         return found
 
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()`` once per index: derived data (closures, lookups) shared by queries."""
+    def memo(
+        self,
+        key: str,
+        compute: Callable[[], T],
+        reads: Collection[str] | None = None,
+        patch: Callable[[T, GovIndex, Any], T | None] | None = None,
+    ) -> T:
+        """``compute()`` once per index: derived data (closures, lookups) shared by queries.
+
+        After a write (:func:`graph.index_carry.carry_over`) the new index keeps the value if
+        ``reads`` (predicate IRIs; ``rdf:type`` for classes) names all it is computed from and
+        the write changed none (the value then holds no reference to the index and no array
+        by term id), or takes ``patch(value, new_index, touched)`` (``None``: compute again).
+        A value declaring neither is computed again after every write.
+        """
         if key not in self._memo:
             with self.lock:
                 if key not in self._memo:
                     self._memo[key] = compute()
+                    self._memo_reads[key] = (
+                        patch if patch is not None else None if reads is None else frozenset(reads)
+                    )
         return self._memo[key]
 
     @classmethod
@@ -170,29 +173,17 @@ class GovIndex:
     def type_name(self, iri: str) -> str:
         found = self._type_names.get(iri)
         if found is None:
-            found = self._type_names[iri] = self._type_name(self.types_of(iri))
+            found = self._type_names[iri] = type_name_of(self.types_of(iri))
         return found
 
     def types_of(self, iri: str) -> set[str]:
         """The classes of ``iri`` (``rdf:type``), without making its :class:`Node`."""
         return set(self._facts_of(iri)[0])
 
-    @staticmethod
-    def _type_name(types: set[str]) -> str:
-        for cls in sorted(types):
-            if cls in v.CLASS_TYPES:
-                return v.CLASS_TYPES[cls]
-            if cls in v.FACT_TYPES:
-                return v.FACT_TYPES[cls]
-        for cls in sorted(types):
-            if cls in _GENERIC_TYPES:
-                return _GENERIC_TYPES[cls]
-        return compact(sorted(types)[0]) if types else "unknown"
-
     def is_entity(self, iri: str) -> bool:
         """True for what users name and look at: not citations, periods or ontology terms."""
         types = self.types_of(iri)
-        return bool(types) and not types & _HIDDEN_TYPES
+        return bool(types) and not types & HIDDEN_TYPES
 
     def entities(self) -> Iterator[str]:
         return (iri for iri in self.nodes if self.is_entity(iri))
@@ -228,7 +219,7 @@ class GovIndex:
             terms = self.projection.terms
             return {terms[i]: choose_label(labels, lang) or "" for i, labels in found.items()}
 
-        return self.memo(f"index:label-map:{lang}", build)
+        return self.memo(f"index:label-map:{lang}", build, reads=self._label_predicates)
 
     def alt_labels(self, iri: str) -> list[str]:
         return [value for value, _, _ in pick(self._facts_of(iri)[2], v.ALT_LABEL)]
@@ -367,12 +358,15 @@ class GovIndex:
 _FACTS_KEPT = 300_000  # subjects' facts kept per index (the collector does not scan them)
 #: triples from which a built projection is persisted beside the store
 PERSIST_FROM = 50_000
-_CACHE: dict[int, tuple[GraphStore, int, GovIndex]] = {}
+#: per store: ``(store, generation, index, exact)``; ``exact`` is false when the store was
+#: written while the index was built (it may hold either generation: never updated from it)
+_CACHE: dict[int, tuple[GraphStore, int, GovIndex, bool]] = {}
 _BUILDING = threading.Lock()
 
 
 def index_of(store: GraphStore) -> GovIndex:
-    """The projection of ``store``, rebuilt only when the store has changed since.
+    """The projection of ``store``, updated from the store's change log after a write (else
+    opened from its persisted files, else rebuilt) when the store has changed since.
 
     Concurrent callers on a cold or stale projection wait for one build (a lock held only
     while building; a warm answer takes no lock).
@@ -386,8 +380,15 @@ def index_of(store: GraphStore) -> GovIndex:
         generation = store.generation
         if cached is not None and cached[0] is store and cached[1] == generation:
             return cached[2]
-        index = _open_or_build(store)
-        _CACHE[id(store)] = (store, generation, index)
+        index, exact = None, True
+        if cached is not None and cached[0] is store and cached[3]:
+            from graph.index_carry import updated
+
+            index = updated(store, cached[2], cached[1], generation)
+        if index is None:
+            index = _open_or_build(store)
+            exact = store.generation == generation
+        _CACHE[id(store)] = (store, generation, index, exact)
         return index
 
 
@@ -396,6 +397,8 @@ def _open_or_build(store: GraphStore) -> GovIndex:
     from graph import checkpoint
 
     projection, folder = checkpoint.load_projection(store)
+    if projection is None:  # a reader beside a writer that persists: its files come soon
+        projection, folder = checkpoint.wait_for_projection(store)
     if projection is not None:
         index = GovIndex(projection)
         index.folder = folder

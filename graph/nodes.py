@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from ontology.terms import Literal
+from ontology import vocab as v
+from ontology.terms import OWL, RDF, RDFS, SKOS, Literal, compact
 
 if TYPE_CHECKING:
     from graph.index import GovIndex
@@ -28,6 +29,48 @@ Facts = tuple[
     tuple[tuple[str, tuple[tuple[str, str | None, str | None], ...]], ...],
 ]
 NO_FACTS: Facts = ((), (), ())
+
+GENERIC_TYPES = {
+    v.ORGANIZATION: "organisation",
+    v.ORG_ROLE: "role",
+    SKOS + "Concept": "concept",
+}
+#: classes of what users do not name or look at (citations, periods, ontology terms)
+HIDDEN_TYPES = {
+    v.CITATION,
+    v.PERIOD,
+    OWL + "Class",
+    OWL + "ObjectProperty",
+    OWL + "DatatypeProperty",
+    OWL + "AnnotationProperty",
+    OWL + "TransitiveProperty",
+    OWL + "Ontology",
+    RDFS + "Class",
+    SKOS + "ConceptScheme",
+    SKOS + "Concept",
+    RDF + "Property",
+    RDFS + "Datatype",
+    OWL + "NamedIndividual",
+    OWL + "SymmetricProperty",
+    OWL + "FunctionalProperty",
+}
+
+
+def type_name_of(types: set[str]) -> str:
+    """The type an answer shows for a thing of classes ``types``.
+
+    >>> type_name_of({v.CITATION}), type_name_of(set())
+    ('citation', 'unknown')
+    """
+    for cls in sorted(types):
+        if cls in v.CLASS_TYPES:
+            return v.CLASS_TYPES[cls]
+        if cls in v.FACT_TYPES:
+            return v.FACT_TYPES[cls]
+    for cls in sorted(types):
+        if cls in GENERIC_TYPES:
+            return GENERIC_TYPES[cls]
+    return compact(sorted(types)[0]) if types else "unknown"
 
 
 def pick(pairs: tuple[tuple[str, tuple[T, ...]], ...], predicate: str) -> tuple[T, ...]:

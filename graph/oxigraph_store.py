@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import stamp
+from graph.store import Changes, compose_changes
 from ontology.errors import StorageFull, StoreCorrupt, StoreUnavailable
 from ontology.terms import RDF_TYPE, XSD, Literal, Term, Triple
 
@@ -27,6 +30,11 @@ BULK_THRESHOLD = int(os.environ.get("GOVGRAPH_BULK_THRESHOLD", "50000"))
 PENDING_GRAPH = "urn:govgraph:graph:pending"
 _PENDING = "https://w3id.org/govgraph/ontology#pendingGraph"
 _STORE_NODE = "urn:govgraph:store"
+#: writes whose changes are kept (:meth:`OxigraphStore.changes_since`)
+CHANGES_KEPT = 16
+#: a write reading or writing more triples than this in the graphs it replaces is logged as
+#: "unknown" (a projection is rebuilt rather than updated)
+DIFF_LIMIT = 20_000
 
 
 def store_error(description: str, exc: BaseException) -> StoreUnavailable:
@@ -98,6 +106,12 @@ class OxigraphStore:
         self.description = f"oxigraph:{path}" if path else "oxigraph:memory"
         self.generation = 0
         self._read_only = read_only
+        # The change log: ``(generation, changes or None for unknown, stamp)`` per write.
+        self._changes: deque[tuple[int, Changes | None, str | None]] = deque(maxlen=CHANGES_KEPT)
+        self._log_lock = threading.Lock()
+        # One write at a time: a write's changes are read from the store as it was before it.
+        self._write_lock = threading.Lock()
+        self._unlogged = False  # a failed write may have changed the store: log it unknown
         try:
             if path is None:
                 self._store = ox.Store()
@@ -204,6 +218,10 @@ class OxigraphStore:
             raise store_error(f"{self.description} (graph {graph})", exc) from None
 
     def replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str] = ()) -> None:
+        with self._write_lock:
+            self._replace(graphs, remove)
+
+    def _replace(self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str]) -> None:
         existing = set(self.graph_names())
         touched = set(graphs) | set(remove)
         bulk = {
@@ -215,6 +233,7 @@ class OxigraphStore:
             bulk = {}
         else:
             stamp.clear(self.path)  # a persisted projection no longer describes the store
+        changes = None if bulk else self._diff(graphs, remove, existing)
         try:
             if bulk:
                 self._bulk_write(bulk)
@@ -232,13 +251,102 @@ class OxigraphStore:
                     ops.append(f"INSERT DATA {{ GRAPH <{g}> {{ {body} }} }}")
                 self._store.update(" ;\n".join(ops))
             self._store.flush()
-            self.generation += 1
-            if self.path is not None:
-                stamp.renew(self.path)
+            token = stamp.renew(self.path) if self.path is not None else None
+            with self._log_lock:
+                if self._unlogged:
+                    changes, self._unlogged = None, False
+                self.generation += 1
+                self._changes.append((self.generation, changes, token))
         except (OSError, RuntimeError) as exc:
+            self._unlogged = True
             if bulk:
                 self._abandon(bulk)
             raise store_error(self.description, exc) from None
+
+    # -- the change log ------------------------------------------------------------------------
+    def changes_since(self, generation: int, upto: int | None = None) -> Changes | None:
+        """``(added, removed)``: the triples (over the union of the graphs) the writes after
+        ``generation`` (up to ``upto``, by default all) added and removed, or ``None`` when
+        unknown (a write too large to diff, a bulk write, one no longer kept, a failed one):
+        then read the store again.
+
+        >>> from ontology.terms import Literal
+        >>> store = OxigraphStore()
+        >>> store.replace({"urn:g": [("urn:a", "urn:p", Literal("x"))]})
+        >>> store.replace({"urn:h": [("urn:a", "urn:p", Literal("x")), ("urn:a", "urn:p", "urn:b")]})
+        >>> store.changes_since(1)
+        ([('urn:a', 'urn:p', 'urn:b')], [])
+        >>> store.replace({}, remove=["urn:g"])  # still in urn:h: nothing removed
+        >>> store.changes_since(2), store.changes_since(0)[1]
+        (([], []), [])
+        """
+        with self._log_lock:
+            current = self.generation if upto is None else upto
+            if generation == current and current <= self.generation:
+                return [], []
+            entries = [(g, c) for g, c, _ in self._changes if generation < g <= current]
+            if not generation < current <= self.generation or len(entries) != current - generation:
+                return None
+            return compose_changes(c for _, c in entries)
+
+    def content_token(self, generation: int) -> str | None:
+        """The stamp (:mod:`graph.stamp`) the write that made ``generation`` left, if kept."""
+        with self._log_lock:
+            return next((t for g, _, t in self._changes if g == generation), None)
+
+    def _diff(
+        self, graphs: Mapping[str, Sequence[Triple]], remove: Sequence[str], existing: set[str]
+    ) -> Changes | None:
+        """What replacing ``graphs`` and dropping ``remove`` will add to and remove from the
+        union of the graphs; ``None`` when the graphs touched are too large to compare."""
+        touched = set(graphs) | set(remove)
+        budget = DIFF_LIMIT
+        try:
+            old: dict[str, set[Triple]] = {}
+            for g in touched & existing:
+                held: set[Triple] = set()
+                for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+                    budget -= 1
+                    if budget < 0:
+                        return None
+                    held.add(
+                        (str(from_ox(quad.subject)), quad.predicate.value, from_ox(quad.object))
+                    )
+                old[g] = held
+            new: dict[str, set[Triple]] = {}
+            for g, triples in graphs.items():
+                budget -= len(triples)
+                if budget < 0:
+                    return None
+                new[g] = {
+                    (s, p, from_ox(to_ox(o)) if isinstance(o, Literal) else o)
+                    for s, p, o in triples
+                }
+            candidates: dict[Triple, None] = {}
+            for g in sorted(touched):
+                for t in sorted(old.get(g, set()) ^ new.get(g, set()), key=repr):
+                    candidates[t] = None
+            added: list[Triple] = []
+            removed: list[Triple] = []
+            for t in candidates:
+                quads = self._store.quads_for_pattern(
+                    ox.NamedNode(t[0]), ox.NamedNode(t[1]), to_ox(t[2]), None
+                )
+                before, elsewhere = False, False
+                for quad in quads:
+                    before = True
+                    name = quad.graph_name
+                    if not isinstance(name, ox.NamedNode) or name.value not in touched:
+                        elsewhere = True
+                        break
+                after = elsewhere or any(t in held for held in new.values())
+                if after and not before:
+                    added.append(t)
+                elif before and not after:
+                    removed.append(t)
+        except (OSError, RuntimeError, ValueError, TypeError):
+            return None
+        return added, removed
 
     def _bulk_write(self, graphs: Mapping[str, Sequence[Triple]]) -> None:
         """Write new graphs with the bulk loader, marked pending until the commit.

@@ -7,10 +7,13 @@ answer a query natively (``native_impact`` ...), and both paths must pass the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Protocol, TypeAlias, runtime_checkable
 
 from ontology.terms import Term, Triple
+
+#: ``(added, removed)``: triples a write added to and removed from the union of the graphs
+Changes: TypeAlias = tuple[list[Triple], list[Triple]]
 
 
 @runtime_checkable
@@ -49,3 +52,48 @@ class GraphStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def changes_since(store: object, generation: int, upto: int | None = None) -> Changes | None:
+    """What the writes to ``store`` after ``generation`` (up to ``upto``, by default the
+    current one) added and removed over the union of its graphs, or ``None`` when unknown:
+    then its projection is read again.
+
+    A backend may keep a change log by defining ``changes_since(generation)`` on its class
+    (:class:`graph.oxigraph_store.OxigraphStore` does); one that does not (the Cypher store, a
+    checkpoint follower passing attributes through) answers "unknown".
+
+    >>> class NoLog:
+    ...     generation = 3
+    >>> changes_since(NoLog(), 2) is None
+    True
+    """
+    method = getattr(type(store), "changes_since", None)
+    if method is None:
+        return None
+    found: Changes | None = method(store, generation, upto)
+    return found
+
+
+def compose_changes(steps: Iterable[Changes | None]) -> Changes | None:
+    """The net effect of consecutive changes (``None`` if any is unknown).
+
+    >>> compose_changes([([("a", "p", "b")], []), ([], [("a", "p", "b")]), ([("c", "p", "d")], [])])
+    ([('c', 'p', 'd')], [])
+    """
+    added: dict[Triple, None] = {}
+    removed: dict[Triple, None] = {}
+    for step in steps:
+        if step is None:
+            return None
+        for t in step[1]:
+            if t in added:
+                del added[t]
+            else:
+                removed[t] = None
+        for t in step[0]:
+            if t in removed:
+                del removed[t]
+            else:
+                added[t] = None
+    return list(added), list(removed)

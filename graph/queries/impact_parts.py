@@ -28,7 +28,35 @@ def _first_object(index: GovIndex, predicate: str) -> np.ndarray:
             dense[subjects[::-1]] = objects[::-1]  # the first in stream order wins
         return dense
 
-    return index.memo(f"impact:first:{predicate}", compute)
+    return index.memo(
+        f"impact:first:{predicate}",
+        compute,
+        patch=lambda dense, new, touched: _first_patched(dense, new, predicate, touched.subjects),
+    )
+
+
+def _first_patched(
+    dense: np.ndarray, index: GovIndex, predicate: str, subjects: set[int]
+) -> np.ndarray:
+    """:func:`_first_object` after a write: grown to the new terms, the subjects it touched
+    read again (no other subject's first object can have changed)."""
+    from graph.projection_rows import appended
+
+    projection = index.projection
+    p = projection.ids.get(predicate)
+    first = {}
+    for s in subjects:
+        preds, objects = projection.out_rows(s)
+        first[s] = next((o for q, o in zip(preds, objects, strict=True) if q == p), -1)
+    if all(s >= len(dense) for s in first):  # new subjects only: appended, the old unchanged
+        tail = [first.get(i, -1) for i in range(len(dense), len(projection.terms))]
+        return appended(dense, np.array(tail, dtype=dense.dtype))
+    out = np.empty(len(projection.terms), dtype=dense.dtype)
+    out[: len(dense)] = dense
+    out[len(dense) :] = -1
+    for s, o in first.items():
+        out[s] = o
+    return out
 
 
 def _net_terms(index: GovIndex, net: DependencyNet) -> np.ndarray:
@@ -63,6 +91,25 @@ def _type_codes(index: GovIndex, net: DependencyNet) -> tuple[list[str], np.ndar
         return list(names), codes
 
     return index.memo(f"impact:types:{id(net)}", compute)
+
+
+def carry_type_codes(
+    old: GovIndex, old_net: DependencyNet, new: GovIndex, new_net: DependencyNet, touched: set[str]
+) -> None:
+    """:func:`_type_codes` of ``old_net`` made for ``new_net``, the net patched after a write
+    (the same node numbering, new nodes last): only the new nodes and ``touched`` ones read
+    again."""
+    found = old._memo.get(f"impact:types:{id(old_net)}")
+    if found is None or new_net.terms is None:
+        return
+    names = {name: code for code, name in enumerate(found[0])}
+    codes = np.empty(len(new_net.ids), dtype=found[1].dtype)
+    codes[: len(found[1])] = found[1]
+    again = [new_net.position[i] for i in touched if i in new_net.position]
+    for pos in [*range(len(found[1]), len(new_net.ids)), *again]:
+        codes[pos] = names.setdefault(new.type_name(new_net.ids[pos]), len(names))
+    with new.lock:
+        new._memo[f"impact:types:{id(new_net)}"] = (list(names), codes)
 
 
 def _iri_rank(index: GovIndex, net: DependencyNet) -> np.ndarray:

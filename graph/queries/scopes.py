@@ -19,7 +19,7 @@ from graph.index import GovIndex
 from ontology import vocab as v
 from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
-from ontology.terms import concept_slug
+from ontology.terms import RDF_TYPE, concept_slug
 
 #: Agents: things that hold mandates and are never inside a matter.
 AGENT_TYPES = v.ORGANISATION_TYPES | {"person", "post"}
@@ -72,7 +72,8 @@ def containing_scopes(index: GovIndex, subject: str) -> dict[str, Path]:
     (body, organisation ...) is followed only along organisational containment.
     """
     key = f"containing:{subject}"
-    return index.memo(key, lambda: _containing(index, subject))
+    reads = {*index.within_scope_predicates, RDF_TYPE, v.SUBPROPERTY_OF}
+    return index.memo(key, lambda: _containing(index, subject), reads=reads)
 
 
 def _containing(index: GovIndex, subject: str) -> dict[str, Path]:
@@ -169,7 +170,7 @@ def action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
     Read from ``gg:implies`` in the store's concept scheme; ``vocab.ACTION_IMPLIES`` is the
     fallback when the store holds no implications. Computed once per index.
     """
-    return index.memo("action_closure", lambda: _action_closure(index))
+    return index.memo("action_closure", lambda: _action_closure(index), reads=[v.IMPLIES])
 
 
 def _action_closure(index: GovIndex) -> dict[str, frozenset[str]]:
@@ -206,7 +207,7 @@ def action_roles(index: GovIndex) -> dict[str, str]:
                 roles[concept_slug(subject)] = concept_slug(role)
         return roles
 
-    return index.memo("action_roles", compute)
+    return index.memo("action_roles", compute, reads=[v.ACTION_ROLE])
 
 
 _ACTION_ORDER = {a: i for i, a in enumerate(v.ACTIONS)}
@@ -214,7 +215,7 @@ _ACTION_ORDER = {a: i for i, a in enumerate(v.ACTIONS)}
 
 def mandate_actions(index: GovIndex, mandate: str) -> list[str]:
     """The mandate's own actions in scheme order (computed once per index and mandate)."""
-    cache: dict[str, list[str]] = index.memo("mandate_actions", dict)
+    cache: dict[str, list[str]] = index.memo("mandate_actions", dict, reads=[v.ACTION])
     found = cache.get(mandate)
     if found is None:
         slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
@@ -236,7 +237,9 @@ def effective_actions(
 
 def role_of(index: GovIndex, mandate: str, wanted: frozenset[str] | None) -> str:
     """The role a mandate gives its holder for the question (the strongest matching action's)."""
-    cache: dict[tuple[str, frozenset[str] | None], str] = index.memo("mandate_roles", dict)
+    cache: dict[tuple[str, frozenset[str] | None], str] = index.memo(
+        "mandate_roles", dict, reads=[v.ACTION, v.IMPLIES, v.ACTION_ROLE]
+    )
     found = cache.get((mandate, wanted))
     if found is None:
         found = cache[(mandate, wanted)] = _role_of(index, mandate, wanted)
