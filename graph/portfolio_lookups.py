@@ -23,12 +23,15 @@ from __future__ import annotations
 import bisect
 import gc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from graph.index import GovIndex, Node
+import numpy as np
+
+from graph.index import GovIndex
+from graph.portfolio_columns import Columns, numbers
 from ontology import portfolio_terms as p
 from ontology import vocab as v
 from ontology.dates import last_day
@@ -144,9 +147,47 @@ class FollowUp:
     scopes: tuple[str, ...]
 
 
+#: The predicates :func:`lookups` reads (besides ``rdf:type`` and the labels): a write that
+#: touches none of them leaves the lookups as they were (for a memo kept across writes).
+LOOKUPS_READS = (
+    p.MILESTONE_OF,
+    p.PLANNED_DATE,
+    p.FORECAST_DATE,
+    p.ACTUAL_DATE,
+    p.AFTER,
+    p.STATUS_OF,
+    p.STATUS,
+    p.REPORT_DATE,
+    p.PROGRESS,
+    p.PHASE,
+    v.DEPENDENT,
+    v.PREREQUISITE,
+    v.CRITICALITY,
+    v.LAG_DAYS,
+    v.DEPENDENCY_TYPE,
+    v.HOLDER,
+    v.MANDATE_STATUS,
+    v.SCOPE,
+    v.ACTION,
+    v.TEMPORAL,
+    v.MEMBER_DURING,
+    v.START_DATE,
+    v.END_DATE,
+    v.SUBPROPERTY_OF,
+    *sorted(v.WITHIN_SCOPE_PREDICATES),
+)
+
+
 @dataclass
 class Lookups:
-    """Everything the portfolio queries read, by what they look it up by."""
+    """Everything the portfolio queries read, by what they look it up by.
+
+    Beside the records, the dates as arrays for judging a whole board at once
+    (:mod:`graph.queries.portfolio_judge`): ``units`` are the items that have milestones or
+    status reports or take part in a dependency, ``ms_*`` one entry per milestone in the order
+    of ``ms_list`` (by unit, then planned order), ``st_*`` one per status report (by unit, then
+    day), dates as day ordinals (``0``: none).
+    """
 
     milestones: dict[str, list[Milestone]] = field(default_factory=dict)
     milestone: dict[str, Milestone] = field(default_factory=dict)
@@ -160,6 +201,19 @@ class Lookups:
     follow_ups: list[FollowUp] = field(default_factory=list)
     # scope -> what lies within it (``gg:withinScope`` predicates pointing at it)
     within: dict[str, list[str]] = field(default_factory=dict)
+    # dependencies and mandates with a validity period (the others are valid every day)
+    dated: frozenset[str] = frozenset()
+    units: dict[str, int] = field(default_factory=dict)
+    ms_list: list[Milestone] = field(default_factory=list)
+    ms_unit: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    ms_planned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    ms_forecast: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    ms_actual: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    ms_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    st_list: list[StatusReport] = field(default_factory=list)
+    st_unit: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    st_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    st_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
 
     def status_on(self, item: str, day: date) -> StatusReport | None:
         """The newest status report of ``item`` on or before ``day``."""
@@ -169,9 +223,14 @@ class Lookups:
         at = bisect.bisect_right(days, day)
         return self.statuses[item][at - 1] if at else None
 
+    def valid_at(self, index: GovIndex, iri: str, day: date | None) -> bool:
+        """:meth:`GovIndex.valid_at` for a dependency or mandate, without reading the many
+        that have no validity period."""
+        return iri not in self.dated or index.valid_at(iri, day)
+
 
 def lookups(index: GovIndex) -> Lookups:
-    """The lookups of ``index``, built on first use (one pass) and kept with it."""
+    """The lookups of ``index``, built on first use (read by predicate) and kept with it."""
     return index.memo("portfolio:lookups", lambda: quiet_build(lambda: _build(index)))
 
 
@@ -184,21 +243,6 @@ def quiet_build(build: Callable[[], T]) -> T:
     finally:
         if enabled:
             gc.enable()
-
-
-def of_types(index: GovIndex, classes: tuple[str, ...]) -> dict[str, list[str]]:
-    """Everything of each class: one pass when the projection holds its nodes in a dict,
-    else :meth:`GovIndex.of_type` (an indexed projection answers it without a pass)."""
-    nodes = index.nodes
-    if not isinstance(nodes, dict):
-        return {cls: index.of_type(cls) for cls in classes}
-    wanted = frozenset(classes)
-    out: dict[str, list[str]] = {cls: [] for cls in classes}
-    for iri, node in nodes.items():
-        if not wanted.isdisjoint(node.types):
-            for cls in wanted & node.types:
-                out[cls].append(iri)
-    return out
 
 
 def _firsts(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, str]:
@@ -222,61 +266,123 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _follow_up(node: Node, out: Lookups) -> None:
+def _follow_up(index: GovIndex, iri: str, out: Lookups) -> None:
     """Keep a ``follow_up`` mandate that is in force and has a holder."""
-    holder, status = node.first(v.HOLDER), node.first(v.MANDATE_STATUS)
+    holder, status = index.first(iri, v.HOLDER), index.first(iri, v.MANDATE_STATUS)
     if holder is not None and (status is None or concept_slug(status) not in NOT_IN_FORCE):
-        out.follow_ups.append(FollowUp(node.iri, holder, tuple(node.links.get(v.SCOPE, ()))))
+        out.follow_ups.append(FollowUp(iri, holder, tuple(index.out(iri, v.SCOPE))))
 
 
 def _build(index: GovIndex) -> Lookups:
     out = Lookups()
-    days: dict[str | None, date | None] = {}
-
-    def parse(value: str | None) -> date | None:
-        # Dates repeat (a portfolio reports on the same days): parse each text once.
-        if value in days:
-            return days[value]
-        found = days[value] = day_of(value)
-        return found
-
-    milestones: dict[str, list[Milestone]] = defaultdict(list)
-    successors: dict[str, list[str]] = defaultdict(list)
-    statuses: dict[str, list[StatusReport]] = defaultdict(list)
-    node = index.node
+    cols = Columns(index)
+    terms = cols.projection.terms
+    dates = cols.dates
     system = v.ENTITY_CLASSES["system"]
-    typed = of_types(index, (system, *PORTFOLIO_TYPES))
-    # Read by predicate from the projection's arrays: no node is made for these.
-    item_of = _firsts(index, p.MILESTONE_OF, p.MILESTONE)
-    planned, forecast = _firsts(index, p.PLANNED_DATE), _firsts(index, p.FORECAST_DATE)
-    actual, afters = _firsts(index, p.ACTUAL_DATE), _all(index, p.AFTER)
-    for iri, item in item_of.items():
-        after = tuple(afters.get(iri, ()))
+    typed = {cls: index.of_type(cls) for cls in (system, *PORTFOLIO_TYPES)}
+    # Milestones: ids, owners and dates as arrays; records made once, in their final order.
+    ms, owner = cols.links(p.MILESTONE_OF, p.MILESTONE)
+    planned, forecast = cols.days(p.PLANNED_DATE)[ms], cols.days(p.FORECAST_DATE)[ms]
+    actual = cols.days(p.ACTUAL_DATE)[ms]
+    ms_rank = cols.ranks(ms)
+    # Reports: the status (its concept's slug), the report day, progress and phase.
+    reports, reported_of = cols.links(p.STATUS_OF, p.STATUS_REPORT)
+    status_s, status_texts = cols.texts(p.STATUS)
+    slugs: dict[str, int] = {}
+    status_slugs: list[str] = []
+    for text in dict.fromkeys(status_texts):
+        slugs[text] = len(status_slugs)
+        status_slugs.append(concept_slug(text))
+    status_code = cols.dense(
+        status_s, np.array([slugs[t] for t in status_texts], dtype=np.int64), fill=-1
+    )[reports]
+    report_day = cols.days(p.REPORT_DATE)[reports]
+    keep = (status_code >= 0) & (report_day > 0)
+    reports, reported_of = reports[keep], reported_of[keep]
+    status_code, report_day = status_code[keep], report_day[keep]
+    dependent = _firsts(index, v.DEPENDENT, v.DEPENDENCY)
+    prerequisite = _firsts(index, v.PREREQUISITE)
+    # Units: everything judged on a day (an item with milestones or reports, or a dependency's
+    # end), numbered in IRI order.
+    ids = cols.projection.ids
+    ends = [
+        ids.get(x)
+        for d, needs in dependent.items()
+        if d in prerequisite
+        for x in (needs, prerequisite[d])
+    ]
+    unit_ids = np.unique(
+        np.concatenate([owner, reported_of, np.array([e for e in ends if e is not None], np.int64)])
+    )
+    unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
+    position = cols.dense(unit_ids, np.arange(len(unit_ids), dtype=np.int64), fill=-1)
+    out.units = {terms[u]: k for k, u in enumerate(unit_ids.tolist())}
+    # Milestones by unit, then planned (else forecast) day, then IRI.
+    ms_unit = position[owner]
+    order = np.lexsort(
+        (
+            ms_rank,
+            np.where(planned > 0, planned, np.where(forecast > 0, forecast, date.max.toordinal())),
+            ms_unit,
+        )
+    )
+    ms, ms_unit, ms_rank = ms[order], ms_unit[order], ms_rank[order]
+    planned, forecast, actual = planned[order], forecast[order], actual[order]
+    afters = _all(index, p.AFTER)
+    successors: dict[str, list[str]] = defaultdict(list)
+    ms_list = []
+    unit_names = list(out.units)
+    for m, u, pd, fd, ad in zip(
+        ms.tolist(),
+        ms_unit.tolist(),
+        planned.tolist(),
+        forecast.tolist(),
+        actual.tolist(),
+        strict=True,
+    ):
+        iri = terms[m]
+        after = tuple(afters.get(iri, ())) if afters else ()
         for before in after:
             successors[before].append(iri)
-        milestones[item].append(
-            Milestone(
-                iri,
-                item,
-                parse(planned.get(iri)),
-                parse(forecast.get(iri)),
-                parse(actual.get(iri)),
-                after,
-            )
+        ms_list.append(Milestone(iri, unit_names[u], dates[pd], dates[fd], dates[ad], after))
+    bounds = np.searchsorted(ms_unit, np.arange(len(unit_ids) + 1))
+    out.milestones = {
+        unit_names[u]: ms_list[a:b]
+        for u, (a, b) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        if b > a
+    }
+    out.milestone = {m.iri: m for m in ms_list}
+    out.successors = {k: sorted(set(x)) for k, x in successors.items()}
+    out.ms_list, out.ms_unit, out.ms_rank = ms_list, ms_unit, ms_rank
+    out.ms_planned, out.ms_forecast, out.ms_actual = planned, forecast, actual
+    # Status reports by unit, then day, then IRI.
+    st_unit = position[reported_of]
+    order = np.lexsort((cols.ranks(reports), report_day, st_unit))
+    reports, st_unit = reports[order], st_unit[order]
+    status_code, report_day = status_code[order], report_day[order]
+    report_iris = [terms[r] for r in reports.tolist()]
+    progress = _firsts(index, p.PROGRESS) if len(reports) else {}
+    phase = _firsts(index, p.PHASE) if len(reports) else {}
+    st_list = [
+        StatusReport(
+            iri,
+            unit_names[u],
+            dates[d],
+            status_slugs[c],
+            _number(progress.get(iri)),
+            phase.get(iri),
         )
-    status_of, status = _firsts(index, p.STATUS_OF, p.STATUS_REPORT), _firsts(index, p.STATUS)
-    reported, progress = _firsts(index, p.REPORT_DATE), _firsts(index, p.PROGRESS)
-    phase = _firsts(index, p.PHASE)
-    slugs: dict[str, str] = {}
-    for iri, item in status_of.items():
-        value, day = status.get(iri), parse(reported.get(iri))
-        if value is not None and day is not None:
-            slug = slugs.get(value) or slugs.setdefault(value, concept_slug(value))
-            statuses[item].append(
-                StatusReport(iri, item, day, slug, _number(progress.get(iri)), phase.get(iri))
-            )
-    dependent = _firsts(index, v.DEPENDENT, v.DEPENDENCY)
-    prerequisite, criticality = _firsts(index, v.PREREQUISITE), _firsts(index, v.CRITICALITY)
+        for iri, u, d, c in zip(
+            report_iris, st_unit.tolist(), report_day.tolist(), status_code.tolist(), strict=True
+        )
+    ]
+    bounds = np.searchsorted(st_unit, np.arange(len(unit_ids) + 1))
+    out.st_list, out.st_unit, out.st_day, out.st_ptr = st_list, st_unit, report_day, bounds
+    for u, (a, b) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)):
+        if b > a:
+            out.statuses[unit_names[u]] = st_list[a:b]
+            out.status_days[unit_names[u]] = [r.day for r in st_list[a:b]]
+    criticality = _firsts(index, v.CRITICALITY)
     lags, kinds = _firsts(index, v.LAG_DAYS), _firsts(index, v.DEPENDENCY_TYPE)
     for iri, needs in dependent.items():
         pre = prerequisite.get(iri)
@@ -301,53 +407,137 @@ def _build(index: GovIndex) -> Lookups:
             within[scope].append(part)
     out.within = dict(within)
     for iri in index.into(FOLLOW_UP, v.ACTION):
-        _follow_up(node(iri), out)
+        _follow_up(index, iri, out)
+    out.dated = frozenset(index.subjects_with(v.TEMPORAL)) | frozenset(
+        index.subjects_with(v.MEMBER_DURING)
+    )
     portfolio_items = {i for cls in PORTFOLIO_TYPES for i in typed[cls]}
     out.items = frozenset(portfolio_items | set(typed[system]))
     out.portfolio_items = sorted(portfolio_items)
-    for ms in milestones.values():
-        ms.sort(key=lambda m: (m.planned or m.forecast or date.max, m.iri))
-    for reports in statuses.values():
-        reports.sort(key=lambda r: (r.day, r.iri))
-    out.milestones = dict(milestones)
-    out.milestone = {m.iri: m for ms in milestones.values() for m in ms}
-    out.successors = {k: sorted(set(x)) for k, x in successors.items()}
-    out.statuses = dict(statuses)
-    out.status_days = {item: [r.day for r in reports] for item, reports in statuses.items()}
     out.dependencies.sort(key=lambda d: d.iri)
     out.follow_ups.sort(key=lambda f: f.iri)
     return out
 
 
+#: The predicates :func:`indicator_lookups` reads (besides ``rdf:type``).
+INDICATORS_READS = (p.IN_DATA_SET, p.REF_PERIOD, p.OBS_VALUE, p.REF_AREA)
+
+
 @dataclass
 class IndicatorLookups:
-    """Indicators and their observations (the most numerous nodes, read apart)."""
+    """Indicators and their observations (the most numerous nodes, read apart).
 
-    observations: dict[str, list[Observation]]
+    The observations are arrays, by indicator (``spans``: its ``[start, end)``), then day,
+    area and IRI; :meth:`series` makes an indicator's records when they are asked for.
+    """
+
     indicators: list[str]
     indicator_set: frozenset[str]
+    spans: dict[str, tuple[int, int]]
+    obs: np.ndarray  # term ids
+    day: np.ndarray  # day ordinals
+    value: np.ndarray  # floats
+    area: np.ndarray  # index into ``areas``, -1 for none
+    period: np.ndarray  # index into ``periods``
+    areas: list[str]
+    periods: list[str]
+    terms: Sequence[str]
+    dates: dict[int, Any]
+    _series: dict[str, list[Observation]] = field(default_factory=dict)
+
+    def record(self, k: int) -> Observation:
+        """Observation ``k`` of the arrays."""
+        area = int(self.area[k])
+        return Observation(
+            self.terms[int(self.obs[k])],
+            self.periods[int(self.period[k])],
+            self.dates[int(self.day[k])],
+            float(self.value[k]),
+            self.areas[area] if area >= 0 else None,
+        )
+
+    def series(self, indicator: str) -> list[Observation]:
+        """Every observation of ``indicator``, oldest period first (kept once made)."""
+        found = self._series.get(indicator)
+        if found is None:
+            a, b = self.spans.get(indicator, (0, 0))
+            found = self._series[indicator] = [self.record(k) for k in range(a, b)]
+        return found
+
+    @property
+    def observations(self) -> dict[str, list[Observation]]:
+        """Every indicator's :meth:`series` (made for all: prefer :meth:`series`)."""
+        return {i: self.series(i) for i in self.spans}
 
 
 def indicator_lookups(index: GovIndex) -> IndicatorLookups:
-    """Every indicator and its observations, oldest period first; one pass, kept with ``index``."""
+    """Every indicator and its observations, oldest period first; read by predicate, kept
+    with ``index``."""
     return index.memo("portfolio:indicators", lambda: quiet_build(lambda: _indicators(index)))
 
 
 def _indicators(index: GovIndex) -> IndicatorLookups:
-    days: dict[str, date | None] = {}
-    observations: dict[str, list[Observation]] = defaultdict(list)
-    # Read by predicate from the projection's arrays: no node is made for the observations.
-    data_set = _firsts(index, p.IN_DATA_SET, p.OBSERVATION)
-    periods, values = _firsts(index, p.REF_PERIOD), _firsts(index, p.OBS_VALUE)
-    areas = _firsts(index, p.REF_AREA)
-    for iri, indicator in data_set.items():
-        period, number = periods.get(iri), _number(values.get(iri))
-        if period is None or number is None:
-            continue
-        day = days[period] if period in days else days.setdefault(period, day_of(period))
-        if day is not None:
-            observations[indicator].append(Observation(iri, period, day, number, areas.get(iri)))
-    for series in observations.values():
-        series.sort(key=lambda o: (o.day, o.area or "", o.iri))
+    cols = Columns(index)
+    # Observations: the data set they belong to, their period (a date), value and area.
+    obs, data_set = cols.links(p.IN_DATA_SET, p.OBSERVATION)
+    period_s, period_texts = cols.texts(p.REF_PERIOD)
+    codes: dict[str, int] = {}
+    period_code = cols.dense(
+        period_s,
+        np.fromiter(
+            (codes.setdefault(t, len(codes)) for t in period_texts),
+            np.int64,
+            count=len(period_texts),
+        ),
+        fill=-1,
+    )[obs]
+    periods = list(codes)
+    ordinal = cols.ordinal
+    period_day = np.array([ordinal(t) for t in periods] + [0], dtype=np.int64)[period_code]
+    value_s, value_texts = cols.texts(p.OBS_VALUE)
+    try:
+        parsed = np.array(value_texts, dtype=np.float64) if value_texts else np.zeros(0)
+        known = np.ones(len(parsed), dtype=bool)
+    except ValueError:  # some are not numbers: read one at a time
+        found = numbers(value_texts)
+        parsed = np.array([0.0 if x is None else x for x in found], dtype=np.float64)
+        known = np.array([x is not None for x in found], dtype=bool)
+    has_value = cols.dense(value_s, known, fill=False)[obs]
+    value = cols.dense(value_s, parsed, fill=0)[obs].astype(np.float64)
+    keep = (period_code >= 0) & has_value & (period_day > 0)
+    obs, data_set, value = obs[keep], data_set[keep], value[keep]
+    period_code, period_day = period_code[keep], period_day[keep]
+    area_s, area_texts = cols.texts(p.REF_AREA)
+    areas = sorted(set(area_texts) | {""})
+    area_index = {a: k for k, a in enumerate(areas)}
+    area_code = cols.dense(
+        area_s, np.array([area_index[a] for a in area_texts], dtype=np.int64), fill=-1
+    )[obs]
+    # Oldest first; then by area ("" for none) and IRI, as the answers list them.
+    order = np.lexsort(
+        (cols.ranks(obs), np.maximum(area_code, area_index[""]), period_day, data_set)
+    )
+    obs, data_set, value = obs[order], data_set[order], value[order]
+    period_code, period_day, area_code = period_code[order], period_day[order], area_code[order]
+    terms = cols.projection.terms
+    starts = np.flatnonzero(np.diff(data_set, prepend=-1))  # data_set is sorted: its runs
+    groups, ends = data_set[starts], np.append(starts[1:], len(data_set))[: len(starts)]
+    spans = {
+        terms[g]: (a, b)
+        for g, a, b in zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
     indicators = index.of_type(p.INDICATOR)
-    return IndicatorLookups(dict(observations), indicators, frozenset(indicators))
+    return IndicatorLookups(
+        indicators,
+        frozenset(indicators),
+        spans,
+        obs,
+        period_day,
+        value,
+        area_code,
+        period_code,
+        areas,
+        periods,
+        terms,
+        cols.dates,
+    )
