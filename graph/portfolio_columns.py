@@ -10,7 +10,9 @@ Only public members of :class:`GovIndex` and :class:`Projection` are used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from ontology.terms import local_id
 
 # The label predicates in the order GovIndex.labels reads them.
 LABEL_PREDICATES = (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME)
+T = TypeVar("T")
 NONE = 0  # the day ordinal of "no date" (real ordinals start at 1)
 
 
@@ -81,7 +84,7 @@ class Columns:
             keep = ~np.isin(lit_s, rel_s)
             lit_s, rows = lit_s[keep], rows[keep]
         terms, values = projection.terms, projection.values
-        texts = [terms[i] for i in rel_o.tolist()] + [values[r] for r in rows.tolist()]
+        texts = [*map(terms.__getitem__, rel_o.tolist()), *map(values.__getitem__, rows.tolist())]
         return np.concatenate([rel_s, lit_s]).astype(np.int64), texts
 
     def dense(self, subjects: np.ndarray, values: np.ndarray, fill: int = NONE) -> np.ndarray:
@@ -107,8 +110,9 @@ class Columns:
     def days(self, predicate: str) -> np.ndarray:
         """Day ordinals of ``predicate`` over every term id (``0``: none, or not a date)."""
         subjects, texts = self.texts(predicate)
-        ordinal = self.ordinal
-        found = np.fromiter((ordinal(t) for t in texts), dtype=np.int64, count=len(texts))
+        for text in set(texts).difference(self._ordinals):
+            self.ordinal(text)
+        found = np.fromiter(map(self._ordinals.__getitem__, texts), np.int64, len(texts))
         return self.dense(subjects, found)
 
     def ranks(self, ids: np.ndarray) -> np.ndarray:
@@ -123,6 +127,20 @@ class Columns:
         out = np.empty(len(listed), dtype=np.int64)
         out[order] = np.arange(len(listed))
         return out
+
+
+def quiet_build(build: Callable[[], T]) -> T:
+    """``build()`` with the cyclic garbage collector paused (restored after): a build makes
+    many small objects, and each burst would otherwise start collections that walk the whole
+    projection. (:func:`gc.freeze` is left out: frozen objects are never collected, and a
+    replaced projection sits in reference cycles that would then stay in memory.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _firsts(subjects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -238,4 +256,4 @@ class Names:
             self.types[terms[i]] = name
 
 
-__all__ = ["LABEL_PREDICATES", "NONE", "Columns", "Names", "numbers"]
+__all__ = ["LABEL_PREDICATES", "NONE", "Columns", "Names", "numbers", "quiet_build"]

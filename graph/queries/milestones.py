@@ -103,7 +103,7 @@ def milestones(
     due = due[np.sort(once)]
     total = len(due)
     shown = due[offset : offset + limit if limit is not None else None]
-    window = [facts.ms_list[k] for k in shown.tolist()]
+    window = [facts.milestone_at(k) for k in shown.tolist()]
     # Each row built once per index, day and language (nested values shared: do not change).
     cache: dict[str, dict[str, Any]] = index.memo(f"milestones:rows:{day}:{lang}", dict)
     refs = refs_of(index, lang)
@@ -130,7 +130,7 @@ def milestones(
 
 
 def _by_date(index: GovIndex, day: date) -> tuple[np.ndarray, np.ndarray]:
-    """``(days, milestones)``: every milestone (its place in ``ms_list``) under its expected
+    """``(days, milestones)``: every milestone (:meth:`Lookups.milestone_at`) under its expected
     and its planned day (once if they are one), in order of day, then IRI."""
     facts = lookups(index)
     _, _, expected = expected_days(facts, day.toordinal())

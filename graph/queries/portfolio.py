@@ -116,8 +116,7 @@ def _prefetch(
         named.extend(b for b, _ in follow.bodies_by_item.get(item, ()))
     names(index, lang).prefetch(named)
     names(index, lang).prefetch(ms, types=False)
-    _, _, late = judge.marks(items)
-    overdue = [m.iri for item, x in zip(items, late, strict=True) if x for m in judge.overdue(item)]
+    overdue = [m.iri for item in items for m in judge.overdue(item)]
     names(index, None).prefetch(overdue, types=False)  # the reasons name them
 
 
@@ -125,15 +124,16 @@ def _item_row(
     index: GovIndex, judge: Judge, follow: Following, item: str, lang: str | None
 ) -> dict[str, Any]:
     day = judge.day
-    report = judge.facts.status_on(item, day)
+    report = judge.report(item)
     rag, reasons, slip = judge.rag(item)
     upcoming = judge.next_milestone(item)
     refs = refs_of(index, lang)
-    late = judge.marks([item])[2][0]
+    late = judge.late(item)
     gaps = []
     if report is None:
         gaps.append("no dated status is recorded")
-    if not judge.by_item.get(item):
+    count = judge.milestone_count(item)
+    if not count:
         gaps.append("no milestone is recorded")
     return {
         **refs(item),
@@ -149,7 +149,7 @@ def _item_row(
         "next_milestone": None
         if upcoming is None
         else milestone_dict(index, upcoming, day, lang, refs=refs),
-        "milestones": len(judge.by_item.get(item, ())),
+        "milestones": count,
         "slip_days": slip,
         "late": late,
         "rag": rag,

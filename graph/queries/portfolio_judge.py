@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
-from graph.portfolio_lookups import Lookups, Milestone, lookups
+from graph.portfolio_lookups import Lookups, Milestone, StatusReport, lookups
 from graph.queries.portfolio_facts import dependents, iso, label, prerequisites
 from ontology import portfolio_terms as p
 
@@ -35,8 +35,13 @@ class Day:
     final: np.ndarray  # the own mark lowered by a red critical prerequisite
     slip: np.ndarray  # largest slip of an open milestone (days, >= 0)
     overdue: np.ndarray  # an open milestone is overdue
-    next: np.ndarray  # the next milestone (index into ``ms_list``), -1 for none
-    status: np.ndarray  # the status report on the day (index into ``st_list``), -1 for none
+    next: np.ndarray  # the next milestone (:meth:`Lookups.milestone_at`), -1 for none
+    status: np.ndarray  # the status report on the day (:meth:`Lookups.status_at`), -1: none
+    overdue_ms: np.ndarray  # per milestone: open and its date has passed
+    # The same as lists (a row reads them one at a time; a list is read faster than an array)
+    late_list: list[bool]
+    next_list: list[int]
+    status_list: list[int]
 
 
 def expected_days(facts: Lookups, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -80,14 +85,10 @@ def judge_day(facts: Lookups, day: date, critical: list[tuple[str, str]]) -> Day
     # The newest status report on or before the day (reports are by unit, then day).
     reported = np.bincount(facts.st_unit[facts.st_day <= d], minlength=n)
     status_at = np.where(reported > 0, facts.st_ptr[:-1] + reported - 1, -1)
-    slugs = [r.status for r in facts.st_list]
-    code = {s: k for k, s in enumerate(dict.fromkeys(slugs))}
-    status = np.full(n, -1, dtype=np.int64)
-    has = status_at >= 0
-    status[has] = np.array([code[slugs[k]] for k in status_at[has].tolist()], dtype=np.int64)
+    status = np.where(status_at >= 0, facts.st_code[np.maximum(status_at, 0)], -1)
 
     def is_status(*names: str) -> np.ndarray:
-        return np.isin(status, [code[x] for x in names if x in code])
+        return np.isin(status, [k for k, slug in enumerate(facts.status_slugs) if slug in names])
 
     own = np.full(n, GREEN, dtype=np.int64)
     why = np.full(n, _NONE, dtype=np.int64)
@@ -111,7 +112,19 @@ def judge_day(facts: Lookups, day: date, critical: list[tuple[str, str]]) -> Day
     flagged = pairs[own[pairs[:, 1]] == RED, 0]
     flagged = flagged[own[flagged] == GREEN]
     final[flagged] = AMBER
-    return Day(own, why, final, slip, late, following, status_at)
+    return Day(
+        own,
+        why,
+        final,
+        slip,
+        late,
+        following,
+        status_at,
+        overdue,
+        ((slip > 0) | late).tolist(),
+        following.tolist(),
+        status_at.tolist(),
+    )
 
 
 class Judge:
@@ -152,20 +165,39 @@ class Judge:
         late = known & ((j.slip[where] > 0) | j.overdue[where])
         return [RAGS[r] for r in rag.tolist()], slip.tolist(), late.tolist()
 
+    def milestone_count(self, item: str) -> int:
+        at = self.units.get(item)
+        return 0 if at is None else int(self.facts.ms_ptr[at + 1] - self.facts.ms_ptr[at])
+
+    def late(self, item: str) -> bool:
+        """A milestone is expected after plan, or overdue."""
+        at = self.units.get(item)
+        return at is not None and self.judged.late_list[at]
+
     def next_milestone(self, item: str) -> Milestone | None:
         """The open milestone expected first on the day."""
         at = self.units.get(item)
-        found = -1 if at is None else int(self.judged.next[at])
-        return self.facts.ms_list[found] if found >= 0 else None
+        found = -1 if at is None else self.judged.next_list[at]
+        return self.facts.milestone_at(found) if found >= 0 else None
+
+    def report(self, item: str) -> StatusReport | None:
+        """The newest status report on or before the day (:meth:`Lookups.status_on`)."""
+        at = self.units.get(item)
+        found = -1 if at is None else self.judged.status_list[at]
+        return self.facts.status_at(found) if found >= 0 else None
 
     def overdue(self, item: str) -> list[Milestone]:
-        """The item's open milestones whose date has passed."""
-        return [m for m in self.by_item.get(item, ()) if m.overdue(self.day)]
+        """The item's open milestones whose date has passed, in milestone order."""
+        at = self.units.get(item)
+        if at is None:
+            return []
+        a, b = int(self.facts.ms_ptr[at]), int(self.facts.ms_ptr[at + 1])
+        late = np.flatnonzero(self.judged.overdue_ms[a:b]) + a
+        return [self.facts.milestone_at(k) for k in late.tolist()]
 
     def status(self, item: str) -> str | None:
-        at = self.units.get(item)
-        found = -1 if at is None else int(self.judged.status[at])
-        return self.facts.st_list[found].status if found >= 0 else None
+        report = self.report(item)
+        return None if report is None else report.status
 
     def own_rag(self, item: str) -> tuple[str, list[str], int]:
         """``(rag, reasons, slip_days)`` from the item's own status and milestones."""
