@@ -85,7 +85,8 @@ def judge_day(facts: Lookups, day: date, critical: list[tuple[str, str]]) -> Day
     # The newest status report on or before the day (reports are by unit, then day).
     reported = np.bincount(facts.st_unit[facts.st_day <= d], minlength=n)
     status_at = np.where(reported > 0, facts.st_ptr[:-1] + reported - 1, -1)
-    status = np.where(status_at >= 0, facts.st_code[np.maximum(status_at, 0)], -1)
+    status = np.full(n, -1, dtype=np.int64)
+    status[status_at >= 0] = facts.st_code[status_at[status_at >= 0]]
 
     def is_status(*names: str) -> np.ndarray:
         return np.isin(status, [k for k, slug in enumerate(facts.status_slugs) if slug in names])
