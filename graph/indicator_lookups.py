@@ -92,9 +92,9 @@ def _indicators(index: GovIndex) -> IndicatorLookups:
         parsed = np.fromiter(map(float, value_texts), np.float64, len(value_texts))
         known = np.ones(len(parsed), dtype=bool)
     except ValueError:  # some are not numbers: read one at a time
-        found = numbers(value_texts)
-        parsed = np.array([0.0 if x is None else x for x in found], dtype=np.float64)
-        known = np.array([x is not None for x in found], dtype=bool)
+        read = numbers(value_texts)
+        parsed = np.array([0.0 if x is None else x for x in read], dtype=np.float64)
+        known = np.array([x is not None for x in read], dtype=bool)
     has_value = cols.dense(value_s, known, fill=False)[obs]
     value = cols.dense(value_s, parsed, fill=0)[obs].astype(np.float64)
     keep = (period_code >= 0) & has_value & (period_day > 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import TypeVar
 
 import numpy as np
@@ -36,7 +37,7 @@ class Columns:
         self.projection = index.projection
         self.size = len(self.projection.terms)
         self._ordinals: dict[str | None, int] = {None: NONE}
-        self.dates: dict[int, object] = {NONE: None}
+        self.dates: dict[int, date | None] = {NONE: None}
         self._members: dict[str, np.ndarray] = {}
 
     def predicate(self, iri: str) -> int | None:

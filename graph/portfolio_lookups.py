@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -295,7 +295,7 @@ def _build(index: GovIndex) -> Lookups:
         return StatusReport(
             terms[reports_l[k]],
             names[st_unit_l[k]],
-            dates[day_l[k]],
+            cast(date, dates[day_l[k]]),  # reports without a day are left out
             slugs[code_l[k]],
             _number(progress_texts[progress_l[k]]) if progress_l[k] >= 0 else None,
             phase_texts[phase_l[k]] if phase_l[k] >= 0 else None,

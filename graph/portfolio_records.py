@@ -8,14 +8,17 @@ first answer after a write makes only the records it shows, not all of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
 from ontology.dates import last_day
+
+if TYPE_CHECKING:
+    from graph.projection import TermIds
 
 R = TypeVar("R")
 
@@ -162,7 +165,11 @@ class ByIri(Mapping[str, R], Generic[R]):
     id's place in the arrays, ``-1`` for none)."""
 
     def __init__(
-        self, ids: Mapping[str, int], terms: list[str], at: np.ndarray, make: Callable[[int], R]
+        self,
+        ids: dict[str, int] | TermIds,
+        terms: Sequence[str],
+        at: np.ndarray,
+        make: Callable[[int], R],
     ) -> None:
         self._ids, self._terms, self._at, self._make = ids, terms, at, make
 

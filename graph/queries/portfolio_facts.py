@@ -10,7 +10,7 @@ kept in :meth:`GovIndex.memo` too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -44,16 +44,16 @@ __all__ = [
 ]
 
 
-def milestones_by_item(index: GovIndex) -> dict[str, list[Milestone]]:
+def milestones_by_item(index: GovIndex) -> Mapping[str, list[Milestone]]:
     """Every milestone, by the item it belongs to, in planned (then forecast) order."""
     return lookups(index).milestones
 
 
-def milestone_index(index: GovIndex) -> dict[str, Milestone]:
+def milestone_index(index: GovIndex) -> Mapping[str, Milestone]:
     return lookups(index).milestone
 
 
-def status_history(index: GovIndex) -> dict[str, list[StatusReport]]:
+def status_history(index: GovIndex) -> Mapping[str, list[StatusReport]]:
     """Every dated status report, by item, oldest first."""
     return lookups(index).statuses
 
