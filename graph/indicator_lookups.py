@@ -8,19 +8,20 @@ answer shows (the latest and previous value; a chart's series).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from graph.index import GovIndex
-from graph.portfolio_columns import Columns, numbers, quiet_build
+from graph.portfolio_columns import Columns, kept, numbers, quiet_build
 from graph.portfolio_records import Observation
 from ontology import portfolio_terms as p
+from ontology.terms import RDF_TYPE
 
 #: The predicates :func:`indicator_lookups` reads (besides ``rdf:type``).
 INDICATORS_READS = (p.IN_DATA_SET, p.REF_PERIOD, p.OBS_VALUE, p.REF_AREA)
+READS = (RDF_TYPE, *INDICATORS_READS)  # classes too: indicators and observations
 
 
 @dataclass
@@ -34,14 +35,13 @@ class IndicatorLookups:
     indicators: list[str]
     indicator_set: frozenset[str]
     spans: dict[str, tuple[int, int]]
-    obs: np.ndarray  # term ids
+    obs: list[str]  # IRIs (never term ids: the lookups may outlive the projection)
     day: np.ndarray  # day ordinals
     value: np.ndarray  # floats
     area: np.ndarray  # index into ``areas``, -1 for none
     period: np.ndarray  # index into ``periods``
     areas: list[str]
     periods: list[str]
-    terms: Sequence[str]
     dates: dict[int, Any]
     _series: dict[str, list[Observation]] = field(default_factory=dict)
 
@@ -49,7 +49,7 @@ class IndicatorLookups:
         """Observation ``k`` of the arrays."""
         area = int(self.area[k])
         return Observation(
-            self.terms[int(self.obs[k])],
+            self.obs[k],
             self.periods[int(self.period[k])],
             self.dates[int(self.day[k])],
             float(self.value[k]),
@@ -73,7 +73,9 @@ class IndicatorLookups:
 def indicator_lookups(index: GovIndex) -> IndicatorLookups:
     """Every indicator and its observations, oldest period first; read by predicate, kept
     with ``index``."""
-    return index.memo("portfolio:indicators", lambda: quiet_build(lambda: _indicators(index)))
+    return kept(
+        index, "portfolio:indicators", lambda: quiet_build(lambda: _indicators(index)), READS
+    )
 
 
 def _indicators(index: GovIndex) -> IndicatorLookups:
@@ -124,13 +126,12 @@ def _indicators(index: GovIndex) -> IndicatorLookups:
         indicators,
         frozenset(indicators),
         spans,
-        obs,
+        list(map(terms.__getitem__, obs.tolist())),
         period_day,
         value,
         area_code,
         period_code,
         areas,
         periods,
-        terms,
         cols.dates,
     )

@@ -11,6 +11,7 @@ Only public members of :class:`GovIndex` and :class:`Projection` are used.
 from __future__ import annotations
 
 import gc
+import inspect
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
@@ -64,7 +65,7 @@ class Columns:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         subjects, objects = self.projection.pairs(p)
         if cls is not None:
-            keep = np.isin(subjects, self.members(cls))
+            keep = self.mask(self.members(cls))[subjects]
             subjects, objects = subjects[keep], objects[keep]
         subjects, first = _firsts(subjects)
         return subjects, objects[first]
@@ -82,11 +83,18 @@ class Columns:
         lit_s, first = _firsts(projection.lit_s[rows])
         rows = rows[first]
         if len(rel_s):  # a relation comes first
-            keep = ~np.isin(lit_s, rel_s)
+            keep = ~self.mask(rel_s)[lit_s]
             lit_s, rows = lit_s[keep], rows[keep]
         terms, values = projection.terms, projection.values
         texts = [*map(terms.__getitem__, rel_o.tolist()), *map(values.__getitem__, rows.tolist())]
         return np.concatenate([rel_s, lit_s]).astype(np.int64), texts
+
+    def mask(self, ids: np.ndarray) -> np.ndarray:
+        """A boolean over every term id, true at ``ids`` (a membership test that costs one
+        pass, where :func:`numpy.isin` sorts)."""
+        out = np.zeros(self.size, dtype=bool)
+        out[ids] = True
+        return out
 
     def dense(self, subjects: np.ndarray, values: np.ndarray, fill: int = NONE) -> np.ndarray:
         """``values`` placed at ``subjects`` in an array over every term id."""
@@ -130,6 +138,20 @@ class Columns:
         return out
 
 
+# Whether GovIndex.memo takes ``reads`` (the predicates a value is computed from, so that an
+# index made by a write that changes none of them keeps the value): asked once, not assumed.
+_DECLARES = "reads" in inspect.signature(GovIndex.memo).parameters
+
+
+def kept(index: GovIndex, key: str, compute: Callable[[], T], reads: tuple[str, ...]) -> T:
+    """``index.memo(key, compute)``, declaring the predicates ``reads`` where the index takes
+    them (the value must then hold no reference to the index or its projection, and no array
+    indexed by term id)."""
+    if _DECLARES:
+        return index.memo(key, compute, reads=reads)  # type: ignore[call-arg,unused-ignore]
+    return index.memo(key, compute)
+
+
 def quiet_build(build: Callable[[], T]) -> T:
     """``build()`` with the cyclic garbage collector paused (restored after): a build makes
     many small objects, and each burst would otherwise start collections that walk the whole
@@ -142,6 +164,15 @@ def quiet_build(build: Callable[[], T]) -> T:
     finally:
         if enabled:
             gc.enable()
+
+
+def unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (:func:`numpy.unique` by sorting: its hash table is
+    slower on these id arrays)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _firsts(subjects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -217,12 +248,14 @@ class Names:
         for iri in unknown:
             self.labels[iri] = local_id(iri)
         found: dict[int, dict[str, str]] = {}
+        wanted = np.zeros(len(projection.terms), dtype=bool)
+        wanted[ids] = True
         for p in LABEL_PREDICATES:
             pid = projection.ids.get(p)
             if pid is None:
                 continue
             rows = np.flatnonzero(projection.lit_p == pid)
-            rows = rows[np.isin(projection.lit_s[rows], ids)]
+            rows = rows[wanted[projection.lit_s[rows]]]
             tags, values = projection.tags, projection.values
             for i, r, g in zip(
                 projection.lit_s[rows].tolist(),
@@ -245,7 +278,9 @@ class Names:
         classes: dict[int, list[int]] = {i: [] for i in ids.tolist()}
         if projection.type_id >= 0:
             subjects, objects = projection.pairs(projection.type_id)
-            keep = np.isin(subjects, ids)
+            wanted = np.zeros(len(projection.terms), dtype=bool)
+            wanted[ids] = True
+            keep = wanted[subjects]
             for s, o in zip(subjects[keep].tolist(), objects[keep].tolist(), strict=True):
                 classes[s].append(o)
         terms = projection.terms
@@ -257,4 +292,13 @@ class Names:
             self.types[terms[i]] = name
 
 
-__all__ = ["LABEL_PREDICATES", "NONE", "Columns", "Names", "numbers", "quiet_build"]
+__all__ = [
+    "LABEL_PREDICATES",
+    "NONE",
+    "Columns",
+    "Names",
+    "kept",
+    "numbers",
+    "quiet_build",
+    "unique",
+]

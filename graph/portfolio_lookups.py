@@ -30,7 +30,7 @@ import numpy as np
 
 from graph.index import GovIndex
 from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
-from graph.portfolio_columns import Columns, quiet_build
+from graph.portfolio_columns import Columns, kept, quiet_build, unique
 from graph.portfolio_records import (
     ByIri,
     Dependency,
@@ -43,7 +43,7 @@ from graph.portfolio_records import (
 )
 from ontology import portfolio_terms as p
 from ontology import vocab as v
-from ontology.terms import concept, concept_slug
+from ontology.terms import RDF_TYPE, concept, concept_slug
 
 __all__ = [
     "FOLLOW_UP",
@@ -106,6 +106,10 @@ LOOKUPS_READS = (
     v.SUBPROPERTY_OF,
     *sorted(v.WITHIN_SCOPE_PREDICATES),
 )
+
+
+#: What the lookups and everything derived from them alone read (classes too).
+READS = (RDF_TYPE, *LOOKUPS_READS)
 
 
 @dataclass
@@ -175,8 +179,9 @@ class Lookups:
 
 
 def lookups(index: GovIndex) -> Lookups:
-    """The lookups of ``index``, built on first use (read by predicate) and kept with it."""
-    return index.memo("portfolio:lookups", lambda: quiet_build(lambda: _build(index)))
+    """The lookups of ``index``, built on first use (read by predicate) and kept with it
+    (and with the index a write makes, if the write changes none of :data:`LOOKUPS_READS`)."""
+    return kept(index, "portfolio:lookups", lambda: quiet_build(lambda: _build(index)), READS)
 
 
 def _firsts(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, str]:
@@ -236,7 +241,7 @@ def _build(index: GovIndex) -> Lookups:
     # Units: everything judged on a day, numbered in IRI order.
     ids = cols.projection.ids
     ends = [ids.get(x) for d in out.dependencies for x in (d.dependent, d.prerequisite)]
-    unit_ids = np.unique(
+    unit_ids = unique(
         np.concatenate([owner, reported_of, np.array([e for e in ends if e is not None], np.int64)])
     )
     unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
@@ -256,12 +261,14 @@ def _build(index: GovIndex) -> Lookups:
         for before in befores:
             successors[before].append(later)
     out.successors = {k: sorted(set(x)) for k, x in successors.items()}
-    ms_l, unit_l = ms.tolist(), out.ms_unit.tolist()
+    # Records name things by IRI, never by term id: the lookups may outlive this projection
+    # (an index made by a write that changes none of :data:`LOOKUPS_READS` keeps them).
+    ms_iris, unit_l = list(map(terms.__getitem__, ms.tolist())), out.ms_unit.tolist()
     planned_l, forecast_l = out.ms_planned.tolist(), out.ms_forecast.tolist()
     actual_l = out.ms_actual.tolist()
 
     def milestone(k: int) -> Milestone:
-        iri = terms[ms_l[k]]
+        iri = ms_iris[k]
         return Milestone(
             iri,
             names[unit_l[k]],
@@ -274,8 +281,7 @@ def _build(index: GovIndex) -> Lookups:
     out._milestone_at = _cached(milestone)
     out.ms_ptr = np.searchsorted(out.ms_unit, np.arange(len(names) + 1))
     out.milestones = Records(units, names, out.ms_ptr, out._milestone_at)
-    at = cols.dense(ms, np.arange(len(ms), dtype=np.int64), fill=-1)
-    out.milestone = ByIri(ids, terms, at, out._milestone_at)
+    out.milestone = ByIri(ms_iris, out._milestone_at)
     # Status reports by unit, then day, then IRI.
     st_unit = position[reported_of]
     order = np.lexsort((cols.ranks(reports), report_day, st_unit))
@@ -286,14 +292,14 @@ def _build(index: GovIndex) -> Lookups:
     progress_at = cols.dense(progress_s, np.arange(len(progress_texts)), fill=-1)[reports]
     phase_s, phase_texts = cols.texts(p.PHASE)
     phase_at = cols.dense(phase_s, np.arange(len(phase_texts)), fill=-1)[reports]
-    reports_l, st_unit_l = reports.tolist(), out.st_unit.tolist()
+    report_iris, st_unit_l = list(map(terms.__getitem__, reports.tolist())), out.st_unit.tolist()
     day_l, code_l = out.st_day.tolist(), out.st_code.tolist()
     progress_l, phase_l = progress_at.tolist(), phase_at.tolist()
     slugs = out.status_slugs
 
     def status(k: int) -> StatusReport:
         return StatusReport(
-            terms[reports_l[k]],
+            report_iris[k],
             names[st_unit_l[k]],
             cast(date, dates[day_l[k]]),  # reports without a day are left out
             slugs[code_l[k]],

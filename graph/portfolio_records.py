@@ -8,17 +8,14 @@ first answer after a write makes only the records it shows, not all of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 
 from ontology.dates import last_day
-
-if TYPE_CHECKING:
-    from graph.projection import TermIds
 
 R = TypeVar("R")
 
@@ -161,21 +158,18 @@ class Records(Mapping[str, list[R]], Generic[R]):
 
 
 class ByIri(Mapping[str, R], Generic[R]):
-    """``iri -> record``: ``make(at[id])`` for the term ``id`` of ``iri`` (``at``: each term
-    id's place in the arrays, ``-1`` for none)."""
+    """``iri -> record``: ``make(k)`` for the place ``k`` of ``iri`` in ``iris`` (the places
+    found on first use)."""
 
-    def __init__(
-        self,
-        ids: dict[str, int] | TermIds,
-        terms: Sequence[str],
-        at: np.ndarray,
-        make: Callable[[int], R],
-    ) -> None:
-        self._ids, self._terms, self._at, self._make = ids, terms, at, make
+    def __init__(self, iris: list[str], make: Callable[[int], R]) -> None:
+        self._iris, self._make = iris, make
+        self._places: dict[str, int] | None = None
 
     def _place(self, iri: object) -> int:
-        i = self._ids.get(iri) if isinstance(iri, str) else None
-        return -1 if i is None or i >= len(self._at) else int(self._at[i])
+        if self._places is None:
+            self._places = dict(zip(self._iris, range(len(self._iris)), strict=True))
+        found = self._places.get(iri) if isinstance(iri, str) else None
+        return -1 if found is None else found
 
     def __getitem__(self, iri: str) -> R:
         k = self._place(iri)
@@ -187,8 +181,7 @@ class ByIri(Mapping[str, R], Generic[R]):
         return self._place(iri) >= 0
 
     def __iter__(self) -> Iterator[str]:
-        terms = self._terms
-        return (terms[i] for i in np.flatnonzero(self._at >= 0).tolist())
+        return iter(self._iris)
 
     def __len__(self) -> int:
-        return int(np.count_nonzero(self._at >= 0))
+        return len(self._iris)

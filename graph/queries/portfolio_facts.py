@@ -16,12 +16,13 @@ from datetime import date
 from typing import Any
 
 from graph.index import GovIndex
-from graph.portfolio_columns import Names
+from graph.portfolio_columns import Names, kept
 from graph.portfolio_lookups import (
     FOLLOW_UP,
     ITEM_TYPES,
     NOT_IN_FORCE,
     PORTFOLIO_TYPES,
+    READS,
     Dependency,
     Milestone,
     StatusReport,
@@ -97,7 +98,7 @@ def _reach(index: GovIndex) -> dict[str, list[str]]:
             out[mandate.iri] = [here for here in seen if here in known]
         return out
 
-    return index.memo("portfolio:reach", lambda: quiet_build(build))
+    return kept(index, "portfolio:reach", lambda: quiet_build(build), READS)
 
 
 def following(index: GovIndex, day: date | None) -> Following:
@@ -124,7 +125,7 @@ def following(index: GovIndex, day: date | None) -> Following:
         )
 
     key = hash(tuple(f.iri for f in valid))
-    return index.memo(f"portfolio:following:{key}", lambda: quiet_build(build))
+    return kept(index, f"portfolio:following:{key}", lambda: quiet_build(build), READS)
 
 
 def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Dependency]]:
@@ -133,9 +134,7 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
 
     Kept per index and set of dependencies not valid on ``day`` (most days share one)."""
     facts = lookups(index)
-    invalid = frozenset(
-        d.iri for d in facts.dependencies if d.iri in facts.dated and not index.valid_at(d.iri, day)
-    )
+    invalid = _invalid(index, day)
 
     def build() -> dict[str, dict[str, Dependency]]:
         out: dict[str, dict[str, Dependency]] = defaultdict(dict)
@@ -148,7 +147,16 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
                 mine[dep.prerequisite] = dep
         return dict(out)
 
-    return index.memo(f"portfolio:prerequisites:{hash(invalid)}", lambda: quiet_build(build))
+    key = f"portfolio:prerequisites:{hash(invalid)}"
+    return kept(index, key, lambda: quiet_build(build), READS)
+
+
+def _invalid(index: GovIndex, day: date | None) -> frozenset[str]:
+    """The dependencies not valid on ``day`` (few have a validity period at all)."""
+    facts = lookups(index)
+    return frozenset(
+        d.iri for d in facts.dependencies if d.iri in facts.dated and not index.valid_at(d.iri, day)
+    )
 
 
 def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
@@ -162,7 +170,8 @@ def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
                 out[pre].append(dependent)
         return {k: sorted(x) for k, x in out.items()}
 
-    return index.memo(f"portfolio:dependents:{id(pres)}", lambda: quiet_build(build))
+    key = f"portfolio:dependents:{hash(_invalid(index, day))}"
+    return kept(index, key, lambda: quiet_build(build), READS)
 
 
 def iso(day: date | None) -> str | None:

@@ -14,7 +14,8 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
-from graph.portfolio_lookups import Lookups, Milestone, StatusReport, lookups
+from graph.portfolio_columns import kept
+from graph.portfolio_lookups import READS, Lookups, Milestone, StatusReport, lookups, quiet_build
 from graph.queries.portfolio_facts import dependents, iso, label, prerequisites
 from ontology import portfolio_terms as p
 
@@ -140,7 +141,9 @@ class Judge:
         self.prerequisites = prerequisites(index, day)
         self.dependents = dependents(index, day)
         self.units = self.facts.units
-        self.judged: Day = index.memo(f"portfolio:day:{day}", self._judge)
+        self.judged: Day = kept(
+            index, f"portfolio:day:{day}", lambda: quiet_build(self._judge), READS
+        )
         self.own: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:own:{day}", dict)
         self.final: dict[str, tuple[str, list[str], int]] = index.memo(f"portfolio:rag:{day}", dict)
 
