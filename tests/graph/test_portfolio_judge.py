@@ -111,15 +111,12 @@ def test_the_board_judged_at_once_follows_the_rules_one_item_at_a_time(
     judge = Judge(GovIndex(_triples(items, deps)), day)
     own = {}
     for n, (dates, status) in enumerate(items):
-        ms = [
-            Milestone(
-                iri(f"i{n}-m{k}"),
-                iri(f"i{n}"),
-                *(None if x is None else BASE + timedelta(days=x) for x in when),
-                (),
+        ms = []
+        for k, when in enumerate(dates):
+            planned, forecast, actual = (
+                None if x is None else BASE + timedelta(days=x) for x in when
             )
-            for k, when in enumerate(dates)
-        ]
+            ms.append(Milestone(iri(f"i{n}-m{k}"), iri(f"i{n}"), planned, forecast, actual, ()))
         own[n] = _own(ms, status, day)
     rags, slips, _ = judge.marks([iri(f"i{n}") for n in range(len(items))])
     for n in range(len(items)):
@@ -152,7 +149,10 @@ def _answers(store: OxigraphStore) -> str:
 def test_answers_after_a_write_equal_those_of_an_index_built_afresh() -> None:
     """Whatever the index keeps across a write (lookups declared over the predicates they
     read), the answers after it are those of an index built from the store alone."""
-    items = [([(0, None, None), (30, 50, None)], "active"), ([(10, None, 12)], None)]
+    items: list[tuple[list, str | None]] = [
+        ([(0, None, None), (30, 50, None)], "active"),
+        ([(10, None, 12)], None),
+    ]
     base = _triples(items, [(0, 1, "critical")])
     board, mandate, ind = iri("board"), iri("board-follows"), iri("ind")
     base += [
