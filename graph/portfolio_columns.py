@@ -241,33 +241,47 @@ class Names:
         )
 
     def _labels(self, iris: list[str]) -> None:
-        from graph.nodes import choose_label
-
+        """As :meth:`GovIndex.label` for each, chosen over arrays: of the label rows of these
+        IRIs, each IRI's best by language (``lang``, then da, nb, none, en, then the others
+        in order), then label predicate, then stream order."""
         projection = self.index.projection
         unknown, ids = self._ids(iris)
         for iri in unknown:
             self.labels[iri] = local_id(iri)
-        found: dict[int, dict[str, str]] = {}
         wanted = np.zeros(len(projection.terms), dtype=bool)
         wanted[ids] = True
-        for p in LABEL_PREDICATES:
+        found, ranks = [], []
+        for rank, p in enumerate(LABEL_PREDICATES):
             pid = projection.ids.get(p)
             if pid is None:
                 continue
             rows = np.flatnonzero(projection.lit_p == pid)
             rows = rows[wanted[projection.lit_s[rows]]]
-            tags, values = projection.tags, projection.values
-            for i, r, g in zip(
-                projection.lit_s[rows].tolist(),
-                rows.tolist(),
-                projection.lit_lang[rows].tolist(),
-                strict=True,
-            ):
-                found.setdefault(i, {}).setdefault(tags[g] or "" if g >= 0 else "", values[r])
-        terms = projection.terms
+            found.append(rows)
+            ranks.append(np.full(len(rows), rank))
+        rows = np.concatenate(found) if found else np.zeros(0, np.int64)
+        subjects, codes = projection.lit_s[rows], projection.lit_lang[rows]
+        # Each language tag's preference (tag -1: no language), as choose_label orders them.
+        tags = projection.tags
+        present = sorted({tags[g] or "" if g >= 0 else "" for g in np.unique(codes).tolist()})
+        first = [self.lang] if self.lang else []  # as choose_label: an empty lang is none
+        order = {
+            x: k for k, x in enumerate(dict.fromkeys([*first, "da", "nb", "", "en", *present]))
+        }
+        preference = np.array(
+            [order.get(tags[g] or "" if g >= 0 else "", 0) for g in range(-1, len(tags))],
+            dtype=np.int64,
+        )[codes + 1]
+        best = np.lexsort((rows, np.concatenate(ranks) if ranks else rows, preference, subjects))
+        chosen = np.ones(len(best), dtype=bool)
+        chosen[1:] = subjects[best][1:] != subjects[best][:-1]
+        best = best[chosen]
+        terms, values = projection.terms, projection.values
+        labelled = dict(
+            zip(subjects[best].tolist(), map(values.__getitem__, rows[best].tolist()), strict=True)
+        )
         for i in ids.tolist():
-            labels = found.get(i)
-            name = None if labels is None else choose_label(labels, self.lang)
+            name = labelled.get(i)
             self.labels[terms[i]] = local_id(terms[i]) if name is None else name
 
     def _types(self, iris: list[str]) -> None:

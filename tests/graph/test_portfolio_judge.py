@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from graph import index as graph_index
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
+from graph.portfolio_columns import Names
 from graph.queries.indicators import indicators
 from graph.queries.milestones import milestones, timeline
 from graph.queries.portfolio import portfolio
@@ -189,3 +190,31 @@ def test_answers_after_a_write_equal_those_of_an_index_built_afresh() -> None:
         kept = _answers(store)
         graph_index._CACHE.pop(id(store), None)  # forget the index: the next is built afresh
         assert kept == _answers(store)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(
+        st.tuples(
+            st.integers(0, 79),
+            st.sampled_from([v.PREF_LABEL, v.TITLE, v.LABEL]),
+            st.sampled_from([None, "da", "nb", "en", "de", "sv"]),
+            st.sampled_from(["a", "b", "c"]),
+        ),
+        max_size=160,
+    ),
+    lang=st.sampled_from([None, "", "da", "nb", "en", "sv", "fi"]),
+)
+def test_labels_read_for_a_batch_are_those_read_one_at_a_time(
+    labels: list[tuple[int, str, str | None, str]], lang: str | None
+) -> None:
+    triples: list[Triple] = [(iri(f"x{n}"), RDF_TYPE, PROJECT) for n in range(80)]
+    triples += [
+        (iri(f"x{n}"), pred, Literal(f"{text}{n}{tag}", lang=tag)) for n, pred, tag, text in labels
+    ]
+    index = GovIndex(triples)
+    names = Names(index, lang)
+    everything = [iri(f"x{n}") for n in range(80)] + [iri("not-there")]
+    names.prefetch(everything)  # 81 IRIs: read as one batch
+    assert [names.label(i) for i in everything] == [index.label(i, lang) for i in everything]
+    assert [names.type_name(i) for i in everything] == [index.type_name(i) for i in everything]
