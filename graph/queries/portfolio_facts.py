@@ -121,7 +121,11 @@ def following(index: GovIndex, day: date | None) -> Following:
                     bodies[here].append((mandate.holder, mandate.iri))
         return Following(
             {body: sorted(found) for body, found in items.items()},
-            {item: sorted(set(found)) for item, found in bodies.items()},
+            # Most items have one follower: nothing to sort.
+            {
+                item: found if len(found) == 1 else sorted(set(found))
+                for item, found in bodies.items()
+            },
         )
 
     key = hash(tuple(f.iri for f in valid))
