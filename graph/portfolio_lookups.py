@@ -237,13 +237,9 @@ def _build(index: GovIndex) -> Lookups:
     keep = (status_code >= 0) & (report_day > 0)
     reports, reported_of = reports[keep], reported_of[keep]
     status_code, report_day = status_code[keep], report_day[keep]
-    _dependencies(index, out)
+    ends = _dependencies(cols, out)
     # Units: everything judged on a day, numbered in IRI order.
-    ids = cols.projection.ids
-    ends = [ids.get(x) for d in out.dependencies for x in (d.dependent, d.prerequisite)]
-    unit_ids = unique(
-        np.concatenate([owner, reported_of, np.array([e for e in ends if e is not None], np.int64)])
-    )
+    unit_ids = unique(np.concatenate([owner, reported_of, ends]))
     unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
     names = out.unit_names = [terms[u] for u in unit_ids.tolist()]
     out.units = units = dict(zip(names, range(len(names)), strict=True))
@@ -313,37 +309,53 @@ def _build(index: GovIndex) -> Lookups:
     return out
 
 
-def _dependencies(index: GovIndex, out: Lookups) -> None:
-    """Every dependency with both ends, by IRI."""
-    dependent = _firsts(index, v.DEPENDENT, v.DEPENDENCY)
-    prerequisite, criticality = _firsts(index, v.PREREQUISITE), _firsts(index, v.CRITICALITY)
-    lags, kinds = _firsts(index, v.LAG_DAYS), _firsts(index, v.DEPENDENCY_TYPE)
-    slugs: dict[str, str] = {}  # a few concepts, named thousands of times
+def _dependencies(cols: Columns, out: Lookups) -> np.ndarray:
+    """Every dependency with both ends, by IRI; returns the term ids of their ends."""
+    deps, needs = cols.links(v.DEPENDENT, v.DEPENDENCY)
+    pre_s, pre_o = cols.links(v.PREREQUISITE)
+    pre = cols.dense(pre_s, pre_o, fill=-1)[deps]
+    keep = pre >= 0
+    deps, needs, pre = deps[keep], needs[keep], pre[keep]
+    order = np.argsort(cols.ranks(deps), kind="stable")
+    deps, needs, pre = deps[order], needs[order], pre[order]
+    slugs: dict[str | None, str] = {None: ""}  # a few concepts, named thousands of times
 
-    def slug(text: str) -> str:
+    def column(predicate: str) -> list[str | None]:
+        """The first value of ``predicate`` of each dependency (``None`` if it has none)."""
+        subjects, texts = cols.texts(predicate)
+        at = cols.dense(subjects, np.arange(len(texts)), fill=-1)[deps].tolist()
+        return [texts[k] if k >= 0 else None for k in at]
+
+    def slug(text: str | None) -> str:
         found = slugs.get(text)
         if found is None:
-            found = slugs[text] = concept_slug(text)
+            found = slugs[text] = concept_slug(text)  # type: ignore[arg-type]
         return found
 
-    for iri, needs in dependent.items():
-        pre = prerequisite.get(iri)
-        if pre is None:
-            continue
-        crit = slug(criticality.get(iri) or "") or "low"
-        lag = _number(lags.get(iri)) if lags else None
+    terms = cols.projection.terms
+    for iri, dependent, prerequisite, criticality, kind, lag_text in zip(
+        map(terms.__getitem__, deps.tolist()),
+        map(terms.__getitem__, needs.tolist()),
+        map(terms.__getitem__, pre.tolist()),
+        column(v.CRITICALITY),
+        column(v.DEPENDENCY_TYPE),
+        column(v.LAG_DAYS),
+        strict=True,
+    ):
+        crit = slug(criticality) or "low"
+        lag = _number(lag_text)
         out.dependencies.append(
             Dependency(
                 iri,
-                needs,
-                pre,
+                dependent,
+                prerequisite,
                 crit,
                 v.CRITICALITY_RANK.get(crit, 1),
-                slug(kinds.get(iri) or ""),
+                slug(kind),
                 int(lag) if lag is not None else 0,
             )
         )
-    out.dependencies.sort(key=lambda d: d.iri)
+    return np.concatenate([needs, pre])
 
 
 def _scopes(index: GovIndex, out: Lookups) -> None:
