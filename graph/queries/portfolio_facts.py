@@ -2,9 +2,10 @@
 follow-up mandates and what each body follows.
 
 Shared by ``portfolio``, ``milestones``, ``indicators`` and ``slip``. The facts come from
-:mod:`graph.portfolio_lookups` (one pass over the projection, kept with it); what depends on
-the day (who follows what, the dependencies valid then) is derived from them once per day and
-kept in :meth:`GovIndex.memo` too.
+:mod:`graph.portfolio_lookups` (read by predicate into arrays, kept with the projection). What
+a mandate reaches is worked out once per projection; what depends on the day (the mandates and
+dependencies valid then) once per set of valid ones, which most days share. Labels and type
+names are read for what an answer shows (:func:`names`).
 """
 
 from __future__ import annotations
