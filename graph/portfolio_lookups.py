@@ -2,203 +2,186 @@
 
 Milestones and status reports by item, the dependencies, the follow-up mandates and what lies
 within each scope (:func:`lookups`) and, apart, indicators and their observations
-(:func:`indicator_lookups`): everything ``portfolio``, ``milestones``, ``indicators`` and
-``slip`` read, gathered the first time any of them is asked for and kept with the projection
-(:meth:`GovIndex.memo`). They are read **by predicate** (:meth:`GovIndex.pairs`: one pass over
-the projection's arrays per predicate), not node by node: no :class:`Node` is made for the
-tens of thousands of milestones, status reports and observations, and the records are named
-tuples (made several times faster than frozen dataclasses). Only public :class:`GovIndex`
-members are used.
+(:func:`indicator_lookups`, :mod:`graph.indicator_lookups`): everything ``portfolio``,
+``milestones``, ``indicators`` and ``slip`` read, gathered the first time any of them is asked
+for and kept with the projection (:meth:`GovIndex.memo`).
 
-Each build runs with the cyclic garbage collector paused: it allocates hundreds of thousands
-of small objects, and each burst would otherwise start collections that walk the whole
-projection. (:func:`gc.freeze` after the build saved about a quarter of the CPU time of a
-first 10,000-item answer but is left out: frozen objects are never collected, and a projection
-sits in reference cycles, e.g. with the resolver's name index, so every replaced projection
-would stay in memory.)
+They are read **by predicate** into numpy arrays (:class:`graph.portfolio_columns.Columns`:
+a few vectorised passes over the projection's arrays, dates as day ordinals), not node by
+node; the records (:mod:`graph.portfolio_records`) are made from the arrays when an answer
+asks for them, and a whole board is judged over the arrays
+(:mod:`graph.queries.portfolio_judge`). So the first answer after a write costs a few tens of
+milliseconds here at 10,000 initiatives, not a pass that makes every record. Only public
+:class:`GovIndex` members are used.
+
+:data:`LOOKUPS_READS` and :data:`INDICATORS_READS` name the predicates each reads: a write that
+changes none of them leaves them as they were.
 """
 
 from __future__ import annotations
 
-import bisect
-import gc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple, TypeVar
+from typing import TypeVar, cast
 
-from graph.index import GovIndex, Node
+import numpy as np
+
+from graph.index import GovIndex
+from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
+from graph.portfolio_columns import Columns, kept, quiet_build, unique
+from graph.portfolio_records import (
+    ByIri,
+    Dependency,
+    FollowUp,
+    Milestone,
+    Observation,
+    Records,
+    StatusReport,
+    day_of,
+)
 from ontology import portfolio_terms as p
 from ontology import vocab as v
-from ontology.dates import last_day
-from ontology.terms import concept, concept_slug
+from ontology.terms import RDF_TYPE, concept, concept_slug
 
-T = TypeVar("T")
+__all__ = [
+    "FOLLOW_UP",
+    "INDICATORS_READS",
+    "ITEM_TYPES",
+    "LOOKUPS_READS",
+    "NOT_IN_FORCE",
+    "PORTFOLIO_TYPES",
+    "Dependency",
+    "FollowUp",
+    "IndicatorLookups",
+    "Lookups",
+    "Milestone",
+    "Observation",
+    "StatusReport",
+    "day_of",
+    "indicator_lookups",
+    "lookups",
+    "quiet_build",
+]
 
 FOLLOW_UP = concept("action", "follow_up")
 # Mandates that are not in force (SHAPES.md, who-decides `other_mandates`) follow nothing.
 NOT_IN_FORCE = frozenset({"recommended", "planned", "ended"})
 PORTFOLIO_TYPES = (v.ENTITY_CLASSES["initiative"], v.ENTITY_CLASSES["project"])
 ITEM_TYPES = frozenset({*PORTFOLIO_TYPES, v.ENTITY_CLASSES["system"]})
+T = TypeVar("T")
 
 
-def day_of(value: str | None) -> date | None:
-    """The last day a partial date covers (a milestone due ``2025-06`` is on time all June).
-
-    >>> day_of("2025-06")
-    datetime.date(2025, 6, 30)
-    >>> day_of(None) is None
-    True
-    """
-    if value is None:
-        return None
-    try:
-        return last_day(value)
-    except ValueError:
-        return None
+def _no_ints() -> np.ndarray:
+    return np.zeros(0, np.int64)
 
 
-class Milestone(NamedTuple):
-    """One ``gg:Milestone`` (a tuple, as every record here: tens of thousands are made at once,
-    and a tuple is made several times faster than a frozen dataclass)."""
-
-    iri: str
-    item: str
-    planned: date | None
-    forecast: date | None
-    actual: date | None
-    after: tuple[str, ...]
-
-    def achieved(self, day: date) -> bool:
-        return self.actual is not None and self.actual <= day
-
-    def expected(self, day: date) -> date | None:
-        """When it is (or was) reached: actual, else forecast, else planned; never before
-        ``day`` while still open (a date that passed without an actual date is overdue)."""
-        if self.achieved(day):
-            return self.actual
-        best = self.actual or self.forecast or self.planned
-        return None if best is None else max(best, day) if self.overdue(day) else best
-
-    def overdue(self, day: date) -> bool:
-        """Open, and its forecast (or planned) date has passed."""
-        if self.achieved(day):
-            return False
-        best = self.forecast or self.planned
-        return best is not None and best < day
-
-    def slip(self, day: date) -> int | None:
-        """Days the expected date lies after the planned one (``None`` without a plan)."""
-        expected = self.expected(day)
-        if self.planned is None or expected is None:
-            return None
-        return (expected - self.planned).days
-
-    def state(self, day: date) -> str:
-        if self.achieved(day):
-            return "achieved"
-        if self.overdue(day):
-            return "overdue"
-        slip = self.slip(day)
-        if slip is None:
-            return "undated" if self.expected(day) is None else "on_track"
-        return "late" if slip > 0 else "on_track"
+#: The predicates :func:`lookups` reads (besides ``rdf:type`` and the labels): a write that
+#: touches none of them leaves the lookups as they were (for a memo kept across writes).
+LOOKUPS_READS = (
+    p.MILESTONE_OF,
+    p.PLANNED_DATE,
+    p.FORECAST_DATE,
+    p.ACTUAL_DATE,
+    p.AFTER,
+    p.STATUS_OF,
+    p.STATUS,
+    p.REPORT_DATE,
+    p.PROGRESS,
+    p.PHASE,
+    v.DEPENDENT,
+    v.PREREQUISITE,
+    v.CRITICALITY,
+    v.LAG_DAYS,
+    v.DEPENDENCY_TYPE,
+    v.HOLDER,
+    v.MANDATE_STATUS,
+    v.SCOPE,
+    v.ACTION,
+    v.TEMPORAL,
+    v.MEMBER_DURING,
+    v.START_DATE,
+    v.END_DATE,
+    v.SUBPROPERTY_OF,
+    *sorted(v.WITHIN_SCOPE_PREDICATES),
+)
 
 
-class StatusReport(NamedTuple):
-    iri: str
-    item: str
-    day: date
-    status: str
-    progress: float | None
-    phase: str | None
-
-
-class Observation(NamedTuple):
-    iri: str
-    period: str
-    day: date
-    value: float
-    area: str | None
-
-
-class Dependency(NamedTuple):
-    """One ``gg:Dependency``: ``dependent`` needs ``prerequisite``."""
-
-    iri: str
-    dependent: str
-    prerequisite: str
-    criticality: str
-    rank: int
-    type: str
-    lag: int
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """A ``follow_up`` mandate in force: its holder and its scopes."""
-
-    iri: str
-    holder: str
-    scopes: tuple[str, ...]
+#: What the lookups and everything derived from them alone read (classes too).
+READS = (RDF_TYPE, *LOOKUPS_READS)
 
 
 @dataclass
 class Lookups:
-    """Everything the portfolio queries read, by what they look it up by."""
+    """Everything the portfolio queries read, by what they look it up by.
 
-    milestones: dict[str, list[Milestone]] = field(default_factory=dict)
-    milestone: dict[str, Milestone] = field(default_factory=dict)
+    ``units`` number everything judged on a day (the items with milestones or status reports
+    and both ends of each dependency), in IRI order. The ``ms_*`` arrays hold one entry per
+    milestone (by unit, then planned order; :meth:`milestone_at` makes its record), the
+    ``st_*`` arrays one per status report (by unit, then day; :meth:`status_at`); dates are day
+    ordinals, ``0`` for none. ``milestones``, ``milestone`` and ``statuses`` make records from
+    them on first access.
+    """
+
+    milestones: Mapping[str, list[Milestone]] = field(default_factory=dict)
+    milestone: Mapping[str, Milestone] = field(default_factory=dict)
     # milestone -> the milestones recorded ``after`` it
     successors: dict[str, list[str]] = field(default_factory=dict)
-    statuses: dict[str, list[StatusReport]] = field(default_factory=dict)
-    status_days: dict[str, list[date]] = field(default_factory=dict)
+    statuses: Mapping[str, list[StatusReport]] = field(default_factory=dict)
     items: frozenset[str] = frozenset()  # initiatives, projects and systems
     portfolio_items: list[str] = field(default_factory=list)  # initiatives and projects
     dependencies: list[Dependency] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
     # scope -> what lies within it (``gg:withinScope`` predicates pointing at it)
     within: dict[str, list[str]] = field(default_factory=dict)
+    # dependencies and mandates with a validity period (the others are valid every day)
+    dated: frozenset[str] = frozenset()
+    units: dict[str, int] = field(default_factory=dict)
+    unit_names: list[str] = field(default_factory=list)
+    ms_unit: np.ndarray = field(default_factory=_no_ints)
+    ms_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    ms_planned: np.ndarray = field(default_factory=_no_ints)
+    ms_forecast: np.ndarray = field(default_factory=_no_ints)
+    ms_actual: np.ndarray = field(default_factory=_no_ints)
+    ms_rank: np.ndarray = field(default_factory=_no_ints)
+    st_unit: np.ndarray = field(default_factory=_no_ints)
+    st_day: np.ndarray = field(default_factory=_no_ints)
+    st_code: np.ndarray = field(default_factory=_no_ints)  # index into ``status_slugs``
+    st_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    status_slugs: list[str] = field(default_factory=list)
+    _milestone_at: Callable[[int], Milestone] | None = None
+    _status_at: Callable[[int], StatusReport] | None = None
+
+    def milestone_at(self, k: int) -> Milestone:
+        """Milestone ``k`` of the ``ms_*`` arrays."""
+        assert self._milestone_at is not None
+        return self._milestone_at(k)
+
+    def status_at(self, k: int) -> StatusReport:
+        """Status report ``k`` of the ``st_*`` arrays."""
+        assert self._status_at is not None
+        return self._status_at(k)
 
     def status_on(self, item: str, day: date) -> StatusReport | None:
         """The newest status report of ``item`` on or before ``day``."""
-        days = self.status_days.get(item)
-        if not days:
+        u = self.units.get(item)
+        if u is None:
             return None
-        at = bisect.bisect_right(days, day)
-        return self.statuses[item][at - 1] if at else None
+        a, b = int(self.st_ptr[u]), int(self.st_ptr[u + 1])
+        at = a + int(np.searchsorted(self.st_day[a:b], day.toordinal(), side="right"))
+        return self.status_at(at - 1) if at > a else None
+
+    def valid_at(self, index: GovIndex, iri: str, day: date | None) -> bool:
+        """:meth:`GovIndex.valid_at` for a dependency or mandate, without reading the many
+        that have no validity period."""
+        return iri not in self.dated or index.valid_at(iri, day)
 
 
 def lookups(index: GovIndex) -> Lookups:
-    """The lookups of ``index``, built on first use (one pass) and kept with it."""
-    return index.memo("portfolio:lookups", lambda: quiet_build(lambda: _build(index)))
-
-
-def quiet_build(build: Callable[[], T]) -> T:
-    """``build()`` with the cyclic garbage collector paused (restored after)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return build()
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def of_types(index: GovIndex, classes: tuple[str, ...]) -> dict[str, list[str]]:
-    """Everything of each class: one pass when the projection holds its nodes in a dict,
-    else :meth:`GovIndex.of_type` (an indexed projection answers it without a pass)."""
-    nodes = index.nodes
-    if not isinstance(nodes, dict):
-        return {cls: index.of_type(cls) for cls in classes}
-    wanted = frozenset(classes)
-    out: dict[str, list[str]] = {cls: [] for cls in classes}
-    for iri, node in nodes.items():
-        if not wanted.isdisjoint(node.types):
-            for cls in wanted & node.types:
-                out[cls].append(iri)
-    return out
+    """The lookups of ``index``, built on first use (read by predicate) and kept with it
+    (and with the index a write makes, if the write changes none of :data:`LOOKUPS_READS`)."""
+    return kept(index, "portfolio:lookups", lambda: quiet_build(lambda: _build(index)), READS)
 
 
 def _firsts(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, str]:
@@ -207,10 +190,10 @@ def _firsts(index: GovIndex, predicate: str, of_type: str | None = None) -> dict
     return dict(zip(reversed(subjects), reversed(objects), strict=True))  # the first one wins
 
 
-def _all(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, list[str]]:
+def _all(index: GovIndex, predicate: str) -> dict[str, list[str]]:
     """Each subject's objects of ``predicate``, in order, read by predicate."""
     out: dict[str, list[str]] = defaultdict(list)
-    for subject, obj in zip(*index.pairs(predicate, of_type), strict=True):
+    for subject, obj in zip(*index.pairs(predicate), strict=True):
         out[subject].append(obj)
     return out
 
@@ -222,132 +205,175 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _follow_up(node: Node, out: Lookups) -> None:
-    """Keep a ``follow_up`` mandate that is in force and has a holder."""
-    holder, status = node.first(v.HOLDER), node.first(v.MANDATE_STATUS)
-    if holder is not None and (status is None or concept_slug(status) not in NOT_IN_FORCE):
-        out.follow_ups.append(FollowUp(node.iri, holder, tuple(node.links.get(v.SCOPE, ()))))
+def _cached(make: Callable[[int], T]) -> Callable[[int], T]:
+    """``make``, each answer kept (a record asked for twice is one object)."""
+    made: dict[int, T] = {}
+
+    def get(k: int) -> T:
+        found = made.get(k)
+        if found is None:
+            found = made[k] = make(k)
+        return found
+
+    return get
 
 
 def _build(index: GovIndex) -> Lookups:
     out = Lookups()
-    days: dict[str | None, date | None] = {}
+    cols = Columns(index)
+    terms, dates = cols.projection.terms, cols.dates
+    # Milestones and reports: ids, owners, dates and status codes, as arrays.
+    ms, owner = cols.links(p.MILESTONE_OF, p.MILESTONE)
+    planned, forecast = cols.days(p.PLANNED_DATE)[ms], cols.days(p.FORECAST_DATE)[ms]
+    actual = cols.days(p.ACTUAL_DATE)[ms]
+    reports, reported_of = cols.links(p.STATUS_OF, p.STATUS_REPORT)
+    status_s, status_texts = cols.texts(p.STATUS)
+    codes = {text: k for k, text in enumerate(dict.fromkeys(status_texts))}
+    out.status_slugs = [concept_slug(text) for text in codes]
+    status_code = cols.dense(
+        status_s, np.fromiter(map(codes.__getitem__, status_texts), np.int64), fill=-1
+    )[reports]
+    report_day = cols.days(p.REPORT_DATE)[reports]
+    keep = (status_code >= 0) & (report_day > 0)
+    reports, reported_of = reports[keep], reported_of[keep]
+    status_code, report_day = status_code[keep], report_day[keep]
+    ends = _dependencies(cols, out)
+    # Units: everything judged on a day, numbered in IRI order.
+    unit_ids = unique(np.concatenate([owner, reported_of, ends]))
+    unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
+    names = out.unit_names = [terms[u] for u in unit_ids.tolist()]
+    out.units = units = dict(zip(names, range(len(names)), strict=True))
+    position = cols.dense(unit_ids, np.arange(len(unit_ids), dtype=np.int64), fill=-1)
+    # Milestones by unit, then planned (else forecast) day, then IRI.
+    ms_unit, ms_rank = position[owner], cols.ranks(ms)
+    key = np.where(planned > 0, planned, np.where(forecast > 0, forecast, date.max.toordinal()))
+    order = np.lexsort((ms_rank, key, ms_unit))
+    ms, out.ms_unit, out.ms_rank = ms[order], ms_unit[order], ms_rank[order]
+    out.ms_planned, out.ms_forecast = planned[order], forecast[order]
+    out.ms_actual = actual[order]
+    afters = _all(index, p.AFTER)
+    successors: dict[str, list[str]] = defaultdict(list)
+    for later, befores in afters.items():
+        for before in befores:
+            successors[before].append(later)
+    out.successors = {k: sorted(set(x)) for k, x in successors.items()}
+    # Records name things by IRI, never by term id: the lookups may outlive this projection
+    # (an index made by a write that changes none of :data:`LOOKUPS_READS` keeps them).
+    ms_iris, unit_l = list(map(terms.__getitem__, ms.tolist())), out.ms_unit.tolist()
+    planned_l, forecast_l = out.ms_planned.tolist(), out.ms_forecast.tolist()
+    actual_l = out.ms_actual.tolist()
 
-    def parse(value: str | None) -> date | None:
-        # Dates repeat (a portfolio reports on the same days): parse each text once.
-        if value in days:
-            return days[value]
-        found = days[value] = day_of(value)
+    def milestone(k: int) -> Milestone:
+        iri = ms_iris[k]
+        return Milestone(
+            iri,
+            names[unit_l[k]],
+            dates[planned_l[k]],
+            dates[forecast_l[k]],
+            dates[actual_l[k]],
+            tuple(afters.get(iri, ())),
+        )
+
+    out._milestone_at = _cached(milestone)
+    out.ms_ptr = np.searchsorted(out.ms_unit, np.arange(len(names) + 1))
+    out.milestones = Records(units, names, out.ms_ptr, out._milestone_at)
+    out.milestone = ByIri(ms_iris, out._milestone_at)
+    # Status reports by unit, then day, then IRI.
+    st_unit = position[reported_of]
+    order = np.lexsort((cols.ranks(reports), report_day, st_unit))
+    reports, out.st_unit = reports[order], st_unit[order]
+    out.st_code, out.st_day = status_code[order], report_day[order]
+    out.st_ptr = np.searchsorted(out.st_unit, np.arange(len(names) + 1))
+    progress_s, progress_texts = cols.texts(p.PROGRESS)
+    progress_at = cols.dense(progress_s, np.arange(len(progress_texts)), fill=-1)[reports]
+    phase_s, phase_texts = cols.texts(p.PHASE)
+    phase_at = cols.dense(phase_s, np.arange(len(phase_texts)), fill=-1)[reports]
+    report_iris, st_unit_l = list(map(terms.__getitem__, reports.tolist())), out.st_unit.tolist()
+    day_l, code_l = out.st_day.tolist(), out.st_code.tolist()
+    progress_l, phase_l = progress_at.tolist(), phase_at.tolist()
+    slugs = out.status_slugs
+
+    def status(k: int) -> StatusReport:
+        return StatusReport(
+            report_iris[k],
+            names[st_unit_l[k]],
+            cast(date, dates[day_l[k]]),  # reports without a day are left out
+            slugs[code_l[k]],
+            _number(progress_texts[progress_l[k]]) if progress_l[k] >= 0 else None,
+            phase_texts[phase_l[k]] if phase_l[k] >= 0 else None,
+        )
+
+    out._status_at = _cached(status)
+    out.statuses = Records(units, names, out.st_ptr, out._status_at)
+    _scopes(index, out)
+    return out
+
+
+def _dependencies(cols: Columns, out: Lookups) -> np.ndarray:
+    """Every dependency with both ends, by IRI; returns the term ids of their ends."""
+    deps, needs = cols.links(v.DEPENDENT, v.DEPENDENCY)
+    pre_s, pre_o = cols.links(v.PREREQUISITE)
+    pre = cols.dense(pre_s, pre_o, fill=-1)[deps]
+    keep = pre >= 0
+    deps, needs, pre = deps[keep], needs[keep], pre[keep]
+    order = np.argsort(cols.ranks(deps), kind="stable")
+    deps, needs, pre = deps[order], needs[order], pre[order]
+    slugs: dict[str | None, str] = {None: ""}  # a few concepts, named thousands of times
+
+    def column(predicate: str) -> list[str | None]:
+        """The first value of ``predicate`` of each dependency (``None`` if it has none)."""
+        subjects, texts = cols.texts(predicate)
+        at = cols.dense(subjects, np.arange(len(texts)), fill=-1)[deps].tolist()
+        return [texts[k] if k >= 0 else None for k in at]
+
+    def slug(text: str | None) -> str:
+        found = slugs.get(text)
+        if found is None:
+            found = slugs[text] = concept_slug(text)  # type: ignore[arg-type]
         return found
 
-    milestones: dict[str, list[Milestone]] = defaultdict(list)
-    successors: dict[str, list[str]] = defaultdict(list)
-    statuses: dict[str, list[StatusReport]] = defaultdict(list)
-    node = index.node
-    system = v.ENTITY_CLASSES["system"]
-    typed = of_types(index, (system, *PORTFOLIO_TYPES))
-    # Read by predicate from the projection's arrays: no node is made for these.
-    item_of = _firsts(index, p.MILESTONE_OF, p.MILESTONE)
-    planned, forecast = _firsts(index, p.PLANNED_DATE), _firsts(index, p.FORECAST_DATE)
-    actual, afters = _firsts(index, p.ACTUAL_DATE), _all(index, p.AFTER)
-    for iri, item in item_of.items():
-        after = tuple(afters.get(iri, ()))
-        for before in after:
-            successors[before].append(iri)
-        milestones[item].append(
-            Milestone(
-                iri,
-                item,
-                parse(planned.get(iri)),
-                parse(forecast.get(iri)),
-                parse(actual.get(iri)),
-                after,
-            )
-        )
-    status_of, status = _firsts(index, p.STATUS_OF, p.STATUS_REPORT), _firsts(index, p.STATUS)
-    reported, progress = _firsts(index, p.REPORT_DATE), _firsts(index, p.PROGRESS)
-    phase = _firsts(index, p.PHASE)
-    slugs: dict[str, str] = {}
-    for iri, item in status_of.items():
-        value, day = status.get(iri), parse(reported.get(iri))
-        if value is not None and day is not None:
-            slug = slugs.get(value) or slugs.setdefault(value, concept_slug(value))
-            statuses[item].append(
-                StatusReport(iri, item, day, slug, _number(progress.get(iri)), phase.get(iri))
-            )
-    dependent = _firsts(index, v.DEPENDENT, v.DEPENDENCY)
-    prerequisite, criticality = _firsts(index, v.PREREQUISITE), _firsts(index, v.CRITICALITY)
-    lags, kinds = _firsts(index, v.LAG_DAYS), _firsts(index, v.DEPENDENCY_TYPE)
-    for iri, needs in dependent.items():
-        pre = prerequisite.get(iri)
-        if pre is None:
-            continue
-        crit = concept_slug(criticality.get(iri) or "") or "low"
-        lag = _number(lags.get(iri))
+    terms = cols.projection.terms
+    for iri, dependent, prerequisite, criticality, kind, lag_text in zip(
+        map(terms.__getitem__, deps.tolist()),
+        map(terms.__getitem__, needs.tolist()),
+        map(terms.__getitem__, pre.tolist()),
+        column(v.CRITICALITY),
+        column(v.DEPENDENCY_TYPE),
+        column(v.LAG_DAYS),
+        strict=True,
+    ):
+        crit = slug(criticality) or "low"
+        lag = _number(lag_text)
         out.dependencies.append(
             Dependency(
                 iri,
-                needs,
-                pre,
+                dependent,
+                prerequisite,
                 crit,
                 v.CRITICALITY_RANK.get(crit, 1),
-                concept_slug(kinds.get(iri) or ""),
+                slug(kind),
                 int(lag) if lag is not None else 0,
             )
         )
+    return np.concatenate([needs, pre])
+
+
+def _scopes(index: GovIndex, out: Lookups) -> None:
+    """Items, what lies within each scope, the follow-up mandates in force and what has a
+    validity period."""
     within: dict[str, list[str]] = defaultdict(list)
     for pred in sorted(index.within_scope_predicates):
         for part, scope in zip(*index.pairs(pred), strict=True):
             within[scope].append(part)
     out.within = dict(within)
     for iri in index.into(FOLLOW_UP, v.ACTION):
-        _follow_up(node(iri), out)
-    portfolio_items = {i for cls in PORTFOLIO_TYPES for i in typed[cls]}
-    out.items = frozenset(portfolio_items | set(typed[system]))
-    out.portfolio_items = sorted(portfolio_items)
-    for ms in milestones.values():
-        ms.sort(key=lambda m: (m.planned or m.forecast or date.max, m.iri))
-    for reports in statuses.values():
-        reports.sort(key=lambda r: (r.day, r.iri))
-    out.milestones = dict(milestones)
-    out.milestone = {m.iri: m for ms in milestones.values() for m in ms}
-    out.successors = {k: sorted(set(x)) for k, x in successors.items()}
-    out.statuses = dict(statuses)
-    out.status_days = {item: [r.day for r in reports] for item, reports in statuses.items()}
-    out.dependencies.sort(key=lambda d: d.iri)
+        holder, status = index.first(iri, v.HOLDER), index.first(iri, v.MANDATE_STATUS)
+        if holder is not None and (status is None or concept_slug(status) not in NOT_IN_FORCE):
+            out.follow_ups.append(FollowUp(iri, holder, tuple(index.out(iri, v.SCOPE))))
     out.follow_ups.sort(key=lambda f: f.iri)
-    return out
-
-
-@dataclass
-class IndicatorLookups:
-    """Indicators and their observations (the most numerous nodes, read apart)."""
-
-    observations: dict[str, list[Observation]]
-    indicators: list[str]
-    indicator_set: frozenset[str]
-
-
-def indicator_lookups(index: GovIndex) -> IndicatorLookups:
-    """Every indicator and its observations, oldest period first; one pass, kept with ``index``."""
-    return index.memo("portfolio:indicators", lambda: quiet_build(lambda: _indicators(index)))
-
-
-def _indicators(index: GovIndex) -> IndicatorLookups:
-    days: dict[str, date | None] = {}
-    observations: dict[str, list[Observation]] = defaultdict(list)
-    # Read by predicate from the projection's arrays: no node is made for the observations.
-    data_set = _firsts(index, p.IN_DATA_SET, p.OBSERVATION)
-    periods, values = _firsts(index, p.REF_PERIOD), _firsts(index, p.OBS_VALUE)
-    areas = _firsts(index, p.REF_AREA)
-    for iri, indicator in data_set.items():
-        period, number = periods.get(iri), _number(values.get(iri))
-        if period is None or number is None:
-            continue
-        day = days[period] if period in days else days.setdefault(period, day_of(period))
-        if day is not None:
-            observations[indicator].append(Observation(iri, period, day, number, areas.get(iri)))
-    for series in observations.values():
-        series.sort(key=lambda o: (o.day, o.area or "", o.iri))
-    indicators = index.of_type(p.INDICATOR)
-    return IndicatorLookups(dict(observations), indicators, frozenset(indicators))
+    out.dated = frozenset(index.subjects_with(v.TEMPORAL)) | frozenset(
+        index.subjects_with(v.MEMBER_DURING)
+    )
+    portfolio_items = {i for cls in PORTFOLIO_TYPES for i in index.of_type(cls)}
+    out.items = frozenset(portfolio_items | set(index.of_type(v.ENTITY_CLASSES["system"])))
+    out.portfolio_items = sorted(portfolio_items)

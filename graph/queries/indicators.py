@@ -6,12 +6,13 @@ Indicators are ``qb:DataSet``s (``gg:Indicator``); their observations ``qb:Obser
 
 from __future__ import annotations
 
-import bisect
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from graph.index import GovIndex, index_of
-from graph.portfolio_lookups import Observation, indicator_lookups, quiet_build
+from graph.portfolio_lookups import IndicatorLookups, Observation, indicator_lookups, quiet_build
 from graph.queries.impact import as_of_day
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -21,8 +22,22 @@ from ontology.terms import concept_slug, local_id
 
 
 def observations_by_indicator(index: GovIndex) -> dict[str, list[Observation]]:
-    """Every observation, by indicator, oldest period first."""
+    """Every observation, by indicator, oldest period first (made for every indicator: an
+    answer reads one indicator's with ``indicator_lookups(index).series``)."""
     return indicator_lookups(index).observations
+
+
+def _overall(found: IndicatorLookups, iri: str, day: date | None) -> tuple[int, list[int]]:
+    """How many observations of ``iri`` count on ``day`` and which of them (positions in the
+    arrays) make its overall series: those without an area if there are any, else all."""
+    a, b = found.spans.get(iri, (0, 0))
+    if day is not None:
+        b = a + int(np.searchsorted(found.day[a:b], day.toordinal(), side="right"))
+    areas = found.area[a:b]
+    bare = areas < 0
+    if bare.all() or not bare.any():
+        return b - a, list(range(a, b))
+    return b - a, (np.flatnonzero(bare) + a).tolist()
 
 
 def _number(index: GovIndex, iri: str, pred: str) -> float | None:
@@ -75,13 +90,10 @@ def _indicator_row(
     index: GovIndex, iri: str, day: date | None, lang: str | None, *, series: bool
 ) -> dict[str, Any]:
     node = index.node(iri)
-    all_obs = observations_by_indicator(index).get(iri, [])
-    if day is not None:
-        all_obs = all_obs[: bisect.bisect_right([o.day for o in all_obs], day)]
-    obs = all_obs
-    overall = obs if all(o.area is None for o in obs) else [o for o in obs if o.area is None] or obs
-    latest = overall[-1] if overall else None
-    previous = overall[-2] if len(overall) > 1 else None
+    found = indicator_lookups(index)
+    count_obs, overall_at = _overall(found, iri, day)
+    latest = found.record(overall_at[-1]) if overall_at else None
+    previous = found.record(overall_at[-2]) if len(overall_at) > 1 else None
     direction = node.first(p.DIRECTION)
     direction = concept_slug(direction) if direction else None
     unit = node.first(p.UNIT_MEASURE)
@@ -107,12 +119,12 @@ def _indicator_row(
         "previous": None if previous is None else _obs(index, previous, sources=False),
         **_trend(previous.value if previous else None, latest.value if latest else None, direction),
         "distance_to_target": distance,
-        "observations": len(obs),
+        "observations": count_obs,
         "sources": index.citation_dicts(iri),
         "gaps": [
             text
             for missing, text in (
-                (not obs, "no observed value is recorded"),
+                (not count_obs, "no observed value is recorded"),
                 (unit is None, "no unit is recorded"),
                 (direction is None, "no direction is recorded"),
                 (target is None, "no target is recorded"),
@@ -123,7 +135,10 @@ def _indicator_row(
         ],
     }
     if series:
-        row["series"] = [{"period": o.period, "value": o.value} for o in overall]
+        row["series"] = [
+            {"period": found.periods[int(found.period[k])], "value": float(found.value[k])}
+            for k in overall_at
+        ]
     return row
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import bisect
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from graph.index import GovIndex, index_of
-from graph.portfolio_lookups import quiet_build
+from graph.portfolio_lookups import lookups, quiet_build
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
-    Milestone,
     day_of,
     following,
     iso,
@@ -19,6 +19,7 @@ from graph.queries.portfolio_facts import (
     prerequisites,
     refs_of,
 )
+from graph.queries.portfolio_judge import expected_days
 from graph.resolve import resolve
 from graph.store import GraphStore
 from ontology.errors import InvalidArgument
@@ -88,27 +89,26 @@ def milestones(
     if body is not None:
         chosen = resolve(index, body)
         wanted = set(follow.items_by_body.get(chosen, []))
-    by_date = index.memo(
+    facts = lookups(index)
+    whens, at = index.memo(
         f"milestones:by-date:{day}", lambda: quiet_build(lambda: _by_date(index, day))
     )
-    first = bisect.bisect_left(by_date, (start, ""))
-    seen: set[str] = set()
-    found = []
-    for when, iri, m in by_date[first:]:
-        if when > end:
-            break
-        if iri in seen or (wanted is not None and m.item not in wanted):
-            continue
-        seen.add(iri)
-        found.append((when, m))
-    found.sort(key=lambda pair: (pair[0], pair[1].iri))
-    total = len(found)
-    window = found[offset : offset + limit if limit is not None else None]
+    first = int(np.searchsorted(whens, start.toordinal(), side="left"))
+    last = max(first, int(np.searchsorted(whens, end.toordinal(), side="right")))
+    due = at[first:last]
+    if wanted is not None:
+        units = facts.units
+        due = due[np.isin(facts.ms_unit[due], [units[i] for i in wanted if i in units])]
+    _, once = np.unique(due, return_index=True)  # a milestone due twice: its earliest date
+    due = due[np.sort(once)]
+    total = len(due)
+    shown = due[offset : offset + limit if limit is not None else None]
+    window = [facts.milestone_at(k) for k in shown.tolist()]
     # Each row built once per index, day and language (nested values shared: do not change).
     cache: dict[str, dict[str, Any]] = index.memo(f"milestones:rows:{day}:{lang}", dict)
     refs = refs_of(index, lang)
     rows = []
-    for _, m in window:
+    for m in window:
         row = cache.get(m.iri)
         if row is None:
             row = milestone_dict(index, m, day, lang, refs=refs)
@@ -129,17 +129,18 @@ def milestones(
     }
 
 
-def _by_date(index: GovIndex, day: date) -> list[tuple[date, str, Milestone]]:
-    """Every milestone under its expected and its planned date, in date order."""
-    out = [
-        (when, m.iri, m)
-        for ms in milestones_by_item(index).values()
-        for m in ms
-        for when in {m.expected(day), m.planned}
-        if when is not None
-    ]
-    out.sort(key=lambda entry: (entry[0], entry[1]))
-    return out
+def _by_date(index: GovIndex, day: date) -> tuple[np.ndarray, np.ndarray]:
+    """``(days, milestones)``: every milestone (:meth:`Lookups.milestone_at`) under its expected
+    and its planned day (once if they are one), in order of day, then IRI."""
+    facts = lookups(index)
+    _, _, expected = expected_days(facts, day.toordinal())
+    planned = facts.ms_planned
+    k = np.arange(len(planned))
+    other = (planned > 0) & (planned != expected)
+    whens = np.concatenate([expected[expected > 0], planned[other]])
+    at = np.concatenate([k[expected > 0], k[other]])
+    order = np.lexsort((facts.ms_rank[at], whens))
+    return whens[order], at[order]
 
 
 def _last_day(value: date | str) -> date | None:

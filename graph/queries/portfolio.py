@@ -27,6 +27,7 @@ from graph.queries.portfolio_facts import (
     iso,
     label,
     milestone_dict,
+    names,
     ref,
     refs_of,
 )
@@ -89,6 +90,9 @@ def item_rows(
     """The cards of ``items``, each built once per index, day and language (a fresh
     top-level dict each call; nested values are shared and must not be changed)."""
     cache: dict[str, dict[str, Any]] = index.memo(f"portfolio:rows:{judge.day}:{lang}", dict)
+    missing = [item for item in items if item not in cache]
+    if len(missing) > 1:
+        _prefetch(index, judge, follow, missing, lang)
     out = []
     for item in items:
         row = cache.get(item)
@@ -98,19 +102,38 @@ def item_rows(
     return out
 
 
+def _prefetch(
+    index: GovIndex, judge: Judge, follow: Following, items: list[str], lang: str | None
+) -> None:
+    """Read the labels and types of everything the rows of ``items`` name, in one pass."""
+    named = [*items]
+    ms = []
+    for item in items:
+        found = judge.next_milestone(item)
+        if found is not None:
+            ms.append(found.iri)
+        named.extend(pre for pre, _ in judge.critical_prerequisites(item))
+        named.extend(b for b, _ in follow.bodies_by_item.get(item, ()))
+    names(index, lang).prefetch(named)
+    names(index, lang).prefetch(ms, types=False)
+    overdue = [m.iri for item in items for m in judge.overdue(item)]
+    names(index, None).prefetch(overdue, types=False)  # the reasons name them
+
+
 def _item_row(
     index: GovIndex, judge: Judge, follow: Following, item: str, lang: str | None
 ) -> dict[str, Any]:
     day = judge.day
-    report = judge.facts.status_on(item, day)
+    report = judge.report(item)
     rag, reasons, slip = judge.rag(item)
-    today = judge.milestones_on(item)
+    upcoming = judge.next_milestone(item)
     refs = refs_of(index, lang)
-    late = slip > 0 or bool(today.overdue)
+    late = judge.late(item)
     gaps = []
     if report is None:
         gaps.append("no dated status is recorded")
-    if not judge.by_item.get(item):
+    count = judge.milestone_count(item)
+    if not count:
         gaps.append("no milestone is recorded")
     return {
         **refs(item),
@@ -124,9 +147,9 @@ def _item_row(
             "sources": citations(index, report.iri),
         },
         "next_milestone": None
-        if today.next is None
-        else milestone_dict(index, today.next, day, lang, refs=refs),
-        "milestones": len(judge.by_item.get(item, ())),
+        if upcoming is None
+        else milestone_dict(index, upcoming, day, lang, refs=refs),
+        "milestones": count,
         "slip_days": slip,
         "late": late,
         "rag": rag,
@@ -261,39 +284,35 @@ def _board(
     chosen: str,
     items: list[str],
     lang: str | None,
-) -> tuple[list[tuple[str, str, list[str], int]], dict[str, int], list[str], list[str]]:
+) -> tuple[list[tuple[str, str, int, bool]], dict[str, int], list[str], list[str]]:
     """A body's items in board order with the counts, the late ones and the mandates: the
     part of the answer that costs a pass over every item, kept per index, day and language so
     a page costs only its rows."""
-    judged = [(item, *judge.rag(item)) for item in items]
-    # Labels read by predicate for the whole board: the rows of a page are labelled apart.
-    labels = index.label_map(lang)
-
-    def label_of(iri: str) -> str:
-        found = labels.get(iri)
-        return local_id(iri) if found is None else found
-
-    judged.sort(key=lambda j: (RAG_ORDER[j[1]], -j[3], label_of(j[0]), j[0]))
+    rags, slips, lates = judge.marks(items)
+    # Labels for the whole board, read at once: the rows of a page are labelled apart.
+    named = names(index, lang)
+    named.prefetch(items, types=False)
+    label_of = named.label
+    judged = sorted(
+        zip(items, rags, slips, lates, strict=True),
+        key=lambda j: (RAG_ORDER[j[1]], -j[2], label_of(j[0]), j[0]),
+    )
     summary = {name: 0 for name in RAG_ORDER}
-    for _, rag, _, _ in judged:
+    for rag in rags:
         summary[rag] += 1
-    late = [local_id(item) for item, _, _, slip in judged if slip > 0 or _overdue(judge, item)]
+    late = [local_id(item) for item, _, _, is_late in judged if is_late]
     mandates = sorted(
         {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
     )
     return judged, summary, late, mandates
 
 
-def _overdue(judge: Judge, item: str) -> bool:
-    return any(m.overdue(judge.day) for m in judge.by_item.get(item, ()))
-
-
 def _overview(index: GovIndex, judge: Judge, follow: Following, lang: str | None) -> dict[str, Any]:
     bodies = []
     for body in sorted(follow.items_by_body, key=lambda b: (label(index, b, lang), b)):
         counts = {name: 0 for name in RAG_ORDER}
-        for item in follow.items_by_body[body]:
-            counts[judge.rag(item)[0]] += 1
+        for rag in judge.marks(follow.items_by_body[body])[0]:
+            counts[rag] += 1
         bodies.append(
             {**ref(index, body, lang), "items": len(follow.items_by_body[body]), "summary": counts}
         )
@@ -316,5 +335,5 @@ def _overview(index: GovIndex, judge: Judge, follow: Following, lang: str | None
 
 def judge_items(index: GovIndex, items: list[str], day: date) -> dict[str, str]:
     """Red/amber/green of each item on ``day`` (for views that draw many items)."""
-    judge = Judge(index, day)
-    return {item: judge.rag(item)[0] for item in items}
+    rags = Judge(index, day).marks(items)[0]
+    return dict(zip(items, rags, strict=True))

@@ -2,25 +2,28 @@
 follow-up mandates and what each body follows.
 
 Shared by ``portfolio``, ``milestones``, ``indicators`` and ``slip``. The facts come from
-:mod:`graph.portfolio_lookups` (one pass over the projection, kept with it); what depends on
-the day (who follows what, the dependencies valid then) is derived from them once per day and
-kept in :meth:`GovIndex.memo` too.
+:mod:`graph.portfolio_lookups` (read by predicate into arrays, kept with the projection). What
+a mandate reaches is worked out once per projection; what depends on the day (the mandates and
+dependencies valid then) once per set of valid ones, which most days share. Labels and type
+names are read for what an answer shows (:func:`names`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from graph.index import GovIndex
+from graph.portfolio_columns import Names, kept
 from graph.portfolio_lookups import (
     FOLLOW_UP,
     ITEM_TYPES,
     NOT_IN_FORCE,
     PORTFOLIO_TYPES,
+    READS,
     Dependency,
     Milestone,
     StatusReport,
@@ -43,16 +46,16 @@ __all__ = [
 ]
 
 
-def milestones_by_item(index: GovIndex) -> dict[str, list[Milestone]]:
+def milestones_by_item(index: GovIndex) -> Mapping[str, list[Milestone]]:
     """Every milestone, by the item it belongs to, in planned (then forecast) order."""
     return lookups(index).milestones
 
 
-def milestone_index(index: GovIndex) -> dict[str, Milestone]:
+def milestone_index(index: GovIndex) -> Mapping[str, Milestone]:
     return lookups(index).milestone
 
 
-def status_history(index: GovIndex) -> dict[str, list[StatusReport]]:
+def status_history(index: GovIndex) -> Mapping[str, list[StatusReport]]:
     """Every dated status report, by item, oldest first."""
     return lookups(index).statuses
 
@@ -64,7 +67,8 @@ def status_on(index: GovIndex, item: str, day: date) -> StatusReport | None:
 
 def follow_up_mandates(index: GovIndex, day: date | None) -> list[str]:
     """Follow-up mandates valid on ``day`` and in force."""
-    return [f.iri for f in lookups(index).follow_ups if index.valid_at(f.iri, day)]
+    facts = lookups(index)
+    return [f.iri for f in facts.follow_ups if facts.valid_at(index, f.iri, day)]
 
 
 @dataclass(frozen=True)
@@ -75,20 +79,15 @@ class Following:
     bodies_by_item: dict[str, list[tuple[str, str]]]
 
 
-def following(index: GovIndex, day: date | None) -> Following:
-    """The initiatives, projects and systems each body follows up, through its follow-up
-    mandates' scopes and everything within them (portfolio members, parts of a strategy)."""
+def _reach(index: GovIndex) -> dict[str, list[str]]:
+    """Each follow-up mandate's items: its scopes and everything within them that is an
+    initiative, project or system (the same every day: kept per index)."""
 
-    def build() -> Following:
+    def build() -> dict[str, list[str]]:
         facts = lookups(index)
-        known = facts.items
-        within = facts.within
-        items: dict[str, set[str]] = defaultdict(set)
-        bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        known, within = facts.items, facts.within
+        out = {}
         for mandate in facts.follow_ups:
-            if not index.valid_at(mandate.iri, day):
-                continue
-            holder = mandate.holder
             seen: set[str] = set()
             frontier = list(mandate.scopes)
             while frontier:
@@ -97,27 +96,55 @@ def following(index: GovIndex, day: date | None) -> Following:
                     continue
                 seen.add(here)
                 frontier.extend(within.get(here, ()))
-            mine = items[holder]
-            for here in seen:
-                if here in known and here not in mine:
+            out[mandate.iri] = [here for here in seen if here in known]
+        return out
+
+    return kept(index, "portfolio:reach", lambda: quiet_build(build), READS)
+
+
+def following(index: GovIndex, day: date | None) -> Following:
+    """The initiatives, projects and systems each body follows up, through its follow-up
+    mandates' scopes and everything within them (portfolio members, parts of a strategy).
+
+    Kept per index and set of mandates valid on ``day`` (most days share one)."""
+    facts = lookups(index)
+    valid = tuple(f for f in facts.follow_ups if facts.valid_at(index, f.iri, day))
+
+    def build() -> Following:
+        reach = _reach(index)
+        items: dict[str, set[str]] = defaultdict(set)
+        bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for mandate in valid:
+            mine = items[mandate.holder]
+            for here in reach[mandate.iri]:
+                if here not in mine:
                     mine.add(here)
-                    bodies[here].append((holder, mandate.iri))
+                    bodies[here].append((mandate.holder, mandate.iri))
         return Following(
             {body: sorted(found) for body, found in items.items()},
-            {item: sorted(set(found)) for item, found in bodies.items()},
+            # Most items have one follower: nothing to sort.
+            {
+                item: found if len(found) == 1 else sorted(set(found))
+                for item, found in bodies.items()
+            },
         )
 
-    return index.memo(f"portfolio:following:{day}", lambda: quiet_build(build))
+    key = hash(tuple(f.iri for f in valid))
+    return kept(index, f"portfolio:following:{key}", lambda: quiet_build(build), READS)
 
 
 def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Dependency]]:
     """``dependent -> {prerequisite: dependency}`` over the dependencies valid on ``day``
-    (the strongest kept per pair, as :meth:`GovIndex.dependency_graph` does)."""
+    (the strongest kept per pair, as :meth:`GovIndex.dependency_graph` does).
+
+    Kept per index and set of dependencies not valid on ``day`` (most days share one)."""
+    facts = lookups(index)
+    invalid = _invalid(index, day)
 
     def build() -> dict[str, dict[str, Dependency]]:
         out: dict[str, dict[str, Dependency]] = defaultdict(dict)
-        for dep in lookups(index).dependencies:
-            if not index.valid_at(dep.iri, day):
+        for dep in facts.dependencies:
+            if dep.iri in invalid:
                 continue
             mine = out[dep.dependent]
             existing = mine.get(dep.prerequisite)
@@ -125,20 +152,31 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
                 mine[dep.prerequisite] = dep
         return dict(out)
 
-    return index.memo(f"portfolio:prerequisites:{day}", lambda: quiet_build(build))
+    key = f"portfolio:prerequisites:{hash(invalid)}"
+    return kept(index, key, lambda: quiet_build(build), READS)
+
+
+def _invalid(index: GovIndex, day: date | None) -> frozenset[str]:
+    """The dependencies not valid on ``day`` (few have a validity period at all)."""
+    facts = lookups(index)
+    return frozenset(
+        d.iri for d in facts.dependencies if d.iri in facts.dated and not index.valid_at(d.iri, day)
+    )
 
 
 def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
     """``prerequisite -> [dependent, ...]`` (sorted) over the dependencies valid on ``day``."""
+    pres = prerequisites(index, day)
 
     def build() -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
-        for dependent, pres in prerequisites(index, day).items():
-            for pre in pres:
+        for dependent, found in pres.items():
+            for pre in found:
                 out[pre].append(dependent)
         return {k: sorted(x) for k, x in out.items()}
 
-    return index.memo(f"portfolio:dependents:{day}", lambda: quiet_build(build))
+    key = f"portfolio:dependents:{hash(_invalid(index, day))}"
+    return kept(index, key, lambda: quiet_build(build), READS)
 
 
 def iso(day: date | None) -> str | None:
@@ -154,7 +192,7 @@ def milestone_dict(
     sources: bool = True,
     refs: Callable[[str], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """One milestone as every answer shows it (``refs``: :func:`refs_of`, if at hand)."""
+    """One milestone as every answer shows it (``refs``: unused, kept for callers)."""
     achieved = m.achieved(day)
     overdue = not achieved and m.overdue(day)
     expected = m.expected(day)
@@ -169,7 +207,7 @@ def milestone_dict(
         state = "late" if slip > 0 else "on_track"
     out: dict[str, Any] = {
         "id": local_id(m.iri),
-        "label": (refs or refs_of(index, lang))(m.iri)["label"],
+        "label": label(index, m.iri, lang),
         "planned": iso(m.planned),
         "forecast": iso(m.forecast),
         "actual": iso(m.actual),
@@ -183,22 +221,28 @@ def milestone_dict(
     return out
 
 
+def names(index: GovIndex, lang: str | None) -> Names:
+    """Labels and type names in ``lang``, kept per index (:class:`Names`: read a batch at a
+    time with ``prefetch``, only for what an answer shows)."""
+    return index.memo(f"portfolio:names:{lang}", lambda: Names(index, lang))
+
+
 def refs_of(index: GovIndex, lang: str | None) -> Callable[[str], dict[str, str]]:
     """``iri -> index.ref(iri, lang)``, kept per index and language: a board names the same
-    bodies and items thousands of times (labels from :meth:`GovIndex.label_map`). The dicts it returns are shared: do not change them."""
+    bodies and items thousands of times (``names(index, lang).prefetch`` reads many at once).
+    The dicts it returns are shared: do not change them."""
 
     def build() -> Callable[[str], dict[str, str]]:
         cache: dict[str, dict[str, str]] = {}
-        labels = index.label_map(lang)  # read by predicate: a board labels thousands at once
+        named = names(index, lang)
 
         def refer(iri: str) -> dict[str, str]:
             found = cache.get(iri)
             if found is None:
-                name = labels.get(iri)
                 found = cache[iri] = {
                     "id": local_id(iri),
-                    "label": local_id(iri) if name is None else name,
-                    "type": index.type_name(iri),
+                    "label": named.label(iri),
+                    "type": named.type_name(iri),
                 }
             return found
 
@@ -213,7 +257,7 @@ def ref(index: GovIndex, iri: str, lang: str | None) -> dict[str, str]:
 
 
 def label(index: GovIndex, iri: str, lang: str | None) -> str:
-    return refs_of(index, lang)(iri)["label"]
+    return names(index, lang).label(iri)
 
 
 def citations(index: GovIndex, iri: str) -> list[dict[str, str]]:

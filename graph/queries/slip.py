@@ -49,8 +49,9 @@ def _day(index: GovIndex, iri: str, key: str, last: bool = False) -> date | None
 def finish_to_start_links(index: GovIndex, as_of: date | None) -> dict[str, list[Link]]:
     """Valid finish-to-start dependencies, by prerequisite."""
     links: dict[str, list[Link]] = {}
-    for dep in lookups(index).dependencies:
-        if dep.type == FINISH_TO_START and index.valid_at(dep.iri, as_of):
+    facts = lookups(index)
+    for dep in facts.dependencies:
+        if dep.type == FINISH_TO_START and facts.valid_at(index, dep.iri, as_of):
             links.setdefault(dep.prerequisite, []).append(
                 Link(dep.iri, dep.prerequisite, dep.dependent, dep.lag)
             )

@@ -1,0 +1,137 @@
+"""Indicators and their observations, read by predicate into arrays once per projection.
+
+The most numerous nodes of a portfolio (100,000 observations for 1,000 indicators) are never
+made into records all at once: :class:`IndicatorLookups` keeps their ids, days, values and
+areas as numpy arrays in answer order, and :meth:`IndicatorLookups.record` makes the few an
+answer shows (the latest and previous value; a chart's series).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graph.index import GovIndex
+from graph.portfolio_columns import Columns, kept, numbers, quiet_build
+from graph.portfolio_records import Observation
+from ontology import portfolio_terms as p
+from ontology.terms import RDF_TYPE
+
+#: The predicates :func:`indicator_lookups` reads (besides ``rdf:type``).
+INDICATORS_READS = (p.IN_DATA_SET, p.REF_PERIOD, p.OBS_VALUE, p.REF_AREA)
+READS = (RDF_TYPE, *INDICATORS_READS)  # classes too: indicators and observations
+
+
+@dataclass
+class IndicatorLookups:
+    """Indicators and their observations (the most numerous nodes, read apart).
+
+    The observations are arrays, by indicator (``spans``: its ``[start, end)``), then day,
+    area and IRI; :meth:`series` makes an indicator's records when they are asked for.
+    """
+
+    indicators: list[str]
+    indicator_set: frozenset[str]
+    spans: dict[str, tuple[int, int]]
+    obs: list[str]  # IRIs (never term ids: the lookups may outlive the projection)
+    day: np.ndarray  # day ordinals
+    value: np.ndarray  # floats
+    area: np.ndarray  # index into ``areas``, -1 for none
+    period: np.ndarray  # index into ``periods``
+    areas: list[str]
+    periods: list[str]
+    dates: dict[int, Any]
+    _series: dict[str, list[Observation]] = field(default_factory=dict)
+
+    def record(self, k: int) -> Observation:
+        """Observation ``k`` of the arrays."""
+        area = int(self.area[k])
+        return Observation(
+            self.obs[k],
+            self.periods[int(self.period[k])],
+            self.dates[int(self.day[k])],
+            float(self.value[k]),
+            self.areas[area] if area >= 0 else None,
+        )
+
+    def series(self, indicator: str) -> list[Observation]:
+        """Every observation of ``indicator``, oldest period first (kept once made)."""
+        found = self._series.get(indicator)
+        if found is None:
+            a, b = self.spans.get(indicator, (0, 0))
+            found = self._series[indicator] = [self.record(k) for k in range(a, b)]
+        return found
+
+    @property
+    def observations(self) -> dict[str, list[Observation]]:
+        """Every indicator's :meth:`series` (made for all: prefer :meth:`series`)."""
+        return {i: self.series(i) for i in self.spans}
+
+
+def indicator_lookups(index: GovIndex) -> IndicatorLookups:
+    """Every indicator and its observations, oldest period first; read by predicate, kept
+    with ``index``."""
+    return kept(
+        index, "portfolio:indicators", lambda: quiet_build(lambda: _indicators(index)), READS
+    )
+
+
+def _indicators(index: GovIndex) -> IndicatorLookups:
+    cols = Columns(index)
+    # Observations: the data set they belong to, their period (a date), value and area.
+    obs, data_set = cols.links(p.IN_DATA_SET, p.OBSERVATION)
+    period_s, period_texts = cols.texts(p.REF_PERIOD)
+    periods = sorted(set(period_texts))  # a few hundred periods, named 100,000 times
+    codes = dict(zip(periods, range(len(periods)), strict=True))
+    found = np.fromiter(map(codes.__getitem__, period_texts), np.int64, len(period_texts))
+    period_code = cols.dense(period_s, found, fill=-1)[obs]
+    ordinal = cols.ordinal
+    period_day = np.array([ordinal(t) for t in periods] + [0], dtype=np.int64)[period_code]
+    value_s, value_texts = cols.texts(p.OBS_VALUE)
+    try:
+        parsed = np.fromiter(map(float, value_texts), np.float64, len(value_texts))
+        known = np.ones(len(parsed), dtype=bool)
+    except ValueError:  # some are not numbers: read one at a time
+        read = numbers(value_texts)
+        parsed = np.array([0.0 if x is None else x for x in read], dtype=np.float64)
+        known = np.array([x is not None for x in read], dtype=bool)
+    has_value = cols.dense(value_s, known, fill=False)[obs]
+    value = cols.dense(value_s, parsed, fill=0)[obs].astype(np.float64)
+    keep = (period_code >= 0) & has_value & (period_day > 0)
+    obs, data_set, value = obs[keep], data_set[keep], value[keep]
+    period_code, period_day = period_code[keep], period_day[keep]
+    area_s, area_texts = cols.texts(p.REF_AREA)
+    areas = sorted(set(area_texts) | {""})
+    area_index = {a: k for k, a in enumerate(areas)}
+    area_code = cols.dense(
+        area_s, np.array([area_index[a] for a in area_texts], dtype=np.int64), fill=-1
+    )[obs]
+    # Oldest first; then by area ("" for none) and IRI, as the answers list them.
+    order = np.lexsort(
+        (cols.ranks(obs), np.maximum(area_code, area_index[""]), period_day, data_set)
+    )
+    obs, data_set, value = obs[order], data_set[order], value[order]
+    period_code, period_day, area_code = period_code[order], period_day[order], area_code[order]
+    terms = cols.projection.terms
+    starts = np.flatnonzero(np.diff(data_set, prepend=-1))  # data_set is sorted: its runs
+    groups, ends = data_set[starts], np.append(starts[1:], len(data_set))[: len(starts)]
+    spans = {
+        terms[g]: (a, b)
+        for g, a, b in zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
+    indicators = index.of_type(p.INDICATOR)
+    return IndicatorLookups(
+        indicators,
+        frozenset(indicators),
+        spans,
+        list(map(terms.__getitem__, obs.tolist())),
+        period_day,
+        value,
+        area_code,
+        period_code,
+        areas,
+        periods,
+        cols.dates,
+    )

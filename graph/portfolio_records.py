@@ -1,0 +1,187 @@
+"""The records of a portfolio (milestones, status reports, observations, dependencies,
+follow-up mandates) and the mappings that make them from the lookups' arrays when asked for.
+
+The records are named tuples (made several times faster than frozen dataclasses); the
+mappings (:class:`Records`, :class:`ByIri`) make an item's records on first access, so the
+first answer after a write makes only the records it shows, not all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, NamedTuple, TypeVar
+
+import numpy as np
+
+from ontology.dates import last_day
+
+R = TypeVar("R")
+
+
+def day_of(value: str | None) -> date | None:
+    """The last day a partial date covers (a milestone due ``2025-06`` is on time all June).
+
+    >>> day_of("2025-06")
+    datetime.date(2025, 6, 30)
+    >>> day_of(None) is None
+    True
+    """
+    if value is None:
+        return None
+    try:
+        return last_day(value)
+    except ValueError:
+        return None
+
+
+class Milestone(NamedTuple):
+    """One ``gg:Milestone`` (a tuple, as every record here: tens of thousands are made at once,
+    and a tuple is made several times faster than a frozen dataclass)."""
+
+    iri: str
+    item: str
+    planned: date | None
+    forecast: date | None
+    actual: date | None
+    after: tuple[str, ...]
+
+    def achieved(self, day: date) -> bool:
+        return self.actual is not None and self.actual <= day
+
+    def expected(self, day: date) -> date | None:
+        """When it is (or was) reached: actual, else forecast, else planned; never before
+        ``day`` while still open (a date that passed without an actual date is overdue)."""
+        if self.achieved(day):
+            return self.actual
+        best = self.actual or self.forecast or self.planned
+        return None if best is None else max(best, day) if self.overdue(day) else best
+
+    def overdue(self, day: date) -> bool:
+        """Open, and its forecast (or planned) date has passed."""
+        if self.achieved(day):
+            return False
+        best = self.forecast or self.planned
+        return best is not None and best < day
+
+    def slip(self, day: date) -> int | None:
+        """Days the expected date lies after the planned one (``None`` without a plan)."""
+        expected = self.expected(day)
+        if self.planned is None or expected is None:
+            return None
+        return (expected - self.planned).days
+
+    def state(self, day: date) -> str:
+        if self.achieved(day):
+            return "achieved"
+        if self.overdue(day):
+            return "overdue"
+        slip = self.slip(day)
+        if slip is None:
+            return "undated" if self.expected(day) is None else "on_track"
+        return "late" if slip > 0 else "on_track"
+
+
+class StatusReport(NamedTuple):
+    iri: str
+    item: str
+    day: date
+    status: str
+    progress: float | None
+    phase: str | None
+
+
+class Observation(NamedTuple):
+    iri: str
+    period: str
+    day: date
+    value: float
+    area: str | None
+
+
+class Dependency(NamedTuple):
+    """One ``gg:Dependency``: ``dependent`` needs ``prerequisite``."""
+
+    iri: str
+    dependent: str
+    prerequisite: str
+    criticality: str
+    rank: int
+    type: str
+    lag: int
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A ``follow_up`` mandate in force: its holder and its scopes."""
+
+    iri: str
+    holder: str
+    scopes: tuple[str, ...]
+
+
+class Records(Mapping[str, list[R]], Generic[R]):
+    """``item -> its records``, over runs of arrays sorted by unit: the records of unit ``u``
+    are ``make(k)`` for ``k`` in ``[bounds[u], bounds[u + 1])``, made on first access."""
+
+    def __init__(
+        self, units: dict[str, int], names: list[str], bounds: np.ndarray, make: Callable[[int], R]
+    ) -> None:
+        self._units, self._names, self._make = units, names, make
+        self._bounds = bounds.tolist()
+        self._made: dict[str, list[R]] = {}
+
+    def __getitem__(self, item: str) -> list[R]:
+        found = self._made.get(item)
+        if found is None:
+            u = self._units.get(item)
+            if u is None or self._bounds[u] == self._bounds[u + 1]:
+                raise KeyError(item)
+            make = self._make
+            found = self._made[item] = [
+                make(k) for k in range(self._bounds[u], self._bounds[u + 1])
+            ]
+        return found
+
+    def __contains__(self, item: object) -> bool:
+        u = self._units.get(item) if isinstance(item, str) else None
+        return u is not None and self._bounds[u] < self._bounds[u + 1]
+
+    def __iter__(self) -> Iterator[str]:
+        bounds, names = self._bounds, self._names
+        return (names[u] for u in range(len(names)) if bounds[u] < bounds[u + 1])
+
+    def __len__(self) -> int:
+        bounds = self._bounds
+        return sum(1 for u in range(len(self._names)) if bounds[u] < bounds[u + 1])
+
+
+class ByIri(Mapping[str, R], Generic[R]):
+    """``iri -> record``: ``make(k)`` for the place ``k`` of ``iri`` in ``iris`` (the places
+    found on first use)."""
+
+    def __init__(self, iris: list[str], make: Callable[[int], R]) -> None:
+        self._iris, self._make = iris, make
+        self._places: dict[str, int] | None = None
+
+    def _place(self, iri: object) -> int:
+        if self._places is None:
+            self._places = dict(zip(self._iris, range(len(self._iris)), strict=True))
+        found = self._places.get(iri) if isinstance(iri, str) else None
+        return -1 if found is None else found
+
+    def __getitem__(self, iri: str) -> R:
+        k = self._place(iri)
+        if k < 0:
+            raise KeyError(iri)
+        return self._make(k)
+
+    def __contains__(self, iri: object) -> bool:
+        return self._place(iri) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._iris)
+
+    def __len__(self) -> int:
+        return len(self._iris)
