@@ -146,6 +146,7 @@ def _wrk(base: str, script: Path | None, path: str = "/") -> dict[str, float]:
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),  # type: ignore[union-attr]
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", text).group(1)),  # type: ignore[union-attr]
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", text).group(1)),  # type: ignore[union-attr]
+        "max": _ms(re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+\w+)", text).group(1)),  # type: ignore[union-attr]
         "load": os.getloadavg()[0],
     }
 
