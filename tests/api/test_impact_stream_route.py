@@ -15,8 +15,12 @@ import httpx
 from fastapi.testclient import TestClient
 
 from graph.generate import generate, write_ntriples
+from graph.queries.impact import impact
 from graph.queries.impact_stream import collect
+from graph.store import GraphStore
+from ontology.terms import local_id
 from tests.api.live import LiveServer
+from tests.api.test_impact_stream import _roots
 
 NDJSON = {"Accept": "application/x-ndjson"}
 
@@ -25,16 +29,27 @@ def _lines(body: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in body.splitlines()]
 
 
-def test_the_stream_holds_the_json_answer(client: TestClient) -> None:
-    params = {"node": "nsp", "limit": 1000}
+def _root(store: GraphStore) -> str:
+    """The id of a bundled item with many items impacted and bodies to inform."""
+    answers = {r: impact(store, r) for r in _roots(store, 12)}
+    best = max(
+        answers, key=lambda r: (bool(answers[r]["bodies_to_inform"]), len(answers[r]["impacted"]))
+    )
+    return local_id(best)
+
+
+def test_the_stream_holds_the_json_answer(client: TestClient, data_store: GraphStore) -> None:
+    root = _root(data_store)
+    params: dict[str, Any] = {"node": root, "limit": 1000}
     whole = client.get("/impact", params=params).json()
+    assert len(whole["impacted"]) >= 2 and whole["bodies_to_inform"]
     streamed = client.get("/impact", params=params, headers=NDJSON)
     assert streamed.status_code == 200
     assert streamed.headers["content-type"].startswith("application/x-ndjson")
     lines = _lines(streamed.text)
     assert [p["item"] for p in lines if "item" in p] == whole["impacted"]
     assert collect(lines) == whole
-    unlimited = _lines(client.get("/impact", params={"node": "nsp"}, headers=NDJSON).text)
+    unlimited = _lines(client.get("/impact", params={"node": root}, headers=NDJSON).text)
     assert unlimited[-1] == {"end": {"items": len(whole["impacted"])}}
     assert "page" not in unlimited[0]["head"]
 
@@ -64,12 +79,15 @@ def test_the_schema_documents_the_stream(client: TestClient) -> None:
     assert {"head", "item", "bodies_to_inform", "end", "error"} == set(line["properties"])
 
 
-def test_the_cli_streams_ndjson(cli: Callable[..., Any]) -> None:
-    whole = cli("impact", "nsp", "--json")
-    streamed = cli("impact", "nsp", "--stream")
+def test_the_cli_streams_ndjson(cli: Callable[..., Any], data_store: GraphStore) -> None:
+    root = _root(data_store)
+    whole = json.loads(cli("impact", root, "--json").stdout)
+    streamed = cli("impact", root, "--stream")
     assert streamed.exit_code == 0, streamed.stderr
     lines = _lines(streamed.stdout)
-    assert [p["item"] for p in lines if "item" in p] == json.loads(whole.stdout)["impacted"]
+    assert len(whole["impacted"]) >= 2 and whole["bodies_to_inform"]
+    assert [p["item"] for p in lines if "item" in p] == whole["impacted"]
+    assert collect(lines) == whole
     missing = cli("impact", "no-such-node", "--stream")
     assert missing.exit_code == 3 and not missing.stdout.strip()
 
