@@ -181,6 +181,7 @@ async def serve(
         hit = await run_in_threadpool(work)
         if key is not None:
             cache.put(key, hit)
+        request.app.state.heap.computed(generation_of(store))
     if key is not None and request.method == "GET" and not vary:
         cache.put(raw_key(request.scope, generation), hit)  # for the fast path
     return respond(request, hit)

@@ -11,6 +11,7 @@ from api import http_errors, limits, openapi
 from api.answers import AnswerCache, CachedAnswers
 from api.audit import AuditLog
 from api.auth import TokenTable
+from api.heap import Heap
 from api.settings import Settings
 from api.sparql import SparqlEndpoint
 from api.writes import Writer
@@ -36,6 +37,7 @@ def create_app(
             _hold(app, opened, settings)
         if app.state.sparql is not None:
             app.state.sparql.start()
+        app.state.heap.started()
         try:
             yield
         finally:
@@ -58,6 +60,7 @@ def create_app(
     app.state.sparql = None
     app.state.trust_client_header = False
     app.state.answers = AnswerCache(entries=settings.answer_cache_entries)
+    app.state.heap = Heap()
     app.state.tokens = TokenTable(
         settings.api_tokens(), failures_per_minute=settings.auth_failures_per_minute
     )

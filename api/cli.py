@@ -7,8 +7,9 @@ people, ``--json`` for scripts). Errors become messages and exit codes in ``api.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -61,6 +62,30 @@ def _run(as_json: bool, action: Callable[[], Any], render: Callable[[Any], None]
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     else:
         render(result)
+
+
+def stream_lines(action: Callable[[], Iterator[Any]]) -> None:
+    """Write each part of the library's generator as one JSON line (NDJSON) as it comes.
+
+    An error before the first line is reported as by :func:`_run`; one after it ends the
+    output with a line ``{"error": ...}`` and the error's exit code.
+    """
+    started = False
+    try:
+        for part in action():
+            sys.stdout.write(json.dumps(part, ensure_ascii=False, default=str) + "\n")
+            started = True
+    except GovGraphError as error:
+        if started:
+            sys.stdout.write(json.dumps({"error": error.as_dict()}, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        raise typer.Exit(report(error, as_json=False)) from None
+    except BrokenPipeError:  # the reader went away (``| head``): stop computing, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    finally:
+        close_stores()
+    sys.stdout.flush()
 
 
 def close_stores() -> None:

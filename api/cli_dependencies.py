@@ -55,28 +55,37 @@ def impact(
     offset: Annotated[int, typer.Option("--offset", help="Skip this many items.", min=0)] = 0,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream",
+            help="Write the answer as NDJSON lines while it is computed (head, one item per "
+            "line, bodies to inform per page, end); for answers of any size.",
+        ),
+    ] = False,
 ) -> None:
     """What is hit if NAME slips or fails, through which chain, and whom to tell."""
     from api import render_dependencies
+
+    options: dict[str, Any] = {
+        "direction": "upstream" if upstream else "downstream",
+        "max_depth": max_depth,
+        "types": types or None,
+        "min_criticality": min_criticality,
+        "as_of": as_of,
+        "lang": _lang(lang),
+        "limit": limit,
+        "offset": offset,
+    }
+    if stream:
+        from api.cli import stream_lines
+        from graph.queries.impact_stream import impact_stream
+
+        stream_lines(lambda: impact_stream(_store(), name, **options))
+        return
     from graph.queries.impact import impact as query
 
-    language = _lang(lang)
-    _run(
-        as_json,
-        lambda: query(
-            _store(),
-            name,
-            direction="upstream" if upstream else "downstream",
-            max_depth=max_depth,
-            types=types or None,
-            min_criticality=min_criticality,
-            as_of=as_of,
-            lang=language,
-            limit=limit,
-            offset=offset,
-        ),
-        render_dependencies.impact,
-    )
+    _run(as_json, lambda: query(_store(), name, **options), render_dependencies.impact)
 
 
 @app.command()

@@ -152,3 +152,33 @@ class GraphList(_Open):
 
     graphs: list[str]
     page: Page
+
+
+#: ``GET /impact`` with ``Accept: application/x-ndjson``: the JSON schema of one line (exactly
+#: one of these keys; see graph.queries.impact_stream)
+IMPACT_PART_SCHEMA: dict[str, Any] = {
+    "title": "ImpactPart",
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": 1,
+    "properties": {
+        "head": {
+            "type": "object",
+            "description": "first: root, direction, as_of, also, summary, items (how many item "
+            "lines follow), message (nothing impacted), page (with a limit)",
+            "required": ["root", "direction", "items", "summary"],
+        },
+        "item": {"$ref": "#/components/schemas/Impacted"},
+        "bodies_to_inform": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "after each page: whom to tell about that page's items",
+        },
+        "end": {
+            "type": "object",
+            "properties": {"items": {"type": "integer"}},
+            "description": "last: the stream is complete",
+        },
+        "error": {"$ref": "#/components/schemas/ErrorBody"},
+    },
+}

@@ -10,15 +10,18 @@ from api.answers import serve
 from api.deps import Reader, SettingsDep, StoreDep
 from api.http_errors import LimitExceeded
 from api.limits import MAX_PAGE, page
-from api.models import Impact, WhoDecides
+from api.models import IMPACT_PART_SCHEMA, Impact, WhoDecides
+from api.streams import NDJSON, ndjson, wants_stream
 from graph.queries.chains import critical_chains
 from graph.queries.check import check as queries_check
 from graph.queries.diff import diff as queries_diff
 from graph.queries.events import events as queries_events
 from graph.queries.impact import impact as queries_impact
+from graph.queries.impact_stream import impact_stream
 from graph.queries.slip import slip as queries_slip
 from graph.queries.whatif import whatif as queries_whatif
 from graph.queries.who_decides import who_decides as queries_who_decides
+from ontology.errors import InvalidArgument
 
 router = APIRouter(tags=["queries"])
 
@@ -64,8 +67,18 @@ async def who_decides(
 @router.get(
     "/impact",
     summary="What depends on a node (or what it needs), transitively",
+    description="JSON: one page of `impacted` (`limit`, default 100). With `Accept: "
+    "application/x-ndjson` the whole answer (or `offset`/`limit` of it) streams as lines: "
+    "`head`, one `item` per impacted item, `bodies_to_inform` after each page, then `end` "
+    "(or `error`); see docs/api.md.",
     response_model=Impact,
     response_model_exclude_unset=True,
+    responses={
+        "200": {
+            "description": "the answer; NDJSON lines by `Accept: application/x-ndjson`",
+            "content": {NDJSON: {"schema": IMPACT_PART_SCHEMA}},
+        }
+    },
 )
 async def impact(
     request: Request,
@@ -78,24 +91,40 @@ async def impact(
     min_criticality: Annotated[str | None, Query(examples=["high"])] = None,
     as_of: AsOf = None,
     lang: Lang = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="most items in `impacted`")] = 100,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=10_000_000,
+            description=f"most items in `impacted` (JSON: default 100, at most {MAX_PAGE}; "
+            "streamed: default all)",
+        ),
+    ] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
 ) -> Response:
-    def compute() -> dict[str, Any]:
-        return queries_impact(
-            store,
-            node,
-            direction=direction,
-            max_depth=max_depth,
-            types=types,
-            min_criticality=min_criticality,
-            as_of=as_of,
-            lang=lang,
-            limit=limit,
-            offset=offset,
+    options: dict[str, Any] = {
+        "direction": direction,
+        "max_depth": max_depth,
+        "types": types,
+        "min_criticality": min_criticality,
+        "as_of": as_of,
+        "lang": lang,
+        "offset": offset,
+    }
+    if wants_stream(request):
+        parts = impact_stream(store, node, limit=limit, **options)
+        return await ndjson(parts, page_end="bodies_to_inform")
+    if limit is not None and limit > MAX_PAGE:
+        raise InvalidArgument(
+            "query.limit", f"at most {MAX_PAGE} items in one JSON page; stream more"
         )
-
-    return await serve(request, store, compute)
+    shown = 100 if limit is None else limit
+    return await serve(
+        request,
+        store,
+        lambda: queries_impact(store, node, limit=shown, **options),
+        headers={"Vary": "Accept"},
+    )
 
 
 @router.get("/check", summary="Governance consistency findings, most severe first")

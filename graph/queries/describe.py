@@ -180,7 +180,12 @@ def list_entities(
     (2, ['ds', 'koncerndirektionen'])
     """
     index = index_of(store)
-    found = [i for i in index.entities() if kind is None or index.type_name(i) == kind]
+    # the type first: a lookup kept per node, cheaper than the entity test it narrows
+    found = [
+        i
+        for i in index.nodes
+        if (kind is None or index.type_name(i) == kind) and index.is_entity(i)
+    ]
     found.sort(key=lambda i: (index.label(i, lang).casefold(), i))
     page = found[offset : offset + limit]
     return {
