@@ -1,0 +1,375 @@
+"""The breadth-first search of ``impact`` over a :class:`DependencyNet`: Python, then numpy.
+
+A walk starts in plain Python over each visited node's edges (read from the CSR arrays once per
+node and kept on the net): the small answers, most of them, cost a few microseconds per node and
+nothing sized to the whole net. When a level grows past :data:`ARRAY_FROM` nodes the rest of the
+walk is level-synchronous numpy over the whole net, a handful of array operations per level.
+Both make the same choices, so the answer does not depend on where the switch falls.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ontology import vocab as v
+
+if TYPE_CHECKING:
+    from graph.queries.depnet import DependencyNet
+
+#: the ``weakest`` rank of the start: stronger than every dependency
+NO_LIMIT = max(v.CRITICALITY_RANK.values()) + 1
+#: a level of more nodes than this is walked with numpy (and every level after it)
+ARRAY_FROM = 256
+#: edges in a numpy-walked level below which that level is walked edge by edge
+_SMALL_LEVEL = 512
+
+Edges = tuple[tuple[int, int], ...]
+
+
+class Walk:
+    """A traversal: the nodes found (the start left out) in the order found, and aligned with
+    ``order`` their ``distance``, ``parent`` (a node; the start's parent is ``-1``) and
+    ``weakest`` rank along the kept path.
+
+    A walk found in Python keeps its lists and makes each array when it is first read.
+    """
+
+    __slots__ = ("_order", "_sizes", "_parent", "_weakest", "_slots", "_places", "_arrays")
+
+    def __init__(
+        self,
+        order: list[int] | np.ndarray,
+        sizes: list[int] | np.ndarray,
+        parent: list[int] | np.ndarray,
+        weakest: list[int] | np.ndarray,
+        slots: np.ndarray | None,
+    ) -> None:
+        self._order, self._sizes, self._parent, self._weakest = order, sizes, parent, weakest
+        self._slots = slots
+        self._places: dict[int, int] | None = None
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def _array(self, name: str, values: list[int] | np.ndarray, dtype: type) -> np.ndarray:
+        found = self._arrays.get(name)
+        if found is None:
+            found = self._arrays[name] = np.asarray(values, dtype=dtype)
+        return found
+
+    @property
+    def order(self) -> np.ndarray:
+        return self._array("order", self._order, np.int64)
+
+    @property
+    def distance(self) -> np.ndarray:
+        found = self._arrays.get("distance")
+        if found is None:
+            sizes = self._sizes
+            levels = np.arange(1, len(sizes) + 1, dtype=np.int32)
+            found = self._arrays["distance"] = np.repeat(levels, sizes)
+        return found
+
+    @property
+    def parent(self) -> np.ndarray:
+        return self._array("parent", self._parent, np.int32)
+
+    @property
+    def weakest(self) -> np.ndarray:
+        return self._array("weakest", self._weakest, np.int8)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def find(self, node: int) -> int:
+        """Where ``node`` is in ``order`` (``-1`` for the start and for nodes not reached)."""
+        slots = self._slots
+        if slots is None:  # a walk found in Python: its places, made on first use
+            places = self._places
+            if places is None:
+                places = self._places = dict(zip(self._order, range(len(self._order)), strict=True))
+            return places.get(node, -1)
+        return int(slots[node])
+
+    def chain(self, node: int) -> list[int]:
+        """The kept path from ``node`` back to the start (``node`` first)."""
+        chain = [node]
+        k = self.find(node)
+        while k >= 0:
+            chain.append(int(self._parent[k]))
+            k = self.find(chain[-1])
+        return chain
+
+
+def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> list[Edges | None]:
+    """Per node, its edges at least ``min_rank`` in one direction as ``(to, rank)`` pairs,
+    made on first visit (and kept on the net)."""
+    key = (downstream, min_rank)
+    found = net.lists.get(key)
+    if found is None:
+        found = net.lists.setdefault(key, [None] * len(net.ids))
+    return found
+
+
+def traverse(
+    net: DependencyNet,
+    start: int,
+    *,
+    downstream: bool = True,
+    min_rank: int = 0,
+    max_depth: int | None = None,
+    array_from: int = ARRAY_FROM,
+) -> Walk:
+    """Breadth-first search from ``start``.
+
+    Among the shortest paths to a node, the parent kept is the one whose weakest dependency is
+    strongest (the first met among equals), so the reported criticality is the best a shortest
+    chain can show. ``array_from`` is where the walk turns to numpy (see the module); ``0``
+    walks every level in numpy, a very large value every level in Python.
+
+    >>> from graph.queries.depnet import DependencyNet
+    >>> net = DependencyNet.from_arrays(
+    ...     ["a", "b", "c"], np.array([1, 2, 2]), np.array([0, 1, 0]), np.array([4, 4, 1])
+    ... )
+    >>> walk = traverse(net, 0)
+    >>> walk.order.tolist(), walk.distance.tolist(), walk.weakest.tolist(), walk.chain(2)
+    ([1, 2], [1, 1], [4, 1], [2, 0])
+    """
+    ptr, to, ranks = (
+        (net.down_ptr, net.down_to, net.down_rank)
+        if downstream
+        else (net.up_ptr, net.up_to, net.up_rank)
+    )
+    edges = _edges(net, downstream, min_rank)
+    limit = -1 if max_depth is None else max_depth
+    order: list[int] = []
+    parents: list[int] = []
+    weakest: list[int] = []
+    sizes: list[int] = []
+    lock, seen = _scratch(net, downstream)
+    mine = lock.acquire(blocking=False)  # a concurrent walk on this net makes its own
+    if not mine:
+        seen = [None] * len(net.ids)
+    try:
+        seen[start] = -1
+        done = _python_levels(
+            edges,
+            ptr,
+            to,
+            ranks,
+            start,
+            min_rank,
+            limit,
+            array_from,
+            seen,
+            order,
+            parents,
+            weakest,
+            sizes,
+        )
+    finally:
+        for node in order:  # leave the scratch list as found: nothing seen
+            seen[node] = None
+        seen[start] = None
+        if mine:
+            lock.release()
+    if not done:
+        return _finish_in_numpy(
+            net, ptr, to, ranks, start, min_rank, limit, order, parents, weakest, sizes
+        )
+    return Walk(order, sizes, parents, weakest, None)
+
+
+def _scratch(net: DependencyNet, downstream: bool) -> tuple[threading.Lock, list[int | None]]:
+    """A list over the net's nodes, ``None`` everywhere, for one walk at a time."""
+    found = net.scratch.get(downstream)
+    if found is None:
+        found = net.scratch.setdefault(downstream, (threading.Lock(), [None] * len(net.ids)))
+    return found
+
+
+def _python_levels(
+    edges: list[Edges | None],
+    ptr: np.ndarray,
+    to: np.ndarray,
+    ranks: np.ndarray,
+    start: int,
+    min_rank: int,
+    limit: int,
+    array_from: int,
+    seen: list[int | None],
+    order: list[int],
+    parents: list[int],
+    weakest: list[int],
+    sizes: list[int],
+) -> bool:
+    """Walk level by level in Python, appending to the lists; ``seen[node]`` is the node's
+    place in ``order`` (``-1`` for the start). ``False`` when a level is too large for it
+    (the next level starts from the last nodes of ``order``)."""
+    level: Iterable[tuple[int, int]] = ((start, NO_LIMIT),)
+    found = size = 0
+    while len(sizes) != limit:
+        if size > array_from or (not sizes and array_from <= 0):
+            return False
+        begin = found
+        for here, strength in level:
+            pairs = edges[here]
+            if pairs is None:
+                a, b = int(ptr[here]), int(ptr[here + 1])
+                pairs = tuple(zip(to[a:b].tolist(), ranks[a:b].tolist(), strict=True))
+                if min_rank:
+                    pairs = tuple(edge for edge in pairs if edge[1] >= min_rank)
+                edges[here] = pairs
+            for there, rank in pairs:
+                k = seen[there]
+                if k is None:
+                    seen[there] = found
+                    found += 1
+                    order.append(there)
+                    parents.append(here)
+                    weakest.append(rank if rank < strength else strength)
+                elif k >= begin:  # met again on this level: keep the stronger bottleneck
+                    bottleneck = rank if rank < strength else strength
+                    if bottleneck > weakest[k]:
+                        parents[k] = here
+                        weakest[k] = bottleneck
+        if found == begin:
+            break
+        size = found - begin
+        sizes.append(size)
+        level = zip(order[begin:], weakest[begin:], strict=False)
+    return True
+
+
+def _finish_in_numpy(
+    net: DependencyNet,
+    ptr: np.ndarray,
+    to: np.ndarray,
+    ranks: np.ndarray,
+    start: int,
+    min_rank: int,
+    limit: int,
+    order: list[int],
+    parents: list[int],
+    weakest: list[int],
+    sizes: list[int],
+) -> Walk:
+    """The rest of a walk from the last level found in Python, in numpy over the whole net."""
+    n = len(net.ids)
+    distance = np.full(n, -1, dtype=np.int32)
+    parent = np.full(n, -1, dtype=np.int32)
+    weak = np.zeros(n, dtype=np.int8)
+    known = np.array(order, dtype=np.int64)
+    distance[known] = np.repeat(np.arange(1, len(sizes) + 1, dtype=np.int32), sizes)
+    parent[known] = parents
+    weak[known] = weakest
+    distance[start] = 0
+    weak[start] = NO_LIMIT
+    last = len(order) - (sizes[-1] if sizes else 0)
+    frontier = known[last:] if sizes else np.array([start], dtype=np.int64)
+    more = _array_levels(
+        ptr, to, ranks, frontier, len(sizes), min_rank, limit, distance, parent, weak
+    )
+    found = [known, *more]
+    everything = np.concatenate(found)
+    slots = np.full(n, -1, dtype=np.int64)
+    slots[everything] = np.arange(len(everything))
+    levels = np.bincount(distance[everything])[1:]
+    return Walk(everything, levels, parent[everything], weak[everything], slots)
+
+
+def _array_levels(
+    ptr: np.ndarray,
+    to: np.ndarray,
+    ranks: np.ndarray,
+    frontier: np.ndarray,
+    depth: int,
+    min_rank: int,
+    limit: int,
+    distance: np.ndarray,
+    parent: np.ndarray,
+    weakest: np.ndarray,
+) -> list[np.ndarray]:
+    """The levels after ``depth`` from ``frontier``, each in the order its nodes were met."""
+    n = len(distance)
+    best = np.full(n, -1, dtype=np.int8)  # scratch: the strongest bottleneck met this level
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # scratch: first row met
+    found: list[np.ndarray] = []
+    while frontier.size and depth != limit:
+        depth += 1
+        begin = ptr[frontier]
+        counts = ptr[frontier + 1] - begin
+        total = int(counts.sum())
+        if not total:
+            break
+        if total <= _SMALL_LEVEL:  # a few edges: plain Python beats a dozen array operations
+            frontier = _small_level(
+                ptr, to, ranks, frontier, depth, min_rank, distance, parent, weakest
+            )
+            if not frontier.size:
+                break
+            found.append(frontier)
+            continue
+        # The rows of every frontier node, in frontier order then adjacency order.
+        rows = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+        source = np.repeat(frontier, counts)
+        target, rank = to[rows], ranks[rows]
+        fresh = distance[target] < 0
+        if min_rank:
+            fresh &= rank >= min_rank
+        source, target, rank = source[fresh], target[fresh], rank[fresh]
+        if not target.size:
+            break
+        bottleneck = np.minimum(rank, weakest[source])
+        met = np.arange(target.size)
+        # Per target: the strongest bottleneck, then the first row met with it (no sorting).
+        np.maximum.at(best, target, bottleneck)
+        strongest = np.flatnonzero(bottleneck == best[target])
+        np.minimum.at(first, target[strongest], strongest)
+        chosen = np.flatnonzero(first[target] == met)
+        reached = target[chosen]
+        parent[reached] = source[chosen]
+        weakest[reached] = bottleneck[chosen]
+        distance[reached] = depth
+        first[target] = np.iinfo(np.int64).max
+        # The next level in the order its nodes were first met.
+        np.minimum.at(first, target, met)
+        frontier = target[first[target] == met]
+        first[target] = np.iinfo(np.int64).max
+        best[target] = -1
+        found.append(frontier)
+    return found
+
+
+def _small_level(
+    ptr: np.ndarray,
+    to: np.ndarray,
+    ranks: np.ndarray,
+    frontier: np.ndarray,
+    depth: int,
+    min_rank: int,
+    distance: np.ndarray,
+    parent: np.ndarray,
+    weakest: np.ndarray,
+) -> np.ndarray:
+    """One level of the numpy walk edge by edge (the same choices as the array version)."""
+    following: list[int] = []
+    for here in frontier.tolist():
+        strength = int(weakest[here])
+        begin, end = int(ptr[here]), int(ptr[here + 1])
+        for there, rank in zip(to[begin:end].tolist(), ranks[begin:end].tolist(), strict=True):
+            if rank < min_rank:
+                continue
+            bottleneck = rank if rank < strength else strength
+            seen = distance[there]
+            if seen < 0:
+                distance[there] = depth
+                parent[there] = here
+                weakest[there] = bottleneck
+                following.append(there)
+            elif seen == depth and bottleneck > weakest[there]:
+                parent[there] = here
+                weakest[there] = bottleneck
+    return np.array(following, dtype=np.int64)
