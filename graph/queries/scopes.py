@@ -16,13 +16,12 @@ from collections import deque
 from datetime import date
 
 from graph.index import GovIndex
+from graph.queries.scope_arrays import AGENT_TYPES, contained
 from ontology import vocab as v
 from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
 from ontology.terms import concept_slug
 
-#: Agents: things that hold mandates and are never inside a matter.
-AGENT_TYPES = v.ORGANISATION_TYPES | {"person", "post"}
 #: Role order in answers: who decides first.
 ROLE_ORDER = {role: rank for rank, role in enumerate(v.ACTION_ROLES)}
 
@@ -94,27 +93,10 @@ def contained_things(index: GovIndex, subject: str) -> dict[str, list[tuple[str,
 
     The reverse of :func:`containing_scopes` (the subject itself is left out): matters within
     it and, through organisational containment, the organisations and bodies inside it, and
-    the collaborations an organisation inside it is a member of (``org:member``).
+    the collaborations an organisation inside it is a member of (``org:member``). Walked over
+    the projection's arrays (:func:`graph.queries.scope_arrays.contained`).
     """
-    paths: dict[str, list[tuple[str, str]]] = {subject: []}
-    queue = deque([subject])
-    within = index.within_scope_predicates
-    while queue:
-        current = queue.popleft()
-        inner = [
-            (pred, source)
-            for pred, source in sorted(index.incoming.get(current, []))
-            if pred in within
-            and index.is_entity(source)
-            and (not is_agent(index, source) or pred in v.ORG_CONTAINMENT_PREDICATES)
-        ]
-        inner += [(v.MEMBER, c) for c in collaborations_of(index, current)]
-        for pred, source in inner:
-            if source not in paths:
-                paths[source] = [(pred, current), *paths[current]]
-                queue.append(source)
-    del paths[subject]
-    return paths
+    return contained(index, subject)
 
 
 def collaborations_of(index: GovIndex, org: str) -> list[str]:

@@ -1,0 +1,181 @@
+"""Flags by term id for the scope walks of ``who-decides``, and the walk down into a scope.
+
+:class:`ScopeArrays` is built once per projection (:meth:`GovIndex.memo`) in a few vectorised
+passes: which predicates are containment, which terms are entities and agents, each mandate's
+holder, and whether an exclusion or a restriction could rule it out. With them
+:func:`contained` walks everything inside a scope level by level over the projection's
+object index (a few array operations per level, no node read), in the order the node-by-node
+walk met them, so the paths kept are the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph.index import _HIDDEN_TYPES, GovIndex
+from ontology import vocab as v
+
+#: Agents: things that hold mandates and are never inside a matter.
+AGENT_TYPES = v.ORGANISATION_TYPES | {"person", "post"}
+
+
+@dataclass(frozen=True)
+class ScopeArrays:
+    """Per term id: flags and first objects read once from the projection."""
+
+    within: np.ndarray  # bool by predicate: a containment predicate (``gg:withinScope``)
+    org_within: np.ndarray  # bool by predicate: organisational containment
+    entity: np.ndarray  # bool: :meth:`GovIndex.is_entity`
+    agent: np.ndarray  # bool: the type is an agent's (:data:`AGENT_TYPES`)
+    organisation: np.ndarray  # bool: the type is an organisation's (``v.ORGANISATION_TYPES``)
+    holder: np.ndarray  # int64: the first ``gg:holder`` (``-1``: none)
+    may_rule_out: np.ndarray  # bool: has ``gg:excludes`` or ``gg:restrictedTo``
+    scope: int  # term id of ``gg:scope`` (``-1``: absent)
+    holds: int  # term id of ``gg:holder`` (``-1``: absent)
+
+
+def scope_arrays(index: GovIndex) -> ScopeArrays:
+    """The :class:`ScopeArrays` of ``index`` (built on first use)."""
+    return index.memo("scope-arrays", lambda: _build(index))
+
+
+def _ids(index: GovIndex, iris: set[str] | frozenset[str]) -> list[int]:
+    ids = index.projection.ids
+    return [i for i in (ids.get(iri) for iri in sorted(iris)) if i is not None]
+
+
+def _first_objects(index: GovIndex, predicate: str) -> np.ndarray:
+    projection = index.projection
+    dense = np.full(len(projection.terms), -1, dtype=np.int64)
+    p = projection.ids.get(predicate)
+    if p is not None:
+        subjects, objects = projection.pairs(p)
+        dense[subjects[::-1]] = objects[::-1]  # the first in stream order wins
+    return dense
+
+
+def _build(index: GovIndex) -> ScopeArrays:
+    projection = index.projection
+    n = len(projection.terms)
+    within = np.zeros(n, dtype=bool)
+    within[_ids(index, index.within_scope_predicates)] = True
+    org_within = np.zeros(n, dtype=bool)
+    org_within[_ids(index, index.within_scope_predicates & v.ORG_CONTAINMENT_PREDICATES)] = True
+    entity = np.zeros(n, dtype=bool)
+    agent = np.zeros(n, dtype=bool)
+    organisation = np.zeros(n, dtype=bool)
+    if projection.type_id >= 0:
+        subjects, classes = projection.pairs(projection.type_id)
+        entity[subjects] = True
+        entity[subjects[np.isin(classes, _ids(index, _HIDDEN_TYPES))]] = False
+        several = np.bincount(subjects, minlength=n) > 1
+        single = ~several[subjects]
+        # A thing of one class: its type name is its class's (asked of one such thing).
+        found, first = np.unique(classes[single], return_index=True)
+        sample = subjects[single][first]
+        kinds = [index.type_name(projection.terms[i]) for i in sample.tolist()]
+        for flags, names in ((agent, AGENT_TYPES), (organisation, v.ORGANISATION_TYPES)):
+            chosen = found[[kind in names for kind in kinds]] if kinds else found[:0]
+            flags[subjects[single & np.isin(classes, chosen)]] = True
+        for i in np.flatnonzero(several).tolist():  # several classes: asked one by one
+            kind = index.type_name(projection.terms[i])
+            agent[i], organisation[i] = kind in AGENT_TYPES, kind in v.ORGANISATION_TYPES
+    may_rule_out = np.zeros(n, dtype=bool)
+    for predicate in (v.EXCLUDES, v.RESTRICTED_TO):
+        p = projection.ids.get(predicate)
+        if p is not None:
+            may_rule_out[projection.pairs(p)[0]] = True
+    scope, holds = projection.ids.get(v.SCOPE), projection.ids.get(v.HOLDER)
+    return ScopeArrays(
+        within=within,
+        org_within=org_within,
+        entity=entity,
+        agent=agent,
+        organisation=organisation,
+        holder=_first_objects(index, v.HOLDER),
+        may_rule_out=may_rule_out,
+        scope=-1 if scope is None else scope,
+        holds=-1 if holds is None else holds,
+    )
+
+
+def contained(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]:
+    """:func:`graph.queries.scopes.contained_things` over the arrays: everything inside
+    ``subject`` -> the path from it up to the subject, as ``(predicate, iri)``."""
+    return contained_ids(index, subject)[1]
+
+
+def contained_ids(
+    index: GovIndex, subject: str
+) -> tuple[list[int], dict[str, list[tuple[str, str]]]]:
+    """The term ids of everything inside ``subject`` and :func:`contained` (in one order).
+
+    Each level takes, for every node of the last level in turn, the entities that point at it
+    along a containment predicate (agents only along organisational containment) in
+    (predicate, IRI) order, then the collaborations an organisation is a member of; a thing
+    keeps the path through which it was met first.
+    """
+    projection = index.projection
+    start = projection.ids.get(subject)
+    if start is None:
+        return [], {}
+    arrays = scope_arrays(index)
+    terms, rank = projection.terms, projection.rank
+    parent: dict[int, tuple[int, int]] = {start: (-1, -1)}  # thing -> (predicate, container)
+    frontier = np.array([start], dtype=np.int64)
+    while frontier.size:
+        begin = projection.in_ptr[frontier]
+        counts = projection.in_ptr[frontier + 1] - begin
+        total = int(counts.sum())
+        rows = projection.in_edges[
+            np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+        ]
+        where = np.repeat(np.arange(frontier.size), counts)
+        preds, sources = projection.p[rows], projection.s[rows]
+        keep = arrays.within[preds] & arrays.entity[sources]
+        keep &= ~arrays.agent[sources] | arrays.org_within[preds]
+        where, preds, sources = where[keep], preds[keep], sources[keep]
+        # per container: (predicate, source) in IRI order, then its collaborations
+        key = rank[preds].astype(np.int64) * len(terms) + rank[sources]
+        extra = _collaborations(index, frontier, arrays)
+        if extra:
+            where = np.concatenate([where, [e[0] for e in extra]])
+            preds = np.concatenate([preds, [e[1] for e in extra]])
+            sources = np.concatenate([sources, [e[2] for e in extra]])
+            key = np.concatenate([key, [len(terms) ** 2 + e[3] for e in extra]])
+        order = np.lexsort((key, where))
+        following = []
+        for at, pred, source in zip(
+            where[order].tolist(), preds[order].tolist(), sources[order].tolist(), strict=True
+        ):
+            if source not in parent:
+                parent[source] = (pred, int(frontier[at]))
+                following.append(source)
+        frontier = np.array(following, dtype=np.int64)
+    del parent[start]
+    projection.ids_known(list(parent))  # asked about next
+    paths: dict[int, list[tuple[str, str]]] = {start: []}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for thing, (pred, container) in parent.items():  # containers come before what they hold
+        path = paths[thing] = [(terms[pred], terms[container]), *paths[container]]
+        found[terms[thing]] = path
+    return list(parent), found
+
+
+def _collaborations(
+    index: GovIndex, frontier: np.ndarray, arrays: ScopeArrays
+) -> list[tuple[int, int, int, int]]:
+    """``(frontier place, org:member, collaboration, k)`` for the organisations on the level."""
+    from graph.queries.scopes import collaborations_of
+
+    projection = index.projection
+    member = projection.ids.get(v.MEMBER)
+    extra: list[tuple[int, int, int, int]] = []
+    for at in np.flatnonzero(arrays.organisation[frontier]).tolist():
+        org = projection.terms[int(frontier[at])]
+        for k, body in enumerate(collaborations_of(index, org)):
+            if member is not None:
+                extra.append((at, member, projection.ids[body], k))
+    return extra
