@@ -11,7 +11,8 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
-from graph.queries.scope_arrays import contained_ids, scope_arrays
+from graph.queries.scope_arrays import contained_ids, holder, scope_arrays
+from graph.queries.scope_labels import label, prefetch
 from graph.queries.scopes import (
     Path,
     containing_scopes,
@@ -19,6 +20,7 @@ from graph.queries.scopes import (
     mandate_actions,
     mandate_status,
     outside_restriction,
+    prefetch_actions,
     role_of,
 )
 from graph.resolve import normalise
@@ -70,7 +72,8 @@ class Assessment:
 
 
 def holder_of(index: GovIndex, mandate: str) -> str | None:
-    return index.first(mandate, v.HOLDER)
+    """The mandate's first ``gg:holder`` (read from the scope arrays)."""
+    return holder(index, mandate)
 
 
 def _naming_citations(index: GovIndex, mandate: str, targets: list[str]) -> list[dict[str, str]]:
@@ -169,6 +172,7 @@ def assess(
             result.excluded.append((mandate, *ruled))
         else:
             result.covering.append(hit)
+    _prefetch_holders(index, [*result.covering, *result.not_in_force])
     result.covering.sort(key=lambda c: order_key(index, c))
     result.not_in_force.sort(key=lambda c: order_key(index, c))
     result.other_actions.sort()
@@ -213,7 +217,7 @@ def order_key(index: GovIndex, hit: Hit) -> tuple[int, int, str, str]:
     rank = cache.get(mandate)
     if rank is None:
         holder = holder_of(index, mandate) or ""
-        rank = cache[mandate] = (strength(index, mandate), index.label(holder))
+        rank = cache[mandate] = (strength(index, mandate), label(index, holder))
     return (distance, rank[0], rank[1], mandate)
 
 
@@ -256,9 +260,18 @@ def inside(
             continue
         hit = (distance, mandate, where)
         (in_force if mandate_status(index, mandate) == "in_force" else other).append(hit)
+    _prefetch_holders(index, [*in_force, *other])
     in_force.sort(key=lambda c: order_key(index, c))
     other.sort(key=lambda c: order_key(index, c))
     return in_force, other, things
+
+
+def _prefetch_holders(index: GovIndex, hits: list[Hit]) -> None:
+    """Read the actions of the hits' mandates and the labels of their holders at once (what
+    orders them)."""
+    prefetch_actions(index, [m for _, m, _ in hits])
+    holders = (holder_of(index, m) for _, m, _ in hits)
+    prefetch(index, [h for h in holders if h is not None], None)
 
 
 def _reached(index: GovIndex, ids: list[int], lengths: list[int]) -> list[tuple[int, int, str]]:

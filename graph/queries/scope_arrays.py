@@ -32,6 +32,10 @@ class ScopeArrays:
     organisation: np.ndarray  # bool: the type is an organisation's (``v.ORGANISATION_TYPES``)
     holder: np.ndarray  # int64: the first ``gg:holder`` (``-1``: none)
     may_rule_out: np.ndarray  # bool: has ``gg:excludes`` or ``gg:restrictedTo``
+    has_status: np.ndarray  # bool: has a ``gg:mandateStatus`` (a relation or a literal)
+    has_editorial: np.ndarray  # bool: has a ``gg:editorialNote`` literal
+    kind: np.ndarray  # int32: the place of the term's type name in ``kinds``
+    kinds: tuple[str, ...]  # type names (:meth:`GovIndex.type_name`)
     scope: int  # term id of ``gg:scope`` (``-1``: absent)
     holds: int  # term id of ``gg:holder`` (``-1``: absent)
 
@@ -66,6 +70,8 @@ def _build(index: GovIndex) -> ScopeArrays:
     entity = np.zeros(n, dtype=bool)
     agent = np.zeros(n, dtype=bool)
     organisation = np.zeros(n, dtype=bool)
+    names: dict[str, int] = {"unknown": 0}  # what GovIndex.type_name says of the untyped
+    kind = np.zeros(n, dtype=np.int32)
     if projection.type_id >= 0:
         subjects, classes = projection.pairs(projection.type_id)
         entity[subjects] = True
@@ -76,17 +82,30 @@ def _build(index: GovIndex) -> ScopeArrays:
         found, first = np.unique(classes[single], return_index=True)
         sample = subjects[single][first]
         kinds = [index.type_name(projection.terms[i]) for i in sample.tolist()]
-        for flags, names in ((agent, AGENT_TYPES), (organisation, v.ORGANISATION_TYPES)):
-            chosen = found[[kind in names for kind in kinds]] if kinds else found[:0]
+        for flags, wanted in ((agent, AGENT_TYPES), (organisation, v.ORGANISATION_TYPES)):
+            chosen = found[[name in wanted for name in kinds]] if kinds else found[:0]
             flags[subjects[single & np.isin(classes, chosen)]] = True
+        code_of = np.zeros(n, dtype=np.int32)
+        code_of[found] = [names.setdefault(name, len(names)) for name in kinds]
+        kind[subjects[single]] = code_of[classes[single]]
         for i in np.flatnonzero(several).tolist():  # several classes: asked one by one
-            kind = index.type_name(projection.terms[i])
-            agent[i], organisation[i] = kind in AGENT_TYPES, kind in v.ORGANISATION_TYPES
+            name = index.type_name(projection.terms[i])
+            agent[i], organisation[i] = name in AGENT_TYPES, name in v.ORGANISATION_TYPES
+            kind[i] = names.setdefault(name, len(names))
     may_rule_out = np.zeros(n, dtype=bool)
     for predicate in (v.EXCLUDES, v.RESTRICTED_TO):
         p = projection.ids.get(predicate)
         if p is not None:
             may_rule_out[projection.pairs(p)[0]] = True
+    has_status = np.zeros(n, dtype=bool)
+    p = projection.ids.get(v.MANDATE_STATUS)
+    if p is not None:
+        has_status[projection.pairs(p)[0]] = True
+        has_status[projection.lit_s[projection.lit_p == p]] = True
+    has_editorial = np.zeros(n, dtype=bool)
+    p = projection.ids.get(v.EDITORIAL)
+    if p is not None:
+        has_editorial[projection.lit_s[projection.lit_p == p]] = True
     scope, holds = projection.ids.get(v.SCOPE), projection.ids.get(v.HOLDER)
     return ScopeArrays(
         within=within,
@@ -96,6 +115,10 @@ def _build(index: GovIndex) -> ScopeArrays:
         organisation=organisation,
         holder=_first_objects(index, v.HOLDER),
         may_rule_out=may_rule_out,
+        has_status=has_status,
+        has_editorial=has_editorial,
+        kind=kind,
+        kinds=tuple(names),
         scope=-1 if scope is None else scope,
         holds=-1 if holds is None else holds,
     )
@@ -179,3 +202,49 @@ def _collaborations(
             if member is not None:
                 extra.append((at, member, projection.ids[body], k))
     return extra
+
+
+def holder(index: GovIndex, mandate: str) -> str | None:
+    """The mandate's first ``gg:holder`` (as :func:`graph.queries.coverage.holder_of`)."""
+    projection = index.projection
+    i = projection.ids.get(mandate)
+    if i is not None:
+        h = int(scope_arrays(index).holder[i])
+        if h >= 0:
+            return projection.terms[h]
+    return index.first(mandate, v.HOLDER)  # none, or a literal
+
+
+def without_status(index: GovIndex, mandate: str) -> bool:
+    """True when the mandate states no ``gg:mandateStatus`` at all (so it is in force)."""
+    i = index.projection.ids.get(mandate)
+    return i is not None and not scope_arrays(index).has_status[i]
+
+
+def flags(index: GovIndex, mandate: str) -> tuple[bool, bool]:
+    """``(may be ruled out, has an editorial note)`` of a mandate: ``False`` says for sure
+    that it states no exclusion or restriction, and no editorial note."""
+    i = index.projection.ids.get(mandate)
+    if i is None:
+        return True, True
+    arrays = scope_arrays(index)
+    return bool(arrays.may_rule_out[i]), bool(arrays.has_editorial[i])
+
+
+def out_pairs(index: GovIndex, ids: list[int], predicate: str) -> list[tuple[int, int]]:
+    """``(subject, object)`` term ids of the ``predicate`` relations of ``ids``, read at once
+    (per subject in stream order)."""
+    projection = index.projection
+    p = projection.ids.get(predicate)
+    if p is None or not ids:
+        return []
+    subjects = np.array(ids, dtype=np.int64)
+    begin = projection.out_ptr[subjects]
+    counts = projection.out_ptr[subjects + 1] - begin
+    total = int(counts.sum())
+    rows = projection.out_edges[
+        np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+    ]
+    at = np.repeat(subjects, counts)
+    keep = projection.p[rows] == p
+    return list(zip(at[keep].tolist(), projection.o[rows[keep]].tolist(), strict=True))

@@ -16,7 +16,7 @@ from collections import deque
 from datetime import date
 
 from graph.index import GovIndex
-from graph.queries.scope_arrays import AGENT_TYPES, contained
+from graph.queries.scope_arrays import AGENT_TYPES, contained, out_pairs, without_status
 from ontology import vocab as v
 from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
@@ -141,6 +141,8 @@ def outside_restriction(index: GovIndex, mandate: str, subject: str) -> list[str
 
 def mandate_status(index: GovIndex, mandate: str) -> str:
     """``in_force`` (the default), ``recommended``, ``planned`` or ``ended``."""
+    if without_status(index, mandate):
+        return "in_force"
     status = index.first(mandate, v.MANDATE_STATUS)
     return concept_slug(status) if status else "in_force"
 
@@ -196,14 +198,32 @@ _ACTION_ORDER = {a: i for i, a in enumerate(v.ACTIONS)}
 
 def mandate_actions(index: GovIndex, mandate: str) -> list[str]:
     """The mandate's own actions in scheme order (computed once per index and mandate)."""
-    cache: dict[str, list[str]] = index.memo("mandate_actions", dict)
+    # tuples of strings: the collector stops tracking them, so a cache of many costs its
+    # full collections nothing
+    cache: dict[str, tuple[str, ...]] = index.memo("mandate_actions", dict)
     found = cache.get(mandate)
     if found is None:
         slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
-        found = cache[mandate] = sorted(
-            slugs, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a)
+        found = cache[mandate] = tuple(
+            sorted(slugs, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a))
         )
     return list(found)
+
+
+def prefetch_actions(index: GovIndex, mandates: list[str]) -> None:
+    """Read the actions of many mandates at once into the cache of :func:`mandate_actions`."""
+    cache: dict[str, tuple[str, ...]] = index.memo("mandate_actions", dict)
+    projection = index.projection
+    ids = [i for i in (projection.ids.get(m) for m in mandates if m not in cache) if i is not None]
+    slugs: dict[int, set[str]] = {i: set() for i in ids}
+    terms = projection.terms
+    for i, action in out_pairs(index, ids, v.ACTION):
+        slugs[i].add(concept_slug(terms[action]))
+    for i, found in slugs.items():
+        cache.setdefault(
+            terms[i],
+            tuple(sorted(found, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a))),
+        )
 
 
 def effective_actions(

@@ -19,6 +19,8 @@ from typing import Any
 
 from graph.index import GovIndex, index_of
 from graph.queries.coverage import Assessment, Hit, assess, holder_of, inside, strength
+from graph.queries.scope_arrays import flags
+from graph.queries.scope_labels import label, prefetch, ref
 from graph.queries.scopes import (
     action_closure,
     as_of_day,
@@ -85,14 +87,14 @@ def escalation_chain(
 def _path(
     index: GovIndex, subject: str, steps: Sequence[tuple[str, str]], lang: str | None
 ) -> list[dict[str, str]]:
-    items = [{"id": local_id(subject), "label": index.label(subject, lang)}]
+    items = [{"id": local_id(subject), "label": label(index, subject, lang)}]
     for pred, iri in steps:
-        items.append({"id": local_id(iri), "label": index.label(iri, lang), "via": compact(pred)})
+        items.append({"id": local_id(iri), "label": label(index, iri, lang), "via": compact(pred)})
     return items
 
 
 def _short(index: GovIndex, iri: str, lang: str | None) -> dict[str, str]:
-    return {"id": local_id(iri), "label": index.label(iri, lang)}
+    return {"id": local_id(iri), "label": label(index, iri, lang)}
 
 
 def _entry(
@@ -105,18 +107,23 @@ def _entry(
     """One mandate as every list of the answer shows it."""
     distance, mandate, scope = hit
     holder = holder_of(index, mandate) or mandate
+    limited, noted = flags(index, mandate)  # no need to read what the mandate does not state
     entry: dict[str, Any] = {
-        **index.ref(holder, lang),
+        **ref(index, holder, lang),
         "role": role_of(index, mandate, wanted),
         "mandate": {
             "id": local_id(mandate),
-            "label": index.label(mandate, lang),
+            "label": label(index, mandate, lang),
             "actions": mandate_actions(index, mandate),
             "scope": _short(index, scope, lang),
-            "excludes": [_short(index, e, lang) for e in sorted(index.out(mandate, v.EXCLUDES))],
+            "excludes": [_short(index, e, lang) for e in sorted(index.out(mandate, v.EXCLUDES))]
+            if limited
+            else [],
             "restricted_to": [
                 _short(index, o, lang) for o in sorted(index.out(mandate, v.RESTRICTED_TO))
-            ],
+            ]
+            if limited
+            else [],
         },
         "path": path,
         "distance": distance,
@@ -128,7 +135,7 @@ def _entry(
         addressees = index.out(mandate, v.ADDRESSEE)
         if addressees:
             entry["addressee"] = _short(index, addressees[0], lang)
-    editorial = index.literal_values(mandate, v.EDITORIAL)
+    editorial = index.literal_values(mandate, v.EDITORIAL) if noted else []
     if editorial:
         entry["editorial"] = editorial
     return entry
@@ -138,10 +145,29 @@ def _down_path(
     index: GovIndex, thing: str, steps: list[tuple[str, str]], lang: str | None
 ) -> list[dict[str, str]]:
     """From an inner thing up to the subject."""
-    items = [{"id": local_id(thing), "label": index.label(thing, lang)}]
+    items = [{"id": local_id(thing), "label": label(index, thing, lang)}]
     for pred, iri in steps:
-        items.append({"id": local_id(iri), "label": index.label(iri, lang), "via": compact(pred)})
+        items.append({"id": local_id(iri), "label": label(index, iri, lang), "via": compact(pred)})
     return items
+
+
+def _named(
+    index: GovIndex,
+    subject: str,
+    hits: list[Hit],
+    scopes: dict[str, Any],
+    things: dict[str, list[tuple[str, str]]],
+) -> list[str]:
+    """Everything the entries of ``hits`` name: holders, mandates, scopes, excluded and
+    restricted things, and every step of their paths."""
+    named = [subject]
+    for _, mandate, where in hits:
+        holder = holder_of(index, mandate)
+        named += [mandate, where, *([holder] if holder else [])]
+        if flags(index, mandate)[0]:
+            named += index.out(mandate, v.EXCLUDES) + index.out(mandate, v.RESTRICTED_TO)
+        named += [step for _, step in scopes.get(where) or things.get(where) or ()]
+    return named
 
 
 def _nearest_bodies(
@@ -325,6 +351,8 @@ def who_decides(
     above |= {m for m, *_ in found.excluded}
     below = [h for h in below if h[1] not in above]
     below_other = [h for h in below_other if h[1] not in above]
+    shown = [*found.covering, *found.not_in_force, *below[:within_limit], *below_other]
+    prefetch(index, _named(index, iri, shown, found.scopes, things), lang)
 
     def up(hit: Hit) -> dict[str, Any]:
         return _entry(index, hit, _path(index, iri, found.scopes[hit[2]], lang), wanted, lang)
