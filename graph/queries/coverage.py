@@ -239,6 +239,8 @@ def inside(
     ids, things = contained_ids(index, subject)
     found = _reached(index, ids, [len(path) for path in things.values()])
     arrays = scope_arrays(index)
+    # read now: the holders and statuses of many mandates are asked next
+    arrays.holder, arrays.has_status  # noqa: B018
     terms = index.projection.terms
     in_force: list[Hit] = []
     other: list[Hit] = []

@@ -10,7 +10,7 @@ walk met them, so the paths kept are the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -21,28 +21,82 @@ from ontology import vocab as v
 AGENT_TYPES = v.ORGANISATION_TYPES | {"person", "post"}
 
 
-@dataclass(frozen=True)
 class ScopeArrays:
-    """Per term id: flags and first objects read once from the projection."""
+    """Per term id: flags and first objects read from the projection, each group on first use
+    (``impact`` asks only for holders and statuses, ``who-decides`` for all)."""
 
-    within: np.ndarray  # bool by predicate: a containment predicate (``gg:withinScope``)
-    org_within: np.ndarray  # bool by predicate: organisational containment
-    entity: np.ndarray  # bool: :meth:`GovIndex.is_entity`
-    agent: np.ndarray  # bool: the type is an agent's (:data:`AGENT_TYPES`)
-    organisation: np.ndarray  # bool: the type is an organisation's (``v.ORGANISATION_TYPES``)
-    holder: np.ndarray  # int64: the first ``gg:holder`` (``-1``: none)
-    may_rule_out: np.ndarray  # bool: has ``gg:excludes`` or ``gg:restrictedTo``
-    has_status: np.ndarray  # bool: has a ``gg:mandateStatus`` (a relation or a literal)
-    has_editorial: np.ndarray  # bool: has a ``gg:editorialNote`` literal
-    kind: np.ndarray  # int32: the place of the term's type name in ``kinds``
-    kinds: tuple[str, ...]  # type names (:meth:`GovIndex.type_name`)
-    scope: int  # term id of ``gg:scope`` (``-1``: absent)
-    holds: int  # term id of ``gg:holder`` (``-1``: absent)
+    def __init__(self, index: GovIndex) -> None:
+        self._index = index
+        projection = index.projection
+        n = len(projection.terms)
+        #: bool by predicate: a containment predicate (``gg:withinScope``)
+        self.within = np.zeros(n, dtype=bool)
+        self.within[_ids(index, index.within_scope_predicates)] = True
+        #: bool by predicate: organisational containment
+        self.org_within = np.zeros(n, dtype=bool)
+        org = index.within_scope_predicates & v.ORG_CONTAINMENT_PREDICATES
+        self.org_within[_ids(index, org)] = True
+        scope, holds = projection.ids.get(v.SCOPE), projection.ids.get(v.HOLDER)
+        self.scope = -1 if scope is None else scope  # term id of ``gg:scope``
+        self.holds = -1 if holds is None else holds  # term id of ``gg:holder``
+
+    def ready(self, name: str) -> bool:
+        """True once the group ``name`` (``holder``, ``has_status`` ...) has been read."""
+        return name in self.__dict__
+
+    @cached_property
+    def holder(self) -> np.ndarray:
+        """int64: the first ``gg:holder`` (``-1``: none)."""
+        return _first_objects(self._index, v.HOLDER)
+
+    @cached_property
+    def may_rule_out(self) -> np.ndarray:
+        """bool: has ``gg:excludes`` or ``gg:restrictedTo``."""
+        return _having(self._index, (v.EXCLUDES, v.RESTRICTED_TO), literals=False)
+
+    @cached_property
+    def has_status(self) -> np.ndarray:
+        """bool: has a ``gg:mandateStatus`` (a relation or a literal)."""
+        return _having(self._index, (v.MANDATE_STATUS,), literals=True)
+
+    @cached_property
+    def has_editorial(self) -> np.ndarray:
+        """bool: has a ``gg:editorialNote`` (a relation or a literal)."""
+        return _having(self._index, (v.EDITORIAL,), literals=True)
+
+    @cached_property
+    def _types(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+        return _types(self._index)
+
+    @property
+    def entity(self) -> np.ndarray:
+        """bool: :meth:`GovIndex.is_entity`."""
+        return self._types[0]
+
+    @property
+    def agent(self) -> np.ndarray:
+        """bool: the type is an agent's (:data:`AGENT_TYPES`)."""
+        return self._types[1]
+
+    @property
+    def organisation(self) -> np.ndarray:
+        """bool: the type is an organisation's (``v.ORGANISATION_TYPES``)."""
+        return self._types[2]
+
+    @property
+    def kind(self) -> np.ndarray:
+        """int32: the place of the term's type name in :attr:`kinds`."""
+        return self._types[3]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Type names (:meth:`GovIndex.type_name`)."""
+        return self._types[4]
 
 
 def scope_arrays(index: GovIndex) -> ScopeArrays:
-    """The :class:`ScopeArrays` of ``index`` (built on first use)."""
-    return index.memo("scope-arrays", lambda: _build(index))
+    """The :class:`ScopeArrays` of ``index`` (made on first use, its groups as asked for)."""
+    return index.memo("scope-arrays", lambda: ScopeArrays(index))
 
 
 def _ids(index: GovIndex, iris: set[str] | frozenset[str]) -> list[int]:
@@ -60,13 +114,25 @@ def _first_objects(index: GovIndex, predicate: str) -> np.ndarray:
     return dense
 
 
-def _build(index: GovIndex) -> ScopeArrays:
+def _having(index: GovIndex, predicates: tuple[str, ...], *, literals: bool) -> np.ndarray:
+    """bool per term: the subject of one of ``predicates`` (relations, and literals too)."""
+    projection = index.projection
+    found = np.zeros(len(projection.terms), dtype=bool)
+    for predicate in predicates:
+        p = projection.ids.get(predicate)
+        if p is not None:
+            found[projection.pairs(p)[0]] = True
+            if literals:
+                found[projection.lit_s[projection.lit_p == p]] = True
+    return found
+
+
+def _types(
+    index: GovIndex,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """``(entity, agent, organisation, kind, kinds)`` per term id."""
     projection = index.projection
     n = len(projection.terms)
-    within = np.zeros(n, dtype=bool)
-    within[_ids(index, index.within_scope_predicates)] = True
-    org_within = np.zeros(n, dtype=bool)
-    org_within[_ids(index, index.within_scope_predicates & v.ORG_CONTAINMENT_PREDICATES)] = True
     entity = np.zeros(n, dtype=bool)
     agent = np.zeros(n, dtype=bool)
     organisation = np.zeros(n, dtype=bool)
@@ -92,36 +158,7 @@ def _build(index: GovIndex) -> ScopeArrays:
             name = index.type_name(projection.terms[i])
             agent[i], organisation[i] = name in AGENT_TYPES, name in v.ORGANISATION_TYPES
             kind[i] = names.setdefault(name, len(names))
-    may_rule_out = np.zeros(n, dtype=bool)
-    for predicate in (v.EXCLUDES, v.RESTRICTED_TO):
-        p = projection.ids.get(predicate)
-        if p is not None:
-            may_rule_out[projection.pairs(p)[0]] = True
-    has_status = np.zeros(n, dtype=bool)
-    p = projection.ids.get(v.MANDATE_STATUS)
-    if p is not None:
-        has_status[projection.pairs(p)[0]] = True
-        has_status[projection.lit_s[projection.lit_p == p]] = True
-    has_editorial = np.zeros(n, dtype=bool)
-    p = projection.ids.get(v.EDITORIAL)
-    if p is not None:
-        has_editorial[projection.lit_s[projection.lit_p == p]] = True
-    scope, holds = projection.ids.get(v.SCOPE), projection.ids.get(v.HOLDER)
-    return ScopeArrays(
-        within=within,
-        org_within=org_within,
-        entity=entity,
-        agent=agent,
-        organisation=organisation,
-        holder=_first_objects(index, v.HOLDER),
-        may_rule_out=may_rule_out,
-        has_status=has_status,
-        has_editorial=has_editorial,
-        kind=kind,
-        kinds=tuple(names),
-        scope=-1 if scope is None else scope,
-        holds=-1 if holds is None else holds,
-    )
+    return entity, agent, organisation, kind, tuple(names)
 
 
 def contained(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]:
@@ -205,20 +242,28 @@ def _collaborations(
 
 
 def holder(index: GovIndex, mandate: str) -> str | None:
-    """The mandate's first ``gg:holder`` (as :func:`graph.queries.coverage.holder_of`)."""
-    projection = index.projection
-    i = projection.ids.get(mandate)
-    if i is not None:
-        h = int(scope_arrays(index).holder[i])
-        if h >= 0:
-            return projection.terms[h]
+    """The mandate's first ``gg:holder`` (as :func:`graph.queries.coverage.holder_of`): from
+    the array once a walk over many mandates has read it, else from the mandate's facts (a
+    question about a few mandates does not pay for reading them all)."""
+    arrays = scope_arrays(index)
+    if arrays.ready("holder"):
+        projection = index.projection
+        i = projection.ids.get(mandate)
+        if i is not None:
+            h = int(arrays.holder[i])
+            if h >= 0:
+                return projection.terms[h]
     return index.first(mandate, v.HOLDER)  # none, or a literal
 
 
 def without_status(index: GovIndex, mandate: str) -> bool:
-    """True when the mandate states no ``gg:mandateStatus`` at all (so it is in force)."""
+    """True when the mandate surely states no ``gg:mandateStatus`` (so it is in force);
+    ``False`` when it does, or the array is not read yet (see :func:`holder`)."""
+    arrays = scope_arrays(index)
+    if not arrays.ready("has_status"):
+        return False
     i = index.projection.ids.get(mandate)
-    return i is not None and not scope_arrays(index).has_status[i]
+    return i is not None and not arrays.has_status[i]
 
 
 def flags(index: GovIndex, mandate: str) -> tuple[bool, bool]:

@@ -12,6 +12,7 @@ impact answers; and how soon a write is visible to readers. Writes
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import random
@@ -127,7 +128,7 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
     log(f"pyoxigraph bulk-loaded the full graph on disk in {ox_full:.1f}s")
     ox_edges, _ = timed(lambda: ox.Store().load(path=str(edges_nt), format=ox.RdfFormat.N_TRIPLES))
     rdf = rdflib.Graph()
-    rdf_edges, _ = timed(lambda: rdf.parse(str(edges_nt), format="nt"))
+    rdf_edges, _ = timed(lambda g=rdf: g.parse(str(edges_nt), format="nt"))
     log(f"rdflib parsed {edge_count:,} edge triples in {rdf_edges:.1f}s")
     rows += [
         (
@@ -219,6 +220,8 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
         full, answer = timed(
             lambda r=root, d=direction: impact(store, r, direction=d, deciders=False)
         )
+        net.lists.clear()  # the first walk reads each node's edges from the arrays once
+        cold, _ = timed(lambda p=pos, d=downstream: traverse(net, p, downstream=d))
         core, walk = timed(lambda p=pos, d=downstream: traverse(net, p, downstream=d), 5)
         search = rx.ancestors if downstream else rx.descendants
         bfs, found = timed(lambda p=pos, s=search: s(floor, p), 5)
@@ -229,7 +232,7 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
             lambda q=query: len(list(store.raw.query(q, use_default_graph_as_union=True)))
         )
         try:
-            rdq, rd_rows = timed(lambda q=query: len(list(rdf.query(q))))
+            rdq, rd_rows = timed(lambda q=query, g=rdf: len(list(g.query(q))))
             rdflib_cell = f"rdflib SPARQL `dependsOn+` {ms(rdq)} ({rdq / core:,.0f}x our core)"
             if rd_rows != count:
                 rdflib_cell += f"; {rd_rows} rows"
@@ -240,8 +243,8 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
         rows.append(
             (
                 f"impact {direction} of a {what} ({count:,} items)",
-                f"core {ms(core)} = **{core / bfs:,.2f}x rustworkx**; full answer {ms(full)}; "
-                f"pyoxigraph SPARQL {ms(oxq)}",
+                f"core {ms(core)} = **{core / bfs:,.2f}x rustworkx** (first walk {ms(cold)}); "
+                f"full answer {ms(full)}; pyoxigraph SPARQL {ms(oxq)}",
                 f"rustworkx BFS {ms(bfs)}; {rdflib_cell}",
             )
         )
@@ -267,6 +270,20 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
     log("impact timed")
 
     # -- who decides ------------------------------------------------------------------------
+    # A phase of its own: the rdflib graph (millions of objects the collector scans) is
+    # dropped and collected first, so a full collection during the run costs what
+    # govgraph's own objects cost; the collections that do happen are counted and reported.
+    del rdf
+    gc.collect()
+    pauses: list[tuple[int, float]] = []
+    began = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            pauses.append((info["generation"], time.perf_counter() - began[0]))
+
     rng = random.Random(1)
     subjects = rng.sample(sorted(net.ids), min(300, len(net.ids)))
     domains = [i for i in index.of_type(v.ENTITY_CLASSES["domain"]) if i.startswith(DATA)]
@@ -274,12 +291,15 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
     first_s, _ = timed(lambda: who_decides(store, subjects[0]))
     latencies, deciders_seen = [], 0
     deadline = time.perf_counter() + 90  # keep the run short on a slow machine
+    gc.callbacks.append(on_gc)
     for subject in subjects:
         if time.perf_counter() > deadline:
             break
         seconds, answer = timed(lambda s=subject: who_decides(store, s))
         latencies.append(seconds)
         deciders_seen += len(answer["deciders"])
+    gc.callbacks.remove(on_gc)
+    full = [pause for generation, pause in pauses if generation == 2]
     latencies.sort()
     measured = len(latencies)
     p50 = latencies[len(latencies) // 2]
@@ -290,8 +310,10 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
             f"who-decides, {measured} subjects ({sizes['bodies']:,} bodies, "
             f"{sizes['mandates']:,} mandates)",
             f"p50 {ms(p50)}, p99 {ms(p99)}, max {ms(latencies[-1])} "
-            f"(first call {ms(first_s)}; {deciders_seen / measured:.1f} deciders on average)",
-            "target p99 <= 5 ms",
+            f"(first call {ms(first_s)}, which reads the scope arrays; "
+            f"{deciders_seen / measured:.1f} deciders on average; {len(full)} full "
+            f"collections during the run, longest {ms(max(full, default=0.0))})",
+            "target p99 <= 5 ms; the rdflib graph dropped and collected before this phase",
         )
     )
     store.close()
