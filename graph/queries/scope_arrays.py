@@ -141,19 +141,24 @@ def _types(
     if projection.type_id >= 0:
         subjects, classes = projection.pairs(projection.type_id)
         entity[subjects] = True
-        entity[subjects[np.isin(classes, _ids(index, _HIDDEN_TYPES))]] = False
+        hidden = np.zeros(n, dtype=bool)
+        hidden[_ids(index, _HIDDEN_TYPES)] = True
+        entity[subjects[hidden[classes]]] = False
         several = np.bincount(subjects, minlength=n) > 1
         single = ~several[subjects]
         # A thing of one class: its type name is its class's (asked of one such thing).
-        found, first = np.unique(classes[single], return_index=True)
-        sample = subjects[single][first]
-        kinds = [index.type_name(projection.terms[i]) for i in sample.tolist()]
-        for flags, wanted in ((agent, AGENT_TYPES), (organisation, v.ORGANISATION_TYPES)):
-            chosen = found[[name in wanted for name in kinds]] if kinds else found[:0]
-            flags[subjects[single & np.isin(classes, chosen)]] = True
+        ones, of_class = subjects[single], classes[single]
+        sample = np.full(n, -1, dtype=np.int64)
+        sample[of_class[::-1]] = ones[::-1]
+        found = np.flatnonzero(sample >= 0)
+        kinds = [index.type_name(projection.terms[i]) for i in sample[found].tolist()]
         code_of = np.zeros(n, dtype=np.int32)
         code_of[found] = [names.setdefault(name, len(names)) for name in kinds]
-        kind[subjects[single]] = code_of[classes[single]]
+        kind[ones] = code_of[of_class]
+        for flags, wanted in ((agent, AGENT_TYPES), (organisation, v.ORGANISATION_TYPES)):
+            chosen = np.zeros(n, dtype=bool)
+            chosen[found[[name in wanted for name in kinds]] if kinds else found[:0]] = True
+            flags[ones[chosen[of_class]]] = True
         for i in np.flatnonzero(several).tolist():  # several classes: asked one by one
             name = index.type_name(projection.terms[i])
             agent[i], organisation[i] = name in AGENT_TYPES, name in v.ORGANISATION_TYPES
