@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
-from graph.queries.scope_arrays import contained_ids, holder, scope_arrays
+from graph.queries.scope_arrays import contained_ids, holder, read_mandates, scope_arrays
 from graph.queries.scope_labels import label, prefetch
 from graph.queries.scopes import (
     Path,
@@ -238,9 +238,8 @@ def inside(
     """
     ids, things = contained_ids(index, subject)
     found = _reached(index, ids, [len(path) for path in things.values()])
+    read_mandates(index, [m for m, _, _ in found])  # their holders and flags, at once
     arrays = scope_arrays(index)
-    # read now: the holders and statuses of many mandates are asked next
-    arrays.holder, arrays.has_status  # noqa: B018
     terms = index.projection.terms
     in_force: list[Hit] = []
     other: list[Hit] = []
@@ -262,16 +261,20 @@ def inside(
             continue
         hit = (distance, mandate, where)
         (in_force if mandate_status(index, mandate) == "in_force" else other).append(hit)
-    _prefetch_holders(index, [*in_force, *other])
+    _prefetch_holders(index, [*in_force, *other], rows=False)  # the rows are read above
     in_force.sort(key=lambda c: order_key(index, c))
     other.sort(key=lambda c: order_key(index, c))
     return in_force, other, things
 
 
-def _prefetch_holders(index: GovIndex, hits: list[Hit]) -> None:
-    """Read the actions of the hits' mandates and the labels of their holders at once (what
-    orders them)."""
-    prefetch_actions(index, [m for _, m, _ in hits])
+def _prefetch_holders(index: GovIndex, hits: list[Hit], *, rows: bool = True) -> None:
+    """Read the hits' mandates (holders and flags: :func:`read_mandates`, unless ``rows`` is
+    false), their actions and the labels of their holders at once (what orders them)."""
+    mandates = [m for _, m, _ in hits]
+    if rows:
+        ids = index.projection.ids
+        read_mandates(index, [i for i in (ids.get(m) for m in mandates) if i is not None])
+    prefetch_actions(index, mandates)
     holders = (holder_of(index, m) for _, m, _ in hits)
     prefetch(index, [h for h in holders if h is not None], None)
 

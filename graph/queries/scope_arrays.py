@@ -246,12 +246,48 @@ def _collaborations(
     return extra
 
 
+#: per mandate read in bulk: ``(holder or None, may be ruled out, has an editorial note,
+#: states a status)``; atoms in a tuple, nothing the collector scans
+Row = tuple[str | None, bool, bool, bool]
+_ROWS = "scope-mandate-rows"
+_ROWS_KEPT = 200_000
+
+
+def read_mandates(index: GovIndex, ids: list[int]) -> None:
+    """Read the rows of many mandates (term ids) at once from the arrays."""
+    if not ids:
+        return
+    arrays = scope_arrays(index)
+    rows: dict[str, Row] = index.memo(_ROWS, dict)
+    if len(rows) >= _ROWS_KEPT:
+        rows.clear()
+    at = np.array(ids, dtype=np.int64)
+    terms = index.projection.terms
+    for i, h, limited, noted, stated in zip(
+        ids,
+        arrays.holder[at].tolist(),
+        arrays.may_rule_out[at].tolist(),
+        arrays.has_editorial[at].tolist(),
+        arrays.has_status[at].tolist(),
+        strict=True,
+    ):
+        rows[terms[i]] = (terms[h] if h >= 0 else None, limited, noted, stated)
+
+
+def _row(index: GovIndex, mandate: str) -> Row | None:
+    rows: dict[str, Row] = index.memo(_ROWS, dict)
+    return rows.get(mandate)
+
+
 def holder(index: GovIndex, mandate: str) -> str | None:
     """The mandate's first ``gg:holder`` (as :func:`graph.queries.coverage.holder_of`): from
-    the array once a walk over many mandates has read it, else from the mandate's facts (a
+    the arrays once a walk over many mandates has read them, else from the mandate's facts (a
     question about a few mandates does not pay for reading them all)."""
+    row = _row(index, mandate)
+    if row is not None and row[0] is not None:
+        return row[0]
     arrays = scope_arrays(index)
-    if arrays.ready("holder"):
+    if row is None and arrays.ready("holder"):
         projection = index.projection
         i = projection.ids.get(mandate)
         if i is not None:
@@ -264,6 +300,9 @@ def holder(index: GovIndex, mandate: str) -> str | None:
 def without_status(index: GovIndex, mandate: str) -> bool:
     """True when the mandate surely states no ``gg:mandateStatus`` (so it is in force);
     ``False`` when it does, or the array is not read yet (see :func:`holder`)."""
+    row = _row(index, mandate)
+    if row is not None:
+        return not row[3]
     arrays = scope_arrays(index)
     if not arrays.ready("has_status"):
         return False
@@ -274,6 +313,9 @@ def without_status(index: GovIndex, mandate: str) -> bool:
 def flags(index: GovIndex, mandate: str) -> tuple[bool, bool]:
     """``(may be ruled out, has an editorial note)`` of a mandate: ``False`` says for sure
     that it states no exclusion or restriction, and no editorial note."""
+    row = _row(index, mandate)
+    if row is not None:
+        return row[1], row[2]
     i = index.projection.ids.get(mandate)
     if i is None:
         return True, True
