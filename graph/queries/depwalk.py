@@ -38,7 +38,16 @@ class Walk:
     A walk found in Python keeps its lists and makes each array when it is first read.
     """
 
-    __slots__ = ("_order", "_sizes", "_parent", "_weakest", "_slots", "_places", "_arrays")
+    __slots__ = (
+        "_order",
+        "_sizes",
+        "_parent",
+        "_weakest",
+        "_slots",
+        "_places",
+        "_up",
+        "_arrays",
+    )
 
     def __init__(
         self,
@@ -51,6 +60,7 @@ class Walk:
         self._order, self._sizes, self._parent, self._weakest = order, sizes, parent, weakest
         self._slots = slots
         self._places: dict[int, int] | None = None
+        self._up: dict[int, int] | None = None
         self._arrays: dict[str, np.ndarray] = {}
 
     def _array(self, name: str, values: list[int] | np.ndarray, dtype: type) -> np.ndarray:
@@ -95,11 +105,17 @@ class Walk:
 
     def chain(self, node: int) -> list[int]:
         """The kept path from ``node`` back to the start (``node`` first)."""
+        up = self._up
+        if up is None:  # each node's parent, made on first use
+            order, parent = self._order, self._parent
+            if isinstance(order, np.ndarray):
+                order, parent = order.tolist(), np.asarray(parent).tolist()
+            up = self._up = dict(zip(order, parent, strict=True))
         chain = [node]
-        k = self.find(node)
-        while k >= 0:
-            chain.append(int(self._parent[k]))
-            k = self.find(chain[-1])
+        step = up.get(node)
+        while step is not None:
+            chain.append(step)
+            step = up.get(step)
         return chain
 
 
