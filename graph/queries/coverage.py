@@ -11,7 +11,13 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
-from graph.queries.scope_arrays import contained_ids, holder, read_mandates, scope_arrays
+from graph.queries.scope_arrays import (
+    contained_ids,
+    flags,
+    holder,
+    read_mandates,
+    scope_arrays,
+)
 from graph.queries.scope_labels import label, prefetch
 from graph.queries.scopes import (
     Path,
@@ -151,11 +157,15 @@ def assess(
                 candidates[mandate] = (len(path), scope)
         for mandate in index.into(scope, v.EXCLUDES):
             candidates.setdefault(mandate, None)
+    ids = index.projection.ids
+    read_mandates(index, [i for i in (ids.get(m) for m in candidates) if i is not None])
     for mandate in sorted(candidates):
         if holder_of(index, mandate) == subject:
             continue
         matches = actions is None or bool(effective_actions(index, mandate, closure) & actions)
-        ruled = _ruled_out(index, mandate, subject, day)
+        # Without a day, only an exclusion or a restriction can rule a mandate out.
+        maybe = day is not None or flags(index, mandate)[0]
+        ruled = _ruled_out(index, mandate, subject, day) if maybe else None
         if ruled is not None and ruled[0] in ("exclusion", "restriction"):
             if matches:
                 result.excluded.append((mandate, *ruled))
@@ -172,7 +182,7 @@ def assess(
             result.excluded.append((mandate, *ruled))
         else:
             result.covering.append(hit)
-    _prefetch_holders(index, [*result.covering, *result.not_in_force])
+    _prefetch_holders(index, [*result.covering, *result.not_in_force], rows=False)
     result.covering.sort(key=lambda c: order_key(index, c))
     result.not_in_force.sort(key=lambda c: order_key(index, c))
     result.other_actions.sort()
