@@ -46,11 +46,12 @@ class DependencyNet:
     refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
     #: per (direction, least rank) node ``i``'s edges as ``((to, rank), ...)``, made on first
     #: visit (see :func:`graph.queries.depwalk.traverse`)
-    lists: dict[tuple[bool, int], list[tuple[tuple[int, int], ...] | None]] = field(
+    lists: dict[tuple[bool, int], dict[int, tuple[tuple[int, int], ...]]] = field(
         default_factory=dict, repr=False
     )
-    #: per direction, a lock and a list over the nodes that one walk at a time marks
-    scratch: dict[bool, tuple[threading.Lock, list[int | None]]] = field(
+    #: per direction, a lock, a list over the nodes that one walk at a time marks and the
+    #: base of the last walk's marks
+    scratch: dict[bool, tuple[threading.Lock, list[int], list[int]]] = field(
         default_factory=dict, repr=False
     )
 

@@ -119,13 +119,14 @@ class Walk:
         return chain
 
 
-def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> list[Edges | None]:
-    """Per node, its edges at least ``min_rank`` in one direction as ``(to, rank)`` pairs,
-    made on first visit (and kept on the net)."""
+def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> dict[int, Edges]:
+    """Per node visited so far, its edges at least ``min_rank`` in one direction as
+    ``(to, rank)`` pairs (kept on the net: a dictionary of tuples of integers, which the
+    collector stops scanning, sized by what walks visited rather than by the net)."""
     key = (downstream, min_rank)
     found = net.lists.get(key)
     if found is None:
-        found = net.lists.setdefault(key, [None] * len(net.ids))
+        found = net.lists.setdefault(key, {})
     return found
 
 
@@ -164,12 +165,29 @@ def traverse(
     parents: list[int] = []
     weakest: list[int] = []
     sizes: list[int] = []
-    lock, seen = _scratch(net, downstream)
-    mine = lock.acquire(blocking=False)  # a concurrent walk on this net makes its own
-    if not mine:
-        seen = [None] * len(net.ids)
-    try:
-        seen[start] = -1
+    lock, seen, walks = _scratch(net, downstream)
+    if lock.acquire(blocking=False):
+        try:  # marks of earlier walks are below this walk's base: nothing to clear
+            walks[0] += len(net.ids) + 2
+            done = _python_levels(
+                edges,
+                ptr,
+                to,
+                ranks,
+                start,
+                min_rank,
+                limit,
+                array_from,
+                seen,
+                walks[0],
+                order,
+                parents,
+                weakest,
+                sizes,
+            )
+        finally:
+            lock.release()
+    else:  # a concurrent walk on this net holds the marks: this one makes its own
         done = _python_levels(
             edges,
             ptr,
@@ -179,18 +197,13 @@ def traverse(
             min_rank,
             limit,
             array_from,
-            seen,
+            [0] * len(net.ids),
+            1,
             order,
             parents,
             weakest,
             sizes,
         )
-    finally:
-        for node in order:  # leave the scratch list as found: nothing seen
-            seen[node] = None
-        seen[start] = None
-        if mine:
-            lock.release()
     if not done:
         return _finish_in_numpy(
             net, ptr, to, ranks, start, min_rank, limit, order, parents, weakest, sizes
@@ -198,16 +211,17 @@ def traverse(
     return Walk(order, sizes, parents, weakest, None)
 
 
-def _scratch(net: DependencyNet, downstream: bool) -> tuple[threading.Lock, list[int | None]]:
-    """A list over the net's nodes, ``None`` everywhere, for one walk at a time."""
+def _scratch(net: DependencyNet, downstream: bool) -> tuple[threading.Lock, list[int], list[int]]:
+    """A list of marks over the net's nodes and the base of the last walk that marked it,
+    for one walk at a time."""
     found = net.scratch.get(downstream)
     if found is None:
-        found = net.scratch.setdefault(downstream, (threading.Lock(), [None] * len(net.ids)))
+        found = net.scratch.setdefault(downstream, (threading.Lock(), [0] * len(net.ids), [0]))
     return found
 
 
 def _python_levels(
-    edges: list[Edges | None],
+    edges: dict[int, Edges],
     ptr: np.ndarray,
     to: np.ndarray,
     ranks: np.ndarray,
@@ -215,23 +229,29 @@ def _python_levels(
     min_rank: int,
     limit: int,
     array_from: int,
-    seen: list[int | None],
+    seen: list[int],
+    base: int,
     order: list[int],
     parents: list[int],
     weakest: list[int],
     sizes: list[int],
 ) -> bool:
-    """Walk level by level in Python, appending to the lists; ``seen[node]`` is the node's
-    place in ``order`` (``-1`` for the start). ``False`` when a level is too large for it
-    (the next level starts from the last nodes of ``order``)."""
+    """Walk level by level in Python, appending to the lists. This walk marks the start
+    ``base`` and the node at place ``k`` of ``order`` ``base + 1 + k`` in ``seen``; a mark
+    below ``base`` is an earlier walk's (unseen here). ``False`` when a level is too large
+    for it (the next level starts from the last nodes of ``order``)."""
     level: Iterable[tuple[int, int]] = ((start, NO_LIMIT),)
-    found = size = 0
+    known = edges.get
+    seen[start] = base
+    first = base + 1  # the mark of place 0
+    mark = first  # the next node's mark
+    size = 0
     while len(sizes) != limit:
         if size > array_from or (not sizes and array_from <= 0):
             return False
-        begin = found
+        floor = mark - 1  # a mark above this: met on this level
         for here, strength in level:
-            pairs = edges[here]
+            pairs = known(here)
             if pairs is None:
                 a, b = int(ptr[here]), int(ptr[here + 1])
                 pairs = tuple(zip(to[a:b].tolist(), ranks[a:b].tolist(), strict=True))
@@ -240,21 +260,22 @@ def _python_levels(
                 edges[here] = pairs
             for there, rank in pairs:
                 k = seen[there]
-                if k is None:
-                    seen[there] = found
-                    found += 1
+                if k < base:
+                    seen[there] = mark
+                    mark += 1
                     order.append(there)
                     parents.append(here)
                     weakest.append(rank if rank < strength else strength)
-                elif k >= begin:  # met again on this level: keep the stronger bottleneck
+                elif k > floor:  # met again on this level: keep the stronger bottleneck
                     bottleneck = rank if rank < strength else strength
-                    if bottleneck > weakest[k]:
-                        parents[k] = here
-                        weakest[k] = bottleneck
-        if found == begin:
+                    if bottleneck > weakest[k - first]:
+                        parents[k - first] = here
+                        weakest[k - first] = bottleneck
+        size = mark - 1 - floor
+        if not size:
             break
-        size = found - begin
         sizes.append(size)
+        begin = floor - base
         level = zip(order[begin:], weakest[begin:], strict=False)
     return True
 
