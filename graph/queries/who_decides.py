@@ -361,10 +361,11 @@ def who_decides(
         return _entry(index, hit, _down_path(index, hit[2], things[hit[2]], lang), wanted, lang)
 
     entries = [up(hit) for hit in found.covering]
-    deciders = [e for e in entries if action is not None or e["role"] == "decides"]
-    other_roles = [e for e in entries if e not in deciders]
+    decides = [action is not None or e["role"] == "decides" for e in entries]
+    deciders = [e for e, yes in zip(entries, decides, strict=True) if yes]
+    other_roles = [e for e, yes in zip(entries, decides, strict=True) if not yes]
     escalation: list[dict[str, str]] = []
-    top = next((h for h, e in zip(found.covering, entries, strict=True) if e in deciders), None)
+    top = next((h for h, yes in zip(found.covering, decides, strict=True) if yes), None)
     if top is not None:
         top_holder = holder_of(index, top[1])
         if top_holder is not None:
