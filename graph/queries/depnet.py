@@ -45,14 +45,15 @@ class DependencyNet:
     #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes
     refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
     #: per (direction, least rank) node ``i``'s edges as ``((to, rank), ...)``, made on first
-    #: visit (see :func:`graph.queries.depwalk.traverse`)
+    #: visit (see :func:`graph.queries.depwalk.traverse`); not copied by ``dataclasses.replace``
+    #: (a net made from another starts with none)
     lists: dict[tuple[bool, int], dict[int, tuple[tuple[int, int], ...]]] = field(
-        default_factory=dict, repr=False
+        default_factory=dict, repr=False, init=False
     )
     #: per direction, a lock, a list over the nodes that one walk at a time marks and the
     #: base of the last walk's marks
     scratch: dict[bool, tuple[threading.Lock, list[int], list[int]]] = field(
-        default_factory=dict, repr=False
+        default_factory=dict, repr=False, init=False
     )
 
     def ref(self, index: GovIndex, pos: int, lang: str | None) -> dict[str, str]:
