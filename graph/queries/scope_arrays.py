@@ -274,7 +274,8 @@ def read_mandates(index: GovIndex, ids: list[int]) -> None:
         rows[terms[i]] = (terms[h] if h >= 0 else None, limited, noted, stated)
 
 
-def _row(index: GovIndex, mandate: str) -> Row | None:
+def mandate_row(index: GovIndex, mandate: str) -> Row | None:
+    """The mandate's row if :func:`read_mandates` read it."""
     rows: dict[str, Row] = index.memo(_ROWS, dict)
     return rows.get(mandate)
 
@@ -283,7 +284,7 @@ def holder(index: GovIndex, mandate: str) -> str | None:
     """The mandate's first ``gg:holder`` (as :func:`graph.queries.coverage.holder_of`): from
     the arrays once a walk over many mandates has read them, else from the mandate's facts (a
     question about a few mandates does not pay for reading them all)."""
-    row = _row(index, mandate)
+    row = mandate_row(index, mandate)
     if row is not None and row[0] is not None:
         return row[0]
     arrays = scope_arrays(index)
@@ -300,7 +301,7 @@ def holder(index: GovIndex, mandate: str) -> str | None:
 def without_status(index: GovIndex, mandate: str) -> bool:
     """True when the mandate surely states no ``gg:mandateStatus`` (so it is in force);
     ``False`` when it does, or the array is not read yet (see :func:`holder`)."""
-    row = _row(index, mandate)
+    row = mandate_row(index, mandate)
     if row is not None:
         return not row[3]
     arrays = scope_arrays(index)
@@ -313,7 +314,7 @@ def without_status(index: GovIndex, mandate: str) -> bool:
 def flags(index: GovIndex, mandate: str) -> tuple[bool, bool]:
     """``(may be ruled out, has an editorial note)`` of a mandate: ``False`` says for sure
     that it states no exclusion or restriction, and no editorial note."""
-    row = _row(index, mandate)
+    row = mandate_row(index, mandate)
     if row is not None:
         return row[1], row[2]
     i = index.projection.ids.get(mandate)

@@ -102,3 +102,26 @@ def type_name(index: GovIndex, iri: str) -> str:
 def ref(index: GovIndex, iri: str, lang: str | None = None) -> dict[str, str]:
     """:meth:`GovIndex.ref` (``{id, label, type}``) from the kept labels."""
     return {"id": local_id(iri), "label": label(index, iri, lang), "type": type_name(index, iri)}
+
+
+class Labels:
+    """:func:`label` in one language for one answer (the kept labels held at hand)."""
+
+    __slots__ = ("index", "lang", "kept")
+
+    def __init__(self, index: GovIndex, lang: str | None) -> None:
+        self.index, self.lang, self.kept = index, lang, _kept(index, lang)
+
+    def __call__(self, iri: str) -> str:
+        found = self.kept.get(iri)
+        if found is None:
+            found = self.kept[iri] = self.index.label(iri, self.lang)
+        return found
+
+    def short(self, iri: str) -> dict[str, str]:
+        """``{id, label}``."""
+        return {"id": local_id(iri), "label": self(iri)}
+
+    def ref(self, iri: str) -> dict[str, str]:
+        """:meth:`GovIndex.ref` (``{id, label, type}``)."""
+        return {"id": local_id(iri), "label": self(iri), "type": type_name(self.index, iri)}
