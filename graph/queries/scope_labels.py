@@ -38,8 +38,8 @@ def prefetch(index: GovIndex, iris: Iterable[str], lang: str | None) -> None:
     kept = _kept(index, lang)
     projection = index.projection
     missing: dict[str, int] = {}
-    for iri in iris:
-        if iri not in kept and iri not in missing:
+    for iri in dict.fromkeys(iris):
+        if iri not in kept:
             i = projection.ids.get(iri)
             if i is None:
                 kept[iri] = local_id(iri)
@@ -61,9 +61,10 @@ def prefetch(index: GovIndex, iris: Iterable[str], lang: str | None) -> None:
     order = np.lexsort((rows, rank, at))  # per thing: by predicate, then in stream order
     found: list[dict[str, str]] = [{} for _ in range(len(ids))]
     tags, values = projection.tags, projection.values
-    lit_lang = projection.lit_lang
-    for a, r in zip(at[order].tolist(), rows[order].tolist(), strict=True):
-        g = int(lit_lang[r])
+    rows = rows[order]
+    for a, r, g in zip(
+        at[order].tolist(), rows.tolist(), projection.lit_lang[rows].tolist(), strict=True
+    ):
         found[a].setdefault((tags[g] or "") if g >= 0 else "", values[r])
     for (iri, _), labels in zip(missing.items(), found, strict=True):
         chosen = choose_label(labels, lang)
