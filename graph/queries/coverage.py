@@ -18,7 +18,7 @@ from graph.queries.scope_arrays import (
     read_mandates,
     scope_arrays,
 )
-from graph.queries.scope_labels import label, prefetch
+from graph.queries.scope_labels import Labels, label, prefetch
 from graph.queries.scopes import (
     Path,
     containing_scopes,
@@ -285,8 +285,13 @@ def _prefetch_holders(index: GovIndex, hits: list[Hit], *, rows: bool = True) ->
         ids = index.projection.ids
         read_mandates(index, [i for i in (ids.get(m) for m in mandates) if i is not None])
     prefetch_actions(index, mandates)
-    holders = (holder_of(index, m) for _, m, _ in hits)
+    holders = [holder_of(index, m) for m in mandates]
     prefetch(index, [h for h in holders if h is not None], None)
+    cache: dict[str, tuple[int, str]] = index.memo("mandate_order", dict)
+    names = Labels(index, None)
+    for mandate, body in zip(mandates, holders, strict=True):
+        if mandate not in cache:  # as :func:`order_key` ranks it
+            cache[mandate] = (strength(index, mandate), names(body or ""))
 
 
 def _reached(index: GovIndex, ids: list[int], lengths: list[int]) -> list[tuple[int, int, str]]:
