@@ -30,48 +30,55 @@ _SMALL_LEVEL = 512
 Edges = tuple[tuple[int, int], ...]
 
 
+#: a node found in Python: ``(node, parent, weakest rank along the kept path)``
+Found = tuple[int, int, int]
+#: the nodes, parents or weakest ranks of a walk, in the order found
+Column = list[int] | np.ndarray
+
+
 class Walk:
     """A traversal: the nodes found (the start left out) in the order found, and aligned with
     ``order`` their ``distance``, ``parent`` (a node; the start's parent is ``-1``) and
     ``weakest`` rank along the kept path.
 
-    A walk found in Python keeps its lists and makes each array when it is first read.
+    A walk found in Python keeps what it found, ``(node, parent, weakest)`` per node, and
+    makes each column and array when it is first read.
     """
 
-    __slots__ = (
-        "_order",
-        "_sizes",
-        "_parent",
-        "_weakest",
-        "_slots",
-        "_places",
-        "_up",
-        "_arrays",
-    )
+    __slots__ = ("_found", "_columns", "_sizes", "_slots", "_places", "_up", "_arrays")
 
     def __init__(
         self,
-        order: list[int] | np.ndarray,
+        found: list[Found] | None,
         sizes: list[int] | np.ndarray,
-        parent: list[int] | np.ndarray,
-        weakest: list[int] | np.ndarray,
-        slots: np.ndarray | None,
+        columns: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        slots: np.ndarray | None = None,
     ) -> None:
-        self._order, self._sizes, self._parent, self._weakest = order, sizes, parent, weakest
-        self._slots = slots
+        self._found, self._sizes, self._slots = found, sizes, slots
+        self._columns: tuple[Column, Column, Column] | None = columns
         self._places: dict[int, int] | None = None
         self._up: dict[int, int] | None = None
         self._arrays: dict[str, np.ndarray] = {}
 
-    def _array(self, name: str, values: list[int] | np.ndarray, dtype: type) -> np.ndarray:
+    def _column(self, k: int) -> Column:
+        columns = self._columns
+        if columns is None:
+            found = self._found or []
+            nodes, parents, weakest = (
+                (list(c) for c in zip(*found, strict=True)) if found else ([], [], [])
+            )
+            columns = self._columns = (nodes, parents, weakest)
+        return columns[k]
+
+    def _array(self, name: str, k: int, dtype: type) -> np.ndarray:
         found = self._arrays.get(name)
         if found is None:
-            found = self._arrays[name] = np.asarray(values, dtype=dtype)
+            found = self._arrays[name] = np.asarray(self._column(k), dtype=dtype)
         return found
 
     @property
     def order(self) -> np.ndarray:
-        return self._array("order", self._order, np.int64)
+        return self._array("order", 0, np.int64)
 
     @property
     def distance(self) -> np.ndarray:
@@ -84,14 +91,14 @@ class Walk:
 
     @property
     def parent(self) -> np.ndarray:
-        return self._array("parent", self._parent, np.int32)
+        return self._array("parent", 1, np.int32)
 
     @property
     def weakest(self) -> np.ndarray:
-        return self._array("weakest", self._weakest, np.int8)
+        return self._array("weakest", 2, np.int8)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._column(0))
 
     def find(self, node: int) -> int:
         """Where ``node`` is in ``order`` (``-1`` for the start and for nodes not reached)."""
@@ -99,7 +106,8 @@ class Walk:
         if slots is None:  # a walk found in Python: its places, made on first use
             places = self._places
             if places is None:
-                places = self._places = dict(zip(self._order, range(len(self._order)), strict=True))
+                nodes = self._column(0)
+                places = self._places = dict(zip(nodes, range(len(nodes)), strict=True))
             return places.get(node, -1)
         return int(slots[node])
 
@@ -107,10 +115,10 @@ class Walk:
         """The kept path from ``node`` back to the start (``node`` first)."""
         up = self._up
         if up is None:  # each node's parent, made on first use
-            order, parent = self._order, self._parent
-            if isinstance(order, np.ndarray):
-                order, parent = order.tolist(), np.asarray(parent).tolist()
-            up = self._up = dict(zip(order, parent, strict=True))
+            nodes, parents = self._column(0), self._column(1)
+            if isinstance(nodes, np.ndarray):
+                nodes, parents = nodes.tolist(), np.asarray(parents).tolist()
+            up = self._up = dict(zip(nodes, parents, strict=True))
         chain = [node]
         step = up.get(node)
         while step is not None:
@@ -161,9 +169,7 @@ def traverse(
     )
     edges = _edges(net, downstream, min_rank)
     limit = -1 if max_depth is None else max_depth
-    order: list[int] = []
-    parents: list[int] = []
-    weakest: list[int] = []
+    found: list[Found] = []
     sizes: list[int] = []
     lock, seen, walks = _scratch(net, downstream)
     if lock.acquire(blocking=False):
@@ -180,9 +186,7 @@ def traverse(
                 array_from,
                 seen,
                 walks[0],
-                order,
-                parents,
-                weakest,
+                found,
                 sizes,
             )
         finally:
@@ -199,16 +203,12 @@ def traverse(
             array_from,
             [0] * len(net.ids),
             1,
-            order,
-            parents,
-            weakest,
+            found,
             sizes,
         )
     if not done:
-        return _finish_in_numpy(
-            net, ptr, to, ranks, start, min_rank, limit, order, parents, weakest, sizes
-        )
-    return Walk(order, sizes, parents, weakest, None)
+        return _finish_in_numpy(net, ptr, to, ranks, start, min_rank, limit, found, sizes)
+    return Walk(found, sizes)
 
 
 def _scratch(net: DependencyNet, downstream: bool) -> tuple[threading.Lock, list[int], list[int]]:
@@ -231,17 +231,17 @@ def _python_levels(
     array_from: int,
     seen: list[int],
     base: int,
-    order: list[int],
-    parents: list[int],
-    weakest: list[int],
+    found: list[Found],
     sizes: list[int],
 ) -> bool:
-    """Walk level by level in Python, appending to the lists. This walk marks the start
-    ``base`` and the node at place ``k`` of ``order`` ``base + 1 + k`` in ``seen``; a mark
-    below ``base`` is an earlier walk's (unseen here). ``False`` when a level is too large
-    for it (the next level starts from the last nodes of ``order``)."""
-    level: Iterable[tuple[int, int]] = ((start, NO_LIMIT),)
+    """Walk level by level in Python, appending ``(node, parent, weakest)`` to ``found``.
+    This walk marks the start ``base`` and the node at place ``k`` of ``found``
+    ``base + 1 + k`` in ``seen``; a mark below ``base`` is an earlier walk's (unseen here).
+    ``False`` when a level is too large for it (the next level starts from the last nodes
+    found)."""
+    level: Iterable[Found] = ((start, -1, NO_LIMIT),)
     known = edges.get
+    append = found.append
     seen[start] = base
     first = base + 1  # the mark of place 0
     mark = first  # the next node's mark
@@ -250,7 +250,7 @@ def _python_levels(
         if size > array_from or (not sizes and array_from <= 0):
             return False
         floor = mark - 1  # a mark above this: met on this level
-        for here, strength in level:
+        for here, _, strength in level:
             pairs = known(here)
             if pairs is None:
                 a, b = int(ptr[here]), int(ptr[here + 1])
@@ -263,20 +263,16 @@ def _python_levels(
                 if k < base:
                     seen[there] = mark
                     mark += 1
-                    order.append(there)
-                    parents.append(here)
-                    weakest.append(rank if rank < strength else strength)
+                    append((there, here, rank if rank < strength else strength))
                 elif k > floor:  # met again on this level: keep the stronger bottleneck
                     bottleneck = rank if rank < strength else strength
-                    if bottleneck > weakest[k - first]:
-                        parents[k - first] = here
-                        weakest[k - first] = bottleneck
+                    if bottleneck > found[k - first][2]:
+                        found[k - first] = (there, here, bottleneck)
         size = mark - 1 - floor
         if not size:
             break
         sizes.append(size)
-        begin = floor - base
-        level = zip(order[begin:], weakest[begin:], strict=False)
+        level = found[floor - base :]
     return True
 
 
@@ -288,9 +284,7 @@ def _finish_in_numpy(
     start: int,
     min_rank: int,
     limit: int,
-    order: list[int],
-    parents: list[int],
-    weakest: list[int],
+    found: list[Found],
     sizes: list[int],
 ) -> Walk:
     """The rest of a walk from the last level found in Python, in numpy over the whole net."""
@@ -298,23 +292,23 @@ def _finish_in_numpy(
     distance = np.full(n, -1, dtype=np.int32)
     parent = np.full(n, -1, dtype=np.int32)
     weak = np.zeros(n, dtype=np.int8)
-    known = np.array(order, dtype=np.int64)
+    columns = np.array(found, dtype=np.int64).reshape(-1, 3)
+    known = columns[:, 0]
     distance[known] = np.repeat(np.arange(1, len(sizes) + 1, dtype=np.int32), sizes)
-    parent[known] = parents
-    weak[known] = weakest
+    parent[known] = columns[:, 1]
+    weak[known] = columns[:, 2]
     distance[start] = 0
     weak[start] = NO_LIMIT
-    last = len(order) - (sizes[-1] if sizes else 0)
+    last = len(found) - (sizes[-1] if sizes else 0)
     frontier = known[last:] if sizes else np.array([start], dtype=np.int64)
     more = _array_levels(
         ptr, to, ranks, frontier, len(sizes), min_rank, limit, distance, parent, weak
     )
-    found = [known, *more]
-    everything = np.concatenate(found)
+    everything = np.concatenate([known, *more])
     slots = np.full(n, -1, dtype=np.int64)
     slots[everything] = np.arange(len(everything))
     levels = np.bincount(distance[everything])[1:]
-    return Walk(everything, levels, parent[everything], weak[everything], slots)
+    return Walk(None, levels, (everything, parent[everything], weak[everything]), slots)
 
 
 def _array_levels(
