@@ -172,40 +172,15 @@ def traverse(
     found: list[Found] = []
     sizes: list[int] = []
     lock, seen, walks = _scratch(net, downstream)
+    walk = (edges, ptr, to, ranks, start, min_rank, limit, array_from)
     if lock.acquire(blocking=False):
         try:  # marks of earlier walks are below this walk's base: nothing to clear
             walks[0] += len(net.ids) + 2
-            done = _python_levels(
-                edges,
-                ptr,
-                to,
-                ranks,
-                start,
-                min_rank,
-                limit,
-                array_from,
-                seen,
-                walks[0],
-                found,
-                sizes,
-            )
+            done = _python_levels(*walk, seen, walks[0], found, sizes)
         finally:
             lock.release()
     else:  # a concurrent walk on this net holds the marks: this one makes its own
-        done = _python_levels(
-            edges,
-            ptr,
-            to,
-            ranks,
-            start,
-            min_rank,
-            limit,
-            array_from,
-            [0] * len(net.ids),
-            1,
-            found,
-            sizes,
-        )
+        done = _python_levels(*walk, [0] * len(net.ids), 1, found, sizes)
     if not done:
         return _finish_in_numpy(net, ptr, to, ranks, start, min_rank, limit, found, sizes)
     return Walk(found, sizes)
