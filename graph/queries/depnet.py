@@ -47,7 +47,7 @@ class DependencyNet:
     #: per (direction, least rank) node ``i``'s edges as ``((to, rank), ...)``, made on first
     #: visit (see :func:`graph.queries.depwalk.traverse`); not copied by ``dataclasses.replace``
     #: (a net made from another starts with none)
-    lists: dict[tuple[bool, int], dict[int, tuple[tuple[int, int], ...]]] = field(
+    lists: dict[tuple[bool, int], list[tuple[tuple[int, int], ...] | None]] = field(
         default_factory=dict, repr=False, init=False
     )
     #: per direction, a lock, a list over the nodes that one walk at a time marks and the

@@ -127,14 +127,13 @@ class Walk:
         return chain
 
 
-def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> dict[int, Edges]:
-    """Per node visited so far, its edges at least ``min_rank`` in one direction as
-    ``(to, rank)`` pairs (kept on the net: a dictionary of tuples of integers, which the
-    collector stops scanning, sized by what walks visited rather than by the net)."""
+def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> list[Edges | None]:
+    """Per node, its edges at least ``min_rank`` in one direction as ``(to, rank)`` pairs,
+    made on the node's first visit and kept on the net (``None`` until then)."""
     key = (downstream, min_rank)
     found = net.lists.get(key)
     if found is None:
-        found = net.lists.setdefault(key, {})
+        found = net.lists.setdefault(key, [None] * len(net.ids))
     return found
 
 
@@ -196,7 +195,7 @@ def _scratch(net: DependencyNet, downstream: bool) -> tuple[threading.Lock, list
 
 
 def _python_levels(
-    edges: dict[int, Edges],
+    edges: list[Edges | None],
     ptr: np.ndarray,
     to: np.ndarray,
     ranks: np.ndarray,
@@ -215,7 +214,6 @@ def _python_levels(
     ``False`` when a level is too large for it (the next level starts from the last nodes
     found)."""
     level: Iterable[Found] = ((start, -1, NO_LIMIT),)
-    known = edges.get
     append = found.append
     seen[start] = base
     first = base + 1  # the mark of place 0
@@ -226,7 +224,7 @@ def _python_levels(
             return False
         floor = mark - 1  # a mark above this: met on this level
         for here, _, strength in level:
-            pairs = known(here)
+            pairs = edges[here]
             if pairs is None:
                 a, b = int(ptr[here]), int(ptr[here + 1])
                 pairs = tuple(zip(to[a:b].tolist(), ranks[a:b].tolist(), strict=True))
