@@ -8,15 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from graph.index import GovIndex
+from graph.queries.scope_arrays import (
+    contained_ids,
+    flags,
+    holder,
+    read_mandates,
+    scope_arrays,
+)
+from graph.queries.scope_labels import Labels, label, prefetch
 from graph.queries.scopes import (
     Path,
-    contained_things,
     containing_scopes,
     effective_actions,
     mandate_actions,
     mandate_status,
     outside_restriction,
+    prefetch_actions,
     role_of,
 )
 from graph.resolve import normalise
@@ -68,7 +78,8 @@ class Assessment:
 
 
 def holder_of(index: GovIndex, mandate: str) -> str | None:
-    return index.first(mandate, v.HOLDER)
+    """The mandate's first ``gg:holder`` (read from the scope arrays)."""
+    return holder(index, mandate)
 
 
 def _naming_citations(index: GovIndex, mandate: str, targets: list[str]) -> list[dict[str, str]]:
@@ -146,11 +157,15 @@ def assess(
                 candidates[mandate] = (len(path), scope)
         for mandate in index.into(scope, v.EXCLUDES):
             candidates.setdefault(mandate, None)
+    ids = index.projection.ids
+    read_mandates(index, [i for i in (ids.get(m) for m in candidates) if i is not None])
     for mandate in sorted(candidates):
         if holder_of(index, mandate) == subject:
             continue
         matches = actions is None or bool(effective_actions(index, mandate, closure) & actions)
-        ruled = _ruled_out(index, mandate, subject, day)
+        # Without a day, only an exclusion or a restriction can rule a mandate out.
+        maybe = day is not None or flags(index, mandate)[0]
+        ruled = _ruled_out(index, mandate, subject, day) if maybe else None
         if ruled is not None and ruled[0] in ("exclusion", "restriction"):
             if matches:
                 result.excluded.append((mandate, *ruled))
@@ -167,6 +182,7 @@ def assess(
             result.excluded.append((mandate, *ruled))
         else:
             result.covering.append(hit)
+    _prefetch_holders(index, [*result.covering, *result.not_in_force], rows=False)
     result.covering.sort(key=lambda c: order_key(index, c))
     result.not_in_force.sort(key=lambda c: order_key(index, c))
     result.other_actions.sort()
@@ -211,7 +227,7 @@ def order_key(index: GovIndex, hit: Hit) -> tuple[int, int, str, str]:
     rank = cache.get(mandate)
     if rank is None:
         holder = holder_of(index, mandate) or ""
-        rank = cache[mandate] = (strength(index, mandate), index.label(holder))
+        rank = cache[mandate] = (strength(index, mandate), label(index, holder))
     return (distance, rank[0], rank[1], mandate)
 
 
@@ -227,23 +243,20 @@ def inside(
 
     Each hit's scope is the inner thing it bears on (the matter, or the holder when it is the
     holder that lies inside); nearest first. The third value maps inner things to their path up
-    to the subject.
+    to the subject. The mandates are gathered over the projection's arrays at once; only
+    those that bear on the subject are read.
     """
-    things = contained_things(index, subject)
-    # mandate -> (distance, 0 through its scope / 1 through its holder, inner thing)
-    found: dict[str, tuple[int, int, str]] = {}
-    for thing, path in things.items():
-        reached = [(m, 0) for m in index.into(thing, v.SCOPE)]
-        reached += [(m, 1) for m in index.into(thing, v.HOLDER)]
-        for mandate, route in reached:
-            best = found.get(mandate)
-            # Through the scope when it can (it says what the mandate is about), else nearest.
-            if best is None or (route, len(path)) < (best[1], best[0]):
-                found[mandate] = (len(path), route, thing)
+    ids, things = contained_ids(index, subject)
+    found = _reached(index, ids, [len(path) for path in things.values()])
+    read_mandates(index, [m for m, _, _ in found])  # their holders and flags, at once
+    arrays = scope_arrays(index)
+    terms = index.projection.terms
     in_force: list[Hit] = []
     other: list[Hit] = []
-    for mandate, (distance, _, where) in sorted(found.items()):
-        holder = holder_of(index, mandate)
+    for m, distance, where in found:
+        mandate = terms[m]
+        h = int(arrays.holder[m])
+        holder = terms[h] if h >= 0 else holder_of(index, mandate)
         if holder == subject:
             continue
         if actions is not None and not effective_actions(index, mandate, closure) & actions:
@@ -251,10 +264,77 @@ def inside(
         if where == holder:  # the holder lies inside: its mandate counts while it is valid
             if not (index.valid_at(mandate, day) and index.valid_at(holder, day)):
                 continue
-        elif _ruled_out(index, mandate, where, day) is not None:
+        # Without a day, only an exclusion or a restriction can rule a mandate out.
+        elif (day is not None or arrays.may_rule_out[m]) and _ruled_out(
+            index, mandate, where, day
+        ) is not None:
             continue
         hit = (distance, mandate, where)
         (in_force if mandate_status(index, mandate) == "in_force" else other).append(hit)
+    _prefetch_holders(index, [*in_force, *other], rows=False)  # the rows are read above
     in_force.sort(key=lambda c: order_key(index, c))
     other.sort(key=lambda c: order_key(index, c))
     return in_force, other, things
+
+
+def _prefetch_holders(index: GovIndex, hits: list[Hit], *, rows: bool = True) -> None:
+    """Read the hits' mandates (holders and flags: :func:`read_mandates`, unless ``rows`` is
+    false), their actions and the labels of their holders at once (what orders them)."""
+    mandates = [m for _, m, _ in hits]
+    if rows:
+        ids = index.projection.ids
+        read_mandates(index, [i for i in (ids.get(m) for m in mandates) if i is not None])
+    prefetch_actions(index, mandates)
+    holders = [holder_of(index, m) for m in mandates]
+    prefetch(index, [h for h in holders if h is not None], None)
+    cache: dict[str, tuple[int, str]] = index.memo("mandate_order", dict)
+    names = Labels(index, None)
+    for mandate, body in zip(mandates, holders, strict=True):
+        if mandate not in cache:  # as :func:`order_key` ranks it
+            cache[mandate] = (strength(index, mandate), names(body or ""))
+
+
+def _reached(index: GovIndex, ids: list[int], lengths: list[int]) -> list[tuple[int, int, str]]:
+    """``(mandate, distance, inner thing)`` of the mandates whose scope or holder is one of
+    ``ids`` (at ``lengths`` from the subject), in IRI order of the mandates.
+
+    A mandate reached several ways keeps the nearest through its scope if it has one (it says
+    what the mandate is about), else the nearest through its holder; among equals the first
+    met (things in order, scopes before holders).
+    """
+    arrays = scope_arrays(index)
+    projection = index.projection
+    if not ids or arrays.scope < 0 and arrays.holds < 0:
+        return []
+    things = np.array(ids, dtype=np.int64)
+    begin = projection.in_ptr[things]
+    counts = projection.in_ptr[things + 1] - begin
+    total = int(counts.sum())
+    rows = projection.in_edges[
+        np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+    ]
+    at = np.repeat(np.arange(len(ids)), counts)
+    preds = projection.p[rows]
+    keep = (preds == arrays.scope) | (preds == arrays.holds)
+    rows, at, route = rows[keep], at[keep], (preds[keep] == arrays.holds).astype(np.int64)
+    if not len(rows):
+        return []
+    mandates = projection.s[rows].astype(np.int64)
+    distance = np.array(lengths, dtype=np.int64)[at]
+    met = np.arange(len(rows))  # per thing, its rows in stream order
+    # per mandate: the least (route, distance), then the first met (thing, route, row)
+    order = np.lexsort((met, route, at, distance, route, mandates))
+    ranked = mandates[order]
+    chosen = order[np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])]
+    chosen = chosen[np.argsort(projection.rank[mandates[chosen]], kind="stable")]
+    terms = projection.terms
+    found = projection.s[rows[chosen]].tolist()
+    projection.ids_known(found)  # read next
+    holders = arrays.holder[found]
+    projection.ids_known(holders[holders >= 0].tolist())
+    return [
+        (m, d, terms[t])
+        for m, d, t in zip(
+            found, distance[chosen].tolist(), things[at[chosen]].tolist(), strict=True
+        )
+    ]

@@ -1,7 +1,7 @@
-"""The dependency net: valid dependencies as integer CSR arrays, and a breadth-first search on it.
+"""The dependency net: valid dependencies as integer CSR arrays, built once per projection.
 
-Built once per projection and day (:func:`graph.queries.impact.dependency_net`); a traversal is
-a level-synchronous search in numpy, a handful of array operations per level.
+Built per projection and day (:func:`graph.queries.impact.dependency_net`); the traversal
+is in :mod:`graph.queries.depwalk`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 import shutil
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,6 +44,17 @@ class DependencyNet:
     terms: np.ndarray | None = None
     #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes
     refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
+    #: per (direction, least rank) node ``i``'s edges as ``((to, rank), ...)``, made on first
+    #: visit (see :func:`graph.queries.depwalk.traverse`); not copied by ``dataclasses.replace``
+    #: (a net made from another starts with none)
+    lists: dict[tuple[bool, int], list[tuple[tuple[int, int], ...] | None]] = field(
+        default_factory=dict, repr=False, init=False
+    )
+    #: per direction, a lock, a list over the nodes that one walk at a time marks and the
+    #: base of the last walk's marks
+    scratch: dict[bool, tuple[threading.Lock, list[int], list[int]]] = field(
+        default_factory=dict, repr=False, init=False
+    )
 
     def ref(self, index: GovIndex, pos: int, lang: str | None) -> dict[str, str]:
         """The ``{id, label, type}`` of node ``pos`` (computed once per language)."""
@@ -136,125 +147,3 @@ def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
     if len(keys):
         np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
     return ptr
-
-
-class Walk(NamedTuple):
-    """A traversal: nodes in the order found, and per node its distance, parent and weakest
-    rank along the kept path (``-1``/``0`` for nodes not reached)."""
-
-    order: np.ndarray
-    distance: np.ndarray
-    parent: np.ndarray
-    weakest: np.ndarray
-
-
-def traverse(
-    net: DependencyNet,
-    start: int,
-    *,
-    downstream: bool = True,
-    min_rank: int = 0,
-    max_depth: int | None = None,
-) -> Walk:
-    """Breadth-first search from ``start``.
-
-    Among the shortest paths to a node, the parent kept is the one whose weakest dependency is
-    strongest (the first met among equals), so the reported criticality is the best a shortest
-    chain can show.
-    """
-    ptr, to, ranks = (
-        (net.down_ptr, net.down_to, net.down_rank)
-        if downstream
-        else (net.up_ptr, net.up_to, net.up_rank)
-    )
-    n = len(net.ids)
-    distance = np.full(n, -1, dtype=np.int32)
-    parent = np.full(n, -1, dtype=np.int32)
-    weakest = np.zeros(n, dtype=np.int8)
-    distance[start] = 0
-    weakest[start] = NO_LIMIT
-    best = np.full(n, -1, dtype=np.int8)  # scratch: the strongest bottleneck met this level
-    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # scratch: first row met
-    frontier = np.array([start], dtype=np.int64)
-    found: list[np.ndarray] = []
-    depth = 0
-    while frontier.size and (max_depth is None or depth < max_depth):
-        depth += 1
-        begin = ptr[frontier]
-        counts = ptr[frontier + 1] - begin
-        total = int(counts.sum())
-        if not total:
-            break
-        if total <= _SMALL_LEVEL:  # a few edges: plain Python beats a dozen array operations
-            frontier = _small_level(
-                ptr, to, ranks, frontier, depth, min_rank, distance, parent, weakest
-            )
-            if not frontier.size:
-                break
-            found.append(frontier)
-            continue
-        # The rows of every frontier node, in frontier order then adjacency order.
-        rows = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-        source = np.repeat(frontier, counts)
-        target, rank = to[rows], ranks[rows]
-        fresh = distance[target] < 0
-        if min_rank:
-            fresh &= rank >= min_rank
-        source, target, rank = source[fresh], target[fresh], rank[fresh]
-        if not target.size:
-            break
-        bottleneck = np.minimum(rank, weakest[source])
-        met = np.arange(target.size)
-        # Per target: the strongest bottleneck, then the first row met with it (no sorting).
-        np.maximum.at(best, target, bottleneck)
-        strongest = np.flatnonzero(bottleneck == best[target])
-        np.minimum.at(first, target[strongest], strongest)
-        chosen = np.flatnonzero(first[target] == met)
-        reached = target[chosen]
-        parent[reached] = source[chosen]
-        weakest[reached] = bottleneck[chosen]
-        distance[reached] = depth
-        first[target] = np.iinfo(np.int64).max
-        # The next level in the order its nodes were first met.
-        np.minimum.at(first, target, met)
-        frontier = target[first[target] == met]
-        first[target] = np.iinfo(np.int64).max
-        best[target] = -1
-        found.append(frontier)
-    order = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-    return Walk(order, distance, parent, weakest)
-
-
-_SMALL_LEVEL = 512  # edges in a level below which the level is walked in Python
-
-
-def _small_level(
-    ptr: np.ndarray,
-    to: np.ndarray,
-    ranks: np.ndarray,
-    frontier: np.ndarray,
-    depth: int,
-    min_rank: int,
-    distance: np.ndarray,
-    parent: np.ndarray,
-    weakest: np.ndarray,
-) -> np.ndarray:
-    """One level of :func:`traverse` edge by edge (the same choices as the array version)."""
-    following: list[int] = []
-    for here in frontier.tolist():
-        strength = int(weakest[here])
-        begin, end = int(ptr[here]), int(ptr[here + 1])
-        for there, rank in zip(to[begin:end].tolist(), ranks[begin:end].tolist(), strict=True):
-            if rank < min_rank:
-                continue
-            bottleneck = rank if rank < strength else strength
-            seen = distance[there]
-            if seen < 0:
-                distance[there] = depth
-                parent[there] = here
-                weakest[there] = bottleneck
-                following.append(there)
-            elif seen == depth and bottleneck > weakest[there]:
-                parent[there] = here
-                weakest[there] = bottleneck
-    return np.array(following, dtype=np.int64)

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from graph.index import GovIndex, index_of
-from graph.queries.depnet import DependencyNet, Walk, load_net, save_net, traverse
+from graph.queries.depnet import DependencyNet, load_net, save_net
+from graph.queries.depwalk import Walk, traverse
 from graph.queries.impact_parts import (
     _first_object,
     _iri_rank,
@@ -298,7 +299,9 @@ def impact(
     hits, walk = cached
     total = len(hits)
     shown = hits if limit is None else hits[offset : offset + limit]
-    impacted = [_entry(index, net, walk, pos, direction, lang) for pos in shown.tolist()]
+    impacted = [
+        _entry(index, net, walk, pos, direction, lang) for pos in shown.tolist() if walk is not None
+    ]
     items = [root, *(net.ids[pos] for pos in shown.tolist())]
     result: dict[str, Any] = {
         "root": index.ref(root, lang),
@@ -336,29 +339,29 @@ def _walk(
     walk = traverse(
         net, start, downstream=direction == "downstream", min_rank=min_rank, max_depth=max_depth
     )
-    hits = walk.order
+    hits, distance = walk.order, walk.distance
     if types:
         names, codes = _type_codes(index, net)
         wanted = [code for code, name in enumerate(names) if name in types]
-        hits = hits[np.isin(codes[hits], wanted)]
+        keep = np.isin(codes[hits], wanted)
+        hits, distance = hits[keep], distance[keep]
     # By distance, then id (IRI order is id order in the data namespace).
-    return hits[np.lexsort((_iri_rank(index, net)[hits], walk.distance[hits]))], walk
+    return hits[np.lexsort((_iri_rank(index, net)[hits], distance))], walk
 
 
 def _entry(
-    index: GovIndex, net: DependencyNet, walk: Any, pos: int, direction: str, lang: str | None
+    index: GovIndex, net: DependencyNet, walk: Walk, pos: int, direction: str, lang: str | None
 ) -> dict[str, Any]:
     """One impacted item: its ref, distance, one explaining path, criticality, editorial notes."""
-    parent, ids = walk.parent, net.ids
-    chain = [pos]
-    while parent[chain[-1]] >= 0:
-        chain.append(int(parent[chain[-1]]))
+    ids = net.ids
+    chain = walk.chain(pos)
     path = [local_id(ids[p]) for p in reversed(chain)]
+    k = walk.find(pos)
     entry: dict[str, Any] = {
         **net.ref(index, pos, lang),
-        "distance": int(walk.distance[pos]),
+        "distance": int(walk.distance[k]),
         "path": path,
-        "criticality": RANK_NAMES[int(walk.weakest[pos])],
+        "criticality": RANK_NAMES[int(walk.weakest[k])],
     }
     here, there = ids[pos], ids[chain[1]]
     edge = (here, there) if direction == "downstream" else (there, here)

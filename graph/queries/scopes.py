@@ -16,13 +16,12 @@ from collections import deque
 from datetime import date
 
 from graph.index import GovIndex
+from graph.queries.scope_arrays import AGENT_TYPES, contained, out_pairs, without_status
 from ontology import vocab as v
 from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
 from ontology.terms import RDF_TYPE, concept_slug
 
-#: Agents: things that hold mandates and are never inside a matter.
-AGENT_TYPES = v.ORGANISATION_TYPES | {"person", "post"}
 #: Role order in answers: who decides first.
 ROLE_ORDER = {role: rank for rank, role in enumerate(v.ACTION_ROLES)}
 
@@ -95,27 +94,10 @@ def contained_things(index: GovIndex, subject: str) -> dict[str, list[tuple[str,
 
     The reverse of :func:`containing_scopes` (the subject itself is left out): matters within
     it and, through organisational containment, the organisations and bodies inside it, and
-    the collaborations an organisation inside it is a member of (``org:member``).
+    the collaborations an organisation inside it is a member of (``org:member``). Walked over
+    the projection's arrays (:func:`graph.queries.scope_arrays.contained`).
     """
-    paths: dict[str, list[tuple[str, str]]] = {subject: []}
-    queue = deque([subject])
-    within = index.within_scope_predicates
-    while queue:
-        current = queue.popleft()
-        inner = [
-            (pred, source)
-            for pred, source in sorted(index.incoming.get(current, []))
-            if pred in within
-            and index.is_entity(source)
-            and (not is_agent(index, source) or pred in v.ORG_CONTAINMENT_PREDICATES)
-        ]
-        inner += [(v.MEMBER, c) for c in collaborations_of(index, current)]
-        for pred, source in inner:
-            if source not in paths:
-                paths[source] = [(pred, current), *paths[current]]
-                queue.append(source)
-    del paths[subject]
-    return paths
+    return contained(index, subject)
 
 
 def collaborations_of(index: GovIndex, org: str) -> list[str]:
@@ -160,6 +142,8 @@ def outside_restriction(index: GovIndex, mandate: str, subject: str) -> list[str
 
 def mandate_status(index: GovIndex, mandate: str) -> str:
     """``in_force`` (the default), ``recommended``, ``planned`` or ``ended``."""
+    if without_status(index, mandate):
+        return "in_force"
     status = index.first(mandate, v.MANDATE_STATUS)
     return concept_slug(status) if status else "in_force"
 
@@ -215,14 +199,32 @@ _ACTION_ORDER = {a: i for i, a in enumerate(v.ACTIONS)}
 
 def mandate_actions(index: GovIndex, mandate: str) -> list[str]:
     """The mandate's own actions in scheme order (computed once per index and mandate)."""
-    cache: dict[str, list[str]] = index.memo("mandate_actions", dict, reads=[v.ACTION])
+    # tuples of strings: the collector stops tracking them, so a cache of many costs its
+    # full collections nothing
+    cache: dict[str, tuple[str, ...]] = index.memo("mandate_actions", dict, reads=[v.ACTION])
     found = cache.get(mandate)
     if found is None:
         slugs = {concept_slug(a) for a in index.out(mandate, v.ACTION)}
-        found = cache[mandate] = sorted(
-            slugs, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a)
+        found = cache[mandate] = tuple(
+            sorted(slugs, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a))
         )
     return list(found)
+
+
+def prefetch_actions(index: GovIndex, mandates: list[str]) -> None:
+    """Read the actions of many mandates at once into the cache of :func:`mandate_actions`."""
+    cache: dict[str, tuple[str, ...]] = index.memo("mandate_actions", dict, reads=[v.ACTION])
+    projection = index.projection
+    ids = [i for i in (projection.ids.get(m) for m in mandates if m not in cache) if i is not None]
+    slugs: dict[int, set[str]] = {i: set() for i in ids}
+    terms = projection.terms
+    for i, action in out_pairs(index, ids, v.ACTION):
+        slugs[i].add(concept_slug(terms[action]))
+    for i, found in slugs.items():
+        cache.setdefault(
+            terms[i],
+            tuple(sorted(found, key=lambda a: (_ACTION_ORDER.get(a, len(_ACTION_ORDER)), a))),
+        )
 
 
 def effective_actions(

@@ -19,6 +19,8 @@ from typing import Any
 
 from graph.index import GovIndex, index_of
 from graph.queries.coverage import Assessment, Hit, assess, holder_of, inside, strength
+from graph.queries.scope_arrays import flags, mandate_row
+from graph.queries.scope_labels import Labels, prefetch
 from graph.queries.scopes import (
     action_closure,
     as_of_day,
@@ -82,66 +84,82 @@ def escalation_chain(
         current = nxt[0]
 
 
-def _path(
-    index: GovIndex, subject: str, steps: Sequence[tuple[str, str]], lang: str | None
-) -> list[dict[str, str]]:
-    items = [{"id": local_id(subject), "label": index.label(subject, lang)}]
+def _path(names: Labels, subject: str, steps: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+    items = [names.short(subject)]
     for pred, iri in steps:
-        items.append({"id": local_id(iri), "label": index.label(iri, lang), "via": compact(pred)})
+        items.append({"id": local_id(iri), "label": names(iri), "via": compact(pred)})
     return items
-
-
-def _short(index: GovIndex, iri: str, lang: str | None) -> dict[str, str]:
-    return {"id": local_id(iri), "label": index.label(iri, lang)}
 
 
 def _entry(
     index: GovIndex,
+    names: Labels,
     hit: Hit,
     path: list[dict[str, str]],
     wanted: frozenset[str] | None,
-    lang: str | None,
 ) -> dict[str, Any]:
     """One mandate as every list of the answer shows it."""
     distance, mandate, scope = hit
-    holder = holder_of(index, mandate) or mandate
+    row = mandate_row(index, mandate)  # what the scope arrays say of it, when read
+    holder = (row[0] if row is not None else None) or holder_of(index, mandate) or mandate
+    # no need to read what the mandate does not state
+    limited, noted = (row[1], row[2]) if row is not None else flags(index, mandate)
     entry: dict[str, Any] = {
-        **index.ref(holder, lang),
+        **names.ref(holder),
         "role": role_of(index, mandate, wanted),
         "mandate": {
             "id": local_id(mandate),
-            "label": index.label(mandate, lang),
+            "label": names(mandate),
             "actions": mandate_actions(index, mandate),
-            "scope": _short(index, scope, lang),
-            "excludes": [_short(index, e, lang) for e in sorted(index.out(mandate, v.EXCLUDES))],
-            "restricted_to": [
-                _short(index, o, lang) for o in sorted(index.out(mandate, v.RESTRICTED_TO))
-            ],
+            "scope": names.short(scope),
+            "excludes": [names.short(e) for e in sorted(index.out(mandate, v.EXCLUDES))]
+            if limited
+            else [],
+            "restricted_to": [names.short(o) for o in sorted(index.out(mandate, v.RESTRICTED_TO))]
+            if limited
+            else [],
         },
         "path": path,
         "distance": distance,
         "citations": index.citation_dicts(mandate),
     }
-    status = mandate_status(index, mandate)
+    status = "in_force" if row is not None and not row[3] else mandate_status(index, mandate)
     if status != "in_force":
         entry["status"] = status
         addressees = index.out(mandate, v.ADDRESSEE)
         if addressees:
-            entry["addressee"] = _short(index, addressees[0], lang)
-    editorial = index.literal_values(mandate, v.EDITORIAL)
+            entry["addressee"] = names.short(addressees[0])
+    editorial = index.literal_values(mandate, v.EDITORIAL) if noted else []
     if editorial:
         entry["editorial"] = editorial
     return entry
 
 
-def _down_path(
-    index: GovIndex, thing: str, steps: list[tuple[str, str]], lang: str | None
-) -> list[dict[str, str]]:
+def _down_path(names: Labels, thing: str, steps: list[tuple[str, str]]) -> list[dict[str, str]]:
     """From an inner thing up to the subject."""
-    items = [{"id": local_id(thing), "label": index.label(thing, lang)}]
+    items = [names.short(thing)]
     for pred, iri in steps:
-        items.append({"id": local_id(iri), "label": index.label(iri, lang), "via": compact(pred)})
+        items.append({"id": local_id(iri), "label": names(iri), "via": compact(pred)})
     return items
+
+
+def _named(
+    index: GovIndex,
+    subject: str,
+    hits: list[Hit],
+    scopes: dict[str, Any],
+    things: dict[str, list[tuple[str, str]]],
+) -> list[str]:
+    """Everything the entries of ``hits`` name: holders, mandates, scopes, excluded and
+    restricted things, and every step of their paths."""
+    named = [subject]
+    for _, mandate, where in hits:
+        holder = holder_of(index, mandate)
+        named += [mandate, where, *([holder] if holder else [])]
+        if flags(index, mandate)[0]:
+            named += index.out(mandate, v.EXCLUDES) + index.out(mandate, v.RESTRICTED_TO)
+        named += [step for _, step in scopes.get(where) or things.get(where) or ()]
+    return named
 
 
 def _nearest_bodies(
@@ -325,25 +343,29 @@ def who_decides(
     above |= {m for m, *_ in found.excluded}
     below = [h for h in below if h[1] not in above]
     below_other = [h for h in below_other if h[1] not in above]
+    shown = [*found.covering, *found.not_in_force, *below[:within_limit], *below_other]
+    prefetch(index, _named(index, iri, shown, found.scopes, things), lang)
+    names = Labels(index, lang)
 
     def up(hit: Hit) -> dict[str, Any]:
-        return _entry(index, hit, _path(index, iri, found.scopes[hit[2]], lang), wanted, lang)
+        return _entry(index, names, hit, _path(names, iri, found.scopes[hit[2]]), wanted)
 
     def down(hit: Hit) -> dict[str, Any]:
-        return _entry(index, hit, _down_path(index, hit[2], things[hit[2]], lang), wanted, lang)
+        return _entry(index, names, hit, _down_path(names, hit[2], things[hit[2]]), wanted)
 
     entries = [up(hit) for hit in found.covering]
-    deciders = [e for e in entries if action is not None or e["role"] == "decides"]
-    other_roles = [e for e in entries if e not in deciders]
+    decides = [action is not None or e["role"] == "decides" for e in entries]
+    deciders = [e for e, yes in zip(entries, decides, strict=True) if yes]
+    other_roles = [e for e, yes in zip(entries, decides, strict=True) if not yes]
     escalation: list[dict[str, str]] = []
-    top = next((h for h, e in zip(found.covering, entries, strict=True) if e in deciders), None)
+    top = next((h for h, yes in zip(found.covering, decides, strict=True) if yes), None)
     if top is not None:
         top_holder = holder_of(index, top[1])
         if top_holder is not None:
             chain = escalation_chain(
                 index, top_holder, day=day, first_hop=index.out(top[1], v.GRANTED_BY)
             )
-            escalation = [{**_short(index, b, lang), "via": via} for b, via in chain]
+            escalation = [{**names.short(b), "via": via} for b, via in chain]
     excluded = [
         {
             **index.ref(holder_of(index, mandate) or mandate, lang),

@@ -1,0 +1,343 @@
+"""Flags by term id for the scope walks of ``who-decides``, and the walk down into a scope.
+
+:class:`ScopeArrays` is built once per projection (:meth:`GovIndex.memo`) in a few vectorised
+passes: which predicates are containment, which terms are entities and agents, each mandate's
+holder, and whether an exclusion or a restriction could rule it out. With them
+:func:`contained` walks everything inside a scope level by level over the projection's
+object index (a few array operations per level, no node read), in the order the node-by-node
+walk met them, so the paths kept are the same.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from graph.index import _HIDDEN_TYPES, GovIndex
+from ontology import vocab as v
+
+#: Agents: things that hold mandates and are never inside a matter.
+AGENT_TYPES = v.ORGANISATION_TYPES | {"person", "post"}
+
+
+class ScopeArrays:
+    """Per term id: flags and first objects read from the projection, each group on first use
+    (``impact`` asks only for holders and statuses, ``who-decides`` for all)."""
+
+    def __init__(self, index: GovIndex) -> None:
+        self._index = index
+        projection = index.projection
+        n = len(projection.terms)
+        #: bool by predicate: a containment predicate (``gg:withinScope``)
+        self.within = np.zeros(n, dtype=bool)
+        self.within[_ids(index, index.within_scope_predicates)] = True
+        #: bool by predicate: organisational containment
+        self.org_within = np.zeros(n, dtype=bool)
+        org = index.within_scope_predicates & v.ORG_CONTAINMENT_PREDICATES
+        self.org_within[_ids(index, org)] = True
+        scope, holds = projection.ids.get(v.SCOPE), projection.ids.get(v.HOLDER)
+        self.scope = -1 if scope is None else scope  # term id of ``gg:scope``
+        self.holds = -1 if holds is None else holds  # term id of ``gg:holder``
+
+    def ready(self, name: str) -> bool:
+        """True once the group ``name`` (``holder``, ``has_status`` ...) has been read."""
+        return name in self.__dict__
+
+    @cached_property
+    def holder(self) -> np.ndarray:
+        """int64: the first ``gg:holder`` (``-1``: none)."""
+        return _first_objects(self._index, v.HOLDER)
+
+    @cached_property
+    def may_rule_out(self) -> np.ndarray:
+        """bool: has ``gg:excludes`` or ``gg:restrictedTo``."""
+        return _having(self._index, (v.EXCLUDES, v.RESTRICTED_TO), literals=False)
+
+    @cached_property
+    def has_status(self) -> np.ndarray:
+        """bool: has a ``gg:mandateStatus`` (a relation or a literal)."""
+        return _having(self._index, (v.MANDATE_STATUS,), literals=True)
+
+    @cached_property
+    def has_editorial(self) -> np.ndarray:
+        """bool: has a ``gg:editorialNote`` (a relation or a literal)."""
+        return _having(self._index, (v.EDITORIAL,), literals=True)
+
+    @cached_property
+    def _types(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+        return _types(self._index)
+
+    @property
+    def entity(self) -> np.ndarray:
+        """bool: :meth:`GovIndex.is_entity`."""
+        return self._types[0]
+
+    @property
+    def agent(self) -> np.ndarray:
+        """bool: the type is an agent's (:data:`AGENT_TYPES`)."""
+        return self._types[1]
+
+    @property
+    def organisation(self) -> np.ndarray:
+        """bool: the type is an organisation's (``v.ORGANISATION_TYPES``)."""
+        return self._types[2]
+
+    @property
+    def kind(self) -> np.ndarray:
+        """int32: the place of the term's type name in :attr:`kinds`."""
+        return self._types[3]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Type names (:meth:`GovIndex.type_name`)."""
+        return self._types[4]
+
+
+def scope_arrays(index: GovIndex) -> ScopeArrays:
+    """The :class:`ScopeArrays` of ``index`` (made on first use, its groups as asked for)."""
+    return index.memo("scope-arrays", lambda: ScopeArrays(index))
+
+
+def _ids(index: GovIndex, iris: set[str] | frozenset[str]) -> list[int]:
+    ids = index.projection.ids
+    return [i for i in (ids.get(iri) for iri in sorted(iris)) if i is not None]
+
+
+def _first_objects(index: GovIndex, predicate: str) -> np.ndarray:
+    projection = index.projection
+    dense = np.full(len(projection.terms), -1, dtype=np.int64)
+    p = projection.ids.get(predicate)
+    if p is not None:
+        subjects, objects = projection.pairs(p)
+        dense[subjects[::-1]] = objects[::-1]  # the first in stream order wins
+    return dense
+
+
+def _having(index: GovIndex, predicates: tuple[str, ...], *, literals: bool) -> np.ndarray:
+    """bool per term: the subject of one of ``predicates`` (relations, and literals too)."""
+    projection = index.projection
+    found = np.zeros(len(projection.terms), dtype=bool)
+    for predicate in predicates:
+        p = projection.ids.get(predicate)
+        if p is not None:
+            found[projection.pairs(p)[0]] = True
+            if literals:
+                found[projection.lit_s[projection.lit_p == p]] = True
+    return found
+
+
+def _types(
+    index: GovIndex,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """``(entity, agent, organisation, kind, kinds)`` per term id."""
+    projection = index.projection
+    n = len(projection.terms)
+    entity = np.zeros(n, dtype=bool)
+    agent = np.zeros(n, dtype=bool)
+    organisation = np.zeros(n, dtype=bool)
+    names: dict[str, int] = {"unknown": 0}  # what GovIndex.type_name says of the untyped
+    kind = np.zeros(n, dtype=np.int32)
+    if projection.type_id >= 0:
+        subjects, classes = projection.pairs(projection.type_id)
+        entity[subjects] = True
+        hidden = np.zeros(n, dtype=bool)
+        hidden[_ids(index, _HIDDEN_TYPES)] = True
+        entity[subjects[hidden[classes]]] = False
+        several = np.bincount(subjects, minlength=n) > 1
+        single = ~several[subjects]
+        # A thing of one class: its type name is its class's (asked of one such thing).
+        ones, of_class = subjects[single], classes[single]
+        sample = np.full(n, -1, dtype=np.int64)
+        sample[of_class[::-1]] = ones[::-1]
+        found = np.flatnonzero(sample >= 0)
+        kinds = [index.type_name(projection.terms[i]) for i in sample[found].tolist()]
+        code_of = np.zeros(n, dtype=np.int32)
+        code_of[found] = [names.setdefault(name, len(names)) for name in kinds]
+        kind[ones] = code_of[of_class]
+        for flags, wanted in ((agent, AGENT_TYPES), (organisation, v.ORGANISATION_TYPES)):
+            chosen = np.zeros(n, dtype=bool)
+            chosen[found[[name in wanted for name in kinds]] if kinds else found[:0]] = True
+            flags[ones[chosen[of_class]]] = True
+        for i in np.flatnonzero(several).tolist():  # several classes: asked one by one
+            name = index.type_name(projection.terms[i])
+            agent[i], organisation[i] = name in AGENT_TYPES, name in v.ORGANISATION_TYPES
+            kind[i] = names.setdefault(name, len(names))
+    return entity, agent, organisation, kind, tuple(names)
+
+
+def contained(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]:
+    """:func:`graph.queries.scopes.contained_things` over the arrays: everything inside
+    ``subject`` -> the path from it up to the subject, as ``(predicate, iri)``."""
+    return contained_ids(index, subject)[1]
+
+
+def contained_ids(
+    index: GovIndex, subject: str
+) -> tuple[list[int], dict[str, list[tuple[str, str]]]]:
+    """The term ids of everything inside ``subject`` and :func:`contained` (in one order).
+
+    Each level takes, for every node of the last level in turn, the entities that point at it
+    along a containment predicate (agents only along organisational containment) in
+    (predicate, IRI) order, then the collaborations an organisation is a member of; a thing
+    keeps the path through which it was met first.
+    """
+    projection = index.projection
+    start = projection.ids.get(subject)
+    if start is None:
+        return [], {}
+    arrays = scope_arrays(index)
+    terms, rank = projection.terms, projection.rank
+    parent: dict[int, tuple[int, int]] = {start: (-1, -1)}  # thing -> (predicate, container)
+    frontier = np.array([start], dtype=np.int64)
+    while frontier.size:
+        begin = projection.in_ptr[frontier]
+        counts = projection.in_ptr[frontier + 1] - begin
+        total = int(counts.sum())
+        rows = projection.in_edges[
+            np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+        ]
+        where = np.repeat(np.arange(frontier.size), counts)
+        preds, sources = projection.p[rows], projection.s[rows]
+        keep = arrays.within[preds] & arrays.entity[sources]
+        keep &= ~arrays.agent[sources] | arrays.org_within[preds]
+        where, preds, sources = where[keep], preds[keep], sources[keep]
+        # per container: (predicate, source) in IRI order, then its collaborations
+        key = rank[preds].astype(np.int64) * len(terms) + rank[sources]
+        extra = _collaborations(index, frontier, arrays)
+        if extra:
+            where = np.concatenate([where, [e[0] for e in extra]])
+            preds = np.concatenate([preds, [e[1] for e in extra]])
+            sources = np.concatenate([sources, [e[2] for e in extra]])
+            key = np.concatenate([key, [len(terms) ** 2 + e[3] for e in extra]])
+        order = np.lexsort((key, where))
+        following = []
+        for at, pred, source in zip(
+            where[order].tolist(), preds[order].tolist(), sources[order].tolist(), strict=True
+        ):
+            if source not in parent:
+                parent[source] = (pred, int(frontier[at]))
+                following.append(source)
+        frontier = np.array(following, dtype=np.int64)
+    del parent[start]
+    projection.ids_known(list(parent))  # asked about next
+    paths: dict[int, list[tuple[str, str]]] = {start: []}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for thing, (pred, container) in parent.items():  # containers come before what they hold
+        path = paths[thing] = [(terms[pred], terms[container]), *paths[container]]
+        found[terms[thing]] = path
+    return list(parent), found
+
+
+def _collaborations(
+    index: GovIndex, frontier: np.ndarray, arrays: ScopeArrays
+) -> list[tuple[int, int, int, int]]:
+    """``(frontier place, org:member, collaboration, k)`` for the organisations on the level."""
+    from graph.queries.scopes import collaborations_of
+
+    projection = index.projection
+    member = projection.ids.get(v.MEMBER)
+    extra: list[tuple[int, int, int, int]] = []
+    for at in np.flatnonzero(arrays.organisation[frontier]).tolist():
+        org = projection.terms[int(frontier[at])]
+        for k, body in enumerate(collaborations_of(index, org)):
+            if member is not None:
+                extra.append((at, member, projection.ids[body], k))
+    return extra
+
+
+#: per mandate read in bulk: ``(holder or None, may be ruled out, has an editorial note,
+#: states a status)``; atoms in a tuple, nothing the collector scans
+Row = tuple[str | None, bool, bool, bool]
+_ROWS = "scope-mandate-rows"
+_ROWS_KEPT = 200_000
+
+
+def read_mandates(index: GovIndex, ids: list[int]) -> None:
+    """Read the rows of many mandates (term ids) at once from the arrays."""
+    if not ids:
+        return
+    arrays = scope_arrays(index)
+    rows: dict[str, Row] = index.memo(_ROWS, dict)
+    if len(rows) >= _ROWS_KEPT:
+        rows.clear()
+    at = np.array(ids, dtype=np.int64)
+    terms = index.projection.terms
+    for i, h, limited, noted, stated in zip(
+        ids,
+        arrays.holder[at].tolist(),
+        arrays.may_rule_out[at].tolist(),
+        arrays.has_editorial[at].tolist(),
+        arrays.has_status[at].tolist(),
+        strict=True,
+    ):
+        rows[terms[i]] = (terms[h] if h >= 0 else None, limited, noted, stated)
+
+
+def mandate_row(index: GovIndex, mandate: str) -> Row | None:
+    """The mandate's row if :func:`read_mandates` read it."""
+    rows: dict[str, Row] = index.memo(_ROWS, dict)
+    return rows.get(mandate)
+
+
+def holder(index: GovIndex, mandate: str) -> str | None:
+    """The mandate's first ``gg:holder`` (as :func:`graph.queries.coverage.holder_of`): from
+    the arrays once a walk over many mandates has read them, else from the mandate's facts (a
+    question about a few mandates does not pay for reading them all)."""
+    row = mandate_row(index, mandate)
+    if row is not None and row[0] is not None:
+        return row[0]
+    arrays = scope_arrays(index)
+    if row is None and arrays.ready("holder"):
+        projection = index.projection
+        i = projection.ids.get(mandate)
+        if i is not None:
+            h = int(arrays.holder[i])
+            if h >= 0:
+                return projection.terms[h]
+    return index.first(mandate, v.HOLDER)  # none, or a literal
+
+
+def without_status(index: GovIndex, mandate: str) -> bool:
+    """True when the mandate surely states no ``gg:mandateStatus`` (so it is in force);
+    ``False`` when it does, or the array is not read yet (see :func:`holder`)."""
+    row = mandate_row(index, mandate)
+    if row is not None:
+        return not row[3]
+    arrays = scope_arrays(index)
+    if not arrays.ready("has_status"):
+        return False
+    i = index.projection.ids.get(mandate)
+    return i is not None and not arrays.has_status[i]
+
+
+def flags(index: GovIndex, mandate: str) -> tuple[bool, bool]:
+    """``(may be ruled out, has an editorial note)`` of a mandate: ``False`` says for sure
+    that it states no exclusion or restriction, and no editorial note."""
+    row = mandate_row(index, mandate)
+    if row is not None:
+        return row[1], row[2]
+    i = index.projection.ids.get(mandate)
+    if i is None:
+        return True, True
+    arrays = scope_arrays(index)
+    return bool(arrays.may_rule_out[i]), bool(arrays.has_editorial[i])
+
+
+def out_pairs(index: GovIndex, ids: list[int], predicate: str) -> list[tuple[int, int]]:
+    """``(subject, object)`` term ids of the ``predicate`` relations of ``ids``, read at once
+    (per subject in stream order)."""
+    projection = index.projection
+    p = projection.ids.get(predicate)
+    if p is None or not ids:
+        return []
+    subjects = np.array(ids, dtype=np.int64)
+    begin = projection.out_ptr[subjects]
+    counts = projection.out_ptr[subjects + 1] - begin
+    total = int(counts.sum())
+    rows = projection.out_edges[
+        np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+    ]
+    at = np.repeat(subjects, counts)
+    keep = projection.p[rows] == p
+    return list(zip(at[keep].tolist(), projection.o[rows[keep]].tolist(), strict=True))
