@@ -14,7 +14,8 @@ from functools import cached_property
 
 import numpy as np
 
-from graph.index import _HIDDEN_TYPES, GovIndex
+from graph.index import GovIndex
+from graph.nodes import HIDDEN_TYPES
 from ontology import vocab as v
 
 #: Agents: things that hold mandates and are never inside a matter.
@@ -142,7 +143,7 @@ def _types(
         subjects, classes = projection.pairs(projection.type_id)
         entity[subjects] = True
         hidden = np.zeros(n, dtype=bool)
-        hidden[_ids(index, _HIDDEN_TYPES)] = True
+        hidden[_ids(index, HIDDEN_TYPES)] = True
         entity[subjects[hidden[classes]]] = False
         several = np.bincount(subjects, minlength=n) > 1
         single = ~several[subjects]
