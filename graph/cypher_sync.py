@@ -165,7 +165,9 @@ class Sync:
             pending,
             returns=True,
         ):
-            self.have[row[0]] = set(row[1]) - RESERVED_LABELS
+            # FalkorDB's client gives a bulk reply's lists as text: "[Resource, System]"
+            labels = row[1] if isinstance(row[1], list) else row[1].strip("[]").split(", ")
+            self.have[row[0]] = set(labels) - RESERVED_LABELS
             self.refs[row[0]] = row[2] if self.ids else row[0]
         fresh: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
         for iri in pending:

@@ -11,8 +11,9 @@ Both clients are imported lazily (STYLE rule 3): the CLI never loads them for th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Literal, TypeVar
 
 from graph.cypher_encoding import (
     FALKOR_BATCH,
@@ -26,6 +27,17 @@ from graph.cypher_encoding import (
 from ontology.errors import StoreUnavailable
 
 Statement = tuple[str, dict[str, Any]]
+T = TypeVar("T")
+
+
+def _each(
+    parts: Sequence[T], run: Callable[[T], list[list[Any]]], concurrency: int
+) -> list[list[Any]]:
+    """``run`` over ``parts``, up to ``concurrency`` at once (threads), the rows in order."""
+    if concurrency <= 1 or len(parts) <= 1:
+        return [row for part in parts for row in run(part)]
+    with ThreadPoolExecutor(min(concurrency, len(parts))) as pool:
+        return [row for rows in pool.map(run, parts) for row in rows]
 
 
 class BoltTransport:
@@ -55,6 +67,8 @@ class BoltTransport:
         self.dialect: str = dialect
         #: rows per bulk message
         self.batch = FALKOR_BATCH if dialect == "falkordb" else NEO4J_BATCH
+        #: bulk messages in flight at once, each on a connection of its own
+        self.concurrency = 1
         # Rows name nodes by IRI and literal key (Neo4j 5 deprecates ``id()``), on FalkorDB's
         # listener too: the same statements as Neo4j, and no bulk reply (a reply above 4 KB
         # costs a 40 ms stall there: the listener leaves Nagle's algorithm on).
@@ -92,10 +106,13 @@ class BoltTransport:
         params = params or {}
         if self.dialect != "falkordb" or not params:
             return query, params
-        size = (
-            8 + len(query.encode()) + sum(len(k) + 2 + _packed_size(v) for k, v in params.items())
-        )
-        if size <= FALKOR_BOLT_MESSAGE:
+        budget = FALKOR_BOLT_MESSAGE - 8 - len(query.encode())
+        # a list prints at least 3 bytes an item: a bulk list is known too long at once
+        floor = sum(3 * len(v) if isinstance(v, list | tuple) else 0 for v in params.values())
+        if (
+            floor <= budget
+            and sum(len(k) + 2 + _packed_size(v) for k, v in params.items()) <= budget
+        ):
             return query, _escape(params)
         return _header(params) + query, {}
 
@@ -149,7 +166,7 @@ class BoltTransport:
         def work(tx: Any, part: list[Any]) -> list[list[Any]]:
             text = query
             if collect:  # buckets of ~4 KB on average: 16 times below the 64 KB a record holds
-                size = sum(_packed_size(row) + extra for row in part)
+                size = len(_header({"rows": part})) + extra * len(part)
                 buckets = -(-size // FALKOR_BOLT_BUCKET)
                 text = f"{head} RETURN toInteger(rand() * {buckets}) AS k, collect([{exprs}])"
             result = tx.run(*self._message(text, {**(params or {}), "rows": part}))
@@ -160,17 +177,14 @@ class BoltTransport:
             result.consume()
             return []
 
-        # One connection, messages one after the other (see docs/bench/cypher.md for what
-        # several connections and bigger messages gave).
-        out: list[list[Any]] = []
-        try:
+        def run(part: list[Any]) -> list[list[Any]]:
             with self._driver.session(database=self._database) as session:
-                for part in parts:
-                    if self.dialect == "falkordb":  # no transactions there: one round trip
-                        out.extend(work(session, part))
-                    else:
-                        out.extend(session.execute_write(work, part))
-            return out
+                if self.dialect == "falkordb":  # no transactions there: one round trip
+                    return work(session, part)
+                return session.execute_write(work, part)
+
+        try:
+            return _each(parts, run, self.concurrency)
         except (
             self._neo4j.exceptions.ServiceUnavailable,
             self._neo4j.exceptions.SessionExpired,
@@ -228,6 +242,8 @@ class FalkorTransport:
     node_ids = True
     #: rows per bulk command (one ``GRAPH.QUERY`` each)
     batch = FALKOR_BATCH
+    #: bulk commands in flight at once, each on a connection of its own
+    concurrency = 1
 
     def __init__(
         self,
@@ -284,20 +300,20 @@ class FalkorTransport:
 
         The parameters are written by :func:`_header` (the client's own encoder costs more
         than the server's work on a bulk load), and the reply's plain values are read directly
-        (no compact ``[type, value]`` cells to unwrap).
+        (no compact ``[type, value]`` cells to unwrap: strings, integers and nulls as they are,
+        but a list as its text, ``"[a, b]"``).
         """
-        out: list[list[Any]] = []
-        connection = self._db.connection
+        connection = self._db.connection  # a pool: each thread takes a connection of its own
+
+        def run(start: int) -> list[list[Any]]:
+            part = {**(params or {}), "rows": rows[start : start + self.batch]}
+            reply = connection.execute_command("GRAPH.QUERY", self._name, _header(part) + query)
+            return reply[1] if returns else []
+
         try:
-            for start in range(0, len(rows), self.batch):
-                part = {**(params or {}), "rows": rows[start : start + self.batch]}
-                text = _header(part) + query
-                reply = connection.execute_command("GRAPH.QUERY", self._name, text)
-                if returns:
-                    out.extend(reply[1])
+            return _each(range(0, len(rows), self.batch), run, self.concurrency)
         except (self._errors.ConnectionError, self._errors.TimeoutError) as exc:
             raise StoreUnavailable(self.description, str(exc)) from None
-        return out
 
     def write(self, statements: Sequence[Statement]) -> None:
         try:
