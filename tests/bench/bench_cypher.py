@@ -49,21 +49,23 @@ def _timed(run: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def _row(name: str, batch: int, conns: int, what: str, rows: int, runs: list) -> str:
+def _row(name: str, shape: tuple, what: str, rows: int, runs: list) -> str:
     """One table row: the median run of ``runs`` (by wall time)."""
     seconds, engine, client, load = sorted(runs)[len(runs) // 2]
+    batch, conns, ids = shape
     return (
-        f"| {name} | {batch:,} | {conns} | {what} | {seconds:.2f} | {rows / seconds:,.0f} "
+        f"| {name} | {'id' if ids else 'IRI'} | {batch:,} | {conns} | {what} | {seconds:.2f} "
+        f"| {rows / seconds:,.0f} "
         f"| {engine:.2f} | {client:.2f} | {rows / max(engine + client, 0.01):,.0f} | {load:.1f} |"
     )
 
 
-def _fresh(server: FalkorServer, bolt: bool, batch: int, conns: int) -> CypherStore:
+def _fresh(server: FalkorServer, bolt: bool, shape: tuple) -> CypherStore:
     """An empty store on ``server`` whose transport sends ``batch`` rows a message on
-    ``conns`` connections at once."""
+    ``conns`` connections at once, rows naming nodes by internal id if ``ids``."""
     store = server.bolt_store(query_timeout=120) if bolt else server.store(query_timeout=120)
     transport: Any = getattr(store.transport, "inner", store.transport)  # the Bolt wrapper
-    transport.batch, transport.concurrency = batch, conns
+    transport.batch, transport.concurrency, transport.node_ids = shape
     return store
 
 
@@ -77,24 +79,25 @@ def _sync_rows(triples: list, graph: str) -> tuple[list[str], CypherStore]:
         ("Bolt (neo4j driver)", falkordb_bolt_server(), True),
     ):
         pid = server.process.pid
-        for batch, conns in SYNC_SHAPES:
+        default = (SYNC_SHAPES[0][0], SYNC_SHAPES[0][1], not bolt)
+        shapes = [(batch, conns, not bolt) for batch, conns in SYNC_SHAPES]
+        for shape in shapes + ([(*SYNC_SHAPES[0], True)] if bolt else []):
             runs = []
             for _ in range(RUNS):
-                store = _fresh(server, bolt, batch, conns)
+                store = _fresh(server, bolt, shape)
                 runs.append(_measured(pid, partial(store.replace, {graph: triples})))
                 assert store.count() == len(triples)
-            out.append(_row(name, batch, conns, "first load", len(triples), runs))
-        batch, conns = SYNC_SHAPES[0]
-        store = _fresh(server, bolt, batch, conns)
+            out.append(_row(name, shape, "first load", len(triples), runs))
+        store = _fresh(server, bolt, default)
         store.replace({graph: triples})
         same = [_measured(pid, partial(store.replace, {graph: triples})) for _ in range(RUNS)]
-        out.append(_row(name, batch, conns, "re-load, same graph (one read)", len(triples), same))
+        out.append(_row(name, default, "re-load, same graph (one read)", len(triples), same))
         deltas = [
             _measured(pid, partial(store.replace, {graph: data}))
             for data in [changed, triples] * RUNS
         ]
         what = "re-load, one triple changed (delta)"
-        out.append(_row(name, batch, conns, what, len(triples), deltas))
+        out.append(_row(name, default, what, len(triples), deltas))
         if not bolt:
             kept = store
     assert kept is not None
@@ -168,15 +171,17 @@ def main() -> None:
             f"Bulk sync (target: >= 30,000 rows/s through both transports); each figure is the "
             f"median of {RUNS} runs, a first load on an empty graph each time. Rows per message "
             "and connections writing at once (threads, each with its own connection) side by "
-            "side; the first line of each transport is its default. The machine is shared (2 "
+            "side; the first line of each transport is its default. The last Bolt first load "
+            "names nodes by internal id, as FalkorDB's client does (node messages then return "
+            "ids, and each reply above 4 KB waits ~40 ms there). The machine is shared (2 "
             "cores): the engine's and the client's CPU seconds and the load average are given "
             "beside the wall time (wall > engine + client means both waited for a core; rows per "
             "CPU second, rows / (engine + client CPU), is what an unshared machine would "
             "approach, engine and client taking turns).",
             "",
-            "| transport | rows a message | connections | sync | seconds | rows/s "
-            "| engine CPU s | client CPU s | rows per CPU s | load avg |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| transport | rows name nodes by | rows a message | connections | sync | seconds "
+            "| rows/s | engine CPU s | client CPU s | rows per CPU s | load avg |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
             *sync_rows,
             "",
             f"Embedded (Oxigraph) load of the same triples: {load_embedded:.2f} s "
