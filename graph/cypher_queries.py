@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from graph import index as index_module
 from graph.cypher_store import STAGING, _term, rel_type
 from ontology import vocab as v
+from ontology.errors import StoreUnavailable
 from ontology.terms import DATA, Term, Triple, local_id
 
 if TYPE_CHECKING:
@@ -63,18 +64,48 @@ class Subgraph:
         index_module._CACHE.pop(id(self), None)  # the projection cache must not keep it alive
 
 
+def _distinct(
+    store: CypherStore, head: str, exprs: Sequence[str], params: dict[str, Any]
+) -> list[list[Any]]:
+    """The rows of ``{head} RETURN DISTINCT {exprs}`` (strings and nulls only).
+
+    FalkorDB's Bolt listener costs ~40 microseconds a record and frames a record above 64 KB
+    wrong (the driver then waits for ever): there a first query sizes the answer, and the rows
+    come as ``collect`` records of ~4 KB on average, spread over random buckets.
+    """
+    t, timeout = store.transport, store.query_timeout
+    if not getattr(t, "slow_records", False):
+        query = f"{head} RETURN DISTINCT {', '.join(exprs)}"
+        if getattr(t, "dialect", "") == "falkordb":  # its client: the plain reply (strings)
+            return t.read(query, params, timeout=timeout, scalars=True)  # type: ignore[call-arg]
+        return t.read(query, params, timeout=timeout)
+    names = [f"c{i}" for i in range(len(exprs))]
+    head += " WITH DISTINCT " + ", ".join(f"{e} AS {n}" for e, n in zip(exprs, names, strict=True))
+    size = " + ".join(f"size(coalesce(toString({n}), ''))" for n in names)
+    [[count, chars, widest]] = t.read(
+        f"{head} WITH {size} AS z RETURN count(*), sum(z), max(z)", params, timeout=timeout
+    )
+    if not count:
+        return []
+    if widest * 3 + 64 > 60_000:  # UTF-8: at most 3 bytes a character here
+        raise StoreUnavailable(t.description, "a value above 64 KB cannot cross this Bolt listener")
+    buckets = 1 + (chars * 3 + 24 * len(names) * count) // 4096
+    query = f"{head} RETURN toInteger(rand() * {buckets}) AS k, collect([{', '.join(names)}])"
+    return [row for _, rows in t.read(query, params, timeout=timeout) for row in rows]
+
+
 def triples_of(store: CypherStore, subjects: Iterable[str]) -> list[Triple]:
     """Every triple whose subject is one of ``subjects`` (one indexed query per 20k)."""
     rows = sorted(set(subjects))
     out: list[Triple] = []
-    query = (
+    head = (
         "UNWIND $rows AS iri MATCH (s:Resource {iri: iri})-[r]->(o) "
-        "WHERE NOT r.graph STARTS WITH $staging "
-        "RETURN DISTINCT s.iri, r.iri, o.iri, o.value, o.lang, o.datatype"
+        "WHERE NOT r.graph STARTS WITH $staging"
     )
+    exprs = ("s.iri", "r.iri", "o.iri", "o.value", "o.lang", "o.datatype")
     for start in range(0, len(rows), 20_000):
         params = {"rows": rows[start : start + 20_000], "staging": STAGING}
-        for row in store.transport.read(query, params, timeout=store.query_timeout):
+        for row in _distinct(store, head, exprs, params):
             out.append((row[0], row[1], _term(*row[2:])))
     return out
 
@@ -108,11 +139,10 @@ def reachable_dependencies(
     hop = (
         f"(x:Resource {{iri: iri}})<-[a:`{rel_type(near)}`]-(d:Resource)-[b:`{rel_type(far)}`]->(y)"
     )
-    query = (
+    head = (
         f"UNWIND $rows AS iri MATCH {hop} "
         "WHERE a.iri = $near AND b.iri = $far "
-        "AND NOT a.graph STARTS WITH $staging AND NOT b.graph STARTS WITH $staging "
-        "RETURN DISTINCT d.iri, y.iri"
+        "AND NOT a.graph STARTS WITH $staging AND NOT b.graph STARTS WITH $staging"
     )
     records: set[str] = set()
     seen = {root}
@@ -123,7 +153,7 @@ def reachable_dependencies(
         hops += 1
         params = {"rows": frontier, "near": near, "far": far, "staging": STAGING}
         following = []
-        for dep, item in store.transport.read(query, params, timeout=store.query_timeout):
+        for dep, item in _distinct(store, head, ("d.iri", "y.iri"), params):
             records.add(dep)
             if item not in seen:
                 seen.add(item)
@@ -237,17 +267,15 @@ def _neighbours(
         if incoming
         else "(x:Resource {iri: iri})-[r]->(y:Resource)"
     )
-    query = (
+    head = (
         f"UNWIND $rows AS iri MATCH {pattern} "
-        "WHERE r.iri IN $preds AND NOT r.graph STARTS WITH $staging RETURN DISTINCT y.iri"
+        "WHERE r.iri IN $preds AND NOT r.graph STARTS WITH $staging"
     )
     found: set[str] = set()
     for start in range(0, len(rows), 20_000):
         params = {"rows": rows[start : start + 20_000], "preds": sorted(predicates),
                   "staging": STAGING}  # fmt: skip
-        found.update(
-            row[0] for row in store.transport.read(query, params, timeout=store.query_timeout)
-        )
+        found.update(row[0] for row in _distinct(store, head, ("y.iri",), params))
     return found
 
 

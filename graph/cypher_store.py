@@ -18,6 +18,7 @@ one, then commits with one transaction: readers see the state before or after, n
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
@@ -26,6 +27,9 @@ from ontology.errors import StoreUnavailable
 from ontology.terms import Literal, Term, Triple
 
 STAGING = "urn:govgraph:staging:"
+# FalkorDB's string index drops trailing ASCII white space and values above 4,096 bytes
+_TRIMMED = " \t\n\r\x0b\x0c"
+_KEY_BYTES = 3_900
 RESERVED_LABELS = {"Resource", "Literal", "Graph", "GovGraphMeta"}
 RESERVED_TYPES = {"HAS_SUBJECT"}
 Statement = tuple[str, dict[str, Any]]
@@ -35,7 +39,9 @@ class CypherTransport(Protocol):
     """How the store reaches an engine: reads, one-transaction writes, schema set-up."""
 
     description: str
-    #: bulk rows name nodes by internal id (FalkorDB) rather than by IRI or key (Neo4j)
+    #: ``"neo4j"`` or ``"falkordb"``: the engine behind the transport
+    dialect: str
+    #: bulk rows name nodes by internal id (FalkorDB's client) rather than by IRI or key
     node_ids: bool
 
     def read(
@@ -105,14 +111,25 @@ def literal_key(lit: Literal) -> str:
 
     FalkorDB 4.16 crashes when a uniquely constrained property holds ``\x01``: a value with
     ``\x01`` or ``\x02`` is written escaped behind a leading ``\x02`` (no other value starts so).
+    Its string index misses a value that ends in ASCII white space or exceeds 4,096 bytes (a
+    lookup finds nothing; a unique constraint then crashes the server), and Neo4j's index
+    refuses keys above ~8 KB: such a key is ``\x02\x04`` and the SHA-256 of the value.
 
     >>> literal_key(Literal("Tal", lang="da"))
     'da||Tal'
     >>> literal_key(Literal("a\x01b"))
     '||\x02a\x02\x03b'
+    >>> literal_key(Literal("tail ")) == literal_key(Literal("tail ")) != literal_key(Literal("tail"))
+    True
+    >>> len(literal_key(Literal("x" * 5000)))
+    68
     """
     value = lit.value
-    if "\x01" in value or "\x02" in value:
+    trailing = value != "" and value[-1] in _TRIMMED
+    # a character is at most 4 bytes: only a long value is encoded to measure it
+    if trailing or (len(value) > _KEY_BYTES // 4 and len(value.encode()) > _KEY_BYTES):
+        value = "\x02\x04" + hashlib.sha256(value.encode()).hexdigest()
+    elif "\x01" in value or "\x02" in value:
         value = "\x02" + value.replace("\x02", "\x02\x02").replace("\x01", "\x02\x03")
     return f"{lit.lang or ''}|{lit.datatype or ''}|{value}"
 

@@ -5,10 +5,11 @@ trip; the indexes exist before the first row):
 
 1. **nodes**: every IRI and literal the new triples name is ``MERGE``d (a typed subject that does
    not exist yet is ``CREATE``d with its class labels), grouped by IRI namespace or by literal
-   language and datatype so each row carries only what differs. On FalkorDB the engine returns
-   each node's internal id, and step 2 sends pairs of integers (an id lookup is O(1) there, and a
-   Bolt message of at most 4 KB holds ~200 such rows). Resource and literal nodes are never
-   deleted, so an id stays valid.
+   language and datatype so each row carries only what differs. On FalkorDB (either transport)
+   the engine returns each node's internal id, and step 2 sends pairs of integers (an id lookup
+   is O(1) there); on Neo4j (``id()`` is deprecated in 5) rows carry IRIs and literal keys,
+   looked up through the unique constraints. Resource and literal nodes are never deleted, so
+   an id stays valid.
 2. **relationships**: a graph that is new, or changed in many subjects, is written whole under a
    private staging name that readers ignore (relationships ``CREATE``d, one query per predicate).
    A live graph changed in a few subjects is a *delta*: each ``HAS_SUBJECT`` relationship keeps a
@@ -164,7 +165,9 @@ class Sync:
             pending,
             returns=True,
         ):
-            self.have[row[0]] = set(row[1]) - RESERVED_LABELS
+            # FalkorDB's client gives a bulk reply's lists as text: "[Resource, System]"
+            labels = row[1] if isinstance(row[1], list) else row[1].strip("[]").split(", ")
+            self.have[row[0]] = set(labels) - RESERVED_LABELS
             self.refs[row[0]] = row[2] if self.ids else row[0]
         fresh: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
         for iri in pending:

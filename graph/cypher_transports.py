@@ -11,19 +11,33 @@ Both clients are imported lazily (STYLE rule 3): the CLI never loads them for th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Literal, TypeVar
 
 from graph.cypher_encoding import (
+    FALKOR_BATCH,
+    FALKOR_BOLT_BUCKET,
     FALKOR_BOLT_MESSAGE,
     NEO4J_BATCH,
-    _cypher,
     _escape,
+    _header,
     _packed_size,
 )
 from ontology.errors import StoreUnavailable
 
 Statement = tuple[str, dict[str, Any]]
+T = TypeVar("T")
+
+
+def _each(
+    parts: Sequence[T], run: Callable[[T], list[list[Any]]], concurrency: int
+) -> list[list[Any]]:
+    """``run`` over ``parts``, up to ``concurrency`` at once (threads), the rows in order."""
+    if concurrency <= 1 or len(parts) <= 1:
+        return [row for part in parts for row in run(part)]
+    with ThreadPoolExecutor(min(concurrency, len(parts))) as pool:
+        return [row for rows in pool.map(run, parts) for row in rows]
 
 
 class BoltTransport:
@@ -32,11 +46,12 @@ class BoltTransport:
     ``dialect="neo4j"``: Neo4j 5 (single instance, cluster or Aura). ``dialect="falkordb"``: a
     FalkorDB server started with the module argument ``BOLT_PORT`` (how CI runs this transport).
     FalkorDB 4.16's Bolt listener has no transactions (a multi-statement write runs statement
-    by statement), takes no constraints in Cypher, pastes string parameters into the query
-    unescaped (``'`` breaks it, ``\\`` is read as an escape: strings are escaped here), and
-    its server dies on a request message above 4 KB: :meth:`read` and :meth:`write` split a
-    ``$rows`` list so each message stays under :attr:`max_message_bytes`. ``user=None``
-    connects without authentication.
+    by statement), takes no constraints in Cypher, and prints a message's parameters back into
+    Cypher text, unescaped (``'`` breaks it: strings are escaped here), into a 4 KB stack buffer
+    that a longer text overruns, killing the server (:mod:`graph.cypher_encoding`): parameters
+    that would not fit travel as a ``CYPHER`` header in the query text instead, so a bulk
+    message holds as many rows as on FalkorDB's own client. ``user=None`` connects without
+    authentication.
     """
 
     def __init__(
@@ -49,11 +64,18 @@ class BoltTransport:
         dialect: Literal["neo4j", "falkordb"] = "neo4j",
     ) -> None:
         self.description = f"{'neo4j' if dialect == 'neo4j' else 'falkordb-bolt'}:{uri}"
-        self.dialect = dialect
-        self.max_message_bytes = FALKOR_BOLT_MESSAGE if dialect == "falkordb" else None
-        # FalkorDB looks a node up by its internal id in O(1), faster than by an indexed
-        # property; Neo4j 5 deprecates ``id()``, so there bulk rows carry IRIs and keys.
+        self.dialect: str = dialect
+        #: rows per bulk message
+        self.batch = FALKOR_BATCH if dialect == "falkordb" else NEO4J_BATCH
+        #: bulk messages in flight at once, each on a connection of its own
+        self.concurrency = 1
+        # FalkorDB looks a node up by its internal id at about half the engine time of an
+        # indexed IRI (its node messages then return ids, a ~40 ms stall each on its listener,
+        # which the lookups saved outweigh); Neo4j 5 deprecates ``id()``: rows carry IRIs and
+        # keys there (tests/graph/test_cypher_store.py runs those statements on FalkorDB too).
         self.node_ids = dialect == "falkordb"
+        #: each record costs ~40 microseconds (FalkorDB's listener): ask for few, large ones
+        self.slow_records = dialect == "falkordb"
         try:
             import neo4j
         except ImportError:
@@ -77,49 +99,34 @@ class BoltTransport:
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(self.description, str(exc) or type(exc).__name__)
 
-    def _split(self, query: str, params: dict[str, Any] | None) -> list[dict[str, Any]]:
-        """``params`` as one message, or several whose ``rows`` fit :attr:`max_message_bytes`."""
+    def _message(self, query: str, params: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
+        """The query text and Bolt parameters of one RUN message for ``query`` and ``params``.
+
+        Neo4j: as given. FalkorDB: the parameters escaped, or, when the listener's printed text
+        (``CYPHER k=v ... query``) would exceed :data:`FALKOR_BOLT_MESSAGE`, written into the
+        query text as that header (by :func:`_header`, which escapes properly) with none sent.
+        """
         params = params or {}
-        if self.dialect == "falkordb":
-            params = _escape(params)
-        rows = params.get("rows")
-        if self.max_message_bytes is None or not isinstance(rows, list):
-            return [params]
-        fixed = (
-            len(query.encode())
-            + _packed_size({k: v for k, v in params.items() if k != "rows"})
-            + 16
-        )
-        budget = self.max_message_bytes - fixed - 64
-        out: list[dict[str, Any]] = []
-        chunk: list[Any] = []
-        used = 0
-        for row in rows:
-            size = _packed_size(row)
-            if size > budget:
-                raise StoreUnavailable(
-                    self.description,
-                    f"a row of {size} bytes exceeds the engine's Bolt message limit",
-                )
-            if chunk and used + size > budget:
-                out.append({**params, "rows": chunk})
-                chunk, used = [], 0
-            chunk.append(row)
-            used += size
-        out.append({**params, "rows": chunk})
-        return out
+        if self.dialect != "falkordb" or not params:
+            return query, params
+        budget = FALKOR_BOLT_MESSAGE - 8 - len(query.encode())
+        # a list prints at least 3 bytes an item: a bulk list is known too long at once
+        floor = sum(3 * len(v) if isinstance(v, list | tuple) else 0 for v in params.values())
+        if (
+            floor <= budget
+            and sum(len(k) + 2 + _packed_size(v) for k, v in params.items()) <= budget
+        ):
+            return query, _escape(params)
+        return _header(params) + query, {}
 
     def read(
         self, query: str, params: dict[str, Any] | None = None, *, timeout: float | None = None
     ) -> list[list[Any]]:
         neo4j = self._neo4j
-        parts = self._split(query, params)
+        text, values = self._message(query, params)
 
         def work(tx: Any) -> list[list[Any]]:
-            out: list[list[Any]] = []
-            for part in parts:
-                out.extend(list(record.values()) for record in tx.run(query, part))
-            return out
+            return [list(record.values()) for record in tx.run(text, values)]
 
         # A read-routed session (a cluster sends it to a follower); ``execute_query`` costs a
         # 40 ms delayed-ACK stall per call on FalkorDB's listener, a session does not.
@@ -143,49 +150,44 @@ class BoltTransport:
         *,
         returns: bool = False,
     ) -> list[list[Any]]:
-        """Run ``query`` over ``rows`` (its ``$rows``) in as many messages as the engine takes.
+        """Run ``query`` over ``rows`` (its ``$rows``), :attr:`batch` rows a message.
 
-        Each message is its own transaction (staged rows are invisible to readers anyway):
-        10,000 rows on Neo4j, as many as fit in a message on FalkorDB's Bolt listener. That
-        listener sends each record with a delay (~120 microseconds): a ``RETURN a, b`` (one
-        record per row of a message) is asked as one ``collect([a, b])`` record instead, which
-        stays far below the 64 KB its replies can hold since a message's rows are under 4 KB.
+        Each message is its own transaction (staged rows are invisible to readers anyway).
+        FalkorDB's listener costs ~40 microseconds a record, and a record above 64 KB hangs
+        the connection: there a ``RETURN a, b`` (one record per row) is asked as
+        ``collect([a, b])`` records, the rows spread over random buckets of ~4 KB on average
+        (a bucket sixteen times its mean is beyond any realistic chance).
         """
         if not rows:
             return []
+        parts = [list(rows[at : at + self.batch]) for at in range(0, len(rows), self.batch)]
         collect = returns and self.dialect == "falkordb"
-        if collect:
-            head, _, exprs = query.rpartition(" RETURN ")
-            query = f"{head} RETURN collect([{exprs}])"
-        if self.max_message_bytes is None:
-            parts = [
-                {**(params or {}), "rows": list(rows[start : start + NEO4J_BATCH])}
-                for start in range(0, len(rows), NEO4J_BATCH)
-            ]
-        else:
-            parts = self._split(query, {**(params or {}), "rows": list(rows)})
+        head, _, exprs = query.rpartition(" RETURN ")
+        # a node's labels when asked (class names), an id and list framing per row
+        extra = 24 + (160 if "labels(" in exprs else 0)
 
-        def work(tx: Any, part: dict[str, Any]) -> list[list[Any]]:
-            result = tx.run(query, part)
+        def work(tx: Any, part: list[Any]) -> list[list[Any]]:
+            text = query
+            if collect:  # buckets of ~4 KB on average: 16 times below the 64 KB a record holds
+                size = len(_header({"rows": part})) + extra * len(part)
+                buckets = -(-size // FALKOR_BOLT_BUCKET)
+                text = f"{head} RETURN toInteger(rand() * {buckets}) AS k, collect([{exprs}])"
+            result = tx.run(*self._message(text, {**(params or {}), "rows": part}))
             if collect:
-                return [list(row) for record in result for row in record[0]]
+                return [list(row) for record in result for row in record[1]]
             if returns:
                 return [list(record.values()) for record in result]
             result.consume()
             return []
 
-        # One connection: FalkorDB's listener dies when several write at once (measured), and
-        # pipelining messages on one connection gained nothing measurable (the engine's work,
-        # not the round trip, bounds it).
-        out: list[list[Any]] = []
-        try:
+        def run(part: list[Any]) -> list[list[Any]]:
             with self._driver.session(database=self._database) as session:
-                for part in parts:
-                    if self.dialect == "falkordb":  # no transactions there: one round trip
-                        out.extend(work(session, part))
-                    else:
-                        out.extend(session.execute_write(work, part))
-            return out
+                if self.dialect == "falkordb":  # no transactions there: one round trip
+                    return work(session, part)
+                return session.execute_write(work, part)
+
+        try:
+            return _each(parts, run, self.concurrency)
         except (
             self._neo4j.exceptions.ServiceUnavailable,
             self._neo4j.exceptions.SessionExpired,
@@ -193,13 +195,11 @@ class BoltTransport:
             raise self._unavailable(exc) from None
 
     def write(self, statements: Sequence[Statement]) -> None:
-        messages = [
-            (query, part) for query, params in statements for part in self._split(query, params)
-        ]
+        messages = [self._message(query, params) for query, params in statements]
 
         def work(tx: Any) -> None:
-            for query, params in messages:
-                tx.run(query, params).consume()
+            for text, values in messages:
+                tx.run(text, values).consume()
 
         try:
             with self._driver.session(database=self._database) as session:
@@ -239,11 +239,14 @@ class BoltTransport:
 class FalkorTransport:
     """FalkorDB through the ``falkordb`` client, on a TCP port or a unix socket."""
 
+    dialect = "falkordb"
     INDEXES = (("Resource", "iri"), ("Literal", "key"), ("Graph", "iri"), ("Graph", "token"))
     #: bulk rows are looked up by internal node id (see :class:`BoltTransport`)
     node_ids = True
     #: rows per bulk command (one ``GRAPH.QUERY`` each)
-    batch = 20_000
+    batch = FALKOR_BATCH
+    #: bulk commands in flight at once, each on a connection of its own
+    concurrency = 1
 
     def __init__(
         self,
@@ -276,10 +279,24 @@ class FalkorTransport:
         self._graph = self._db.select_graph(graph)
 
     def read(
-        self, query: str, params: dict[str, Any] | None = None, *, timeout: float | None = None
+        self,
+        query: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        scalars: bool = False,
     ) -> list[list[Any]]:
+        """Rows of a read-only query; ``scalars``: every value is a string, integer or null,
+        read from the plain reply (the client's typed one costs ~2 microseconds a value)."""
         millis = int(timeout * 1000) if timeout else None
         try:
+            if scalars:
+                text = _header(params) + query if params else query
+                args = ("timeout", millis) if millis else ()
+                reply = self._db.connection.execute_command(
+                    "GRAPH.RO_QUERY", self._name, text, *args
+                )
+                return reply[1]
             return self._graph.ro_query(query, params, timeout=millis).result_set
         except (self._errors.ConnectionError, self._errors.TimeoutError) as exc:
             raise StoreUnavailable(self.description, str(exc)) from None
@@ -298,22 +315,22 @@ class FalkorTransport:
     ) -> list[list[Any]]:
         """Run ``query`` over ``rows`` (its ``$rows``), :attr:`batch` rows a command.
 
-        The parameters are written by :func:`_cypher` (the client's own encoder costs more
+        The parameters are written by :func:`_header` (the client's own encoder costs more
         than the server's work on a bulk load), and the reply's plain values are read directly
-        (no compact ``[type, value]`` cells to unwrap).
+        (no compact ``[type, value]`` cells to unwrap: strings, integers and nulls as they are,
+        but a list as its text, ``"[a, b]"``).
         """
-        consts = "".join(f"{k}={_cypher(v)} " for k, v in (params or {}).items())
-        out: list[list[Any]] = []
-        connection = self._db.connection
+        connection = self._db.connection  # a pool: each thread takes a connection of its own
+
+        def run(start: int) -> list[list[Any]]:
+            part = {**(params or {}), "rows": rows[start : start + self.batch]}
+            reply = connection.execute_command("GRAPH.QUERY", self._name, _header(part) + query)
+            return reply[1] if returns else []
+
         try:
-            for start in range(0, len(rows), self.batch):
-                text = f"CYPHER {consts}rows={_cypher(rows[start : start + self.batch])} {query}"
-                reply = connection.execute_command("GRAPH.QUERY", self._name, text)
-                if returns:
-                    out.extend(reply[1])
+            return _each(range(0, len(rows), self.batch), run, self.concurrency)
         except (self._errors.ConnectionError, self._errors.TimeoutError) as exc:
             raise StoreUnavailable(self.description, str(exc)) from None
-        return out
 
     def write(self, statements: Sequence[Statement]) -> None:
         try:

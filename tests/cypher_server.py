@@ -108,7 +108,7 @@ class FalkorServer:
         if self._bolt is None:
             uri = f"bolt://127.0.0.1:{self.bolt_port}"
             self._bolt = _KeepOpen(BoltTransport(uri, None, dialect="falkordb"))
-        self._bolt.write([("MATCH (n) DETACH DELETE n", {})])
+        self._bolt.inner.write([("MATCH (n) DETACH DELETE n", {})])
         return CypherStore(self._bolt, query_timeout=query_timeout)  # type: ignore[arg-type]
 
     def stop(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,6 +73,24 @@ def test_reloading_is_idempotent(empty_store: GraphStore) -> None:
     assert empty_store.count() == len(TRIPLES)
 
 
+def test_large_values_and_batches_round_trip(empty_store: GraphStore) -> None:
+    # FalkorDB 4.16's Bolt listener printed parameters into a 4 KB stack buffer and died past
+    # it: a 20 KB literal and thousands of rows a message must arrive intact on every store.
+    odd = 'it\'s \\ " ": {`x`} \n æøå 日本 \x07 ' * 500
+    big = [
+        *TRIPLES,
+        (iri("epj"), v.ALT_LABEL, Literal(odd, lang="da")),
+        (iri("epj"), v.ALT_LABEL, Literal("a trailing space ")),
+        *((iri(f"sys-{i}"), RDF_TYPE, v.ENTITY_CLASSES["system"]) for i in range(3000)),
+        *((iri(f"sys-{i}"), v.RELATION_KEYS["owner"], iri(f"org-{i % 7}")) for i in range(3000)),
+    ]
+    empty_store.replace({G1: big})
+    assert set(empty_store.graph_triples(G1)) == set(big)
+    changed = big[:-1] + [(iri("sys-1"), v.ALT_LABEL, Literal(odd + "!"))]
+    empty_store.replace({G1: changed})  # a delta: its reads and commit carry the same values
+    assert set(empty_store.graph_triples(G1)) == set(changed)
+
+
 # -- the Cypher store only ---------------------------------------------------------------------
 @pytest.fixture(params=["client", "bolt"])
 def cypher(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
@@ -121,6 +140,12 @@ def test_a_failed_replace_changes_nothing(cypher: CypherStore, fail_at: int) -> 
     assert quads(cypher) == before and cypher.generation == generation
     leftovers = cypher.transport.read("MATCH (g:Graph) WHERE g.live = false RETURN count(g)")
     assert leftovers == [[0]]
+
+
+def test_bulk_returns_every_row_however_large_the_reply(cypher: CypherStore) -> None:
+    rows = [f"row-{i}-" + "x" * (i % 50) for i in range(25_000)]
+    got = cypher.transport.bulk("UNWIND $rows AS x RETURN x, size(x)", rows, returns=True)
+    assert sorted(map(tuple, got)) == sorted((x, len(x)) for x in rows)
 
 
 def test_schema_creation_is_idempotent(cypher: CypherStore) -> None:
@@ -258,7 +283,12 @@ def test_native_who_decides_answers_as_the_generic_one(
     subjects = sorted({s for s, _, o in embedded.triples(predicate=RDF_TYPE) if o in kinds})
     assert len(subjects) > 30
     for subject in subjects:
-        for options in ({}, {"action": "decide"}, {"action": "prioritise", "as_of": "2019-06-01"}):
+        cases: list[dict[str, Any]] = [
+            {},
+            {"action": "decide"},
+            {"action": "prioritise", "as_of": "2019-06-01"},
+        ]
+        for options in cases:
             native = cypher.native_who_decides(subject, **options)
             assert native is not None
             assert native == who_decides(embedded, subject, **options), (subject, options)
