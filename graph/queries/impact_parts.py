@@ -129,7 +129,12 @@ def _summary(
     kinds = {name: count for name, count in zip(names, per_code, strict=True) if count}
     owners = _first_object(index, v.RELATION_KEYS["owner"])[terms]
     found, counts = np.unique(owners, return_counts=True)
-    ranked = sorted(zip(counts.tolist(), found.tolist(), strict=True), key=lambda c: (-c[0], c[1]))
+    # ties in IRI order (term ids differ between stores), "no owner recorded" last among them
+    rank = index.projection.rank
+    ranked = sorted(
+        zip(counts.tolist(), found.tolist(), strict=True),
+        key=lambda c: (-c[0], c[1] < 0, int(rank[c[1]]) if c[1] >= 0 else 0),
+    )
     by_org = []
     for count, owner in ranked[:20]:
         if owner < 0:

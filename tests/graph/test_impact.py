@@ -126,3 +126,38 @@ def test_on_bundled_data(store: GraphStore) -> None:
         assert hit["distance"] == 1
         up = impact(store, local_id(dependent), direction="upstream", deciders=False)
         assert local_id(prerequisite) in ids(up)
+
+
+def test_summary_ties_in_iri_order_whatever_the_term_ids() -> None:
+    """Owners with as many impacted items each are listed by IRI (term ids differ per store)."""
+    from graph.oxigraph_store import OxigraphStore
+    from ontology.terms import DATA, RDF_TYPE
+
+    system, owner = v.ENTITY_CLASSES["system"], v.RELATION_KEYS["owner"]
+    triples = [(f"{DATA}hub", RDF_TYPE, system)]
+    letters = "qwertyuiopasdfgh"
+    for n, letter in enumerate(letters):
+        item, dep = f"{DATA}item-{letter}", f"{DATA}dep-{letter}"
+        triples += [
+            (item, RDF_TYPE, system),
+            (item, owner, f"{DATA}org-{letter}"),
+            (dep, RDF_TYPE, v.DEPENDENCY),
+            (dep, v.DEPENDENT, item),
+            (dep, v.PREREQUISITE, f"{DATA}hub"),
+        ]
+        if n % 3 == 0:  # a second item for some owners: counts first, then IRIs
+            triples += [
+                (f"{item}-2", RDF_TYPE, system),
+                (f"{item}-2", owner, f"{DATA}org-{letter}"),
+            ]
+            triples += [
+                (f"{dep}-2", RDF_TYPE, v.DEPENDENCY),
+                (f"{dep}-2", v.DEPENDENT, f"{item}-2"),
+            ]
+            triples += [(f"{dep}-2", v.PREREQUISITE, f"{DATA}hub")]
+    store = OxigraphStore()
+    store.replace({"urn:govgraph:graph:test/ties": triples})
+    summary = impact(store, "hub", deciders=False, limit=5)["summary"]
+    listed = [(-o["count"], o["id"]) for o in summary["by_organisation"]]
+    assert listed == sorted(listed)
+    assert [o["count"] for o in summary["by_organisation"]][:6] == [2] * 6
