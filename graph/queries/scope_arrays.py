@@ -11,6 +11,7 @@ walk met them, so the paths kept are the same.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -97,7 +98,54 @@ class ScopeArrays:
 
 def scope_arrays(index: GovIndex) -> ScopeArrays:
     """The :class:`ScopeArrays` of ``index`` (made on first use, its groups as asked for)."""
-    return index.memo("scope-arrays", lambda: ScopeArrays(index))
+    return index.memo("scope-arrays", lambda: ScopeArrays(index), patch=_patched)
+
+
+def _patched(old: ScopeArrays, index: GovIndex, touched: Any) -> ScopeArrays:
+    """``old`` after a write: the groups it had read, grown to the new terms, with the
+    subjects the write touched read again (no other term's flags can have changed)."""
+    new = ScopeArrays(index)  # the containment predicates: cheap, and may have changed
+    projection, n = index.projection, len(index.projection.terms)
+    subjects = sorted(touched.subjects)
+    outs = {s: projection.out_rows(s) for s in subjects}
+    lits = {s: {p for p, _ in projection.literal_rows(s)} for s in subjects}
+    ids = projection.ids
+
+    def grown(array: np.ndarray, fill: object) -> np.ndarray:
+        out = np.full(n, fill, dtype=array.dtype)
+        out[: len(array)] = array
+        return out
+
+    if old.ready("holder"):
+        holder, p = grown(old.holder, -1), ids.get(v.HOLDER)
+        for s, (preds, objects) in outs.items():
+            holder[s] = next((o for q, o in zip(preds, objects, strict=True) if q == p), -1)
+        new.__dict__["holder"] = holder
+    for name, predicates, literals in (
+        ("may_rule_out", (v.EXCLUDES, v.RESTRICTED_TO), False),
+        ("has_status", (v.MANDATE_STATUS,), True),
+        ("has_editorial", (v.EDITORIAL,), True),
+    ):
+        if old.ready(name):
+            flags, wanted = grown(getattr(old, name), False), {ids.get(q) for q in predicates}
+            for s, (preds, _) in outs.items():
+                flags[s] = bool(wanted & set(preds)) or (literals and bool(wanted & lits[s]))
+            new.__dict__[name] = flags
+    if old.ready("_types"):
+        entity, agent, organisation, kind, kinds = old._types
+        entity, agent = grown(entity, False), grown(agent, False)
+        organisation, kind = grown(organisation, False), grown(kind, 0)
+        codes = {name: code for code, name in enumerate(kinds)}
+        hidden = {i for i in (ids.get(c) for c in HIDDEN_TYPES) if i is not None}
+        for s, (preds, objects) in outs.items():
+            classes = {o for q, o in zip(preds, objects, strict=True) if q == projection.type_id}
+            name = index.type_name(projection.terms[s]) if classes else "unknown"
+            entity[s] = bool(classes) and not classes & hidden
+            agent[s] = bool(classes) and name in AGENT_TYPES
+            organisation[s] = bool(classes) and name in v.ORGANISATION_TYPES
+            kind[s] = codes.setdefault(name, len(codes))
+        new.__dict__["_types"] = (entity, agent, organisation, kind, tuple(codes))
+    return new
 
 
 def _ids(index: GovIndex, iris: set[str] | frozenset[str]) -> list[int]:
