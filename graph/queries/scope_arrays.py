@@ -112,8 +112,13 @@ def _patched(old: ScopeArrays, index: GovIndex, touched: Any) -> ScopeArrays:
     ids = projection.ids
 
     def grown(array: np.ndarray, fill: object) -> np.ndarray:
-        out = np.full(n, fill, dtype=array.dtype)
+        if all(s >= len(array) for s in subjects):  # new terms only: written after the end
+            from graph.projection_rows import appended
+
+            return appended(array, np.full(n - len(array), fill, dtype=array.dtype))
+        out = np.empty(n, dtype=array.dtype)  # an old term changes: readers keep the old copy
         out[: len(array)] = array
+        out[len(array) :] = fill
         return out
 
     if old.ready("holder"):

@@ -141,7 +141,13 @@ def test_after_writes_the_patched_arrays_equal_fresh_ones() -> None:
         (IDS + "m2-written", v.HOLDER, IDS + "holder-written"),
         (IDS + "holder-written", RDF_TYPE, v.ENTITY_CLASSES["person"]),
     ]
+    only_new = [  # new terms only: the arrays grow past their end, nothing copied
+        (IDS + "m3-written", RDF_TYPE, v.MANDATE),
+        (IDS + "m3-written", v.HOLDER, IDS + "holder3-written"),
+        (IDS + "holder3-written", RDF_TYPE, v.ENTITY_CLASSES["person"]),
+    ]
     steps: list[tuple[dict, list[str]]] = [
+        ({"urn:govgraph:graph:api/scope-new": only_new}, []),
         ({"urn:govgraph:graph:api/scope-written": written}, []),
         ({"urn:govgraph:graph:api/scope-written": written[-4:]}, []),
         ({}, ["urn:govgraph:graph:api/scope-written"]),
