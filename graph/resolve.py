@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.index import GovIndex
-from graph.name_table import NameTable
+from graph.name_table import NameTable, carried
 from graph.names import normalise
 from ontology import vocab as v
 from ontology.errors import AmbiguousName, Candidate, InvalidArgument, NotFound
@@ -73,9 +73,6 @@ class Resolution:
 
 class NameIndex(NameTable):
     """The name table with ranking by purpose and the two entry points (match, search)."""
-
-    def __init__(self, index: GovIndex) -> None:
-        super().__init__(index)
 
     # -- ranking and presentation ----------------------------------------------------------------
     def rank(self, iri: str, purpose: str) -> int:
@@ -224,8 +221,13 @@ class NameIndex(NameTable):
 
 
 def name_index(index: GovIndex) -> NameIndex:
-    """The name index of ``index``: built on first use, once per store generation."""
-    return index.memo("graph.resolve.NameIndex", lambda: NameIndex(index))
+    """The name index of ``index``: built on first use; after a write, carried from the index
+    before it (the touched entities' names read again, :func:`graph.name_table.carried`)."""
+    return index.memo("graph.resolve.NameIndex", lambda: NameIndex(index), patch=_carried)
+
+
+def _carried(table: NameIndex, index: GovIndex, touched: Any) -> NameIndex | None:
+    return carried(table, index, touched)
 
 
 def resolve_match(

@@ -1,0 +1,179 @@
+"""Property: the name table carried across writes resolves every name as a fresh build does.
+
+Random writes on the bundled data (a label added, changed or taken away, an alias added, an
+entity removed, a new entity with a Danish or Norwegian name, a written graph removed); after
+each, every way of writing the names of the entities written, their old names, and a sample
+of every other entity's names resolve (and search) through the carried table exactly as
+through a table built from scratch on the same index.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from graph import name_table
+from graph.index import GovIndex, index_of
+from graph.oxigraph_store import OxigraphStore
+from graph.resolve import PURPOSES, NameIndex, name_index
+from loaders import load_paths
+from ontology import vocab as v
+from ontology.errors import AmbiguousName, NotFound
+from ontology.terms import DATA as IDS
+from ontology.terms import RDF_TYPE, Literal, Triple
+from tests.graph.test_resolve_properties import accent_free, inflections
+from tests.support import DATA
+
+NEW_NAMES = [
+    ("Porteføljestyregruppen for røntgen", "da"),
+    ("Helseforetakenes fellesråd", "nb"),
+    ("Øresundsregionens sundhedsråd", "da"),
+    ("Styringsgruppe for pasientjournal", "nb"),
+    ("Regionsrådet (Region Nord)", "da"),
+    ("Digital Health Board", "en"),
+    ("Sør-Øst IKT-forum", "nb"),
+]
+LABELLED = (v.PREF_LABEL, v.ALT_LABEL)
+
+
+def forms(index: GovIndex, iri: str) -> Iterator[str]:
+    """Ways people write the names of ``iri`` (as in test_resolve_properties)."""
+    for lang, label in index.labels(iri).items():
+        yield from {label, label.lower(), accent_free(label), accent_free(label).lower()}
+        if lang in ("da", "nb"):
+            yield from inflections(label)
+    for alias in index.alt_labels(iri):
+        yield from {alias, alias.lower(), accent_free(alias)}
+
+
+def answer(table: NameIndex, text: str, purpose: str) -> tuple[Any, ...]:
+    try:
+        found = table.match(text, purpose=purpose)
+    except AmbiguousName as error:
+        return ("ambiguous", [c.__dict__ for c in error.candidates])
+    except NotFound as error:
+        return ("not found", error.suggestions)
+    return ("found", found.iri, found.tier, found.also)
+
+
+def _edit(store: OxigraphStore, drop: Any, add: list[Triple] | None = None) -> None:
+    """Replace each graph holding a statement ``drop`` selects by that graph without them
+    (``add`` put into the first such graph)."""
+    graphs: dict[str, list[Triple]] = {}
+    for graph in store.graph_names():
+        triples = list(store.graph_triples(graph))
+        kept = [t for t in triples if not drop(t)]
+        if len(kept) != len(triples):
+            graphs[graph] = kept + (add or [])
+            add = None
+    if graphs:
+        store.replace(graphs)
+
+
+def write(store: OxigraphStore, rnd: random.Random, step: int) -> set[str]:
+    """One random write; the entities whose names it meant to change."""
+    index = index_of(store)
+    entities = sorted(index.entities())
+    entity = rnd.choice([e for e in entities if index.labels(e)])
+    kind = rnd.choice(["label", "change", "alias", "remove", "new", "copy", "ungraph"])
+    name, lang = rnd.choice(NEW_NAMES)
+    graph = f"urn:govgraph:graph:api/names-{step}"
+    if kind == "label":
+        store.replace({graph: [(entity, v.PREF_LABEL, Literal(name, lang="en"))]})
+    elif kind == "change":
+        old = next(iter(index.labels(entity).items()))
+        _edit(
+            store,
+            lambda t: t[0] == entity and t[1] == v.PREF_LABEL and t[2] == Literal(old[1], old[0]),
+            [(entity, v.PREF_LABEL, Literal(name, lang=old[0] or None))],
+        )
+    elif kind == "alias":
+        store.replace({graph: [(entity, v.ALT_LABEL, Literal(name.split()[0], lang=lang))]})
+    elif kind == "remove":
+        _edit(store, lambda t: t[0] == entity)
+    elif kind == "copy":  # a new entity named as an old one: a tie or a rank decides
+        other = rnd.choice(entities)
+        entity = IDS + f"copy-{step}"
+        store.replace(
+            {
+                graph: [
+                    (entity, RDF_TYPE, rnd.choice(list(v.ENTITY_CLASSES.values()))),
+                    *(
+                        (entity, v.PREF_LABEL, Literal(t, lang=g or None))
+                        for g, t in index.labels(other).items()
+                    ),
+                ]
+            }
+        )
+    elif kind == "ungraph":
+        written = [g for g in store.graph_names() if g.startswith("urn:govgraph:graph:api/")]
+        if written:
+            gone = rnd.choice(written)
+            subjects = {t[0] for t in store.graph_triples(gone)}
+            store.replace({}, [gone])
+            return subjects
+    else:
+        entity = IDS + f"new-{step}"
+        kind_iri = v.ENTITY_CLASSES[rnd.choice(["body", "system", "project", "organisation"])]
+        store.replace(
+            {
+                graph: [
+                    (entity, RDF_TYPE, kind_iri),
+                    (entity, v.PREF_LABEL, Literal(name, lang=lang)),
+                ]
+            }
+        )
+    return {entity}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_writes_carry_the_name_table_as_a_fresh_build(seed: int) -> None:
+    rnd = random.Random(seed)
+    store = OxigraphStore()
+    load_paths(store, [DATA])
+    before = index_of(store)
+    name_index(before)  # built once; every write below carries it
+    every = sorted({(e, t) for e in before.entities() for t in forms(before, e)})
+    for step in range(10):
+        old = index_of(store)
+        written = write(store, rnd, step)
+        old_forms = {t for e in written for t in forms(old, e)}
+        index = index_of(store)
+        assert index is not old
+        table = name_index(index)
+        assert table._base is not None, "carried, not built again"
+        fresh = NameIndex(index)
+        texts = sorted(
+            old_forms
+            | {t for e in written for t in forms(index, e)}
+            | {t for _, t in rnd.sample(every, 40)}
+        )
+        assert texts
+        for text in texts:
+            for purpose in PURPOSES:
+                assert answer(table, text, purpose) == answer(fresh, text, purpose), (text, purpose)
+            assert table.search(text) == fresh.search(text), text
+            assert table.fuzzy(text + "x") == fresh.fuzzy(text + "x"), text
+
+
+def test_a_carry_beyond_the_limit_builds_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = OxigraphStore()
+    load_paths(store, [DATA])
+    first = name_index(index_of(store))
+    monkeypatch.setattr(name_table, "CARRY_LIMIT", 2)
+    store.replace({"urn:g:1": [(IDS + "a", v.PREF_LABEL, Literal("A"))]})
+    carried = name_index(index_of(store))
+    assert carried._base is first._rows
+    store.replace(
+        {
+            "urn:g:2": [
+                (IDS + "b", v.PREF_LABEL, Literal("B")),
+                (IDS + "c", v.PREF_LABEL, Literal("C")),
+            ]
+        }
+    )
+    rebuilt = name_index(index_of(store))
+    assert rebuilt._base is None and rebuilt is not carried
