@@ -13,10 +13,14 @@ the index before the write keeps its answers).
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from itertools import accumulate
+from pathlib import Path
 from typing import Any, TypeVar
 
 from graph.index import GovIndex
@@ -29,6 +33,10 @@ _FUZZY_SURE = 75.0  # a name this close among the likely ones ends the search
 #: entities read again since the last full build beyond which a write's carry gives up (the
 #: next name typed builds the table again): each carry re-reads them all
 CARRY_LIMIT = 2000
+
+#: bumped whenever the rows or the way names are keyed change: older files are ignored
+FORMAT = 1
+_FILE = "names.pkl"
 
 T = TypeVar("T", bound="NameTable")
 
@@ -152,12 +160,26 @@ class NameTable:
         *,
         base: _Rows | None = None,
         gone: frozenset[str] = frozenset(),
+        rows: _Rows | None = None,
     ) -> None:
         self.index = index
         self._organisations: dict[str, str | None] = {}
-        self._rows = _Rows(index, index.entities() if iris is None else iris)
+        if rows is None:
+            rows = _Rows(index, index.entities() if iris is None else iris)
+        self._rows = rows
         self._base = base  # the rows of the last full build, when carried
         self._gone = gone  # entities whose rows in ``_base`` no longer count
+
+    @classmethod
+    def opened(cls: type[T], index: GovIndex) -> T:
+        """The table of ``index``: read from beside its persisted projection when saved there,
+        else built (and saved there, for the next cold process)."""
+        folder = index.folder
+        rows = None if folder is None else load_rows(folder)
+        table = cls(index, rows=rows)
+        if rows is None and folder is not None:
+            save_rows(folder, table._rows)
+        return table
 
     # -- the layers --------------------------------------------------------------------------------
     def _layers(self) -> list[tuple[_Rows, Collection[str]]]:
@@ -278,3 +300,30 @@ def carried(table: T, index: GovIndex, touched: Any) -> T | None:
     again.update(i for i in changed if index.is_entity(i))
     base = table._base if table._base is not None else table._rows
     return type(table)(index, sorted(again), base=base, gone=frozenset(gone))
+
+
+def save_rows(folder: Path, rows: _Rows) -> None:
+    """Write ``rows`` into the projection folder ``folder`` (atomically: a reader finds the
+    file whole or not at all; one unreadable or of another format is replaced)."""
+    target = folder / _FILE
+    partial = folder / f".{_FILE}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        with partial.open("wb") as out:
+            pickle.dump((FORMAT, rows.__dict__), out, protocol=5)
+        os.replace(partial, target)
+    except OSError:  # a read-only or full disk: the next process builds
+        partial.unlink(missing_ok=True)
+
+
+def load_rows(folder: Path) -> _Rows | None:
+    """The rows saved in ``folder``; ``None`` if absent, unreadable or of another format."""
+    try:
+        with (folder / _FILE).open("rb") as source:
+            state = pickle.load(source)  # noqa: S301 - our own file, written by save_rows()
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        return None
+    if not isinstance(state, tuple) or len(state) != 2 or state[0] != FORMAT:
+        return None
+    rows = _Rows.__new__(_Rows)
+    rows.__dict__.update(state[1])
+    return rows

@@ -221,9 +221,10 @@ class NameIndex(NameTable):
 
 
 def name_index(index: GovIndex) -> NameIndex:
-    """The name index of ``index``: built on first use; after a write, carried from the index
+    """The name index of ``index``: built on first use (or read from beside the persisted
+    projection, :meth:`NameTable.opened`); after a write, carried from the index
     before it (the touched entities' names read again, :func:`graph.name_table.carried`)."""
-    return index.memo("graph.resolve.NameIndex", lambda: NameIndex(index), patch=_carried)
+    return index.memo("graph.resolve.NameIndex", lambda: NameIndex.opened(index), patch=_carried)
 
 
 def _carried(table: NameIndex, index: GovIndex, touched: Any) -> NameIndex | None:

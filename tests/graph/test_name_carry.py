@@ -10,15 +10,18 @@ through a table built from scratch on the same index.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import graph.index as index_module
 from graph import name_table
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
-from graph.resolve import PURPOSES, NameIndex, name_index
+from graph.resolve import PURPOSES, NameIndex, name_index, resolve_match
 from loaders import load_paths
 from ontology import vocab as v
 from ontology.errors import AmbiguousName, NotFound
@@ -177,3 +180,54 @@ def test_a_carry_beyond_the_limit_builds_again(monkeypatch: pytest.MonkeyPatch) 
     )
     rebuilt = name_index(index_of(store))
     assert rebuilt._base is None and rebuilt is not carried
+
+
+def test_a_cold_process_reads_the_name_table_saved_beside_the_projection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "PERSIST_FROM", 0)  # the bundled data is small
+    store = OxigraphStore(tmp_path / "store")
+    load_paths(store, [DATA])
+    index_of(store)
+    for thread in threading.enumerate():
+        if thread.name.startswith("govgraph-save"):
+            thread.join()
+    index_module._CACHE.pop(id(store), None)  # a process that opens the persisted projection
+    opened = index_of(store)
+    assert opened.folder is not None
+    first = name_index(opened)
+    assert (opened.folder / "names.pkl").exists()
+    index_module._CACHE.pop(id(store), None)  # the next cold process
+    cold = index_of(store)
+    builds: list[int] = []
+    monkeypatch.setattr(name_table._Rows, "__init__", lambda *a: builds.append(1))
+    loaded = name_index(cold)
+    assert builds == [], "read from the file, not built"
+    assert loaded._rows.__dict__ == first._rows.__dict__
+    texts = sorted({t for e in cold.entities() for t in forms(cold, e)})
+    assert len(texts) > 500
+    for text in texts:
+        assert answer(loaded, text, "who_decides") == answer(first, text, "who_decides"), text
+    store.close()
+
+
+def test_a_name_table_file_of_another_format_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = OxigraphStore()
+    body = IDS + "a"
+    store.replace(
+        {
+            "urn:g": [
+                (body, RDF_TYPE, v.ENTITY_CLASSES["body"]),
+                (body, v.PREF_LABEL, Literal("Råd")),
+            ]
+        }
+    )
+    index = index_of(store)
+    index.folder = tmp_path
+    (tmp_path / "names.pkl").write_bytes(b"not a pickle")
+    assert name_table.load_rows(tmp_path) is None
+    assert resolve_match(index, "rad").iri == body
+    saved = name_table.load_rows(tmp_path)  # built, and the file replaced by a readable one
+    assert saved is not None and saved.exact["rad"] == {body}
