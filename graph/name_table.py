@@ -95,6 +95,44 @@ class _Rows:
         self._joined = "\n".join(self.names)
         self._starts = list(accumulate((len(n) + 1 for n in self.names[:-1]), initial=0))
 
+    @classmethod
+    def merged(cls, base: _Rows, gone: Collection[str], own: _Rows) -> _Rows:
+        """The rows of ``base`` but those of ``gone``, then ``own``'s: one flat table, as a
+        build of the same entities would make (to be saved; the positions differ)."""
+        rows = cls.__new__(cls)
+        rows.entities = (base.entities - set(gone)) | own.entities
+        for table in ("exact", "inflected", "unqualified"):
+            joined: dict[str, set[str]] = {}
+            for source, skip in ((base, gone), (own, ())):
+                for key, found in getattr(source, table).items():
+                    kept = {i for i in found if i not in skip}
+                    if kept:
+                        joined.setdefault(key, set()).update(kept)
+            setattr(rows, table, joined)
+        rows.names, rows.owners, rows.words = [], [], []
+        postings: dict[str, list[int]] = {}
+        for source, skip in ((base, gone), (own, ())):
+            for name, owner, tokens in zip(source.names, source.owners, source.words, strict=True):
+                if owner in skip:
+                    continue
+                for word in tokens:
+                    postings.setdefault(word, []).append(len(rows.names))
+                rows.names.append(name)
+                rows.owners.append(owner)
+                rows.words.append(tokens)
+        rows.tokens = sorted(postings)
+        rows.postings = [postings[t] for t in rows.tokens]
+        spelled: dict[str, list[str]] = {}
+        for source, skip in ((base, gone), (own, ())):
+            for name, owners in source.spelled_owners.items():
+                still = [i for i in owners if i not in skip]
+                if still:
+                    spelled.setdefault(name, []).extend(still)
+        rows.spelled, rows.spelled_owners = list(spelled), spelled
+        rows._joined = "\n".join(rows.names)
+        rows._starts = list(accumulate((len(n) + 1 for n in rows.names[:-1]), initial=0))
+        return rows
+
     def word_prefix(self, typed: list[tuple[str, str]]) -> set[str]:
         """Entities with a name in which every ``(prefix, stem)`` begins a word or is one."""
         ranges = []
@@ -180,6 +218,12 @@ class NameTable:
         if rows is None and folder is not None:
             save_rows(folder, table._rows)
         return table
+
+    def flat_rows(self) -> _Rows:
+        """All the rows in one table (the layers merged), e.g. to be saved."""
+        if self._base is None:
+            return self._rows
+        return _Rows.merged(self._base, self._gone, self._rows)
 
     # -- the layers --------------------------------------------------------------------------------
     def _layers(self) -> list[tuple[_Rows, Collection[str]]]:

@@ -59,6 +59,8 @@ _ORG_LINKS = (
 _GROUP = {"exact": 0, "inflected": 0, "qualifier": 0, "word_prefix": 1, "substring": 2}
 _CANDIDATES_SHOWN = 20
 _ALSO_SHOWN = 5
+#: the :meth:`GovIndex.memo` key of the name index
+NAME_INDEX_KEY = "graph.resolve.NameIndex"
 _FUZZY_ACCEPT = 88.0
 
 
@@ -224,7 +226,7 @@ def name_index(index: GovIndex) -> NameIndex:
     """The name index of ``index``: built on first use (or read from beside the persisted
     projection, :meth:`NameTable.opened`); after a write, carried from the index
     before it (the touched entities' names read again, :func:`graph.name_table.carried`)."""
-    return index.memo("graph.resolve.NameIndex", lambda: NameIndex.opened(index), patch=_carried)
+    return index.memo(NAME_INDEX_KEY, lambda: NameIndex.opened(index), patch=_carried)
 
 
 def _carried(table: NameIndex, index: GovIndex, touched: Any) -> NameIndex | None:

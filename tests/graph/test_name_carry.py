@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import graph.index as index_module
-from graph import name_table
+from graph import index_carry, name_table
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
 from graph.resolve import PURPOSES, NameIndex, name_index, resolve_match
@@ -149,6 +149,7 @@ def test_random_writes_carry_the_name_table_as_a_fresh_build(seed: int) -> None:
         table = name_index(index)
         assert table._base is not None, "carried, not built again"
         fresh = NameIndex(index)
+        flat = NameIndex(index, rows=table.flat_rows())  # what is saved for cold processes
         texts = sorted(
             old_forms
             | {t for e in written for t in forms(index, e)}
@@ -159,6 +160,8 @@ def test_random_writes_carry_the_name_table_as_a_fresh_build(seed: int) -> None:
             for purpose in PURPOSES:
                 assert answer(table, text, purpose) == answer(fresh, text, purpose), (text, purpose)
             assert table.search(text) == fresh.search(text), text
+            assert answer(flat, text, "any") == answer(fresh, text, "any"), text
+            assert flat.search(text) == fresh.search(text), text
             assert table.fuzzy(text + "x") == fresh.fuzzy(text + "x"), text
 
 
@@ -231,3 +234,32 @@ def test_a_name_table_file_of_another_format_is_built_again(
     assert resolve_match(index, "rad").iri == body
     saved = name_table.load_rows(tmp_path)  # built, and the file replaced by a readable one
     assert saved is not None and saved.exact["rad"] == {body}
+
+
+def test_after_a_write_the_carried_table_is_saved_with_the_new_projection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "PERSIST_FROM", 0)
+    monkeypatch.setattr(index_carry, "SAVE_DELAY", 0.0)
+    store = OxigraphStore(tmp_path / "store")
+    load_paths(store, [DATA])
+    name_index(index_of(store))
+    rnd = random.Random(7)
+    written = set()
+    for step in range(3):
+        written |= write(store, rnd, step)
+    index = index_of(store)
+    assert name_index(index)._base is not None
+    for thread in threading.enumerate():
+        if thread.name.startswith("govgraph-save"):
+            thread.join()
+    assert index.folder is not None
+    rows = name_table.load_rows(index.folder)
+    assert rows is not None, "saved beside the new projection"
+    saved, fresh = NameIndex(index, rows=rows), NameIndex(index)
+    texts = {t for e in written for t in forms(index, e)} | {
+        t for e in sorted(index.entities())[:100] for t in forms(index, e)
+    }
+    for text in sorted(texts):
+        assert answer(saved, text, "who_decides") == answer(fresh, text, "who_decides"), text
+    store.close()
