@@ -208,17 +208,6 @@ class NameTable:
         self._base = base  # the rows of the last full build, when carried
         self._gone = gone  # entities whose rows in ``_base`` no longer count
 
-    @classmethod
-    def opened(cls: type[T], index: GovIndex) -> T:
-        """The table of ``index``: read from beside its persisted projection when saved there,
-        else built (and saved there, for the next cold process)."""
-        folder = index.folder
-        rows = None if folder is None else load_rows(folder)
-        table = cls(index, rows=rows)
-        if rows is None and folder is not None:
-            save_rows(folder, table._rows)
-        return table
-
     def flat_rows(self) -> _Rows:
         """All the rows in one table (the layers merged), e.g. to be saved."""
         if self._base is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.index import GovIndex
-from graph.name_table import NameTable, carried
+from graph.name_table import NameTable, carried, load_rows, save_rows
 from graph.names import normalise
 from ontology import vocab as v
 from ontology.errors import AmbiguousName, Candidate, InvalidArgument, NotFound
@@ -224,9 +224,18 @@ class NameIndex(NameTable):
 
 def name_index(index: GovIndex) -> NameIndex:
     """The name index of ``index``: built on first use (or read from beside the persisted
-    projection, :meth:`NameTable.opened`); after a write, carried from the index
+    projection, and saved there once built); after a write, carried from the index
     before it (the touched entities' names read again, :func:`graph.name_table.carried`)."""
-    return index.memo(NAME_INDEX_KEY, lambda: NameIndex.opened(index), patch=_carried)
+    return index.memo(NAME_INDEX_KEY, lambda: _opened(index), patch=_carried)
+
+
+def _opened(index: GovIndex) -> NameIndex:
+    folder = index.folder
+    rows = None if folder is None else load_rows(folder)
+    table = NameIndex(index, rows=rows)
+    if rows is None and folder is not None:
+        save_rows(folder, table.flat_rows())  # for the next cold process
+    return table
 
 
 def _carried(table: NameIndex, index: GovIndex, touched: Any) -> NameIndex | None:
