@@ -8,11 +8,13 @@ the new :class:`GovIndex`, keeping what the write cannot have changed:
 - per-node caches (facts, nodes, labels, type names) of every subject the write did not touch;
 - the members of each class whose ``rdf:type`` statements it did not touch;
 - citations, patched for the citation records it touched;
-- :meth:`GovIndex.memo` values declared (``reads=``) over predicates it did not change.
+- :meth:`GovIndex.memo` values declared (``reads=``) over predicates it did not change, and
+  patched ones (``patch=``: impact's first objects, the resolver's name table).
 
 The new projection is persisted beside the store under the stamp that write left, in the
-background and only the newest (a burst of writes saves once), so a cold process or a
-``serve --workers`` reader opens it instead of reading the store.
+background and only the newest (a burst of writes saves once), with the dependency net and
+the name table this process has, so a cold process or a ``serve --workers`` reader opens them
+instead of reading the store.
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ def _saver(key: int) -> None:
             if folder is not None:
                 index.folder = folder
                 _save_net(index)
+                _save_names(index)
 
 
 def _save_net(index: GovIndex) -> None:
@@ -210,3 +213,14 @@ def _save_net(index: GovIndex) -> None:
     net = _NETS.get(index, {}).get(None)
     if net is not None:
         save_net(index, net)
+
+
+def _save_names(index: GovIndex) -> None:
+    """Persist the resolver's name table (carried across the writes, merged into one) beside
+    the projection, if this process has it: a cold process reads it instead of building."""
+    from graph.name_table import save_rows
+    from graph.resolve import NAME_INDEX_KEY
+
+    table = index._memo.get(NAME_INDEX_KEY)
+    if table is not None and index.folder is not None:
+        save_rows(index.folder, table.flat_rows())

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.index import GovIndex
-from graph.name_table import NameTable
+from graph.name_table import NameTable, carried, load_rows, save_rows
 from graph.names import normalise
 from ontology import vocab as v
 from ontology.errors import AmbiguousName, Candidate, InvalidArgument, NotFound
@@ -59,6 +59,8 @@ _ORG_LINKS = (
 _GROUP = {"exact": 0, "inflected": 0, "qualifier": 0, "word_prefix": 1, "substring": 2}
 _CANDIDATES_SHOWN = 20
 _ALSO_SHOWN = 5
+#: the :meth:`GovIndex.memo` key of the name index
+NAME_INDEX_KEY = "graph.resolve.NameIndex"
 _FUZZY_ACCEPT = 88.0
 
 
@@ -73,9 +75,6 @@ class Resolution:
 
 class NameIndex(NameTable):
     """The name table with ranking by purpose and the two entry points (match, search)."""
-
-    def __init__(self, index: GovIndex) -> None:
-        super().__init__(index)
 
     # -- ranking and presentation ----------------------------------------------------------------
     def rank(self, iri: str, purpose: str) -> int:
@@ -224,8 +223,23 @@ class NameIndex(NameTable):
 
 
 def name_index(index: GovIndex) -> NameIndex:
-    """The name index of ``index``: built on first use, once per store generation."""
-    return index.memo("graph.resolve.NameIndex", lambda: NameIndex(index))
+    """The name index of ``index``: built on first use (or read from beside the persisted
+    projection, and saved there once built); after a write, carried from the index
+    before it (the touched entities' names read again, :func:`graph.name_table.carried`)."""
+    return index.memo(NAME_INDEX_KEY, lambda: _opened(index), patch=_carried)
+
+
+def _opened(index: GovIndex) -> NameIndex:
+    folder = index.folder
+    rows = None if folder is None else load_rows(folder)
+    table = NameIndex(index, rows=rows)
+    if rows is None and folder is not None:
+        save_rows(folder, table.flat_rows())  # for the next cold process
+    return table
+
+
+def _carried(table: NameIndex, index: GovIndex, touched: Any) -> NameIndex | None:
+    return carried(table, index, touched)
 
 
 def resolve_match(
