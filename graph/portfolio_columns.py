@@ -14,7 +14,7 @@ import gc
 import inspect
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -143,11 +143,19 @@ class Columns:
 _DECLARES = "reads" in inspect.signature(GovIndex.memo).parameters
 
 
-def kept(index: GovIndex, key: str, compute: Callable[[], T], reads: tuple[str, ...]) -> T:
+def kept(
+    index: GovIndex,
+    key: str,
+    compute: Callable[[], T],
+    reads: tuple[str, ...],
+    patch: Callable[[T, GovIndex, Any], T | None] | None = None,
+) -> T:
     """``index.memo(key, compute)``, declaring the predicates ``reads`` where the index takes
     them (the value must then hold no reference to the index or its projection, and no array
-    indexed by term id)."""
+    indexed by term id), or ``patch`` (the value after a write, ``None``: compute again)."""
     if _DECLARES:
+        if patch is not None:
+            return index.memo(key, compute, patch=patch)  # type: ignore[call-arg,unused-ignore]
         return index.memo(key, compute, reads=reads)  # type: ignore[call-arg,unused-ignore]
     return index.memo(key, compute)
 

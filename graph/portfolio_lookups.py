@@ -52,6 +52,7 @@ __all__ = [
     "LOOKUPS_READS",
     "NOT_IN_FORCE",
     "PORTFOLIO_TYPES",
+    "STRUCTURE_READS",
     "Dependency",
     "FollowUp",
     "IndicatorLookups",
@@ -110,6 +111,22 @@ LOOKUPS_READS = (
 
 #: What the lookups and everything derived from them alone read (classes too).
 READS = (RDF_TYPE, *LOOKUPS_READS)
+#: The milestones' and status reports' predicates: the timeline a secretariat's sheet updates.
+TIMELINE_READS = (
+    p.MILESTONE_OF,
+    p.PLANNED_DATE,
+    p.FORECAST_DATE,
+    p.ACTUAL_DATE,
+    p.AFTER,
+    p.STATUS_OF,
+    p.STATUS,
+    p.REPORT_DATE,
+    p.PROGRESS,
+    p.PHASE,
+)
+#: What is derived from the lookups' structure alone (items, dependencies, scopes, mandates,
+#: validity) reads: a write of a status or a milestone date keeps it.
+STRUCTURE_READS = tuple(r for r in READS if r not in TIMELINE_READS)
 
 
 @dataclass
@@ -152,6 +169,12 @@ class Lookups:
     status_slugs: list[str] = field(default_factory=list)
     _milestone_at: Callable[[int], Milestone] | None = None
     _status_at: Callable[[int], StatusReport] | None = None
+    # For a patch (:mod:`graph.portfolio_patch`): the IRIs of the ``ms_*`` and ``st_*``
+    # entries, the dates by ordinal, and what makes the records from the arrays again.
+    ms_iris: list[str] = field(default_factory=list)
+    st_iris: list[str] = field(default_factory=list)
+    dates: dict[int, date | None] = field(default_factory=dict)
+    remake: Callable[[Lookups], None] | None = None
 
     def milestone_at(self, k: int) -> Milestone:
         """Milestone ``k`` of the ``ms_*`` arrays."""
@@ -181,7 +204,15 @@ class Lookups:
 def lookups(index: GovIndex) -> Lookups:
     """The lookups of ``index``, built on first use (read by predicate) and kept with it
     (and with the index a write makes, if the write changes none of :data:`LOOKUPS_READS`)."""
-    return kept(index, "portfolio:lookups", lambda: quiet_build(lambda: _build(index)), READS)
+    return kept(
+        index, "portfolio:lookups", lambda: quiet_build(lambda: _build(index)), READS, _patch
+    )
+
+
+def _patch(old: Lookups, index: GovIndex, touched: object) -> Lookups | None:
+    from graph.portfolio_patch import patched  # it reads this module
+
+    return patched(old, index, touched)
 
 
 def _firsts(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, str]:
@@ -259,25 +290,8 @@ def _build(index: GovIndex) -> Lookups:
     out.successors = {k: sorted(set(x)) for k, x in successors.items()}
     # Records name things by IRI, never by term id: the lookups may outlive this projection
     # (an index made by a write that changes none of :data:`LOOKUPS_READS` keeps them).
-    ms_iris, unit_l = list(map(terms.__getitem__, ms.tolist())), out.ms_unit.tolist()
-    planned_l, forecast_l = out.ms_planned.tolist(), out.ms_forecast.tolist()
-    actual_l = out.ms_actual.tolist()
-
-    def milestone(k: int) -> Milestone:
-        iri = ms_iris[k]
-        return Milestone(
-            iri,
-            names[unit_l[k]],
-            dates[planned_l[k]],
-            dates[forecast_l[k]],
-            dates[actual_l[k]],
-            tuple(afters.get(iri, ())),
-        )
-
-    out._milestone_at = _cached(milestone)
+    out.ms_iris = list(map(terms.__getitem__, ms.tolist()))
     out.ms_ptr = np.searchsorted(out.ms_unit, np.arange(len(names) + 1))
-    out.milestones = Records(units, names, out.ms_ptr, out._milestone_at)
-    out.milestone = ByIri(ms_iris, out._milestone_at)
     # Status reports by unit, then day, then IRI.
     st_unit = position[reported_of]
     order = np.lexsort((cols.ranks(reports), report_day, st_unit))
@@ -288,23 +302,45 @@ def _build(index: GovIndex) -> Lookups:
     progress_at = cols.dense(progress_s, np.arange(len(progress_texts)), fill=-1)[reports]
     phase_s, phase_texts = cols.texts(p.PHASE)
     phase_at = cols.dense(phase_s, np.arange(len(phase_texts)), fill=-1)[reports]
-    report_iris, st_unit_l = list(map(terms.__getitem__, reports.tolist())), out.st_unit.tolist()
-    day_l, code_l = out.st_day.tolist(), out.st_code.tolist()
+    out.st_iris = list(map(terms.__getitem__, reports.tolist()))
     progress_l, phase_l = progress_at.tolist(), phase_at.tolist()
-    slugs = out.status_slugs
+    ms_unit_l, st_unit_l, day_l = out.ms_unit.tolist(), out.st_unit.tolist(), out.st_day.tolist()
 
-    def status(k: int) -> StatusReport:
-        return StatusReport(
-            report_iris[k],
-            names[st_unit_l[k]],
-            cast(date, dates[day_l[k]]),  # reports without a day are left out
-            slugs[code_l[k]],
-            _number(progress_texts[progress_l[k]]) if progress_l[k] >= 0 else None,
-            phase_texts[phase_l[k]] if phase_l[k] >= 0 else None,
-        )
+    def records(lk: Lookups) -> None:
+        """Make ``lk``'s records from its arrays (again, after a patch changed a few)."""
+        ms_iris, report_iris, slugs, dates = lk.ms_iris, lk.st_iris, lk.status_slugs, lk.dates
+        planned_l, forecast_l = lk.ms_planned.tolist(), lk.ms_forecast.tolist()
+        actual_l, code_l = lk.ms_actual.tolist(), lk.st_code.tolist()
 
-    out._status_at = _cached(status)
-    out.statuses = Records(units, names, out.st_ptr, out._status_at)
+        def milestone(k: int) -> Milestone:
+            iri = ms_iris[k]
+            return Milestone(
+                iri,
+                names[ms_unit_l[k]],
+                dates[planned_l[k]],
+                dates[forecast_l[k]],
+                dates[actual_l[k]],
+                tuple(afters.get(iri, ())),
+            )
+
+        def status(k: int) -> StatusReport:
+            return StatusReport(
+                report_iris[k],
+                names[st_unit_l[k]],
+                cast(date, dates[day_l[k]]),  # reports without a day are left out
+                slugs[code_l[k]],
+                _number(progress_texts[progress_l[k]]) if progress_l[k] >= 0 else None,
+                phase_texts[phase_l[k]] if phase_l[k] >= 0 else None,
+            )
+
+        lk._milestone_at = _cached(milestone)
+        lk.milestones = Records(units, names, lk.ms_ptr, lk._milestone_at)
+        lk.milestone = ByIri(ms_iris, lk._milestone_at)
+        lk._status_at = _cached(status)
+        lk.statuses = Records(units, names, lk.st_ptr, lk._status_at)
+
+    out.dates, out.remake = dict(dates), records
+    records(out)
     _scopes(index, out)
     return out
 
