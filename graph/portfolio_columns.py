@@ -241,6 +241,24 @@ class Names:
             else:
                 self._types(missing)
 
+    def carried(self, index: GovIndex, touched: Any) -> Names | None:
+        """These names for ``index``, made by a write that ``touched`` describes: each IRI's
+        label and type name are read from its own statements, so all but those of the
+        subjects it touched are kept (``None`` if it changed the property hierarchy)."""
+        if v.SUBPROPERTY_OF in touched.predicates:
+            return None
+        terms = index.projection.terms
+        gone = {terms[i] for i in touched.subjects}
+        new = Names(index, self.lang)
+        # Shared while the write touched none of them (what either index reads next is the
+        # same in both), else copied without those it touched.
+        new.labels, new.types = self.labels, self.types
+        if any(iri in self.labels for iri in gone):
+            new.labels = {k: x for k, x in self.labels.items() if k not in gone}
+        if any(iri in self.types for iri in gone):
+            new.types = {k: x for k, x in self.types.items() if k not in gone}
+        return new
+
     def _ids(self, iris: list[str]) -> tuple[list[str], np.ndarray]:
         ids = self.index.projection.ids
         known = [(iri, ids.get(iri)) for iri in iris]

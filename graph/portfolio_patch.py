@@ -12,6 +12,7 @@ rows (:class:`Rows`) made from nothing a write touched.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable, Collection
 from typing import Any
@@ -72,8 +73,7 @@ def patched(old: Lookups, index: GovIndex, touched: Any) -> Lookups | None:
         return None
     terms = index.projection.terms
     subjects = [terms[i] for i in touched.subjects]
-    ms_at = {iri: k for k, iri in enumerate(old.ms_iris)}
-    st_at = {iri: k for k, iri in enumerate(old.st_iris)}
+    ms_at, st_at = _places(old.ms_iris, subjects), _places(old.st_iris, subjects)
     new = copy.copy(old)
     new.ms_forecast, new.ms_actual = old.ms_forecast.copy(), old.ms_actual.copy()
     new.st_code, new.status_slugs = old.st_code.copy(), list(old.status_slugs)
@@ -100,6 +100,19 @@ def patched(old: Lookups, index: GovIndex, touched: Any) -> Lookups | None:
             return None  # a new milestone or report (or one no longer kept)
     old.remake(new)
     return new
+
+
+def _places(iris: list[str], wanted: list[str]) -> dict[str, int]:
+    """The places in ``iris`` of those of ``wanted`` it holds (a write touches a few: each is
+    looked for along the list, which costs less than a dictionary of them all)."""
+    if len(wanted) > 16:
+        chosen = set(wanted)
+        return {iri: k for k, iri in enumerate(iris) if iri in chosen}
+    found = {}
+    for iri in wanted:
+        with contextlib.suppress(ValueError):
+            found[iri] = iris.index(iri)
+    return found
 
 
 def _values(index: GovIndex, iri: str, predicate: str) -> list[str]:
@@ -131,11 +144,12 @@ def indicators_patched(old: IndicatorLookups, index: GovIndex, touched: Any) -> 
         return old
     if changed != {p.OBS_VALUE}:
         return None
-    at = old.positions()
+    terms = index.projection.terms
+    subjects = [terms[i] for i in touched.subjects]
+    at = old.positions() if old._positions is not None else _places(old.obs, subjects)
     new = copy.copy(old)
     new.value, new._series = old.value.copy(), dict(old._series)
-    terms = index.projection.terms
-    for iri in (terms[i] for i in touched.subjects):
+    for iri in subjects:
         k = at.get(iri)
         if k is None:
             if index.out(iri, p.IN_DATA_SET):

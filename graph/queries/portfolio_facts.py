@@ -231,7 +231,11 @@ def milestone_dict(
 def names(index: GovIndex, lang: str | None) -> Names:
     """Labels and type names in ``lang``, kept per index (:class:`Names`: read a batch at a
     time with ``prefetch``, only for what an answer shows)."""
-    return index.memo(f"portfolio:names:{lang}", lambda: Names(index, lang))
+    return index.memo(
+        f"portfolio:names:{lang}",
+        lambda: Names(index, lang),
+        patch=lambda old, new, touched: old.carried(new, touched),
+    )
 
 
 def refs_of(index: GovIndex, lang: str | None) -> Callable[[str], dict[str, str]]:
