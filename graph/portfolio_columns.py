@@ -250,13 +250,12 @@ class Names:
         terms = index.projection.terms
         gone = {terms[i] for i in touched.subjects}
         new = Names(index, self.lang)
-        # Shared while the write touched none of them (what either index reads next is the
-        # same in both), else copied without those it touched.
-        new.labels, new.types = self.labels, self.types
-        if any(iri in self.labels for iri in gone):
-            new.labels = {k: x for k, x in self.labels.items() if k not in gone}
-        if any(iri in self.types for iri in gone):
-            new.types = {k: x for k, x in self.types.items() if k not in gone}
+        # Copied at once (a reader of the old index may be adding some), never shared: what
+        # that reader adds next may be what the write changed.
+        new.labels, new.types = dict(self.labels), dict(self.types)
+        for iri in gone:
+            new.labels.pop(iri, None)
+            new.types.pop(iri, None)
         return new
 
     def _ids(self, iris: list[str]) -> tuple[list[str], np.ndarray]:

@@ -197,8 +197,10 @@ def rows_patched(old: Rows, index: GovIndex, touched: Any) -> Rows | None:
         gone.add(iri)
         gone.update(index.out(iri, p.IN_DATA_SET))
     new = Rows()
-    for iri, row in old.items():
-        reads = old.reads[iri]
-        if not reads & gone:
+    # Copies first (each made at once): a reader of the old index may be adding rows.
+    rows, made_from = dict(old), dict(old.reads)
+    for iri, row in rows.items():
+        reads = made_from.get(iri)
+        if reads is not None and not reads & gone:
             new[iri], new.reads[iri] = row, reads
     return new

@@ -87,11 +87,12 @@ def indicator_row(
     )
     row = cache.get(iri)
     if row is None:
-        row = cache[iri] = _indicator_row(index, iri, day, lang, series=series)
+        # What it is made from first: a write's patch keeps only rows whose sources it knows.
         cache.reads[iri] = frozenset(
             [iri, *index.out(iri, p.MEASURES), *index.out(iri, v.PART_OF)]
             + index.out(iri, v.RELATION_KEYS["owner"])
         )
+        row = cache[iri] = _indicator_row(index, iri, day, lang, series=series)
     return dict(row)
 
 
