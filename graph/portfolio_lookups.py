@@ -14,8 +14,9 @@ asks for them, and a whole board is judged over the arrays
 milliseconds here at 10,000 initiatives, not a pass that makes every record. Only public
 :class:`GovIndex` members are used.
 
-:data:`LOOKUPS_READS` and :data:`INDICATORS_READS` name the predicates each reads: a write that
-changes none of them leaves them as they were.
+:data:`LOOKUPS_READS` and :data:`INDICATORS_READS` (:mod:`graph.portfolio_reads`) name the
+predicates each reads: a write that changes none of them leaves them as they were, one of
+statuses, milestone dates or observed values patches them (:mod:`graph.portfolio_patch`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 from graph.index import GovIndex
 from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
 from graph.portfolio_columns import Columns, kept, quiet_build, unique
+from graph.portfolio_reads import LOOKUPS_READS, READS, STRUCTURE_READS, TIMELINE_READS
 from graph.portfolio_records import (
     ByIri,
     Dependency,
@@ -43,7 +45,7 @@ from graph.portfolio_records import (
 )
 from ontology import portfolio_terms as p
 from ontology import vocab as v
-from ontology.terms import RDF_TYPE, concept, concept_slug
+from ontology.terms import concept, concept_slug
 
 __all__ = [
     "FOLLOW_UP",
@@ -52,7 +54,9 @@ __all__ = [
     "LOOKUPS_READS",
     "NOT_IN_FORCE",
     "PORTFOLIO_TYPES",
+    "READS",
     "STRUCTURE_READS",
+    "TIMELINE_READS",
     "Dependency",
     "FollowUp",
     "IndicatorLookups",
@@ -76,57 +80,6 @@ T = TypeVar("T")
 
 def _no_ints() -> np.ndarray:
     return np.zeros(0, np.int64)
-
-
-#: The predicates :func:`lookups` reads (besides ``rdf:type`` and the labels): a write that
-#: touches none of them leaves the lookups as they were (for a memo kept across writes).
-LOOKUPS_READS = (
-    p.MILESTONE_OF,
-    p.PLANNED_DATE,
-    p.FORECAST_DATE,
-    p.ACTUAL_DATE,
-    p.AFTER,
-    p.STATUS_OF,
-    p.STATUS,
-    p.REPORT_DATE,
-    p.PROGRESS,
-    p.PHASE,
-    v.DEPENDENT,
-    v.PREREQUISITE,
-    v.CRITICALITY,
-    v.LAG_DAYS,
-    v.DEPENDENCY_TYPE,
-    v.HOLDER,
-    v.MANDATE_STATUS,
-    v.SCOPE,
-    v.ACTION,
-    v.TEMPORAL,
-    v.MEMBER_DURING,
-    v.START_DATE,
-    v.END_DATE,
-    v.SUBPROPERTY_OF,
-    *sorted(v.WITHIN_SCOPE_PREDICATES),
-)
-
-
-#: What the lookups and everything derived from them alone read (classes too).
-READS = (RDF_TYPE, *LOOKUPS_READS)
-#: The milestones' and status reports' predicates: the timeline a secretariat's sheet updates.
-TIMELINE_READS = (
-    p.MILESTONE_OF,
-    p.PLANNED_DATE,
-    p.FORECAST_DATE,
-    p.ACTUAL_DATE,
-    p.AFTER,
-    p.STATUS_OF,
-    p.STATUS,
-    p.REPORT_DATE,
-    p.PROGRESS,
-    p.PHASE,
-)
-#: What is derived from the lookups' structure alone (items, dependencies, scopes, mandates,
-#: validity) reads: a write of a status or a milestone date keeps it.
-STRUCTURE_READS = tuple(r for r in READS if r not in TIMELINE_READS)
 
 
 @dataclass
