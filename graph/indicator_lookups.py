@@ -44,6 +44,13 @@ class IndicatorLookups:
     periods: list[str]
     dates: dict[int, Any]
     _series: dict[str, list[Observation]] = field(default_factory=dict)
+    _positions: dict[str, int] | None = None
+
+    def positions(self) -> dict[str, int]:
+        """Each observation's place in the arrays (made on first use, shared by patches)."""
+        if self._positions is None:
+            self._positions = dict(zip(self.obs, range(len(self.obs)), strict=True))
+        return self._positions
 
     def record(self, k: int) -> Observation:
         """Observation ``k`` of the arrays."""
@@ -74,8 +81,18 @@ def indicator_lookups(index: GovIndex) -> IndicatorLookups:
     """Every indicator and its observations, oldest period first; read by predicate, kept
     with ``index``."""
     return kept(
-        index, "portfolio:indicators", lambda: quiet_build(lambda: _indicators(index)), READS
+        index,
+        "portfolio:indicators",
+        lambda: quiet_build(lambda: _indicators(index)),
+        READS,
+        _patch,
     )
+
+
+def _patch(old: IndicatorLookups, index: GovIndex, touched: object) -> IndicatorLookups | None:
+    from graph.portfolio_patch import indicators_patched  # it reads this module
+
+    return indicators_patched(old, index, touched)
 
 
 def _indicators(index: GovIndex) -> IndicatorLookups:

@@ -14,7 +14,7 @@ import gc
 import inspect
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -143,11 +143,19 @@ class Columns:
 _DECLARES = "reads" in inspect.signature(GovIndex.memo).parameters
 
 
-def kept(index: GovIndex, key: str, compute: Callable[[], T], reads: tuple[str, ...]) -> T:
+def kept(
+    index: GovIndex,
+    key: str,
+    compute: Callable[[], T],
+    reads: tuple[str, ...],
+    patch: Callable[[T, GovIndex, Any], T | None] | None = None,
+) -> T:
     """``index.memo(key, compute)``, declaring the predicates ``reads`` where the index takes
     them (the value must then hold no reference to the index or its projection, and no array
-    indexed by term id)."""
+    indexed by term id), or ``patch`` (the value after a write, ``None``: compute again)."""
     if _DECLARES:
+        if patch is not None:
+            return index.memo(key, compute, patch=patch)  # type: ignore[call-arg,unused-ignore]
         return index.memo(key, compute, reads=reads)  # type: ignore[call-arg,unused-ignore]
     return index.memo(key, compute)
 
@@ -232,6 +240,23 @@ class Names:
                     self.type_name(iri)
             else:
                 self._types(missing)
+
+    def carried(self, index: GovIndex, touched: Any) -> Names | None:
+        """These names for ``index``, made by a write that ``touched`` describes: each IRI's
+        label and type name are read from its own statements, so all but those of the
+        subjects it touched are kept (``None`` if it changed the property hierarchy)."""
+        if v.SUBPROPERTY_OF in touched.predicates:
+            return None
+        terms = index.projection.terms
+        gone = {terms[i] for i in touched.subjects}
+        new = Names(index, self.lang)
+        # Copied at once (a reader of the old index may be adding some), never shared: what
+        # that reader adds next may be what the write changed.
+        new.labels, new.types = dict(self.labels), dict(self.types)
+        for iri in gone:
+            new.labels.pop(iri, None)
+            new.types.pop(iri, None)
+        return new
 
     def _ids(self, iris: list[str]) -> tuple[list[str], np.ndarray]:
         ids = self.index.projection.ids

@@ -14,8 +14,9 @@ asks for them, and a whole board is judged over the arrays
 milliseconds here at 10,000 initiatives, not a pass that makes every record. Only public
 :class:`GovIndex` members are used.
 
-:data:`LOOKUPS_READS` and :data:`INDICATORS_READS` name the predicates each reads: a write that
-changes none of them leaves them as they were.
+:data:`LOOKUPS_READS` and :data:`INDICATORS_READS` (:mod:`graph.portfolio_reads`) name the
+predicates each reads: a write that changes none of them leaves them as they were, one of
+statuses, milestone dates or observed values patches them (:mod:`graph.portfolio_patch`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 from graph.index import GovIndex
 from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
 from graph.portfolio_columns import Columns, kept, quiet_build, unique
+from graph.portfolio_reads import LOOKUPS_READS, READS, STRUCTURE_READS, TIMELINE_READS
 from graph.portfolio_records import (
     ByIri,
     Dependency,
@@ -43,7 +45,7 @@ from graph.portfolio_records import (
 )
 from ontology import portfolio_terms as p
 from ontology import vocab as v
-from ontology.terms import RDF_TYPE, concept, concept_slug
+from ontology.terms import concept, concept_slug
 
 __all__ = [
     "FOLLOW_UP",
@@ -52,6 +54,9 @@ __all__ = [
     "LOOKUPS_READS",
     "NOT_IN_FORCE",
     "PORTFOLIO_TYPES",
+    "READS",
+    "STRUCTURE_READS",
+    "TIMELINE_READS",
     "Dependency",
     "FollowUp",
     "IndicatorLookups",
@@ -75,41 +80,6 @@ T = TypeVar("T")
 
 def _no_ints() -> np.ndarray:
     return np.zeros(0, np.int64)
-
-
-#: The predicates :func:`lookups` reads (besides ``rdf:type`` and the labels): a write that
-#: touches none of them leaves the lookups as they were (for a memo kept across writes).
-LOOKUPS_READS = (
-    p.MILESTONE_OF,
-    p.PLANNED_DATE,
-    p.FORECAST_DATE,
-    p.ACTUAL_DATE,
-    p.AFTER,
-    p.STATUS_OF,
-    p.STATUS,
-    p.REPORT_DATE,
-    p.PROGRESS,
-    p.PHASE,
-    v.DEPENDENT,
-    v.PREREQUISITE,
-    v.CRITICALITY,
-    v.LAG_DAYS,
-    v.DEPENDENCY_TYPE,
-    v.HOLDER,
-    v.MANDATE_STATUS,
-    v.SCOPE,
-    v.ACTION,
-    v.TEMPORAL,
-    v.MEMBER_DURING,
-    v.START_DATE,
-    v.END_DATE,
-    v.SUBPROPERTY_OF,
-    *sorted(v.WITHIN_SCOPE_PREDICATES),
-)
-
-
-#: What the lookups and everything derived from them alone read (classes too).
-READS = (RDF_TYPE, *LOOKUPS_READS)
 
 
 @dataclass
@@ -152,6 +122,12 @@ class Lookups:
     status_slugs: list[str] = field(default_factory=list)
     _milestone_at: Callable[[int], Milestone] | None = None
     _status_at: Callable[[int], StatusReport] | None = None
+    # For a patch (:mod:`graph.portfolio_patch`): the IRIs of the ``ms_*`` and ``st_*``
+    # entries, the dates by ordinal, and what makes the records from the arrays again.
+    ms_iris: list[str] = field(default_factory=list)
+    st_iris: list[str] = field(default_factory=list)
+    dates: dict[int, date | None] = field(default_factory=dict)
+    remake: Callable[[Lookups], None] | None = None
 
     def milestone_at(self, k: int) -> Milestone:
         """Milestone ``k`` of the ``ms_*`` arrays."""
@@ -181,7 +157,15 @@ class Lookups:
 def lookups(index: GovIndex) -> Lookups:
     """The lookups of ``index``, built on first use (read by predicate) and kept with it
     (and with the index a write makes, if the write changes none of :data:`LOOKUPS_READS`)."""
-    return kept(index, "portfolio:lookups", lambda: quiet_build(lambda: _build(index)), READS)
+    return kept(
+        index, "portfolio:lookups", lambda: quiet_build(lambda: _build(index)), READS, _patch
+    )
+
+
+def _patch(old: Lookups, index: GovIndex, touched: object) -> Lookups | None:
+    from graph.portfolio_patch import patched  # it reads this module
+
+    return patched(old, index, touched)
 
 
 def _firsts(index: GovIndex, predicate: str, of_type: str | None = None) -> dict[str, str]:
@@ -259,25 +243,8 @@ def _build(index: GovIndex) -> Lookups:
     out.successors = {k: sorted(set(x)) for k, x in successors.items()}
     # Records name things by IRI, never by term id: the lookups may outlive this projection
     # (an index made by a write that changes none of :data:`LOOKUPS_READS` keeps them).
-    ms_iris, unit_l = list(map(terms.__getitem__, ms.tolist())), out.ms_unit.tolist()
-    planned_l, forecast_l = out.ms_planned.tolist(), out.ms_forecast.tolist()
-    actual_l = out.ms_actual.tolist()
-
-    def milestone(k: int) -> Milestone:
-        iri = ms_iris[k]
-        return Milestone(
-            iri,
-            names[unit_l[k]],
-            dates[planned_l[k]],
-            dates[forecast_l[k]],
-            dates[actual_l[k]],
-            tuple(afters.get(iri, ())),
-        )
-
-    out._milestone_at = _cached(milestone)
+    out.ms_iris = list(map(terms.__getitem__, ms.tolist()))
     out.ms_ptr = np.searchsorted(out.ms_unit, np.arange(len(names) + 1))
-    out.milestones = Records(units, names, out.ms_ptr, out._milestone_at)
-    out.milestone = ByIri(ms_iris, out._milestone_at)
     # Status reports by unit, then day, then IRI.
     st_unit = position[reported_of]
     order = np.lexsort((cols.ranks(reports), report_day, st_unit))
@@ -288,23 +255,45 @@ def _build(index: GovIndex) -> Lookups:
     progress_at = cols.dense(progress_s, np.arange(len(progress_texts)), fill=-1)[reports]
     phase_s, phase_texts = cols.texts(p.PHASE)
     phase_at = cols.dense(phase_s, np.arange(len(phase_texts)), fill=-1)[reports]
-    report_iris, st_unit_l = list(map(terms.__getitem__, reports.tolist())), out.st_unit.tolist()
-    day_l, code_l = out.st_day.tolist(), out.st_code.tolist()
+    out.st_iris = list(map(terms.__getitem__, reports.tolist()))
     progress_l, phase_l = progress_at.tolist(), phase_at.tolist()
-    slugs = out.status_slugs
+    ms_unit_l, st_unit_l, day_l = out.ms_unit.tolist(), out.st_unit.tolist(), out.st_day.tolist()
 
-    def status(k: int) -> StatusReport:
-        return StatusReport(
-            report_iris[k],
-            names[st_unit_l[k]],
-            cast(date, dates[day_l[k]]),  # reports without a day are left out
-            slugs[code_l[k]],
-            _number(progress_texts[progress_l[k]]) if progress_l[k] >= 0 else None,
-            phase_texts[phase_l[k]] if phase_l[k] >= 0 else None,
-        )
+    def records(lk: Lookups) -> None:
+        """Make ``lk``'s records from its arrays (again, after a patch changed a few)."""
+        ms_iris, report_iris, slugs, dates = lk.ms_iris, lk.st_iris, lk.status_slugs, lk.dates
+        planned_l, forecast_l = lk.ms_planned.tolist(), lk.ms_forecast.tolist()
+        actual_l, code_l = lk.ms_actual.tolist(), lk.st_code.tolist()
 
-    out._status_at = _cached(status)
-    out.statuses = Records(units, names, out.st_ptr, out._status_at)
+        def milestone(k: int) -> Milestone:
+            iri = ms_iris[k]
+            return Milestone(
+                iri,
+                names[ms_unit_l[k]],
+                dates[planned_l[k]],
+                dates[forecast_l[k]],
+                dates[actual_l[k]],
+                tuple(afters.get(iri, ())),
+            )
+
+        def status(k: int) -> StatusReport:
+            return StatusReport(
+                report_iris[k],
+                names[st_unit_l[k]],
+                cast(date, dates[day_l[k]]),  # reports without a day are left out
+                slugs[code_l[k]],
+                _number(progress_texts[progress_l[k]]) if progress_l[k] >= 0 else None,
+                phase_texts[phase_l[k]] if phase_l[k] >= 0 else None,
+            )
+
+        lk._milestone_at = _cached(milestone)
+        lk.milestones = Records(units, names, lk.ms_ptr, lk._milestone_at)
+        lk.milestone = ByIri(ms_iris, lk._milestone_at)
+        lk._status_at = _cached(status)
+        lk.statuses = Records(units, names, lk.st_ptr, lk._status_at)
+
+    out.dates, out.remake = dict(dates), records
+    records(out)
     _scopes(index, out)
     return out
 

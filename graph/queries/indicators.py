@@ -13,6 +13,7 @@ import numpy as np
 
 from graph.index import GovIndex, index_of
 from graph.portfolio_lookups import IndicatorLookups, Observation, indicator_lookups, quiet_build
+from graph.portfolio_patch import Rows, rows_patched
 from graph.queries.impact import as_of_day
 from graph.resolve import resolve
 from graph.store import GraphStore
@@ -79,9 +80,18 @@ def indicator_row(
 
     Built once per index, day, language and ``series`` (a fresh top-level dict each call;
     nested values are shared and must not be changed by callers)."""
-    cache: dict[str, dict[str, Any]] = index.memo(f"indicators:rows:{day}:{lang}:{series}", dict)
+    cache: Rows = index.memo(
+        f"indicators:rows:{day}:{lang}:{series}",
+        Rows,
+        patch=rows_patched,  # type: ignore[call-arg,unused-ignore]
+    )
     row = cache.get(iri)
     if row is None:
+        # What it is made from first: a write's patch keeps only rows whose sources it knows.
+        cache.reads[iri] = frozenset(
+            [iri, *index.out(iri, p.MEASURES), *index.out(iri, v.PART_OF)]
+            + index.out(iri, v.RELATION_KEYS["owner"])
+        )
         row = cache[iri] = _indicator_row(index, iri, day, lang, series=series)
     return dict(row)
 

@@ -17,8 +17,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from graph.index import GovIndex, index_of
-from graph.portfolio_lookups import quiet_build
+from graph.portfolio_lookups import STRUCTURE_READS, quiet_build
+from graph.portfolio_patch import STRUCTURE_CLASSES, changed_reads
 from graph.queries.impact import as_of_day
 from graph.queries.portfolio_facts import (
     Following,
@@ -250,6 +253,7 @@ def _answer(
     board = index.memo(
         f"portfolio:board:{chosen}:{day}:{lang}",
         lambda: quiet_build(lambda: _board(index, judge, follow, chosen, items, lang)),
+        patch=_board_patch(follow, judge),
     )
     judged, summary, late, mandates = board
     window = judged[offset : offset + limit if limit is not None else None]
@@ -305,6 +309,36 @@ def _board(
         {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
     )
     return judged, summary, late, mandates
+
+
+def _board_patch(follow: Following, judge: Judge) -> Any:
+    """A patch keeping a board (:func:`_board`) for the index a write made, if that write
+    left who follows what, the items' labels and every item's marks as ``judge`` gave them.
+    It holds ``judge``'s day and marks, not ``judge`` (nor its index)."""
+    day, units, judged_day = judge.day, judge.units, judge.judged
+
+    def patch(
+        old: tuple[list[tuple[str, str, int, bool]], Any, Any, Any], index: GovIndex, touched: Any
+    ) -> Any:
+        if changed_reads(index, touched, STRUCTURE_READS, STRUCTURE_CLASSES) or (
+            v.SUBPROPERTY_OF in touched.predicates
+        ):
+            return None
+        terms = index.projection.terms
+        if any(terms[i] in follow.bodies_by_item for i in touched.subjects):
+            return None  # an item itself (its label) changed
+        now = Judge(index, day)
+        if now.units is units and all(
+            np.array_equal(getattr(now.judged, a), getattr(judged_day, a))
+            for a in ("final", "slip", "overdue")
+        ):
+            return old  # the same items, each marked as before
+        judged = old[0]
+        rags, slips, lates = now.marks([item for item, *_ in judged])
+        marks = list(zip(rags, slips, lates, strict=True))
+        return old if marks == [(rag, slip, late) for _, rag, slip, late in judged] else None
+
+    return patch
 
 
 def _overview(index: GovIndex, judge: Judge, follow: Following, lang: str | None) -> dict[str, Any]:

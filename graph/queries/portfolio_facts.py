@@ -23,7 +23,7 @@ from graph.portfolio_lookups import (
     ITEM_TYPES,
     NOT_IN_FORCE,
     PORTFOLIO_TYPES,
-    READS,
+    STRUCTURE_READS,
     Dependency,
     Milestone,
     StatusReport,
@@ -31,6 +31,7 @@ from graph.portfolio_lookups import (
     lookups,
     quiet_build,
 )
+from graph.portfolio_patch import STRUCTURE_CLASSES, unless_changed
 from ontology.terms import local_id
 
 __all__ = [
@@ -79,6 +80,10 @@ class Following:
     bodies_by_item: dict[str, list[tuple[str, str]]]
 
 
+#: Keeps a value of the lookups' structure alone across a write that changed none of it.
+_STRUCTURE = unless_changed(STRUCTURE_READS, STRUCTURE_CLASSES)
+
+
 def _reach(index: GovIndex) -> dict[str, list[str]]:
     """Each follow-up mandate's items: its scopes and everything within them that is an
     initiative, project or system (the same every day: kept per index)."""
@@ -99,7 +104,7 @@ def _reach(index: GovIndex) -> dict[str, list[str]]:
             out[mandate.iri] = [here for here in seen if here in known]
         return out
 
-    return kept(index, "portfolio:reach", lambda: quiet_build(build), READS)
+    return kept(index, "portfolio:reach", lambda: quiet_build(build), STRUCTURE_READS, _STRUCTURE)
 
 
 def following(index: GovIndex, day: date | None) -> Following:
@@ -130,7 +135,9 @@ def following(index: GovIndex, day: date | None) -> Following:
         )
 
     key = hash(tuple(f.iri for f in valid))
-    return kept(index, f"portfolio:following:{key}", lambda: quiet_build(build), READS)
+    return kept(
+        index, f"portfolio:following:{key}", lambda: quiet_build(build), STRUCTURE_READS, _STRUCTURE
+    )
 
 
 def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Dependency]]:
@@ -153,7 +160,7 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
         return dict(out)
 
     key = f"portfolio:prerequisites:{hash(invalid)}"
-    return kept(index, key, lambda: quiet_build(build), READS)
+    return kept(index, key, lambda: quiet_build(build), STRUCTURE_READS, _STRUCTURE)
 
 
 def _invalid(index: GovIndex, day: date | None) -> frozenset[str]:
@@ -176,7 +183,7 @@ def dependents(index: GovIndex, day: date | None) -> dict[str, list[str]]:
         return {k: sorted(x) for k, x in out.items()}
 
     key = f"portfolio:dependents:{hash(_invalid(index, day))}"
-    return kept(index, key, lambda: quiet_build(build), READS)
+    return kept(index, key, lambda: quiet_build(build), STRUCTURE_READS, _STRUCTURE)
 
 
 def iso(day: date | None) -> str | None:
@@ -224,7 +231,11 @@ def milestone_dict(
 def names(index: GovIndex, lang: str | None) -> Names:
     """Labels and type names in ``lang``, kept per index (:class:`Names`: read a batch at a
     time with ``prefetch``, only for what an answer shows)."""
-    return index.memo(f"portfolio:names:{lang}", lambda: Names(index, lang))
+    return index.memo(
+        f"portfolio:names:{lang}",
+        lambda: Names(index, lang),
+        patch=lambda old, new, touched: old.carried(new, touched),
+    )
 
 
 def refs_of(index: GovIndex, lang: str | None) -> Callable[[str], dict[str, str]]:
