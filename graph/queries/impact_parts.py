@@ -12,6 +12,7 @@ import numpy as np
 
 from graph.index import GovIndex
 from graph.queries.depnet import DependencyNet
+from graph.queries.scope_arrays import first_objects
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE
 
@@ -19,18 +20,9 @@ from ontology.terms import RDF_TYPE
 def _first_object(index: GovIndex, predicate: str) -> np.ndarray:
     """Per term id, the first object of ``predicate`` (``-1`` for none), computed once."""
 
-    def compute() -> np.ndarray:
-        projection = index.projection
-        dense = np.full(len(projection.terms), -1, dtype=np.int64)
-        p = projection.ids.get(predicate)
-        if p is not None:
-            subjects, objects = projection.pairs(p)
-            dense[subjects[::-1]] = objects[::-1]  # the first in stream order wins
-        return dense
-
     return index.memo(
         f"impact:first:{predicate}",
-        compute,
+        lambda: first_objects(index, predicate),
         patch=lambda dense, new, touched: _first_patched(dense, new, predicate, touched.subjects),
     )
 

@@ -49,7 +49,7 @@ class ScopeArrays:
     @cached_property
     def holder(self) -> np.ndarray:
         """int64: the first ``gg:holder`` (``-1``: none)."""
-        return _first_objects(self._index, v.HOLDER)
+        return first_objects(self._index, v.HOLDER)
 
     @cached_property
     def may_rule_out(self) -> np.ndarray:
@@ -158,7 +158,8 @@ def _ids(index: GovIndex, iris: set[str] | frozenset[str]) -> list[int]:
     return [i for i in (ids.get(iri) for iri in sorted(iris)) if i is not None]
 
 
-def _first_objects(index: GovIndex, predicate: str) -> np.ndarray:
+def first_objects(index: GovIndex, predicate: str) -> np.ndarray:
+    """int64 per term id: its first object of ``predicate`` in stream order (``-1``: none)."""
     projection = index.projection
     dense = np.full(len(projection.terms), -1, dtype=np.int64)
     p = projection.ids.get(predicate)
