@@ -180,3 +180,19 @@ def _shifted(ptr: np.ndarray, n: int, keys: np.ndarray, counts: np.ndarray) -> n
         if c:
             out[k + 1 :] += c
     return out
+
+
+def gathered(
+    ptr: np.ndarray, entries: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR ``entries`` of every key of ``keys`` at once (key by key, each in index order)
+    and how many each key has.
+
+    >>> ptr, entries = np.array([0, 2, 2, 3]), np.array([10, 11, 12])
+    >>> [a.tolist() for a in gathered(ptr, entries, np.array([2, 0, 1]))]
+    [[12, 10, 11], [1, 2, 0]]
+    """
+    begin = ptr[keys]
+    counts = ptr[keys + 1] - begin
+    starts = np.repeat(begin - np.cumsum(counts) + counts, counts)
+    return entries[starts + np.arange(int(counts.sum()))], counts

@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
+from graph.projection_rows import gathered
 from graph.queries.scope_arrays import (
     contained_ids,
     flags,
@@ -307,12 +308,7 @@ def _reached(index: GovIndex, ids: list[int], lengths: list[int]) -> list[tuple[
     if not ids or arrays.scope < 0 and arrays.holds < 0:
         return []
     things = np.array(ids, dtype=np.int64)
-    begin = projection.in_ptr[things]
-    counts = projection.in_ptr[things + 1] - begin
-    total = int(counts.sum())
-    rows = projection.in_edges[
-        np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-    ]
+    rows, counts = gathered(projection.in_ptr, projection.in_edges, things)
     at = np.repeat(np.arange(len(ids)), counts)
     preds = projection.p[rows]
     keep = (preds == arrays.scope) | (preds == arrays.holds)

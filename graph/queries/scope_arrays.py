@@ -17,6 +17,7 @@ import numpy as np
 
 from graph.index import GovIndex
 from graph.nodes import HIDDEN_TYPES
+from graph.projection_rows import gathered
 from ontology import vocab as v
 
 #: Agents: things that hold mandates and are never inside a matter.
@@ -246,12 +247,7 @@ def contained_ids(
     parent: dict[int, tuple[int, int]] = {start: (-1, -1)}  # thing -> (predicate, container)
     frontier = np.array([start], dtype=np.int64)
     while frontier.size:
-        begin = projection.in_ptr[frontier]
-        counts = projection.in_ptr[frontier + 1] - begin
-        total = int(counts.sum())
-        rows = projection.in_edges[
-            np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-        ]
+        rows, counts = gathered(projection.in_ptr, projection.in_edges, frontier)
         where = np.repeat(np.arange(frontier.size), counts)
         preds, sources = projection.p[rows], projection.s[rows]
         keep = arrays.within[preds] & arrays.entity[sources]
@@ -387,12 +383,7 @@ def out_pairs(index: GovIndex, ids: list[int], predicate: str) -> list[tuple[int
     if p is None or not ids:
         return []
     subjects = np.array(ids, dtype=np.int64)
-    begin = projection.out_ptr[subjects]
-    counts = projection.out_ptr[subjects + 1] - begin
-    total = int(counts.sum())
-    rows = projection.out_edges[
-        np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-    ]
+    rows, counts = gathered(projection.out_ptr, projection.out_edges, subjects)
     at = np.repeat(subjects, counts)
     keep = projection.p[rows] == p
     return list(zip(at[keep].tolist(), projection.o[rows[keep]].tolist(), strict=True))

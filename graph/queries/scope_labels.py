@@ -16,6 +16,7 @@ import numpy as np
 
 from graph.index import GovIndex
 from graph.nodes import choose_label
+from graph.projection_rows import gathered
 from graph.queries.scope_arrays import scope_arrays
 from ontology import vocab as v
 from ontology.terms import local_id
@@ -48,12 +49,7 @@ def prefetch(index: GovIndex, iris: Iterable[str], lang: str | None) -> None:
     if not missing:
         return
     ids = np.fromiter(missing.values(), dtype=np.int64, count=len(missing))
-    begin = projection.lit_ptr[ids]
-    counts = projection.lit_ptr[ids + 1] - begin
-    total = int(counts.sum())
-    rows = projection.lit_rows[
-        np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-    ]
+    rows, counts = gathered(projection.lit_ptr, projection.lit_rows, ids)
     at = np.repeat(np.arange(len(ids)), counts)
     rank = index.memo("scope-labels:places", lambda: _places(index))[projection.lit_p[rows]]
     keep = rank < len(_LABEL_PREDICATES)
