@@ -20,8 +20,8 @@ import pytest
 import graph.index as index_module
 from graph import index_carry, name_file, name_rows, name_table
 from graph.index import GovIndex, index_of
-from graph.oxigraph_store import OxigraphStore
 from graph.name_rows import BuiltRows
+from graph.oxigraph_store import OxigraphStore
 from graph.resolve import NAME_INDEX_KEY, PURPOSES, NameIndex, _carried, name_index, resolve_match
 from loaders import load_paths
 from ontology import vocab as v
