@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 from graph import name_file
 from graph.index import GovIndex
-from graph.name_file import MappedRows
+from graph.name_arrays import MappedRows
+from graph.name_file import Layered
 from graph.name_rows import BuiltRows
 from graph.names import fold, folded_stem, name_keys, normalise, words
 
@@ -49,30 +50,24 @@ class NameTable:
         *,
         base: Rows | None = None,
         gone: frozenset[str] = frozenset(),
-        rows: Rows | None = None,
+        rows: Rows | Layered | None = None,
     ) -> None:
         self.index = index
         self._organisations: dict[str, str | None] = {}
+        if isinstance(rows, Layered):  # a carried table as saved
+            base, gone, rows = rows.base, rows.gone, rows.own
         if rows is None:
             rows = BuiltRows(index, index.entities() if iris is None else iris)
         self._rows: Rows = rows
         self._base = base  # the rows of the last full build, when carried
         self._gone = gone  # entities whose rows in ``_base`` no longer count
 
-    def flat_rows(self) -> Rows:
-        """All the rows in one table (the layers merged), e.g. to be saved."""
+    def flat_rows(self) -> Rows | Layered:
+        """The table's rows as one value: to save (:func:`save_rows`), or to open a table
+        with. A carried table's are its layers (merging them would cost a build's time)."""
         if self._base is None:
             return self._rows
-        base = self._base
-        if isinstance(base, MappedRows):
-            base = name_file.thawed(base)
-        return BuiltRows.merged(base, self._gone, self._own_rows())
-
-    def _own_rows(self) -> BuiltRows:
-        """The rows read again since the last full build (only a carried table has them)."""
-        if not isinstance(self._rows, BuiltRows):
-            raise TypeError("a carried table reads its own rows from the index")
-        return self._rows
+        return Layered(self._rows, self._base, self._gone)
 
     # -- the layers --------------------------------------------------------------------------------
     def _layers(self) -> list[tuple[Rows, Collection[str]]]:
@@ -195,18 +190,18 @@ def carried(table: T, index: GovIndex, touched: Any) -> T | None:
     gone = table._gone | changed
     if len(gone) > CARRY_LIMIT:
         return None
-    again = (table._own_rows().entities - changed) if table._base is not None else set()
+    again = (table._rows.entities - changed) if table._base is not None else set()
     again.update(i for i in changed if index.is_entity(i))
     base = table._base if table._base is not None else table._rows
     return type(table)(index, sorted(again), base=base, gone=frozenset(gone))
 
 
-def save_rows(folder: Path, rows: Rows) -> None:
+def save_rows(folder: Path, rows: Rows | Layered) -> None:
     """Write ``rows`` into the projection folder ``folder`` (:func:`graph.name_file.save`)."""
     name_file.save(folder, rows)
 
 
-def load_rows(folder: Path) -> MappedRows | None:
+def load_rows(folder: Path) -> MappedRows | Layered | None:
     """The rows saved in ``folder``, memory-mapped; ``None`` if absent, unreadable or of
     another format (:func:`graph.name_file.load`)."""
     return name_file.load(folder)

@@ -235,6 +235,11 @@ def _opened(index: GovIndex) -> NameIndex:
     table = NameIndex(index, rows=rows)
     if rows is None and folder is not None:
         save_rows(folder, table.flat_rows())  # for the next cold process
+        # Answer from the file too: the same lookups, without half a gigabyte of Python sets
+        # on a national graph.
+        saved = load_rows(folder)
+        if saved is not None:
+            table = NameIndex(index, rows=saved)
     return table
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import graph.index as index_module
-from graph import index_carry, name_file, name_rows, name_table
+from graph import index_carry, name_arrays, name_file, name_rows, name_table
 from graph.index import GovIndex, index_of
 from graph.name_rows import BuiltRows
 from graph.oxigraph_store import OxigraphStore
@@ -134,13 +134,15 @@ def write(store: OxigraphStore, rnd: random.Random, step: int) -> set[str]:
 
 
 @pytest.mark.parametrize(("seed", "opened"), [(1, False), (2, False), (3, True), (4, True)])
-def test_random_writes_carry_the_name_table_as_a_fresh_build(seed: int, opened: bool) -> None:
+def test_random_writes_carry_the_name_table_as_a_fresh_build(
+    seed: int, opened: bool, tmp_path: Path
+) -> None:
     rnd = random.Random(seed)
     store = OxigraphStore()
     load_paths(store, [DATA])
     before = index_of(store)
     if opened:  # the rows as a cold process opens them from the file: flat arrays
-        mapped = name_file.frozen(BuiltRows(before, before.entities()))
+        mapped = name_arrays.frozen(BuiltRows(before, before.entities()))
         before.memo(NAME_INDEX_KEY, lambda: NameIndex(before, rows=mapped), patch=_carried)
     name_index(before)  # built once; every write below carries it
     every = sorted({(e, t) for e in before.entities() for t in forms(before, e)})
@@ -153,9 +155,10 @@ def test_random_writes_carry_the_name_table_as_a_fresh_build(seed: int, opened: 
         table = name_index(index)
         assert table._base is not None, "carried, not built again"
         fresh = NameIndex(index)
-        flat_rows = table.flat_rows()
-        assert isinstance(flat_rows, BuiltRows)
-        flat = NameIndex(index, rows=name_file.frozen(flat_rows))  # as saved for cold processes
+        name_file.save(tmp_path, table.flat_rows())  # as saved for cold processes
+        saved = name_file.load(tmp_path)
+        assert isinstance(saved, name_file.Layered)
+        flat = NameIndex(index, rows=saved)
         texts = sorted(
             old_forms
             | {t for e in written for t in forms(index, e)}
@@ -213,7 +216,7 @@ def test_a_cold_process_reads_the_name_table_saved_beside_the_projection(
     monkeypatch.setattr(name_rows.BuiltRows, "__init__", lambda *a: builds.append(1))
     loaded = name_index(cold)
     assert builds == [], "read from the file, not built"
-    assert isinstance(loaded._rows, name_file.MappedRows)
+    assert isinstance(loaded._rows, name_arrays.MappedRows)
     texts = sorted({t for e in cold.entities() for t in forms(cold, e)})
     assert len(texts) > 500
     for text in texts:

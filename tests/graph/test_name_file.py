@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import graph.index as index_module
-from graph import index_carry, name_file
+from graph import index_carry, name_arrays, name_file
 from graph.index import GovIndex, index_of
 from graph.name_rows import TABLES, BuiltRows
 from graph.oxigraph_store import OxigraphStore
@@ -50,14 +50,14 @@ def test_saved_and_opened_the_rows_are_those_built(bundled: GovIndex, tmp_path: 
     built = BuiltRows(bundled, bundled.entities())
     name_file.save(tmp_path, built)
     opened = name_file.load(tmp_path)
-    assert opened is not None
-    assert content(name_file.thawed(opened)) == content(built)
+    assert isinstance(opened, name_arrays.MappedRows)
+    assert content(name_arrays.thawed(opened)) == content(built)
     # An IRI outside the common prefix keeps its whole spelling.
     other = BuiltRows.empty()
     other.entities = {"urn:x:1", IDS + "a"}
     other.exact = {"x": {"urn:x:1"}, "a": {IDS + "a"}}
     other._index()
-    assert content(name_file.thawed(name_file.frozen(other))) == content(other)
+    assert content(name_arrays.thawed(name_arrays.frozen(other))) == content(other)
 
 
 def test_the_opened_rows_answer_every_name_as_the_built_ones(
@@ -136,21 +136,13 @@ def test_a_spoilt_file_is_built_again_not_a_crash(tmp_path: Path, spoil: object)
     assert saved is not None and saved.keyed("exact", "regionsradet") == {body}
 
 
-def test_after_a_write_a_process_opening_the_store_resolves_the_new_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(index_module, "PERSIST_FROM", 0)  # the bundled data is small
-    monkeypatch.setattr(index_carry, "SAVE_DELAY", 0.0)
-    path = tmp_path / "store"
-    store = OxigraphStore(path)
-    load_paths(store, [DATA])
-    name_index(index_of(store))  # built and saved beside the projection
-    new = IDS + "fresh-board"
+def _write_and_reopen(path: Path, store: OxigraphStore, new: str, label: str) -> OxigraphStore:
+    """Write a body labelled ``label``; wait for the save; open the store as a new process."""
     store.replace(
         {
-            "urn:govgraph:graph:api/fresh": [
-                (new, RDF_TYPE, v.ENTITY_CLASSES["body"]),
-                (new, v.PREF_LABEL, Literal("Øresundsregionens sundhedsråd", lang="da")),
+            f"urn:govgraph:graph:api/{new}": [
+                (IDS + new, RDF_TYPE, v.ENTITY_CLASSES["body"]),
+                (IDS + new, v.PREF_LABEL, Literal(label, lang="da")),
             ]
         }
     )
@@ -160,14 +152,43 @@ def test_after_a_write_a_process_opening_the_store_resolves_the_new_name(
             thread.join()
     store.close()
     index_module._CACHE.clear()
+    return OxigraphStore(path)
 
+
+def test_after_a_write_a_process_opening_the_store_resolves_the_new_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "PERSIST_FROM", 0)  # the bundled data is small
+    monkeypatch.setattr(index_carry, "SAVE_DELAY", 0.0)
+    path = tmp_path / "store"
+    store = OxigraphStore(path)
+    load_paths(store, [DATA])
+    name_index(index_of(store))  # built and saved beside the projection
+    store = _write_and_reopen(path, store, "fresh", "Øresundsregionens sundhedsråd")
     builds: list[int] = []
-    monkeypatch.setattr(BuiltRows, "__init__", lambda *a: builds.append(1))
-    reopened = OxigraphStore(path)
-    index = index_of(reopened)
+    real = BuiltRows.__init__
+
+    def counted(*args: object) -> None:
+        builds.append(1)
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BuiltRows, "__init__", counted)
+    index = index_of(store)
     assert index.folder is not None
     found = resolve_match(index, "oresundsregionens sundhedsrad", purpose="who_decides")
-    assert found.iri == new
+    assert found.iri == IDS + "fresh"
     assert builds == [], "read from the file saved after the write, not built"
-    assert isinstance(name_index(index)._rows, name_file.MappedRows)
-    reopened.close()
+    table = name_index(index)
+    assert isinstance(table._rows, name_arrays.MappedRows) and table._base is not None
+
+    # A second write in the process that opened the carried table: saved over the same base.
+    store = _write_and_reopen(path, store, "fresher", "Helseforetakenes fellesråd")
+    assert builds == [1], "only the rows of the written entities were read again"
+    index = index_of(store)
+    for name, new in [
+        ("oresundsregionens sundhedsrad", "fresh"),
+        ("helseforetak fellesrad", "fresher"),
+    ]:
+        assert resolve_match(index, name, purpose="who_decides").iri == IDS + new
+    assert builds == [1]
+    store.close()
