@@ -10,12 +10,16 @@ answer the same lookups (the *layer* interface :class:`graph.name_table.NameTabl
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import partial
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from graph.names import name_keys, normalise, without_qualifier
+from graph.nodes import HIDDEN_TYPES
+from graph.projection_rows import gathered
 from ontology import vocab as v
 from ontology.terms import local_id
 
@@ -40,6 +44,57 @@ class Likely:
         self.read = read
 
 
+def _named(index: GovIndex, iris: Iterable[str]) -> Iterator[tuple[str, set[str]]]:
+    """Each of ``iris`` with its labels (one per language) and aliases."""
+    for iri in iris:
+        yield iri, {*index.labels(iri).values(), *index.alt_labels(iri)}
+
+
+def _each_named(index: GovIndex) -> Iterator[tuple[str, set[str]]]:
+    """:func:`_named` for every entity of ``index``, read by predicate from the projection's
+    arrays: a national graph's half million entities in a second or two, where reading each
+    one's facts takes a minute."""
+    projection = index.projection
+    terms, values = projection.terms, projection.values
+    typed = np.flatnonzero(projection.p == projection.type_id)
+    subjects, classes = projection.s[typed], projection.o[typed]
+    hidden = [i for i in (projection.ids.get(t) for t in HIDDEN_TYPES) if i is not None]
+    ids = np.setdiff1d(subjects, subjects[np.isin(classes, hidden)])  # sorted, as entities()
+    # Each subject's literals in the order its facts list them (a write may have put a new
+    # row anywhere): the first label of a language is the one GovIndex.labels() keeps.
+    rows, counts = gathered(projection.lit_ptr, projection.lit_rows, ids)
+    row_subjects, row_predicates = np.repeat(ids, counts), projection.lit_p[rows]
+    found: dict[int, dict[str, str]] = {}
+    tags = projection.tags
+    for pred in index._label_ids:
+        chosen = rows[row_predicates == pred]
+        for i, row, g in zip(
+            row_subjects[row_predicates == pred].tolist(),
+            chosen.tolist(),
+            projection.lit_lang[chosen].tolist(),
+            strict=True,
+        ):
+            found.setdefault(i, {}).setdefault(tags[g] or "" if g >= 0 else "", values[row])
+    aliases: dict[int, list[str]] = {}
+    alias = projection.ids.get(v.ALT_LABEL)
+    if alias is not None:
+        chosen = rows[row_predicates == alias]
+        subjects = row_subjects[row_predicates == alias]
+        for i, row in zip(subjects.tolist(), chosen.tolist(), strict=True):
+            aliases.setdefault(i, []).append(values[row])
+    # What the index has read already it answers from what it read (after a write, an entity
+    # with two labels in one language keeps the one it showed; the arrays may list the other
+    # first): the names must be those the index shows.
+    read = index._labels.keys() | index._facts.keys()
+    for i in ids.tolist():
+        iri = terms[i]
+        if iri in read:
+            yield from _named(index, [iri])
+        else:
+            labels = found.get(i)
+            yield iri, {*(labels.values() if labels else ()), *aliases.get(i, ())}
+
+
 class BuiltRows:
     """The names of some entities under each key the tiers look up (no reference to an index)."""
 
@@ -52,16 +107,14 @@ class BuiltRows:
     words: list[frozenset[str]]  # the words and stems of each name
     spelled_owners: dict[str, list[str]]  # labels and aliases (not ids) -> their entities
 
-    def __init__(self, index: GovIndex, iris: Iterable[str]) -> None:
+    def __init__(self, index: GovIndex, iris: Iterable[str] | None = None) -> None:
+        """The rows of the entities ``iris`` of ``index`` (every entity without)."""
         self.entities = set()
         self.exact, self.inflected, self.unqualified = {}, {}, {}
         self.names, self.owners, self.words = [], [], []
         spelled: dict[str, list[str]] = {}
-        for iri in iris:
+        for iri, texts in _each_named(index) if iris is None else _named(index, iris):
             self.entities.add(iri)
-            node = index.node(iri)
-            texts = {*index.labels(iri).values()}
-            texts.update(lit.value for lit in node.literals.get(v.ALT_LABEL, ()))
             if not texts:
                 # An unlabelled record (a dependency, a membership) is named by its id alone:
                 # it stays out of the word, substring and fuzzy lists.

@@ -57,7 +57,7 @@ class NameTable:
         if isinstance(rows, Layered):  # a carried table as saved
             base, gone, rows = rows.base, rows.gone, rows.own
         if rows is None:
-            rows = BuiltRows(index, index.entities() if iris is None else iris)
+            rows = BuiltRows(index, iris)
         self._rows: Rows = rows
         self._base = base  # the rows of the last full build, when carried
         self._gone = gone  # entities whose rows in ``_base`` no longer count

@@ -46,6 +46,16 @@ def content(rows: BuiltRows) -> dict[str, object]:
     }
 
 
+def test_every_entity_read_by_predicate_gives_the_rows_read_one_by_one(
+    bundled: GovIndex,
+) -> None:
+    from graph.generate import generate
+
+    small = GovIndex(generate(nodes=300, dependencies=600, bodies=40, mandates=200, seed=3))
+    for index in (bundled, small):
+        assert content(BuiltRows(index)) == content(BuiltRows(index, list(index.entities())))
+
+
 def test_saved_and_opened_the_rows_are_those_built(bundled: GovIndex, tmp_path: Path) -> None:
     built = BuiltRows(bundled, bundled.entities())
     name_file.save(tmp_path, built)
