@@ -219,12 +219,22 @@ def string_section(texts: Sequence[str]) -> tuple[bytes, np.ndarray]:
     return b"".join(encoded), offsets
 
 
-def _csr(groups: Iterable[Iterable[int]]) -> tuple[np.ndarray, np.ndarray]:
-    rows = [sorted(g) for g in groups]
-    ptr = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum([len(r) for r in rows], out=ptr[1:])
-    ids = np.fromiter((i for r in rows for i in r), np.int32, count=int(ptr[-1]))
-    return ptr, ids
+def _csr(
+    groups: Sequence[Collection[str]] | Sequence[Collection[int]], ids: dict[str, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR arrays of ``groups`` (each a row; its members mapped through ``ids`` if given),
+    each row's members in order: one sort over all of them, not one per row."""
+    counts = np.fromiter((len(g) for g in groups), np.int64, count=len(groups))
+    ptr = np.zeros(len(groups) + 1, np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    members = (m for g in groups for m in g)
+    flat = np.fromiter(
+        members if ids is None else map(ids.__getitem__, members),  # type: ignore[arg-type]
+        np.int32,
+        count=int(ptr[-1]),
+    )
+    order = np.lexsort((flat, np.repeat(np.arange(len(groups)), counts)))
+    return ptr, flat[order]
 
 
 def sections_of(rows: BuiltRows, prefix: str = DATA) -> dict[str, bytes | np.ndarray]:
@@ -241,16 +251,15 @@ def sections_of(rows: BuiltRows, prefix: str = DATA) -> dict[str, bytes | np.nda
         keyed: dict[str, set[str]] = getattr(rows, table)
         keys = sorted(keyed)
         strings(f"{table}.key", keys)
-        out[f"{table}.ptr"], out[f"{table}.ids"] = _csr(
-            [entity_id[i] for i in keyed[k]] for k in keys
-        )
+        out[f"{table}.ptr"], out[f"{table}.ids"] = _csr([keyed[k] for k in keys], entity_id)
     distinct = sorted(set(rows.names))
     name_id = {n: k for k, n in enumerate(distinct)}
     strings("name", distinct)
-    out["name.id"] = np.array([name_id[n] for n in rows.names], np.int32)
-    out["owner"] = np.array([entity_id[i] for i in rows.owners], np.int32)
+    out["name.id"] = np.fromiter(map(name_id.__getitem__, rows.names), np.int32)
+    out["owner"] = np.fromiter(map(entity_id.__getitem__, rows.owners), np.int32)
+    none: list[str] = []
     out["spelled.ptr"], out["spelled.ids"] = _csr(
-        [entity_id[i] for i in rows.spelled_owners.get(n, ())] for n in distinct
+        [rows.spelled_owners.get(n, none) for n in distinct], entity_id
     )
     joined, starts = string_section([n + "\n" for n in rows.names])
     out["joined"], out["joined.offsets"] = joined, starts
