@@ -88,6 +88,8 @@ def statuses(path: str, method: str, role: str, parameters: list[str]) -> list[i
     # /ask resolves the name inside its question: an unknown or shared name is 404/409 there too.
     if _RESOLVES & set(parameters) or path in ("/what-if", "/entities/{name}", "/ask"):
         codes |= {404, 409}
+    if path == "/documents/{doc_id}":
+        codes.add(404)  # no source document has that id (viz.documents)
     if path in _NEGOTIATES:
         codes.add(406)
     if path in _LIMITED or method != "get":
