@@ -21,11 +21,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from graph.projection import Projection, TermIds
-from graph.projection_rows import Plan, appended, edit, grown
+from graph.projection_rows import Plan, RowIndex, appended, edit
 from ontology.terms import Literal, Triple
 
 
@@ -54,6 +55,78 @@ class CarriedIds(TermIds):
     def known(self, ids: list[int]) -> None:
         if self._base is None:
             super().known(ids)
+
+
+_ARRAYS = {
+    "out": ("out_edges", "out_ptr"),
+    "in": ("in_edges", "in_ptr"),
+    "lit": ("lit_rows", "lit_ptr"),
+}
+
+
+def _whole_array(kind: str, part: int) -> Any:
+    """A read-only attribute of :class:`UpdatedProjection`: part ``part`` of its merged
+    ``kind`` index."""
+
+    def read(self: UpdatedProjection) -> np.ndarray:
+        return self.whole(kind)[part]
+
+    return property(read)
+
+
+class UpdatedProjection(Projection):
+    """A projection a write made from another: its three CSR indexes are :class:`RowIndex`
+    es (the keys the writes changed held apart), read key by key without merging; a reader
+    of the whole arrays (``in_ptr``, ``out_edges``, ..., or saving) merges them once."""
+
+    def __init__(self, terms: Sequence[str], ids: TermIds) -> None:
+        super().__init__(terms, ids)
+        self.indexes: dict[str, RowIndex] = {}
+        self._whole: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def whole(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(edges, ptr)`` of the ``kind`` index merged into whole arrays (once)."""
+        found = self._whole.get(kind)
+        if found is None:
+            found = self._whole[kind] = self.indexes[kind].merged()
+        return found
+
+    def row_index(self, kind: str) -> RowIndex:
+        """The ``kind`` index, on the merged arrays if a reader has merged them already."""
+        whole = self._whole.get(kind)
+        if whole is not None:
+            return RowIndex(*whole, len(self.terms))
+        return self.indexes[kind]
+
+    def out_row_ids(self, i: int) -> np.ndarray:
+        return self.indexes["out"].rows(i)
+
+    def in_row_ids(self, i: int) -> np.ndarray:
+        return self.indexes["in"].rows(i)
+
+    def literal_row_ids(self, i: int) -> np.ndarray:
+        return self.indexes["lit"].rows(i)
+
+    def rows_of(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.indexes[kind].gather(keys)
+
+    # The whole arrays, for a reader that reads them so (merged on first use).
+    out_edges = _whole_array("out", 0)
+    out_ptr = _whole_array("out", 1)
+    in_edges = _whole_array("in", 0)
+    in_ptr = _whole_array("in", 1)
+    lit_rows = _whole_array("lit", 0)
+    lit_ptr = _whole_array("lit", 1)
+
+
+def row_index(projection: Projection, kind: str, keys: int) -> RowIndex:
+    """The ``kind`` CSR index of ``projection`` as a :class:`RowIndex` over ``keys`` keys."""
+    if isinstance(projection, UpdatedProjection):
+        index = projection.row_index(kind)
+    else:
+        edges, ptr = (getattr(projection, name) for name in _ARRAYS[kind])
+        index = RowIndex(edges, ptr, len(projection.terms))
+    return index.widened(keys)
 
 
 @dataclass
@@ -154,14 +227,12 @@ class _Apply:
             base, extra = old.ids._base, {**old.ids._extra, **self.extra}
         else:
             base, extra = (old.ids if isinstance(old.ids, dict) else None), dict(self.extra)
-        new = Projection(terms, CarriedIds(terms, order, base, extra))
+        new = UpdatedProjection(terms, CarriedIds(terms, order, base, extra))
         new.order, new.rank = order, rank
         self.links(new, np.array(sorted(set(gone_links)), dtype=np.int64), new_links, n)
         self.literals(new, np.array(sorted(set(gone_literals)), dtype=np.int64), new_literals, n)
-        now = {
-            i: bool(new.out_ptr[i + 1] > new.out_ptr[i] or new.lit_ptr[i + 1] > new.lit_ptr[i])
-            for i in touched.subjects
-        }
+        out, lit = new.indexes["out"], new.indexes["lit"]
+        now = {i: out.count(i) > 0 or lit.count(i) > 0 for i in touched.subjects}
         if all(i >= self.n_old or bool(old.is_subject[i]) == now[i] for i in now):
             fresh = np.array([now.get(i, False) for i in range(self.n_old, n)], dtype=bool)
             new.is_subject = appended(old.is_subject, fresh)
@@ -176,7 +247,7 @@ class _Apply:
     # -- finding rows ------------------------------------------------------------------------------
     def link_row(self, si: int, pi: int, oi: int, must: bool) -> int:
         old = self.old
-        rows = old.out_edges[old.out_ptr[si] : old.out_ptr[si + 1]]
+        rows = old.out_row_ids(si)
         hit = rows[(old.p[rows] == pi) & (old.o[rows] == oi)]
         if bool(len(hit)) != must:
             raise Inconsistent((si, pi, oi))
@@ -184,7 +255,7 @@ class _Apply:
 
     def literal_row(self, si: int, pi: int, value: Literal, must: bool) -> int:
         old = self.old
-        rows = old.lit_rows[old.lit_ptr[si] : old.lit_ptr[si + 1]]
+        rows = old.literal_row_ids(si)
         for r in rows[old.lit_p[rows] == pi].tolist():
             if old.literal(r) == value:
                 if not must:
@@ -220,24 +291,28 @@ class _Apply:
         return order, rank
 
     def links(
-        self, new: Projection, gone: np.ndarray, fresh: list[tuple[int, int, int]], n: int
+        self, new: UpdatedProjection, gone: np.ndarray, fresh: list[tuple[int, int, int]], n: int
     ) -> None:
         old = self.old
         add = np.array(fresh, dtype=np.int32).reshape(-1, 3)
+        by_subject, by_object = row_index(old, "out", n), row_index(old, "in", n)
         if not len(gone) and not len(add):
             new.s, new.p, new.o = old.s, old.p, old.o
-            new.out_edges, new.in_edges = old.out_edges, old.in_edges
-            new.out_ptr, new.in_ptr = grown(old.out_ptr, n), grown(old.in_ptr, n)
+            new.indexes["out"], new.indexes["in"] = by_subject, by_object
             return
         plan = Plan(len(old.s), gone, len(add))
         new.s, new.p, new.o = (
             plan.column(c, add[:, k]) for k, c in enumerate((old.s, old.p, old.o))
         )
-        new.out_edges, new.out_ptr = plan.index(old.out_edges, old.out_ptr, old.s, add[:, 0], n)
-        new.in_edges, new.in_ptr = plan.index(old.in_edges, old.in_ptr, old.o, add[:, 2], n)
+        new.indexes["out"] = by_subject.edited(*plan.moves(old.s, add[:, 0]))
+        new.indexes["in"] = by_object.edited(*plan.moves(old.o, add[:, 2]))
 
     def literals(
-        self, new: Projection, gone: np.ndarray, fresh: list[tuple[int, int, Literal]], n: int
+        self,
+        new: UpdatedProjection,
+        gone: np.ndarray,
+        fresh: list[tuple[int, int, Literal]],
+        n: int,
     ) -> None:
         old = self.old
         tags = list(old.tags)
@@ -258,7 +333,7 @@ class _Apply:
         if not len(gone) and not fresh:
             new.lit_s, new.lit_p, new.values = old.lit_s, old.lit_p, old.values
             new.lit_lang, new.lit_type, new.tags = old.lit_lang, old.lit_type, old.tags
-            new.lit_rows, new.lit_ptr = old.lit_rows, grown(old.lit_ptr, n)
+            new.indexes["lit"] = row_index(old, "lit", n)
             return
         plan = Plan(len(old.lit_s), gone, len(fresh))
         new.lit_s = plan.column(old.lit_s, subjects)
@@ -270,7 +345,7 @@ class _Apply:
         else:
             new.values = self.edited_values(plan, fresh)
         new.tags = tags
-        new.lit_rows, new.lit_ptr = plan.index(old.lit_rows, old.lit_ptr, old.lit_s, subjects, n)
+        new.indexes["lit"] = row_index(old, "lit", n).edited(*plan.moves(old.lit_s, subjects))
 
     def edited_values(self, plan: Plan, fresh: list[tuple[int, int, Literal]]) -> tuple[str, ...]:
         old = self.old

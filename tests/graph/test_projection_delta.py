@@ -14,9 +14,10 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from graph import projection_rows
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
-from graph.projection_delta import apply_changes
+from graph.projection_delta import UpdatedProjection, apply_changes
 from graph.store import changes_since
 from ontology.errors import StoreUnavailable
 from ontology.terms import RDF_TYPE, XSD, Literal, Triple
@@ -101,6 +102,7 @@ def assert_same(updated: Projection, fresh: Projection) -> None:
             assert sorted(zip(updated.iris(a2[0]), updated.iris(a2[1]), strict=True)) == sorted(
                 zip(fresh.iris(b2[0]), fresh.iris(b2[1]), strict=True)
             )
+    _assert_indexes_agree(updated)
     known = set(fresh.terms)
     for i, term in enumerate(updated.terms):  # a term no triple uses any more has no rows
         if term not in known:
@@ -112,8 +114,38 @@ def assert_same(updated: Projection, fresh: Projection) -> None:
     assert [t for t in in_order if t in known] == [fresh.terms[i] for i in fresh.order.tolist()]
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_random_writes_update_the_projection_as_a_fresh_build(seed: int) -> None:
+def _row_ids(p: Projection) -> list[list[int]]:
+    """Every key's rows in the three indexes, read key by key (nothing merged or cached)."""
+    return [
+        one(k).tolist()
+        for one in (p.out_row_ids, p.in_row_ids, p.literal_row_ids)
+        for k in range(len(p.terms))
+    ]
+
+
+def _assert_indexes_agree(p: Projection) -> None:
+    """Each index read key by key, for many keys at once and as whole arrays agree."""
+    keys = np.arange(len(p.terms), dtype=np.int64)[::-1]
+    for kind, one in (("out", p.out_row_ids), ("in", p.in_row_ids), ("lit", p.literal_row_ids)):
+        rows, counts = p.rows_of(kind, keys)
+        assert rows.tolist() == [r for k in keys.tolist() for r in one(k).tolist()]
+        assert counts.tolist() == [len(one(k)) for k in keys.tolist()]
+        if isinstance(p, UpdatedProjection):  # merged afresh (the cached merge not made)
+            edges, ptr = p.indexes[kind].merged()
+            assert len(ptr) == len(p.terms) + 1
+            assert [edges[ptr[k] : ptr[k + 1]].tolist() for k in range(len(p.terms))] == [
+                one(k).tolist() for k in range(len(p.terms))
+            ]
+
+
+@pytest.mark.parametrize(
+    ("seed", "patched_keys"), [(s, 4096) for s in range(12)] + [(s, 2) for s in range(12, 16)]
+)
+def test_random_writes_update_the_projection_as_a_fresh_build(
+    seed: int, patched_keys: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also with the changed keys merged into whole arrays every few writes."""
+    monkeypatch.setattr(projection_rows, "PATCHED_KEYS", patched_keys)
     rng = random.Random(seed)
     store = OxigraphStore()
     projection = Projection.build_oxigraph(store.raw)
@@ -122,14 +154,14 @@ def test_random_writes_update_the_projection_as_a_fresh_build(seed: int) -> None
         store.replace(graphs, remove)
         changes = changes_since(store, generation)
         assert changes is not None
-        snapshot = (_links(projection), _literals(projection), projection.out_edges.tolist())
+        snapshot = (_links(projection), _literals(projection), _row_ids(projection))
         applied = apply_changes(projection, *changes)
         assert applied is not None
         # Readers of the old projection keep what they had.
         assert snapshot == (
             _links(projection),
             _literals(projection),
-            projection.out_edges.tolist(),
+            _row_ids(projection),
         )
         projection, generation = applied[0], store.generation
         assert_same(projection, Projection.build_oxigraph(store.raw))
