@@ -31,14 +31,15 @@ from ontology.terms import Literal, Triple
 
 
 class CarriedIds(TermIds):
-    """IRI -> id of an updated projection: the old projection's dictionary (or string-order
-    search) and a dictionary of the terms added since; nothing copied per write."""
+    """IRI -> id of an updated projection: the first projection's dictionary or string-order
+    search (:class:`TermIds`, its answers kept across writes: old terms keep their ids) and
+    a dictionary of the terms added since; nothing copied or searched again per write."""
 
     def __init__(
         self,
         terms: Sequence[str],
         order: np.ndarray,
-        base: Mapping[str, int] | None,
+        base: Mapping[str, int] | TermIds | None,
         extra: dict[str, int],
     ) -> None:
         super().__init__(terms, order)
@@ -53,8 +54,12 @@ class CarriedIds(TermIds):
         return default if found is None else found
 
     def known(self, ids: list[int]) -> None:
-        if self._base is None:
+        base = self._base
+        if base is None:
             super().known(ids)
+        elif isinstance(base, TermIds):  # its terms: the first projection's
+            count = len(base)
+            base.known(ids if not ids or max(ids) < count else [i for i in ids if i < count])
 
 
 _ARRAYS = {
@@ -226,7 +231,7 @@ class _Apply:
         if isinstance(old.ids, CarriedIds):
             base, extra = old.ids._base, {**old.ids._extra, **self.extra}
         else:
-            base, extra = (old.ids if isinstance(old.ids, dict) else None), dict(self.extra)
+            base, extra = old.ids, dict(self.extra)
         new = UpdatedProjection(terms, CarriedIds(terms, order, base, extra))
         new.order, new.rank = order, rank
         self.links(new, np.array(sorted(set(gone_links)), dtype=np.int64), new_links, n)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -142,15 +143,21 @@ def _assert_indexes_agree(p: Projection) -> None:
     ("seed", "patched_keys"), [(s, 4096) for s in range(12)] + [(s, 2) for s in range(12, 16)]
 )
 def test_random_writes_update_the_projection_as_a_fresh_build(
-    seed: int, patched_keys: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, patched_keys: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Also with the changed keys merged into whole arrays every few writes."""
+    """Also with the changed keys merged into whole arrays every few writes, and from a
+    projection opened from its files (term ids searched in string order, not a dictionary)."""
     monkeypatch.setattr(projection_rows, "PATCHED_KEYS", patched_keys)
     rng = random.Random(seed)
     store = OxigraphStore()
     projection = Projection.build_oxigraph(store.raw)
     generation = store.generation
-    for graphs, remove in _writes(rng, 25):
+    for step, (graphs, remove) in enumerate(_writes(rng, 25)):
+        if step == 3 and seed % 2:
+            projection.save(tmp_path / "saved")
+            opened = Projection.load(tmp_path / "saved")
+            assert opened is not None and not isinstance(opened.ids, dict)
+            projection = opened
         store.replace(graphs, remove)
         changes = changes_since(store, generation)
         assert changes is not None
