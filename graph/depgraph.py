@@ -4,6 +4,7 @@ numpy dependency net (:class:`graph.queries.depnet.DependencyNet`) patched after
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
@@ -64,6 +65,8 @@ def dependency_graph(index: GovIndex, as_of: date | None = None) -> nx.DiGraph:
 _Key = tuple[int, str]
 #: nodes whose edges a patched net holds apart (per direction) before it merges them
 PATCHED_NODES = 4096
+#: nodes a patched net shows afresh (not from the shared ``refs``) before it starts new refs
+STALE_REFS = 4096
 
 
 def patched_net(
@@ -86,7 +89,7 @@ def patched_net(
             if i < len(terms) and v.DEPENDENCY in index.types_of(terms[i]):
                 records.add(terms[i])
     if not records:
-        return net
+        return _shown_afresh(net, new, touched)
     pairs = {edge for index in (old, new) for edge in map(lambda d: _edge_of(index, d), records)}
     pairs.discard(None)
     edit = _NetEdit(net, new)
@@ -98,6 +101,26 @@ def patched_net(
         if linked is not None:
             edit.link(a, b, *linked)
     return edit.finish(touched)
+
+
+def _shown_afresh(net: DependencyNet, index: GovIndex, touched: Touched) -> DependencyNet:
+    """``net`` after a write that changed no dependency: the same edges (and their caches),
+    the nodes the write touched (a label, a type) shown afresh."""
+    touched_nodes = {net.position[i] for i in touched.iris(index.projection) if i in net.position}
+    if not touched_nodes:
+        return net
+    stale = net.stale | touched_nodes
+    refs = dict(net.refs)
+    if len(stale) > STALE_REFS:
+        refs, stale = {}, frozenset()
+    fresh = dataclasses.replace(net, refs=refs, stale=stale)
+    fresh.lists, fresh.scratch = net.lists, net.scratch  # the same edges: walks share them
+    if refs:
+        fresh.own_refs = {
+            lang: {pos: ref for pos, ref in own.items() if pos not in touched_nodes}
+            for lang, own in net.own_refs.items()
+        }
+    return fresh
 
 
 def _edge_of(index: GovIndex, dep: str) -> tuple[str, str] | None:
@@ -210,15 +233,12 @@ class _NetEdit:
             ids = self.index.projection.ids
             extra = np.array([ids[i] for i in self.added], dtype=terms.dtype)
             terms = np.concatenate([terms, extra])
-        refs: dict[str | None, list[dict[str, str] | None]] = {}
-        stale = [
+        stale = net.stale.union(
             self.position[i] for i in touched.iris(self.index.projection) if i in self.position
-        ]
-        for lang, shown in net.refs.items():
-            fresh = shown + [None] * len(self.added)
-            for pos in stale:
-                fresh[pos] = None
-            refs[lang] = fresh
+        )
+        refs = dict(net.refs)  # the lists shared, the touched nodes' entries not read (stale)
+        if len(stale) > STALE_REFS:
+            refs, stale = {}, frozenset()
         return DependencyNet(
             ids=self.ids,
             position=self.position,
@@ -231,6 +251,7 @@ class _NetEdit:
             terms=terms,
             refs=refs,
             patched=patched,
+            stale=stale,
         )
 
 

@@ -47,8 +47,17 @@ class DependencyNet:
     up_rank: np.ndarray
     #: the projection's term id of node ``i``, when built from a projection
     terms: np.ndarray | None = None
-    #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes
+    #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes; the
+    #: lists are shared with the nets patched from this one (a national net's hold some
+    #: 100,000 refs: a copy per write costs more than the rest of the patch), which neither
+    #: read nor fill them at the positions in their ``stale``
     refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
+    #: positions whose node a write changed since the ``refs`` lists were made (their refs
+    #: kept in ``own_refs`` instead, as are those of nodes past the lists' end)
+    stale: frozenset[int] = frozenset()
+    own_refs: dict[str | None, dict[int, dict[str, str]]] = field(
+        default_factory=dict, repr=False, init=False
+    )
     #: per (direction, least rank) node ``i``'s edges as ``((to, rank), ...)``, made on first
     #: visit (see :func:`graph.queries.depwalk.traverse`); not copied by ``dataclasses.replace``
     #: (a net made from another starts with none)
@@ -101,11 +110,17 @@ class DependencyNet:
         """The ``{id, label, type}`` of node ``pos`` (computed once per language)."""
         refs = self.refs.get(lang)
         if refs is None:
-            refs = self.refs[lang] = [None] * len(self.ids)
-        ref = refs[pos]
-        if ref is None:
-            ref = refs[pos] = index.ref(self.ids[pos], lang)
-        return ref
+            refs = self.refs.setdefault(lang, [None] * len(self.ids))
+        if pos < len(refs) and pos not in self.stale:
+            ref = refs[pos]
+            if ref is None:
+                ref = refs[pos] = index.ref(self.ids[pos], lang)
+            return ref
+        own = self.own_refs.setdefault(lang, {})
+        found = own.get(pos)
+        if found is None:
+            found = own[pos] = index.ref(self.ids[pos], lang)
+        return found
 
     def edges(self) -> list[tuple[int, int]]:
         """``(dependent, prerequisite)`` of every edge."""

@@ -203,6 +203,40 @@ def test_the_updated_index_shows_the_write(bundled_copy: OxigraphStore) -> None:
     assert index_of(store).label(newcomer) == "Nyt system"
 
 
+def test_a_relabelled_item_shows_its_new_label_in_impact(bundled_copy: OxigraphStore) -> None:
+    """The net's refs are shared with the net patched from it: a node the write touched is
+    shown afresh, the others from the shared refs."""
+    store = bundled_copy
+    index = index_of(store)
+    prerequisite = index.first(index.of_type(v.DEPENDENCY)[0], v.PREREQUISITE)
+    assert prerequisite is not None
+    system, dep = IDS + "sys-relabelled", IDS + "dep-relabelled"
+
+    def written(label: str) -> dict[str, list[Triple]]:
+        return {
+            "urn:govgraph:graph:api/relabelled": [
+                (system, RDF_TYPE, v.ENTITY_CLASSES["system"]),
+                (system, v.PREF_LABEL, Literal(label, lang="da")),
+                (dep, RDF_TYPE, v.DEPENDENCY),
+                (dep, v.DEPENDENT, system),
+                (dep, v.PREREQUISITE, prerequisite),
+            ]
+        }
+
+    def labels() -> dict[str, str]:
+        answer = impact(store, prerequisite, deciders=False)
+        return {item["id"]: item["label"] for item in answer["impacted"]}
+
+    store.replace(written("Før"))
+    _fresh(store)  # the new system in the net's refs lists, not past their end
+    before = labels()
+    assert before["sys-relabelled"] == "Før"
+    store.replace(written("Efter"))
+    after = labels()
+    assert after == {**before, "sys-relabelled": "Efter"}
+    assert dependency_net(index_of(store)).stale  # shown afresh, not from the shared lists
+
+
 def test_memo_values_declared_over_unchanged_predicates_are_kept() -> None:
     store = OxigraphStore()
     store.replace({"urn:g": [("urn:a", "urn:p", "urn:b"), ("urn:a", "urn:q", Literal("x"))]})
