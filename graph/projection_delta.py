@@ -5,10 +5,12 @@ national graph. :func:`apply_changes` makes the projection of the new content fr
 and the write's ``(added, removed)`` (:func:`graph.store.changes_since`) with array moves
 only (:mod:`graph.projection_rows`): term ids stay stable (new terms are appended), new rows
 fill the removed rows' places first and then follow the last row (rows left over fill the rest,
-so no other row is renumbered), the CSR indexes are spliced where those rows are, and the
-string order merges the new terms in. Nothing is sorted over the whole projection; readers of
-the old projection keep a consistent snapshot, since no array of it is written (an array is
-extended in place only past the end the old projection sees).
+so no other row is renumbered), the CSR indexes are edited key by key (the changed keys held
+apart: :class:`graph.projection_updated.UpdatedProjection`), and the new terms are placed in
+the string order (``rank`` updated in whole, ``order`` kept as the old order and the terms
+added since). Nothing is sorted or spliced over the whole projection; readers of the old
+projection keep a consistent snapshot, since no array of it is written (an array is extended
+in place only past the end the old projection sees).
 
 Row order differs from a fresh build, which follows the store's order: a subject's first
 object of a predicate it has several of may differ (single-valued facts do not). Sets of rows,
@@ -19,119 +21,23 @@ it against fresh builds).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
-from graph.projection import Projection, TermIds
-from graph.projection_rows import Plan, RowIndex, appended, edit
+from graph.projection import Projection
+from graph.projection_rows import Plan, appended
+from graph.projection_updated import (
+    ADDED_KEPT_APART,
+    CarriedIds,
+    OrderParts,
+    UpdatedProjection,
+    merged_order,
+    order_parts,
+    row_index,
+)
 from ontology.terms import Literal, Triple
-
-
-class CarriedIds(TermIds):
-    """IRI -> id of an updated projection: the first projection's dictionary or string-order
-    search (:class:`TermIds`, its answers kept across writes: old terms keep their ids) and
-    a dictionary of the terms added since; nothing copied or searched again per write."""
-
-    def __init__(
-        self,
-        terms: Sequence[str],
-        order: np.ndarray,
-        base: Mapping[str, int] | TermIds | None,
-        extra: dict[str, int],
-    ) -> None:
-        super().__init__(terms, order)
-        self._base, self._extra = base, extra
-
-    def get(self, iri: str, default: int | None = None) -> int | None:
-        if self._base is None:
-            return super().get(iri, default)
-        found = self._base.get(iri)
-        if found is None:
-            found = self._extra.get(iri)
-        return default if found is None else found
-
-    def known(self, ids: list[int]) -> None:
-        base = self._base
-        if base is None:
-            super().known(ids)
-        elif isinstance(base, TermIds):  # its terms: the first projection's
-            count = len(base)
-            base.known(ids if not ids or max(ids) < count else [i for i in ids if i < count])
-
-
-_ARRAYS = {
-    "out": ("out_edges", "out_ptr"),
-    "in": ("in_edges", "in_ptr"),
-    "lit": ("lit_rows", "lit_ptr"),
-}
-
-
-def _whole_array(kind: str, part: int) -> Any:
-    """A read-only attribute of :class:`UpdatedProjection`: part ``part`` of its merged
-    ``kind`` index."""
-
-    def read(self: UpdatedProjection) -> np.ndarray:
-        return self.whole(kind)[part]
-
-    return property(read)
-
-
-class UpdatedProjection(Projection):
-    """A projection a write made from another: its three CSR indexes are :class:`RowIndex`
-    es (the keys the writes changed held apart), read key by key without merging; a reader
-    of the whole arrays (``in_ptr``, ``out_edges``, ..., or saving) merges them once."""
-
-    def __init__(self, terms: Sequence[str], ids: TermIds) -> None:
-        super().__init__(terms, ids)
-        self.indexes: dict[str, RowIndex] = {}
-        self._whole: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def whole(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(edges, ptr)`` of the ``kind`` index merged into whole arrays (once)."""
-        found = self._whole.get(kind)
-        if found is None:
-            found = self._whole[kind] = self.indexes[kind].merged()
-        return found
-
-    def row_index(self, kind: str) -> RowIndex:
-        """The ``kind`` index, on the merged arrays if a reader has merged them already."""
-        whole = self._whole.get(kind)
-        if whole is not None:
-            return RowIndex(*whole, len(self.terms))
-        return self.indexes[kind]
-
-    def out_row_ids(self, i: int) -> np.ndarray:
-        return self.indexes["out"].rows(i)
-
-    def in_row_ids(self, i: int) -> np.ndarray:
-        return self.indexes["in"].rows(i)
-
-    def literal_row_ids(self, i: int) -> np.ndarray:
-        return self.indexes["lit"].rows(i)
-
-    def rows_of(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.indexes[kind].gather(keys)
-
-    # The whole arrays, for a reader that reads them so (merged on first use).
-    out_edges = _whole_array("out", 0)
-    out_ptr = _whole_array("out", 1)
-    in_edges = _whole_array("in", 0)
-    in_ptr = _whole_array("in", 1)
-    lit_rows = _whole_array("lit", 0)
-    lit_ptr = _whole_array("lit", 1)
-
-
-def row_index(projection: Projection, kind: str, keys: int) -> RowIndex:
-    """The ``kind`` CSR index of ``projection`` as a :class:`RowIndex` over ``keys`` keys."""
-    if isinstance(projection, UpdatedProjection):
-        index = projection.row_index(kind)
-    else:
-        edges, ptr = (getattr(projection, name) for name in _ARRAYS[kind])
-        index = RowIndex(edges, ptr, len(projection.terms))
-    return index.widened(keys)
 
 
 @dataclass
@@ -227,13 +133,13 @@ class _Apply:
                 new_links.append((si, pi, oi))
         n = self.n_old + len(self.new_terms)
         terms = tuple(old.terms) + tuple(self.new_terms) if self.new_terms else old.terms
-        order, rank = self.string_order(terms)
+        parts, rank = self.string_order(terms)
         if isinstance(old.ids, CarriedIds):
             base, extra = old.ids._base, {**old.ids._extra, **self.extra}
         else:
             base, extra = old.ids, dict(self.extra)
-        new = UpdatedProjection(terms, CarriedIds(terms, order, base, extra))
-        new.order, new.rank = order, rank
+        new = UpdatedProjection(terms, CarriedIds(terms, parts[0], base, extra))
+        new.order_parts, new.rank = parts, rank
         self.links(new, np.array(sorted(set(gone_links)), dtype=np.int64), new_links, n)
         self.literals(new, np.array(sorted(set(gone_literals)), dtype=np.int64), new_literals, n)
         out, lit = new.indexes["out"], new.indexes["lit"]
@@ -271,18 +177,27 @@ class _Apply:
         return -1
 
     # -- the parts ---------------------------------------------------------------------------------
-    def string_order(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``order`` and ``rank`` with the new terms merged in (no sort of the old ones)."""
+    def string_order(self, terms: Sequence[str]) -> tuple[OrderParts, np.ndarray]:
+        """The string order with the new terms merged in, as :data:`OrderParts` (the order
+        itself is made when read), and ``rank`` (no sort of the old terms)."""
         old = self.old
+        base, added = order_parts(old)
         if not self.new_terms:
-            return old.order, old.rank
-        fresh = sorted(range(self.n_old, len(terms)), key=terms.__getitem__)
-        at = [bisect.bisect_left(old.order, terms[i], key=old.terms.__getitem__) for i in fresh]
-        order = edit(old.order, np.zeros(0, np.int64), np.array(at), np.array(fresh))
-        if len(fresh) > 16:
+            return (base, added), old.rank
+        key = terms.__getitem__
+        fresh = sorted(range(self.n_old, len(terms)), key=key)
+        # Each new term's place in the old order: among the base's terms, then the added.
+        at = [
+            bisect.bisect_left(base, terms[i], key=key)
+            + bisect.bisect_left(added, terms[i], key=key)
+            for i in fresh
+        ]
+        added = tuple(sorted((*added, *fresh), key=key))
+        if len(fresh) > 16 or len(added) > ADDED_KEPT_APART:
+            order = merged_order(terms, base, added)
             rank = np.empty(len(terms), dtype=old.rank.dtype)
             rank[order] = np.arange(len(terms), dtype=rank.dtype)
-            return order, rank
+            return (order, ()), rank
         # Each old term moves up by the new terms placed before it: a pass per new term.
         rank = np.empty(len(terms), dtype=old.rank.dtype)
         moved = rank[: self.n_old]
@@ -293,7 +208,7 @@ class _Apply:
             np.add(moved, above, out=moved, casting="unsafe")
         for k, i in enumerate(fresh):
             rank[i] = at[k] + k
-        return order, rank
+        return (base, added), rank
 
     def links(
         self, new: UpdatedProjection, gone: np.ndarray, fresh: list[tuple[int, int, int]], n: int
