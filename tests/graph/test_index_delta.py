@@ -23,7 +23,9 @@ from graph.projection import Projection
 from graph.queries.depnet import DependencyNet
 from graph.queries.impact import dependency_net, impact, traverse
 from graph.queries.impact_parts import _first_object, _type_codes
+from graph.queries.portfolio import portfolio
 from graph.queries.who_decides import who_decides
+from graph.resolve import name_index
 from graph.store import GraphStore, changes_since
 from loaders import load_paths
 from ontology import vocab as v
@@ -90,12 +92,17 @@ def _net_edges(
     return found
 
 
-def _answers(store: GraphStore, subject: str, prerequisite: str) -> list[dict[str, object]]:
+def _answers(store: GraphStore, subject: str, prerequisite: str) -> list[object]:
+    """Who-decides, impact, names and the portfolio board, as a reader sees them."""
+    names = name_index(index_of(store))
     return [
         who_decides(store, subject, action="decide"),
         who_decides(store, subject),
         impact(store, prerequisite),
         impact(store, prerequisite, direction="upstream", deciders=False),
+        [names.search(text) for text in ("Skrivende råd", "Skrevet", "sundhedsdatastyrelsen")],
+        portfolio(store, lang="en"),
+        portfolio(store, "national-board-health-it", lang="en"),
     ]
 
 
@@ -150,6 +157,7 @@ def test_after_writes_the_updated_index_answers_as_a_fresh_one(
         assert updated == _answers(store, scope, prerequisite)
         if graphs == steps[0][0]:
             assert "body-written" in repr(updated[1]) and "sys-written" in repr(updated[2])
+            assert "body-written" in repr(updated[4]) and "sys-written" in repr(updated[4])
         for iri in (new_mandate, new_dep, mandate, scope, prerequisite, IDS + "cite-written"):
             assert mine.citations_for(iri) == fresh.citations_for(iri)
             assert mine.labels(iri) == fresh.labels(iri)
