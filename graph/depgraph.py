@@ -4,13 +4,14 @@ numpy dependency net (:class:`graph.queries.depnet.DependencyNet`) patched after
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from graph.queries.depnet import DependencyNet
+from graph.queries.depnet import DependencyNet, spliced
 from ontology import vocab as v
 from ontology.terms import concept_slug, local_id
 
@@ -62,6 +63,10 @@ def dependency_graph(index: GovIndex, as_of: date | None = None) -> nx.DiGraph:
 
 # -- the dependency net after a write ------------------------------------------------------------
 _Key = tuple[int, str]
+#: nodes whose edges a patched net holds apart (per direction) before it merges them
+PATCHED_NODES = 4096
+#: nodes a patched net shows afresh (not from the shared ``refs``) before it starts new refs
+STALE_REFS = 4096
 
 
 def patched_net(
@@ -84,7 +89,7 @@ def patched_net(
             if i < len(terms) and v.DEPENDENCY in index.types_of(terms[i]):
                 records.add(terms[i])
     if not records:
-        return net
+        return _shown_afresh(net, new, touched)
     pairs = {edge for index in (old, new) for edge in map(lambda d: _edge_of(index, d), records)}
     pairs.discard(None)
     edit = _NetEdit(net, new)
@@ -96,6 +101,26 @@ def patched_net(
         if linked is not None:
             edit.link(a, b, *linked)
     return edit.finish(touched)
+
+
+def _shown_afresh(net: DependencyNet, index: GovIndex, touched: Touched) -> DependencyNet:
+    """``net`` after a write that changed no dependency: the same edges (and their caches),
+    the nodes the write touched (a label, a type) shown afresh."""
+    touched_nodes = {net.position[i] for i in touched.iris(index.projection) if i in net.position}
+    if not touched_nodes:
+        return net
+    stale = net.stale | touched_nodes
+    refs = dict(net.refs)
+    if len(stale) > STALE_REFS:
+        refs, stale = {}, frozenset()
+    fresh = dataclasses.replace(net, refs=refs, stale=stale)
+    fresh.lists, fresh.scratch = net.lists, net.scratch  # the same edges: walks share them
+    if refs:
+        fresh.own_refs = {
+            lang: {pos: ref for pos, ref in own.items() if pos not in touched_nodes}
+            for lang, own in net.own_refs.items()
+        }
+    return fresh
 
 
 def _edge_of(index: GovIndex, dep: str) -> tuple[str, str] | None:
@@ -149,18 +174,7 @@ class _NetEdit:
         lists = self.up if side == "up" else self.down
         found = lists.get(node)
         if found is None:
-            net = self.net
-            ptr, to, rank = (
-                (net.up_ptr, net.up_to, net.up_rank)
-                if side == "up"
-                else (net.down_ptr, net.down_to, net.down_rank)
-            )
-            if node < len(ptr) - 1:
-                rows = slice(int(ptr[node]), int(ptr[node + 1]))
-                found = (to[rows].tolist(), rank[rows].tolist())
-            else:
-                found = ([], [])
-            lists[node] = found
+            found = lists[node] = self.net.edges_of(node, side == "down")
         return found
 
     def key(self, a: str, b: str) -> _Key:
@@ -204,67 +218,41 @@ class _NetEdit:
 
     def finish(self, touched: Touched) -> DependencyNet:
         net, n = self.net, len(self.ids)
-        up_ptr, up_to, up_rank = _spliced(net.up_ptr, net.up_to, net.up_rank, self.up, n)
-        down_ptr, down_to, down_rank = _spliced(
-            net.down_ptr, net.down_to, net.down_rank, self.down, n
-        )
+        arrays = {"down": (net.down_ptr, net.down_to, net.down_rank)}
+        arrays["up"] = (net.up_ptr, net.up_to, net.up_rank)
+        patched = {
+            downstream: {**net.patched.get(downstream, {}), **edited}
+            for downstream, edited in ((True, self.down), (False, self.up))
+        }
+        if max(len(p) for p in patched.values()) > PATCHED_NODES:  # merged into new arrays
+            for side, downstream, edited in (("down", True, self.down), ("up", False, self.up)):
+                arrays[side] = spliced(*net.arrays(downstream), edited, n)
+            patched = {}
         terms = net.terms
         if self.added and terms is not None:
             ids = self.index.projection.ids
             extra = np.array([ids[i] for i in self.added], dtype=terms.dtype)
             terms = np.concatenate([terms, extra])
-        refs: dict[str | None, list[dict[str, str] | None]] = {}
-        stale = [
+        stale = net.stale.union(
             self.position[i] for i in touched.iris(self.index.projection) if i in self.position
-        ]
-        for lang, shown in net.refs.items():
-            fresh = shown + [None] * len(self.added)
-            for pos in stale:
-                fresh[pos] = None
-            refs[lang] = fresh
+        )
+        refs = dict(net.refs)  # the lists shared, the touched nodes' entries not read (stale)
+        if len(stale) > STALE_REFS:
+            refs, stale = {}, frozenset()
         return DependencyNet(
             ids=self.ids,
             position=self.position,
-            down_ptr=down_ptr,
-            down_to=down_to,
-            down_rank=down_rank,
-            up_ptr=up_ptr,
-            up_to=up_to,
-            up_rank=up_rank,
+            down_ptr=arrays["down"][0],
+            down_to=arrays["down"][1],
+            down_rank=arrays["down"][2],
+            up_ptr=arrays["up"][0],
+            up_to=arrays["up"][1],
+            up_rank=arrays["up"][2],
             terms=terms,
             refs=refs,
+            patched=patched,
+            stale=stale,
         )
-
-
-def _spliced(
-    ptr: np.ndarray,
-    to: np.ndarray,
-    rank: np.ndarray,
-    edited: dict[int, tuple[list[int], list[int]]],
-    n: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR arrays with the edge lists of the ``edited`` nodes replaced (and ``n`` nodes)."""
-    counts = np.diff(ptr)
-    if len(counts) < n:
-        counts = np.concatenate([counts, np.zeros(n - len(counts), dtype=counts.dtype)])
-    to_parts: list[np.ndarray] = []
-    rank_parts: list[np.ndarray] = []
-    start = 0
-    end = int(ptr[-1])
-    for node in sorted(edited):
-        begin = int(ptr[min(node, len(ptr) - 1)])
-        to_parts.append(to[start:begin])
-        rank_parts.append(rank[start:begin])
-        new_to, new_rank = edited[node]
-        to_parts.append(np.array(new_to, dtype=to.dtype))
-        rank_parts.append(np.array(new_rank, dtype=rank.dtype))
-        start = int(ptr[node + 1]) if node < len(ptr) - 1 else end
-        counts[node] = len(new_to)
-    to_parts.append(to[start:])
-    rank_parts.append(rank[start:])
-    pointers = np.zeros(n + 1, dtype=ptr.dtype)
-    np.cumsum(counts, out=pointers[1:])
-    return pointers, np.concatenate(to_parts), np.concatenate(rank_parts)
 
 
 class _Positions(dict[str, int]):

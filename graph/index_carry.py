@@ -5,7 +5,8 @@ store's change log (:func:`graph.store.changes_since`) gives the triples added a
 :func:`graph.projection_delta.apply_changes` makes the new projection, and :func:`carry_over`
 the new :class:`GovIndex`, keeping what the write cannot have changed:
 
-- per-node caches (facts, nodes, labels, type names) of every subject the write did not touch;
+- per-node caches (facts, nodes, labels, type names) of every subject the write did not touch
+  (handed over: the old index starts new ones);
 - the members of each class whose ``rdf:type`` statements it did not touch;
 - citations, patched for the citation records it touched;
 - :meth:`GovIndex.memo` values declared (``reads=``) over predicates it did not change, and
@@ -86,7 +87,11 @@ def carry_over(old: GovIndex, projection: Projection, touched: Touched) -> GovIn
     subjects = {projection.terms[i] for i in touched.subjects}
     index = GovIndex(projection, citations=_citations(old, projection, touched, subjects))
     for name in ("_facts", "_made", "_labels", "_type_names"):
-        kept = dict(getattr(old, name))
+        # Handed over, not copied (a national graph's caches hold some 100,000 entries each):
+        # the old index's readers fill a new cache from now on, so the entries of the
+        # touched subjects, dropped after the swap, cannot come back stale from them.
+        kept = getattr(old, name)
+        setattr(old, name, {})
         for iri in subjects | old_subjects:
             kept.pop(iri, None)
         setattr(index, name, kept)

@@ -105,7 +105,7 @@ def read_facts(projection: Projection, i: int) -> Facts:
     # The objects are the IRIs asked about next: their ids are known here, not searched later.
     projection.ids_known(objects)
     literals: dict[str, list[tuple[str, str | None, str | None]]] = {}
-    rows = projection.lit_rows[projection.lit_ptr[i] : projection.lit_ptr[i + 1]]
+    rows = projection.literal_row_ids(i)
     if len(rows):
         values, tags = projection.values, projection.tags
         for r, p, g, k in zip(

@@ -195,14 +195,39 @@ class Projection:
         return build_oxigraph(raw)
 
     # -- rows -------------------------------------------------------------------------------------
+    def out_row_ids(self, i: int) -> np.ndarray:
+        """Row numbers of the relations of subject ``i``, in stream order."""
+        return self.out_edges[self.out_ptr[i] : self.out_ptr[i + 1]]
+
+    def in_row_ids(self, i: int) -> np.ndarray:
+        """Row numbers of the relations pointing at ``i``, in stream order."""
+        return self.in_edges[self.in_ptr[i] : self.in_ptr[i + 1]]
+
+    def literal_row_ids(self, i: int) -> np.ndarray:
+        """Literal row numbers of subject ``i``, in stream order."""
+        return self.lit_rows[self.lit_ptr[i] : self.lit_ptr[i + 1]]
+
+    def rows_of(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The row numbers of every key of ``keys`` at once in the ``kind`` index (``"out"``:
+        relations by subject, ``"in"``: by object, ``"lit"``: literals by subject), key by
+        key, and how many each key has (:func:`graph.projection_rows.gathered`)."""
+        from graph.projection_rows import gathered
+
+        edges, ptr = {
+            "out": (self.out_edges, self.out_ptr),
+            "in": (self.in_edges, self.in_ptr),
+            "lit": (self.lit_rows, self.lit_ptr),
+        }[kind]
+        return gathered(ptr, edges, keys)
+
     def out_rows(self, i: int) -> tuple[list[int], list[int]]:
         """``(predicates, objects)`` of the relations of subject ``i``, in stream order."""
-        rows = self.out_edges[self.out_ptr[i] : self.out_ptr[i + 1]]
+        rows = self.out_row_ids(i)
         return self.p[rows].tolist(), self.o[rows].tolist()
 
     def in_rows(self, i: int) -> tuple[list[int], list[int]]:
         """``(predicates, subjects)`` of the relations pointing at ``i``, in stream order."""
-        rows = self.in_edges[self.in_ptr[i] : self.in_ptr[i + 1]]
+        rows = self.in_row_ids(i)
         return self.p[rows].tolist(), self.s[rows].tolist()
 
     def ids_known(self, ids: list[int]) -> None:
@@ -221,7 +246,7 @@ class Projection:
 
     def literal_rows(self, i: int) -> list[tuple[int, Literal]]:
         """``(predicate, literal)`` of subject ``i``."""
-        rows = self.lit_rows[self.lit_ptr[i] : self.lit_ptr[i + 1]]
+        rows = self.literal_row_ids(i)
         if not len(rows):
             return []
         tags, values = self.tags, self.values
@@ -238,7 +263,7 @@ class Projection:
 
     def subjects_of(self, predicate: int, obj: int) -> np.ndarray:
         """Subject ids of ``(?, predicate, obj)``."""
-        rows = self.in_edges[self.in_ptr[obj] : self.in_ptr[obj + 1]]
+        rows = self.in_row_ids(obj)
         return self.s[rows[self.p[rows] == predicate]]
 
     def pairs(self, predicate: int) -> tuple[np.ndarray, np.ndarray]:

@@ -5,10 +5,12 @@ national graph. :func:`apply_changes` makes the projection of the new content fr
 and the write's ``(added, removed)`` (:func:`graph.store.changes_since`) with array moves
 only (:mod:`graph.projection_rows`): term ids stay stable (new terms are appended), new rows
 fill the removed rows' places first and then follow the last row (rows left over fill the rest,
-so no other row is renumbered), the CSR indexes are spliced where those rows are, and the
-string order merges the new terms in. Nothing is sorted over the whole projection; readers of
-the old projection keep a consistent snapshot, since no array of it is written (an array is
-extended in place only past the end the old projection sees).
+so no other row is renumbered), the CSR indexes are edited key by key (the changed keys held
+apart: :class:`graph.projection_updated.UpdatedProjection`), and the new terms are placed in
+the string order (``rank`` updated in whole, ``order`` kept as the old order and the terms
+added since). Nothing is sorted or spliced over the whole projection; readers of the old
+projection keep a consistent snapshot, since no array of it is written (an array is extended
+in place only past the end the old projection sees).
 
 Row order differs from a fresh build, which follows the store's order: a subject's first
 object of a predicate it has several of may differ (single-valued facts do not). Sets of rows,
@@ -19,41 +21,23 @@ it against fresh builds).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from graph.projection import Projection, TermIds
-from graph.projection_rows import Plan, appended, edit, grown
+from graph.projection import Projection
+from graph.projection_rows import Plan, appended
+from graph.projection_updated import (
+    ADDED_KEPT_APART,
+    CarriedIds,
+    OrderParts,
+    UpdatedProjection,
+    merged_order,
+    order_parts,
+    row_index,
+)
 from ontology.terms import Literal, Triple
-
-
-class CarriedIds(TermIds):
-    """IRI -> id of an updated projection: the old projection's dictionary (or string-order
-    search) and a dictionary of the terms added since; nothing copied per write."""
-
-    def __init__(
-        self,
-        terms: Sequence[str],
-        order: np.ndarray,
-        base: Mapping[str, int] | None,
-        extra: dict[str, int],
-    ) -> None:
-        super().__init__(terms, order)
-        self._base, self._extra = base, extra
-
-    def get(self, iri: str, default: int | None = None) -> int | None:
-        if self._base is None:
-            return super().get(iri, default)
-        found = self._base.get(iri)
-        if found is None:
-            found = self._extra.get(iri)
-        return default if found is None else found
-
-    def known(self, ids: list[int]) -> None:
-        if self._base is None:
-            super().known(ids)
 
 
 @dataclass
@@ -149,19 +133,17 @@ class _Apply:
                 new_links.append((si, pi, oi))
         n = self.n_old + len(self.new_terms)
         terms = tuple(old.terms) + tuple(self.new_terms) if self.new_terms else old.terms
-        order, rank = self.string_order(terms)
+        parts, rank = self.string_order(terms)
         if isinstance(old.ids, CarriedIds):
             base, extra = old.ids._base, {**old.ids._extra, **self.extra}
         else:
-            base, extra = (old.ids if isinstance(old.ids, dict) else None), dict(self.extra)
-        new = Projection(terms, CarriedIds(terms, order, base, extra))
-        new.order, new.rank = order, rank
+            base, extra = old.ids, dict(self.extra)
+        new = UpdatedProjection(terms, CarriedIds(terms, parts[0], base, extra))
+        new.order_parts, new.rank = parts, rank
         self.links(new, np.array(sorted(set(gone_links)), dtype=np.int64), new_links, n)
         self.literals(new, np.array(sorted(set(gone_literals)), dtype=np.int64), new_literals, n)
-        now = {
-            i: bool(new.out_ptr[i + 1] > new.out_ptr[i] or new.lit_ptr[i + 1] > new.lit_ptr[i])
-            for i in touched.subjects
-        }
+        out, lit = new.indexes["out"], new.indexes["lit"]
+        now = {i: out.count(i) > 0 or lit.count(i) > 0 for i in touched.subjects}
         if all(i >= self.n_old or bool(old.is_subject[i]) == now[i] for i in now):
             fresh = np.array([now.get(i, False) for i in range(self.n_old, n)], dtype=bool)
             new.is_subject = appended(old.is_subject, fresh)
@@ -176,7 +158,7 @@ class _Apply:
     # -- finding rows ------------------------------------------------------------------------------
     def link_row(self, si: int, pi: int, oi: int, must: bool) -> int:
         old = self.old
-        rows = old.out_edges[old.out_ptr[si] : old.out_ptr[si + 1]]
+        rows = old.out_row_ids(si)
         hit = rows[(old.p[rows] == pi) & (old.o[rows] == oi)]
         if bool(len(hit)) != must:
             raise Inconsistent((si, pi, oi))
@@ -184,7 +166,7 @@ class _Apply:
 
     def literal_row(self, si: int, pi: int, value: Literal, must: bool) -> int:
         old = self.old
-        rows = old.lit_rows[old.lit_ptr[si] : old.lit_ptr[si + 1]]
+        rows = old.literal_row_ids(si)
         for r in rows[old.lit_p[rows] == pi].tolist():
             if old.literal(r) == value:
                 if not must:
@@ -195,18 +177,27 @@ class _Apply:
         return -1
 
     # -- the parts ---------------------------------------------------------------------------------
-    def string_order(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``order`` and ``rank`` with the new terms merged in (no sort of the old ones)."""
+    def string_order(self, terms: Sequence[str]) -> tuple[OrderParts, np.ndarray]:
+        """The string order with the new terms merged in, as :data:`OrderParts` (the order
+        itself is made when read), and ``rank`` (no sort of the old terms)."""
         old = self.old
+        base, added = order_parts(old)
         if not self.new_terms:
-            return old.order, old.rank
-        fresh = sorted(range(self.n_old, len(terms)), key=terms.__getitem__)
-        at = [bisect.bisect_left(old.order, terms[i], key=old.terms.__getitem__) for i in fresh]
-        order = edit(old.order, np.zeros(0, np.int64), np.array(at), np.array(fresh))
-        if len(fresh) > 16:
+            return (base, added), old.rank
+        key = terms.__getitem__
+        fresh = sorted(range(self.n_old, len(terms)), key=key)
+        # Each new term's place in the old order: among the base's terms, then the added.
+        at = [
+            bisect.bisect_left(base, terms[i], key=key)
+            + bisect.bisect_left(added, terms[i], key=key)
+            for i in fresh
+        ]
+        added = tuple(sorted((*added, *fresh), key=key))
+        if len(fresh) > 16 or len(added) > ADDED_KEPT_APART:
+            order = merged_order(terms, base, added)
             rank = np.empty(len(terms), dtype=old.rank.dtype)
             rank[order] = np.arange(len(terms), dtype=rank.dtype)
-            return order, rank
+            return (order, ()), rank
         # Each old term moves up by the new terms placed before it: a pass per new term.
         rank = np.empty(len(terms), dtype=old.rank.dtype)
         moved = rank[: self.n_old]
@@ -217,27 +208,31 @@ class _Apply:
             np.add(moved, above, out=moved, casting="unsafe")
         for k, i in enumerate(fresh):
             rank[i] = at[k] + k
-        return order, rank
+        return (base, added), rank
 
     def links(
-        self, new: Projection, gone: np.ndarray, fresh: list[tuple[int, int, int]], n: int
+        self, new: UpdatedProjection, gone: np.ndarray, fresh: list[tuple[int, int, int]], n: int
     ) -> None:
         old = self.old
         add = np.array(fresh, dtype=np.int32).reshape(-1, 3)
+        by_subject, by_object = row_index(old, "out", n), row_index(old, "in", n)
         if not len(gone) and not len(add):
             new.s, new.p, new.o = old.s, old.p, old.o
-            new.out_edges, new.in_edges = old.out_edges, old.in_edges
-            new.out_ptr, new.in_ptr = grown(old.out_ptr, n), grown(old.in_ptr, n)
+            new.indexes["out"], new.indexes["in"] = by_subject, by_object
             return
         plan = Plan(len(old.s), gone, len(add))
         new.s, new.p, new.o = (
             plan.column(c, add[:, k]) for k, c in enumerate((old.s, old.p, old.o))
         )
-        new.out_edges, new.out_ptr = plan.index(old.out_edges, old.out_ptr, old.s, add[:, 0], n)
-        new.in_edges, new.in_ptr = plan.index(old.in_edges, old.in_ptr, old.o, add[:, 2], n)
+        new.indexes["out"] = by_subject.edited(*plan.moves(old.s, add[:, 0]))
+        new.indexes["in"] = by_object.edited(*plan.moves(old.o, add[:, 2]))
 
     def literals(
-        self, new: Projection, gone: np.ndarray, fresh: list[tuple[int, int, Literal]], n: int
+        self,
+        new: UpdatedProjection,
+        gone: np.ndarray,
+        fresh: list[tuple[int, int, Literal]],
+        n: int,
     ) -> None:
         old = self.old
         tags = list(old.tags)
@@ -258,7 +253,7 @@ class _Apply:
         if not len(gone) and not fresh:
             new.lit_s, new.lit_p, new.values = old.lit_s, old.lit_p, old.values
             new.lit_lang, new.lit_type, new.tags = old.lit_lang, old.lit_type, old.tags
-            new.lit_rows, new.lit_ptr = old.lit_rows, grown(old.lit_ptr, n)
+            new.indexes["lit"] = row_index(old, "lit", n)
             return
         plan = Plan(len(old.lit_s), gone, len(fresh))
         new.lit_s = plan.column(old.lit_s, subjects)
@@ -270,7 +265,7 @@ class _Apply:
         else:
             new.values = self.edited_values(plan, fresh)
         new.tags = tags
-        new.lit_rows, new.lit_ptr = plan.index(old.lit_rows, old.lit_ptr, old.lit_s, subjects, n)
+        new.indexes["lit"] = row_index(old, "lit", n).edited(*plan.moves(old.lit_s, subjects))
 
     def edited_values(self, plan: Plan, fresh: list[tuple[int, int, Literal]]) -> tuple[str, ...]:
         old = self.old

@@ -81,62 +81,168 @@ class Plan:
         _use(room, self.count)
         return out
 
-    def index(
-        self, edges: np.ndarray, ptr: np.ndarray, keys: np.ndarray, added: np.ndarray, n: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """A CSR index over the rows (``edges`` grouped by ``keys``, by row within a key) with
-        the plan applied: the removed and moved rows' entries out, the new and moved in."""
-        old_ptr, last = ptr, len(ptr) - 1
-
-        def begin(k: int) -> int:  # a new key (past the old pointers) has no rows yet
-            return int(ptr[k]) if k <= last else int(ptr[last])
-
-        def end(k: int) -> int:
-            return int(ptr[k + 1]) if k < last else int(ptr[last])
-
+    def moves(
+        self, keys: np.ndarray, added: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For an index of the rows by ``keys`` (a column before the plan; ``added`` the new
+        rows' keys): ``(keys, rows)`` of the entries that leave (removed and moved rows) and
+        of those that come (new and moved rows, at their new places)."""
         out_rows = np.concatenate([self.gone, self.tail])
-        out_keys = keys[out_rows].astype(np.int64)
-        drop = np.sort(
-            np.fromiter(
-                (
-                    begin(k) + int(np.flatnonzero(edges[begin(k) : end(k)] == r)[0])
-                    for k, r in zip(out_keys.tolist(), out_rows.tolist(), strict=True)
-                ),
-                dtype=np.int64,
-                count=len(out_rows),
-            )
-        )
         in_rows = np.concatenate([self.slots, self.targets])
         in_keys = np.concatenate([added.astype(np.int64), keys[self.tail].astype(np.int64)])
-        at = np.fromiter(
-            (
-                begin(k) + int(np.searchsorted(edges[begin(k) : end(k)], r))
-                for k, r in zip(in_keys.tolist(), in_rows.tolist(), strict=True)
-            ),
-            dtype=np.int64,
-            count=len(in_rows),
-        )
-        order = np.lexsort((in_rows, in_keys, at))
-        if not len(drop) and (not len(in_keys) or int(in_keys.min()) >= last):
-            # Only rows of new keys: appended after the old index (its readers see no change).
-            counts = np.bincount(in_keys - last, minlength=n - last)[: n - last]
-            tail = int(ptr[last]) + np.cumsum(counts)
-            return appended(edges, in_rows[order].astype(edges.dtype)), appended(ptr, tail)
-        edges = edit(edges, drop, at[order], in_rows[order])
-        ptr = _shifted(
-            old_ptr,
-            n,
-            np.concatenate([out_keys, in_keys]),
-            np.concatenate([np.full(len(out_keys), -1), np.ones(len(in_keys))]).astype(np.int64),
-        )
-        return edges.astype(np.int32, copy=False), ptr
+        return keys[out_rows].astype(np.int64), out_rows, in_keys, in_rows
 
 
-def grown(ptr: np.ndarray, n: int) -> np.ndarray:
-    """CSR pointers extended to ``n`` keys (new keys have no rows)."""
-    if len(ptr) == n + 1:
-        return ptr
-    return appended(ptr, np.full(n + 1 - len(ptr), ptr[-1], dtype=ptr.dtype))
+_NO_ROWS = np.zeros(0, dtype=np.int32)
+#: a :class:`RowIndex` holding more keys or rows apart than this is merged into whole arrays
+PATCHED_KEYS = 4096
+PATCHED_SHARE = 4  # ... or more than a quarter of its rows
+
+
+class RowIndex:
+    """Rows grouped by key (a CSR index: the rows of key ``k`` are ``edges[ptr[k]:ptr[k + 1]]``,
+    in row order) for ``keys`` keys, with the keys writes changed held apart (``patched``:
+    key -> its rows), so a write edits the rows of a few keys instead of copying arrays of
+    millions (and faulting their pages in). Keys past the pointers have no rows unless
+    patched. Never changed once made: :meth:`edited` makes another.
+
+    >>> index = RowIndex(np.array([1, 0, 2], np.int32), np.array([0, 2, 3]), 3)
+    >>> after = index.edited(np.array([0]), np.array([0]), np.array([2, 1]), np.array([3, 4]))
+    >>> [after.rows(k).tolist() for k in range(3)], index.rows(0).tolist()
+    ([[1], [2, 4], [3]], [1, 0])
+    >>> [a.tolist() for a in after.gather(np.array([2, 0, 1]))]
+    [[3, 1, 2, 4], [1, 1, 2]]
+    >>> [a.tolist() for a in after.merged()]
+    [[1, 2, 4, 3], [0, 1, 3, 4]]
+    """
+
+    __slots__ = ("edges", "ptr", "keys", "patched", "_patched_keys", "_patched_rows")
+
+    def __init__(
+        self,
+        edges: np.ndarray,
+        ptr: np.ndarray,
+        keys: int,
+        patched: dict[int, np.ndarray] | None = None,
+        patched_rows: int = 0,
+    ) -> None:
+        self.edges, self.ptr, self.keys = edges, ptr, keys
+        self.patched: dict[int, np.ndarray] = patched or {}
+        self._patched_rows = patched_rows
+        self._patched_keys = np.array(sorted(self.patched), dtype=np.int64)
+
+    def widened(self, keys: int) -> RowIndex:
+        """This index over ``keys`` keys (at least as many as it has; the new have no rows)."""
+        if keys == self.keys:
+            return self
+        return RowIndex(self.edges, self.ptr, keys, self.patched, self._patched_rows)
+
+    def rows(self, key: int) -> np.ndarray:
+        """The rows of ``key``, in row order."""
+        found = self.patched.get(key)
+        if found is not None:
+            return found
+        ptr = self.ptr
+        if key + 1 < len(ptr):
+            return self.edges[ptr[key] : ptr[key + 1]]
+        return _NO_ROWS
+
+    def count(self, key: int) -> int:
+        """How many rows ``key`` has."""
+        found = self.patched.get(key)
+        if found is not None:
+            return len(found)
+        ptr = self.ptr
+        return int(ptr[key + 1] - ptr[key]) if key + 1 < len(ptr) else 0
+
+    def gather(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of every key of ``keys`` at once (key by key, each in row order) and how
+        many each key has (:func:`gathered` over the patched index)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        base = len(self.ptr) - 1
+        if not self.patched and (not len(keys) or int(keys.max()) < base):
+            return gathered(self.ptr, self.edges, keys)
+        inside = keys < base
+        begin = self.ptr[np.where(inside, keys, 0)]
+        counts = np.where(inside, self.ptr[np.where(inside, keys + 1, 0)] - begin, 0)
+        hit = np.flatnonzero(np.isin(keys, self._patched_keys))
+        counts[hit] = 0  # the base rows of a patched key are not read
+        plain = counts.copy()
+        for j in hit.tolist():
+            counts[j] = len(self.patched[int(keys[j])])
+        ends = np.cumsum(counts)
+        out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=self.edges.dtype)
+        total = int(plain.sum())
+        if total:
+            shift = np.repeat(ends - counts - begin, plain)
+            source = np.repeat(begin - np.cumsum(plain) + plain, plain) + np.arange(total)
+            out[source + shift] = self.edges[source]
+        for j in hit.tolist():
+            out[ends[j] - counts[j] : ends[j]] = self.patched[int(keys[j])]
+        return out, counts
+
+    def counts(self) -> np.ndarray:
+        """How many rows each key has."""
+        counts = np.zeros(self.keys, dtype=np.int64)
+        base = min(len(self.ptr) - 1, self.keys)
+        counts[:base] = np.diff(self.ptr[: base + 1])
+        for key, rows in self.patched.items():
+            counts[key] = len(rows)
+        return counts
+
+    def edited(
+        self, out_keys: np.ndarray, out_rows: np.ndarray, in_keys: np.ndarray, in_rows: np.ndarray
+    ) -> RowIndex:
+        """This index with the entries ``(out_keys, out_rows)`` removed and ``(in_keys,
+        in_rows)`` added, over keys up to the largest key it or they name (the old index
+        is not changed; merged into whole arrays when too much is held apart)."""
+        keys = max([self.keys, int(in_keys.max()) + 1 if len(in_keys) else 0])
+        patched = dict(self.patched)
+        patched_rows = self._patched_rows
+        leaving: dict[int, list[int]] = {}
+        coming: dict[int, list[int]] = {}
+        for k, r in zip(out_keys.tolist(), out_rows.tolist(), strict=True):
+            leaving.setdefault(k, []).append(r)
+        for k, r in zip(in_keys.tolist(), in_rows.tolist(), strict=True):
+            coming.setdefault(k, []).append(r)
+        for key in leaving.keys() | coming.keys():
+            rows = self.rows(key)
+            gone = leaving.get(key)
+            if gone:
+                rows = rows[~np.isin(rows, gone)]
+            new = coming.get(key)
+            if new:
+                new_rows = np.sort(np.array(new, dtype=rows.dtype))
+                rows = np.insert(rows, np.searchsorted(rows, new_rows), new_rows)
+            elif not gone:
+                continue
+            patched_rows += len(rows) - len(patched.get(key, ()))
+            patched[key] = rows.astype(np.int32, copy=False)
+        index = RowIndex(self.edges, self.ptr, keys, patched, patched_rows)
+        if len(patched) > PATCHED_KEYS or patched_rows * PATCHED_SHARE > max(len(self.edges), 1):
+            return RowIndex(*index.merged(), keys)
+        return index
+
+    def merged(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(edges, ptr)``: the whole CSR arrays (one copy of the edges)."""
+        counts = self.counts()
+        ptr = np.zeros(self.keys + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        if not self.patched and len(self.ptr) == self.keys + 1:
+            return self.edges, self.ptr
+        base, edges, old = len(self.ptr) - 1, self.edges, self.ptr
+        pieces: list[np.ndarray] = []
+        start, end = 0, int(old[base])
+        for key in self._patched_keys.tolist():
+            if key < base:
+                pieces.append(edges[start : old[key]])
+                start = int(old[key + 1])
+            elif start < end:
+                pieces.append(edges[start:end])
+                start = end
+            pieces.append(self.patched[key])
+        pieces.append(edges[start:end])
+        return np.concatenate(pieces).astype(np.int32, copy=False), ptr
 
 
 def edit(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -160,26 +266,6 @@ def edit(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray
             i += 1
     pieces.append(array[start:])
     return np.concatenate(pieces) if len(pieces) > 1 else array.copy()
-
-
-def _shifted(ptr: np.ndarray, n: int, keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``ptr`` for ``n`` keys with ``counts[j]`` rows more (or fewer) for key ``keys[j]``
-    (one copy)."""
-    unique, where = np.unique(keys, return_inverse=True)
-    net = np.zeros(len(unique), dtype=np.int64)
-    np.add.at(net, where, counts)
-    out = np.empty(n + 1, dtype=ptr.dtype)
-    out[: len(ptr)] = ptr
-    out[len(ptr) :] = ptr[-1]
-    if len(unique) > 16:
-        change = np.zeros(n + 1, dtype=np.int64)
-        change[unique + 1] = net
-        out += np.cumsum(change)
-        return out
-    for k, c in zip(unique.tolist(), net.tolist(), strict=True):
-        if c:
-            out[k + 1 :] += c
-    return out
 
 
 def gathered(

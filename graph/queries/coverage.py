@@ -11,7 +11,6 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
-from graph.projection_rows import gathered
 from graph.queries.scope_arrays import (
     contained_ids,
     flags,
@@ -308,7 +307,7 @@ def _reached(index: GovIndex, ids: list[int], lengths: list[int]) -> list[tuple[
     if not ids or arrays.scope < 0 and arrays.holds < 0:
         return []
     things = np.array(ids, dtype=np.int64)
-    rows, counts = gathered(projection.in_ptr, projection.in_edges, things)
+    rows, counts = projection.rows_of("in", things)
     at = np.repeat(np.arange(len(ids)), counts)
     preds = projection.p[rows]
     keep = (preds == arrays.scope) | (preds == arrays.holds)

@@ -30,6 +30,11 @@ class DependencyNet:
     are rows ``down_ptr[i]:down_ptr[i + 1]`` of ``down_to``/``down_rank`` (the things that depend
     on it) and ``up_ptr``/``up_to``/``up_rank`` (the things it needs), in the order the
     dependencies were first met.
+
+    A net patched after a write (:func:`graph.depgraph.patched_net`) keeps the arrays of the
+    net it was made from and holds the edges of the nodes the writes changed apart
+    (``patched``, per direction): read the arrays through :meth:`arrays` (merged once when
+    asked for), a node's edges through :meth:`edges_of`.
     """
 
     ids: list[str]
@@ -42,8 +47,17 @@ class DependencyNet:
     up_rank: np.ndarray
     #: the projection's term id of node ``i``, when built from a projection
     terms: np.ndarray | None = None
-    #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes
+    #: ``{id, label, type}`` of node ``i`` per language, filled as queries show nodes; the
+    #: lists are shared with the nets patched from this one (a national net's hold some
+    #: 100,000 refs: a copy per write costs more than the rest of the patch), which neither
+    #: read nor fill them at the positions in their ``stale``
     refs: dict[str | None, list[dict[str, str] | None]] = field(default_factory=dict)
+    #: positions whose node a write changed since the ``refs`` lists were made (their refs
+    #: kept in ``own_refs`` instead, as are those of nodes past the lists' end)
+    stale: frozenset[int] = frozenset()
+    own_refs: dict[str | None, dict[int, dict[str, str]]] = field(
+        default_factory=dict, repr=False, init=False
+    )
     #: per (direction, least rank) node ``i``'s edges as ``((to, rank), ...)``, made on first
     #: visit (see :func:`graph.queries.depwalk.traverse`); not copied by ``dataclasses.replace``
     #: (a net made from another starts with none)
@@ -55,22 +69,64 @@ class DependencyNet:
     scratch: dict[bool, tuple[threading.Lock, list[int], list[int]]] = field(
         default_factory=dict, repr=False, init=False
     )
+    #: per direction (``True``: downstream), the edges ``(to, rank)`` of the nodes writes
+    #: changed since the arrays were made (a node past the arrays' end is always here)
+    patched: dict[bool, dict[int, tuple[list[int], list[int]]]] = field(default_factory=dict)
+    _merged: dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, init=False
+    )
+
+    def arrays(self, downstream: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(ptr, to, rank)`` of one direction, the patched nodes' edges merged in (once)."""
+        base = (
+            (self.down_ptr, self.down_to, self.down_rank)
+            if downstream
+            else (self.up_ptr, self.up_to, self.up_rank)
+        )
+        patched = self.patched.get(downstream)
+        if not patched:
+            return base
+        found = self._merged.get(downstream)
+        if found is None:
+            found = self._merged[downstream] = spliced(*base, patched, len(self.ids))
+        return found
+
+    def edges_of(self, node: int, downstream: bool) -> tuple[list[int], list[int]]:
+        """``(to, rank)`` of ``node``'s edges in one direction, in order."""
+        found = self.patched.get(downstream, {}).get(node)
+        if found is not None:
+            return list(found[0]), list(found[1])
+        ptr, to, rank = (
+            (self.down_ptr, self.down_to, self.down_rank)
+            if downstream
+            else (self.up_ptr, self.up_to, self.up_rank)
+        )
+        if node < len(ptr) - 1:
+            rows = slice(int(ptr[node]), int(ptr[node + 1]))
+            return to[rows].tolist(), rank[rows].tolist()
+        return [], []
 
     def ref(self, index: GovIndex, pos: int, lang: str | None) -> dict[str, str]:
         """The ``{id, label, type}`` of node ``pos`` (computed once per language)."""
         refs = self.refs.get(lang)
         if refs is None:
-            refs = self.refs[lang] = [None] * len(self.ids)
-        ref = refs[pos]
-        if ref is None:
-            ref = refs[pos] = index.ref(self.ids[pos], lang)
-        return ref
+            refs = self.refs.setdefault(lang, [None] * len(self.ids))
+        if pos < len(refs) and pos not in self.stale:
+            ref = refs[pos]
+            if ref is None:
+                ref = refs[pos] = index.ref(self.ids[pos], lang)
+            return ref
+        own = self.own_refs.setdefault(lang, {})
+        found = own.get(pos)
+        if found is None:
+            found = own[pos] = index.ref(self.ids[pos], lang)
+        return found
 
     def edges(self) -> list[tuple[int, int]]:
         """``(dependent, prerequisite)`` of every edge."""
-        counts = np.diff(self.up_ptr)
-        sources = np.repeat(np.arange(len(self.ids)), counts)
-        return list(zip(sources.tolist(), self.up_to.tolist(), strict=True))
+        ptr, to, _ = self.arrays(False)
+        sources = np.repeat(np.arange(len(self.ids)), np.diff(ptr))
+        return list(zip(sources.tolist(), to.tolist(), strict=True))
 
     @classmethod
     def from_arrays(
@@ -120,8 +176,12 @@ def save_net(index: GovIndex, net: DependencyNet) -> None:
     partial = index.folder / f".net.{os.getpid()}.{threading.get_ident()}"
     try:
         partial.mkdir()
+        up, down = net.arrays(False), net.arrays(True)
+        arrays = dict(zip(("up_ptr", "up_to", "up_rank"), up, strict=True))
+        arrays.update(zip(("down_ptr", "down_to", "down_rank"), down, strict=True))
         for name in _SAVED:
-            np.save(partial / f"{name}.npy", getattr(net, name), allow_pickle=False)
+            found = net.terms if name == "terms" else arrays[name]
+            np.save(partial / f"{name}.npy", found, allow_pickle=False)
         partial.rename(index.folder / "net")
     except OSError:
         shutil.rmtree(partial, ignore_errors=True)
@@ -147,3 +207,34 @@ def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
     if len(keys):
         np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
     return ptr
+
+
+def spliced(
+    ptr: np.ndarray,
+    to: np.ndarray,
+    rank: np.ndarray,
+    edited: dict[int, tuple[list[int], list[int]]],
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays with the edge lists of the ``edited`` nodes replaced (and ``n`` nodes)."""
+    counts = np.diff(ptr)
+    if len(counts) < n:
+        counts = np.concatenate([counts, np.zeros(n - len(counts), dtype=counts.dtype)])
+    to_parts: list[np.ndarray] = []
+    rank_parts: list[np.ndarray] = []
+    start = 0
+    end = int(ptr[-1])
+    for node in sorted(edited):
+        begin = int(ptr[min(node, len(ptr) - 1)])
+        to_parts.append(to[start:begin])
+        rank_parts.append(rank[start:begin])
+        new_to, new_rank = edited[node]
+        to_parts.append(np.array(new_to, dtype=to.dtype))
+        rank_parts.append(np.array(new_rank, dtype=rank.dtype))
+        start = int(ptr[node + 1]) if node < len(ptr) - 1 else end
+        counts[node] = len(new_to)
+    to_parts.append(to[start:])
+    rank_parts.append(rank[start:])
+    pointers = np.zeros(n + 1, dtype=ptr.dtype)
+    np.cumsum(counts, out=pointers[1:])
+    return pointers, np.concatenate(to_parts), np.concatenate(rank_parts)

@@ -133,7 +133,18 @@ def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> list[Edges | 
     key = (downstream, min_rank)
     found = net.lists.get(key)
     if found is None:
-        found = net.lists.setdefault(key, [None] * len(net.ids))
+        made: list[Edges | None] = [None] * len(net.ids)
+        # The nodes a write changed (and any past the arrays' end) from the net's patch.
+        patched = net.patched.get(downstream, {})
+        for node in range(len(net.down_ptr if downstream else net.up_ptr) - 1, len(made)):
+            made[node] = ()
+        for node, (targets, ranks) in patched.items():
+            made[node] = tuple(
+                (there, rank)
+                for there, rank in zip(targets, ranks, strict=True)
+                if rank >= min_rank
+            )
+        found = net.lists.setdefault(key, made)
     return found
 
 
@@ -180,8 +191,9 @@ def traverse(
             lock.release()
     else:  # a concurrent walk on this net holds the marks: this one makes its own
         done = _python_levels(*walk, [0] * len(net.ids), 1, found, sizes)
-    if not done:
-        return _finish_in_numpy(net, ptr, to, ranks, start, min_rank, limit, found, sizes)
+    if not done:  # over the whole arrays (a patched net's merged)
+        arrays = net.arrays(downstream)
+        return _finish_in_numpy(net, *arrays, start, min_rank, limit, found, sizes)
     return Walk(found, sizes)
 
 

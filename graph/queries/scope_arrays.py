@@ -17,7 +17,6 @@ import numpy as np
 
 from graph.index import GovIndex
 from graph.nodes import HIDDEN_TYPES
-from graph.projection_rows import gathered
 from ontology import vocab as v
 
 #: Agents: things that hold mandates and are never inside a matter.
@@ -247,7 +246,7 @@ def contained_ids(
     parent: dict[int, tuple[int, int]] = {start: (-1, -1)}  # thing -> (predicate, container)
     frontier = np.array([start], dtype=np.int64)
     while frontier.size:
-        rows, counts = gathered(projection.in_ptr, projection.in_edges, frontier)
+        rows, counts = projection.rows_of("in", frontier)
         where = np.repeat(np.arange(frontier.size), counts)
         preds, sources = projection.p[rows], projection.s[rows]
         keep = arrays.within[preds] & arrays.entity[sources]
@@ -383,7 +382,7 @@ def out_pairs(index: GovIndex, ids: list[int], predicate: str) -> list[tuple[int
     if p is None or not ids:
         return []
     subjects = np.array(ids, dtype=np.int64)
-    rows, counts = gathered(projection.out_ptr, projection.out_edges, subjects)
+    rows, counts = projection.rows_of("out", subjects)
     at = np.repeat(subjects, counts)
     keep = projection.p[rows] == p
     return list(zip(at[keep].tolist(), projection.o[rows[keep]].tolist(), strict=True))

@@ -16,7 +16,6 @@ import numpy as np
 
 from graph.index import GovIndex
 from graph.nodes import choose_label
-from graph.projection_rows import gathered
 from graph.queries.scope_arrays import scope_arrays
 from ontology import vocab as v
 from ontology.terms import local_id
@@ -49,7 +48,7 @@ def prefetch(index: GovIndex, iris: Iterable[str], lang: str | None) -> None:
     if not missing:
         return
     ids = np.fromiter(missing.values(), dtype=np.int64, count=len(missing))
-    rows, counts = gathered(projection.lit_ptr, projection.lit_rows, ids)
+    rows, counts = projection.rows_of("lit", ids)
     at = np.repeat(np.arange(len(ids)), counts)
     rank = index.memo("scope-labels:places", lambda: _places(index))[projection.lit_p[rows]]
     keep = rank < len(_LABEL_PREDICATES)

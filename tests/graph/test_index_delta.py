@@ -16,14 +16,16 @@ import pytest
 
 import graph.index as index_module
 import graph.queries.impact as impact_module
-from graph import checkpoint, index_carry, oxigraph_store, stamp
+from graph import checkpoint, depgraph, index_carry, oxigraph_store, stamp
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
 from graph.queries.depnet import DependencyNet
-from graph.queries.impact import dependency_net, impact
+from graph.queries.impact import dependency_net, impact, traverse
 from graph.queries.impact_parts import _first_object, _type_codes
+from graph.queries.portfolio import portfolio
 from graph.queries.who_decides import who_decides
+from graph.resolve import name_index
 from graph.store import GraphStore, changes_since
 from loaders import load_paths
 from ontology import vocab as v
@@ -73,27 +75,34 @@ def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _net_edges(
     net: DependencyNet,
 ) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, int]]]]:
-    """Per node with edges: its prerequisites and its dependents, in order, with ranks."""
+    """Per node with edges: its prerequisites and its dependents, in order, with ranks (read
+    node by node, and from the whole arrays: both must agree)."""
     found = {}
+    (up_ptr, up_to, up_rank), (down_ptr, down_to, down_rank) = net.arrays(False), net.arrays(True)
     for i, iri in enumerate(net.ids):
-        up = slice(int(net.up_ptr[i]), int(net.up_ptr[i + 1]))
-        down = slice(int(net.down_ptr[i]), int(net.down_ptr[i + 1]))
-        ups = [(net.ids[t], int(r)) for t, r in zip(net.up_to[up], net.up_rank[up], strict=True)]
-        downs = [
-            (net.ids[t], int(r))
-            for t, r in zip(net.down_to[down], net.down_rank[down], strict=True)
-        ]
+        up = slice(int(up_ptr[i]), int(up_ptr[i + 1]))
+        down = slice(int(down_ptr[i]), int(down_ptr[i + 1]))
+        ups = [(net.ids[t], int(r)) for t, r in zip(up_to[up], up_rank[up], strict=True)]
+        downs = [(net.ids[t], int(r)) for t, r in zip(down_to[down], down_rank[down], strict=True)]
+        for downstream, edges in ((False, ups), (True, downs)):
+            to, ranks = net.edges_of(i, downstream)
+            assert [(net.ids[t], r) for t, r in zip(to, ranks, strict=True)] == edges
         if ups or downs:
             found[iri] = (ups, downs)
     return found
 
 
-def _answers(store: GraphStore, subject: str, prerequisite: str) -> list[dict[str, object]]:
+def _answers(store: GraphStore, subject: str, prerequisite: str) -> list[object]:
+    """Who-decides, impact, names and the portfolio board, as a reader sees them."""
+    names = name_index(index_of(store))
     return [
         who_decides(store, subject, action="decide"),
         who_decides(store, subject),
         impact(store, prerequisite),
         impact(store, prerequisite, direction="upstream", deciders=False),
+        [names.search(text) for text in ("Skrivende råd", "Skrevet", "sundhedsdatastyrelsen")],
+        portfolio(store, lang="en"),
+        portfolio(store, "national-board-health-it", lang="en"),
     ]
 
 
@@ -148,6 +157,7 @@ def test_after_writes_the_updated_index_answers_as_a_fresh_one(
         assert updated == _answers(store, scope, prerequisite)
         if graphs == steps[0][0]:
             assert "body-written" in repr(updated[1]) and "sys-written" in repr(updated[2])
+            assert "body-written" in repr(updated[4]) and "sys-written" in repr(updated[4])
         for iri in (new_mandate, new_dep, mandate, scope, prerequisite, IDS + "cite-written"):
             assert mine.citations_for(iri) == fresh.citations_for(iri)
             assert mine.labels(iri) == fresh.labels(iri)
@@ -201,6 +211,40 @@ def test_the_updated_index_shows_the_write(bundled_copy: OxigraphStore) -> None:
     assert index_of(store).label(newcomer) == "Nyt system"
 
 
+def test_a_relabelled_item_shows_its_new_label_in_impact(bundled_copy: OxigraphStore) -> None:
+    """The net's refs are shared with the net patched from it: a node the write touched is
+    shown afresh, the others from the shared refs."""
+    store = bundled_copy
+    index = index_of(store)
+    prerequisite = index.first(index.of_type(v.DEPENDENCY)[0], v.PREREQUISITE)
+    assert prerequisite is not None
+    system, dep = IDS + "sys-relabelled", IDS + "dep-relabelled"
+
+    def written(label: str) -> dict[str, list[Triple]]:
+        return {
+            "urn:govgraph:graph:api/relabelled": [
+                (system, RDF_TYPE, v.ENTITY_CLASSES["system"]),
+                (system, v.PREF_LABEL, Literal(label, lang="da")),
+                (dep, RDF_TYPE, v.DEPENDENCY),
+                (dep, v.DEPENDENT, system),
+                (dep, v.PREREQUISITE, prerequisite),
+            ]
+        }
+
+    def labels() -> dict[str, str]:
+        answer = impact(store, prerequisite, deciders=False)
+        return {item["id"]: item["label"] for item in answer["impacted"]}
+
+    store.replace(written("Før"))
+    _fresh(store)  # the new system in the net's refs lists, not past their end
+    before = labels()
+    assert before["sys-relabelled"] == "Før"
+    store.replace(written("Efter"))
+    after = labels()
+    assert after == {**before, "sys-relabelled": "Efter"}
+    assert dependency_net(index_of(store)).stale  # shown afresh, not from the shared lists
+
+
 def test_memo_values_declared_over_unchanged_predicates_are_kept() -> None:
     store = OxigraphStore()
     store.replace({"urn:g": [("urn:a", "urn:p", "urn:b"), ("urn:a", "urn:q", Literal("x"))]})
@@ -252,10 +296,28 @@ def test_a_store_without_a_change_log_rebuilds(monkeypatch: pytest.MonkeyPatch) 
     assert builds == [1]
 
 
-@pytest.mark.parametrize("seed", range(6))
+def _walks(net: DependencyNet) -> dict[tuple[str, bool, int], object]:
+    """Every node's walks both ways, in Python and in numpy, as IRIs (empty walks left out:
+    a patched net keeps nodes that lost their edges)."""
+    found: dict[tuple[str, bool, int], object] = {}
+    for start in range(len(net.ids)):
+        for downstream in (True, False):
+            for array_from in (0, 1_000):
+                walk = traverse(net, start, downstream=downstream, array_from=array_from)
+                if len(walk):
+                    found[net.ids[start], downstream, array_from] = [
+                        (net.ids[n], int(d), int(w), [net.ids[c] for c in walk.chain(n)])
+                        for n, d, w in zip(walk.order, walk.distance, walk.weakest, strict=True)
+                    ]
+    return found
+
+
+@pytest.mark.parametrize(("seed", "patched_nodes"), [(s, 4096) for s in range(6)] + [(6, 1)])
 def test_random_dependency_writes_patch_the_net_as_a_fresh_build(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, patched_nodes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also with the changed nodes' edges merged into the arrays at every write."""
+    monkeypatch.setattr(depgraph, "PATCHED_NODES", patched_nodes)
     rng = random.Random(seed)
     store = OxigraphStore()
     nodes = [f"{IDS}n{i}" for i in range(8)]
@@ -301,7 +363,9 @@ def test_random_dependency_writes_patch_the_net_as_a_fresh_build(
         updated = index_of(store)
         mine = dependency_net(updated)
         assert not nets, step
-        assert _net_edges(mine) == _net_edges(dependency_net(_fresh(store))), step
+        fresh = dependency_net(_fresh(store))
+        assert _net_edges(mine) == _net_edges(fresh), step
+        assert _walks(mine) == _walks(fresh), step
         nets.clear()
         index_module._CACHE[id(store)] = (store, store.generation, updated, True)
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from graph import projection_rows
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
 from graph.projection_delta import apply_changes
+from graph.projection_updated import UpdatedProjection, merged_order, order_parts
 from graph.store import changes_since
 from ontology.errors import StoreUnavailable
 from ontology.terms import RDF_TYPE, XSD, Literal, Triple
@@ -101,35 +104,73 @@ def assert_same(updated: Projection, fresh: Projection) -> None:
             assert sorted(zip(updated.iris(a2[0]), updated.iris(a2[1]), strict=True)) == sorted(
                 zip(fresh.iris(b2[0]), fresh.iris(b2[1]), strict=True)
             )
+    _assert_indexes_agree(updated)
     known = set(fresh.terms)
     for i, term in enumerate(updated.terms):  # a term no triple uses any more has no rows
         if term not in known:
             assert not updated.is_subject[i] and not updated.in_rows(i)[0]
     assert updated.ids.get("urn:absent") is None
-    in_order = [updated.terms[i] for i in updated.order.tolist()]
+    order = merged_order(updated.terms, *order_parts(updated))  # not kept: chains stay apart
+    in_order = [updated.terms[i] for i in order.tolist()]
     assert in_order == sorted(updated.terms)
-    assert (updated.rank[updated.order] == np.arange(len(updated.terms))).all()
+    assert (updated.rank[order] == np.arange(len(updated.terms))).all()
     assert [t for t in in_order if t in known] == [fresh.terms[i] for i in fresh.order.tolist()]
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_random_writes_update_the_projection_as_a_fresh_build(seed: int) -> None:
+def _row_ids(p: Projection) -> list[list[int]]:
+    """Every key's rows in the three indexes, read key by key (nothing merged or cached)."""
+    return [
+        one(k).tolist()
+        for one in (p.out_row_ids, p.in_row_ids, p.literal_row_ids)
+        for k in range(len(p.terms))
+    ]
+
+
+def _assert_indexes_agree(p: Projection) -> None:
+    """Each index read key by key, for many keys at once and as whole arrays agree."""
+    keys = np.arange(len(p.terms), dtype=np.int64)[::-1]
+    for kind, one in (("out", p.out_row_ids), ("in", p.in_row_ids), ("lit", p.literal_row_ids)):
+        rows, counts = p.rows_of(kind, keys)
+        assert rows.tolist() == [r for k in keys.tolist() for r in one(k).tolist()]
+        assert counts.tolist() == [len(one(k)) for k in keys.tolist()]
+        if isinstance(p, UpdatedProjection):  # merged afresh (the cached merge not made)
+            edges, ptr = p.indexes[kind].merged()
+            assert len(ptr) == len(p.terms) + 1
+            assert [edges[ptr[k] : ptr[k + 1]].tolist() for k in range(len(p.terms))] == [
+                one(k).tolist() for k in range(len(p.terms))
+            ]
+
+
+@pytest.mark.parametrize(
+    ("seed", "patched_keys"), [(s, 4096) for s in range(12)] + [(s, 2) for s in range(12, 16)]
+)
+def test_random_writes_update_the_projection_as_a_fresh_build(
+    seed: int, patched_keys: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Also with the changed keys merged into whole arrays every few writes, and from a
+    projection opened from its files (term ids searched in string order, not a dictionary)."""
+    monkeypatch.setattr(projection_rows, "PATCHED_KEYS", patched_keys)
     rng = random.Random(seed)
     store = OxigraphStore()
     projection = Projection.build_oxigraph(store.raw)
     generation = store.generation
-    for graphs, remove in _writes(rng, 25):
+    for step, (graphs, remove) in enumerate(_writes(rng, 25)):
+        if step == 3 and seed % 2:
+            projection.save(tmp_path / "saved")
+            opened = Projection.load(tmp_path / "saved")
+            assert opened is not None and not isinstance(opened.ids, dict)
+            projection = opened
         store.replace(graphs, remove)
         changes = changes_since(store, generation)
         assert changes is not None
-        snapshot = (_links(projection), _literals(projection), projection.out_edges.tolist())
+        snapshot = (_links(projection), _literals(projection), _row_ids(projection))
         applied = apply_changes(projection, *changes)
         assert applied is not None
         # Readers of the old projection keep what they had.
         assert snapshot == (
             _links(projection),
             _literals(projection),
-            projection.out_edges.tolist(),
+            _row_ids(projection),
         )
         projection, generation = applied[0], store.generation
         assert_same(projection, Projection.build_oxigraph(store.raw))
