@@ -288,7 +288,7 @@ class Names:
         subjects, codes = projection.lit_s[rows], projection.lit_lang[rows]
         # Each language tag's preference (tag -1: no language), as choose_label orders them.
         tags = projection.tags
-        present = sorted({tags[g] or "" if g >= 0 else "" for g in np.unique(codes).tolist()})
+        present = sorted({tags[g] or "" if g >= 0 else "" for g in unique(codes).tolist()})
         first = [self.lang] if self.lang else []  # as choose_label: an empty lang is none
         order = {
             x: k for k, x in enumerate(dict.fromkeys([*first, "da", "nb", "", "en", *present]))

@@ -6,6 +6,7 @@ Indicators are ``qb:DataSet``s (``gg:Indicator``); their observations ``qb:Obser
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from graph.index import GovIndex, index_of
 from graph.portfolio_lookups import IndicatorLookups, Observation, indicator_lookups, quiet_build
 from graph.portfolio_patch import Rows, rows_patched
 from graph.queries.impact import as_of_day
+from graph.queries.portfolio_facts import names, refs_of
 from graph.resolve import resolve
 from graph.store import GraphStore
 from ontology import portfolio_terms as p
@@ -42,7 +44,7 @@ def _overall(found: IndicatorLookups, iri: str, day: date | None) -> tuple[int, 
 
 
 def _number(index: GovIndex, iri: str, pred: str) -> float | None:
-    value = index.node(iri).first(pred)
+    value = index.first(iri, pred)
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -80,35 +82,67 @@ def indicator_row(
 
     Built once per index, day, language and ``series`` (a fresh top-level dict each call;
     nested values are shared and must not be changed by callers)."""
+    (row,) = indicator_rows(index, [iri], day, lang, series=series)
+    return row
+
+
+def indicator_rows(
+    index: GovIndex,
+    iris: list[str],
+    day: date | None,
+    lang: str | None,
+    *,
+    series: bool = False,
+) -> list[dict[str, Any]]:
+    """:func:`indicator_row` of each of ``iris``; those not made yet are made together, the
+    labels and types of everything they name read in one pass (:class:`Names`)."""
     cache: Rows = index.memo(
         f"indicators:rows:{day}:{lang}:{series}",
         Rows,
         patch=rows_patched,  # type: ignore[call-arg,unused-ignore]
     )
-    row = cache.get(iri)
-    if row is None:
-        # What it is made from first: a write's patch keeps only rows whose sources it knows.
-        cache.reads[iri] = frozenset(
-            [iri, *index.out(iri, p.MEASURES), *index.out(iri, v.PART_OF)]
-            + index.out(iri, v.RELATION_KEYS["owner"])
-        )
-        row = cache[iri] = _indicator_row(index, iri, day, lang, series=series)
-    return dict(row)
+    missing = [iri for iri in dict.fromkeys(iris) if iri not in cache]
+    if missing:
+        named: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        for iri in missing:
+            named[iri] = (
+                index.out(iri, p.MEASURES),
+                index.out(iri, v.RELATION_KEYS["owner"]),
+                index.out(iri, v.PART_OF),
+            )
+        if len(missing) > 1:
+            names(index, lang).prefetch(
+                [*missing, *(x for found in named.values() for group in found for x in group)]
+            )
+        refs = refs_of(index, lang)
+        found = indicator_lookups(index)
+        for iri in missing:
+            measures, owner, part_of = named[iri]
+            # What it is made from first: a write's patch keeps only rows whose sources it knows.
+            cache.reads[iri] = frozenset([iri, *measures, *part_of, *owner])
+            cache[iri] = _indicator_row(index, found, refs, iri, named[iri], day, series=series)
+    return [dict(cache[iri]) for iri in iris]
 
 
 def _indicator_row(
-    index: GovIndex, iri: str, day: date | None, lang: str | None, *, series: bool
+    index: GovIndex,
+    found: IndicatorLookups,
+    refs: Callable[[str], dict[str, str]],
+    iri: str,
+    named: tuple[list[str], list[str], list[str]],
+    day: date | None,
+    *,
+    series: bool,
 ) -> dict[str, Any]:
-    node = index.node(iri)
-    found = indicator_lookups(index)
+    measures, owner, part_of = named
     count_obs, overall_at = _overall(found, iri, day)
     latest = found.record(overall_at[-1]) if overall_at else None
     previous = found.record(overall_at[-2]) if len(overall_at) > 1 else None
-    direction = node.first(p.DIRECTION)
+    direction = index.first(iri, p.DIRECTION)
     direction = concept_slug(direction) if direction else None
-    unit = node.first(p.UNIT_MEASURE)
+    unit = index.first(iri, p.UNIT_MEASURE)
     target = _number(index, iri, p.TARGET_VALUE)
-    count = node.first(p.INDICATOR_COUNT)
+    count = index.first(iri, p.INDICATOR_COUNT)
     distance = None
     if target is not None and latest is not None:
         gap = target - latest.value
@@ -116,14 +150,16 @@ def _indicator_row(
             gap = -gap
         distance = {"value": round(gap, 6), "met": gap <= 0}
     row: dict[str, Any] = {
-        **index.ref(iri, lang),
+        **refs(iri),
         "unit": concept_slug(unit) if unit else None,
         "direction": direction,
-        "measures": [index.ref(x, lang) for x in index.out(iri, p.MEASURES)],
-        "owner": [index.ref(x, lang) for x in index.out(iri, v.RELATION_KEYS["owner"])],
-        "part_of": [index.ref(x, lang) for x in index.out(iri, v.PART_OF)],
+        "measures": [dict(refs(x)) for x in measures],
+        "owner": [dict(refs(x)) for x in owner],
+        "part_of": [dict(refs(x)) for x in part_of],
         "count": int(count) if count is not None else None,
-        "target": None if target is None else {"value": target, "date": node.first(p.TARGET_DATE)},
+        "target": None
+        if target is None
+        else {"value": target, "date": index.first(iri, p.TARGET_DATE)},
         "baseline": _number(index, iri, p.BASELINE_VALUE),
         "latest": None if latest is None else _obs(index, latest),
         "previous": None if previous is None else _obs(index, previous, sources=False),
@@ -138,8 +174,8 @@ def _indicator_row(
                 (unit is None, "no unit is recorded"),
                 (direction is None, "no direction is recorded"),
                 (target is None, "no target is recorded"),
-                (not index.out(iri, v.RELATION_KEYS["owner"]), "no owner is recorded"),
-                (not index.out(iri, p.MEASURES), "what it measures is not recorded"),
+                (not owner, "no owner is recorded"),
+                (not measures, "what it measures is not recorded"),
             )
             if missing
         ],
@@ -250,9 +286,7 @@ def indicators(
     return {
         "subject": index.ref(chosen, lang) if chosen else None,
         "as_of": day.isoformat() if day else None,
-        "indicators": quiet_build(
-            lambda: [indicator_row(index, i, day, lang, series=series) for i in window]
-        ),
+        "indicators": quiet_build(lambda: indicator_rows(index, window, day, lang, series=series)),
         "message": message,
         "page": {"total": len(found), "limit": limit, "offset": offset},
     }
