@@ -70,11 +70,9 @@ class Columns:
         subjects, first = _firsts(subjects)
         return subjects, objects[first]
 
-    def texts(self, predicate: str) -> tuple[np.ndarray, list[str]]:
-        """``(subjects, texts)``: each subject's first value, an IRI or a literal's text."""
-        p = self.predicate(predicate)
-        if p is None:
-            return np.zeros(0, np.int64), []
+    def _firsts_of(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(subjects, objects, literal subjects, literal rows)``: each subject's first value
+        of predicate ``p``, a relation if it has one, else a literal."""
         projection = self.projection
         rel_s, rel_o = projection.pairs(p)
         rel_s, first = _firsts(rel_s)
@@ -85,9 +83,53 @@ class Columns:
         if len(rel_s):  # a relation comes first
             keep = ~self.mask(rel_s)[lit_s]
             lit_s, rows = lit_s[keep], rows[keep]
-        terms, values = projection.terms, projection.values
+        return rel_s, rel_o, lit_s, rows
+
+    def texts(self, predicate: str) -> tuple[np.ndarray, list[str]]:
+        """``(subjects, texts)``: each subject's first value, an IRI or a literal's text."""
+        p = self.predicate(predicate)
+        if p is None:
+            return np.zeros(0, np.int64), []
+        rel_s, rel_o, lit_s, rows = self._firsts_of(p)
+        terms, values = self.projection.terms, self.projection.values
         texts = [*map(terms.__getitem__, rel_o.tolist()), *map(values.__getitem__, rows.tolist())]
         return np.concatenate([rel_s, lit_s]).astype(np.int64), texts
+
+    def codes(self, predicate: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """``(subjects, codes, texts)``: as :meth:`texts`, each value a code into the distinct
+        ``texts`` (a few concepts named thousands of times: read by term id, not by text)."""
+        p = self.predicate(predicate)
+        if p is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), []
+        rel_s, rel_o, lit_s, rows = self._firsts_of(p)
+        terms, values = self.projection.terms, self.projection.values
+        distinct, rel_codes = np.unique(rel_o, return_inverse=True)
+        at = {terms[i]: k for k, i in enumerate(distinct.tolist())}
+        lit_codes = [
+            at.setdefault(text, len(at)) for text in map(values.__getitem__, rows.tolist())
+        ]
+        codes = np.concatenate([rel_codes.astype(np.int64), np.array(lit_codes, dtype=np.int64)])
+        return np.concatenate([rel_s, lit_s]).astype(np.int64), codes, list(at)
+
+    def numbers(self, predicate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(subjects, values, known)``: each subject's first value of ``predicate`` as a
+        float (``known`` false, value ``0``, where it is not a number), read in one pass."""
+        p = self.predicate(predicate)
+        if p is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, bool)
+        rel_s, rel_o, lit_s, rows = self._firsts_of(p)
+        subjects = np.concatenate([rel_s, lit_s]).astype(np.int64)
+        terms, values = self.projection.terms, self.projection.values
+        texts = map(values.__getitem__, rows.tolist())
+        if not len(rel_s):
+            try:
+                parsed = np.fromiter(map(float, texts), np.float64, len(rows))
+                return subjects, parsed, np.ones(len(parsed), dtype=bool)
+            except ValueError:  # some are not numbers: read one at a time
+                texts = map(values.__getitem__, rows.tolist())
+        read = numbers([*map(terms.__getitem__, rel_o.tolist()), *texts])
+        parsed = np.array([0.0 if x is None else x for x in read], dtype=np.float64)
+        return subjects, parsed, np.array([x is not None for x in read], dtype=bool)
 
     def mask(self, ids: np.ndarray) -> np.ndarray:
         """A boolean over every term id, true at ``ids`` (a membership test that costs one
@@ -118,11 +160,9 @@ class Columns:
 
     def days(self, predicate: str) -> np.ndarray:
         """Day ordinals of ``predicate`` over every term id (``0``: none, or not a date)."""
-        subjects, texts = self.texts(predicate)
-        for text in set(texts).difference(self._ordinals):
-            self.ordinal(text)
-        found = np.fromiter(map(self._ordinals.__getitem__, texts), np.int64, len(texts))
-        return self.dense(subjects, found)
+        subjects, codes, texts = self.codes(predicate)
+        ordinals = np.array([self.ordinal(text) for text in texts] + [NONE], dtype=np.int64)
+        return self.dense(subjects, ordinals[codes])
 
     def ranks(self, ids: np.ndarray) -> np.ndarray:
         """Each id's place in string order of the IRIs (ties broken as the strings are)."""
@@ -181,6 +221,26 @@ def unique(values: np.ndarray) -> np.ndarray:
     keep = np.ones(len(ordered), dtype=bool)
     keep[1:] = ordered[1:] != ordered[:-1]
     return ordered[keep]
+
+
+def lex_order(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
+    """:func:`numpy.lexsort` of ``keys`` (the last the primary), or ``None`` when the rows
+    are in that order already (as observations loaded series by series are): a few passes
+    that cost less than the sort.
+
+    >>> lex_order((np.array([2, 1]), np.array([0, 0]))) is None
+    False
+    >>> lex_order((np.array([1, 2]), np.array([0, 0]))) is None
+    True
+    """
+    n = len(keys[0])
+    if n < 2:
+        return None
+    before, tied = np.zeros(n - 1, dtype=bool), np.ones(n - 1, dtype=bool)
+    for key in reversed(keys):
+        before |= tied & (key[:-1] < key[1:])
+        tied &= key[:-1] == key[1:]
+    return None if (before | tied).all() else np.lexsort(keys)
 
 
 def _firsts(subjects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -337,6 +397,7 @@ __all__ = [
     "Columns",
     "Names",
     "kept",
+    "lex_order",
     "numbers",
     "quiet_build",
     "unique",

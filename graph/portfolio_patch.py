@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from graph.index import GovIndex
@@ -102,7 +102,7 @@ def patched(old: Lookups, index: GovIndex, touched: Any) -> Lookups | None:
     return new
 
 
-def _places(iris: list[str], wanted: list[str]) -> dict[str, int]:
+def _places(iris: Sequence[str], wanted: list[str]) -> dict[str, int]:
     """The places in ``iris`` of those of ``wanted`` it holds (a write touches a few: each is
     looked for along the list, which costs less than a dictionary of them all)."""
     if len(wanted) > 16:

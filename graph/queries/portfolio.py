@@ -305,9 +305,7 @@ def _board(
     for rag in rags:
         summary[rag] += 1
     late = [local_id(item) for item, _, _, is_late in judged if is_late]
-    mandates = sorted(
-        {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
-    )
+    mandates = follow.mandates_by_body.get(chosen, [])
     return judged, summary, late, mandates
 
 
