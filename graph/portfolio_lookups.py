@@ -25,7 +25,6 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
 from typing import TypeVar, cast
 
 import numpy as np
@@ -293,7 +292,7 @@ def _build(index: GovIndex) -> Lookups:
 
     out.dates, out.remake = dict(dates), records
     records(out)
-    _scopes(index, out)
+    _scopes(index, cols, out)
     return out
 
 
@@ -337,7 +336,7 @@ def _dependencies(cols: Columns, out: Lookups) -> np.ndarray:
     return np.concatenate([needs, pre])
 
 
-def _scopes(index: GovIndex, out: Lookups) -> None:
+def _scopes(index: GovIndex, cols: Columns, out: Lookups) -> None:
     """Items, what lies within each scope, the follow-up mandates in force and what has a
     validity period."""
     within: dict[str, list[str]] = defaultdict(list)
@@ -353,7 +352,10 @@ def _scopes(index: GovIndex, out: Lookups) -> None:
     out.dated = frozenset(index.subjects_with(v.TEMPORAL)) | frozenset(
         index.subjects_with(v.MEMBER_DURING)
     )
-    # Each class's members come sorted: merged (timsort), not sorted again from a set.
-    portfolio_items = sorted([i for cls in PORTFOLIO_TYPES for i in index.of_type(cls)])
-    out.portfolio_items = [i for i, _ in groupby(portfolio_items)]  # in two classes: once
-    out.items = frozenset(out.portfolio_items).union(index.of_type(v.ENTITY_CLASSES["system"]))
+    # Members by term id, sorted by rank (the IRIs' string order) rather than by string.
+    terms = cols.projection.terms
+    members = unique(np.concatenate([cols.members(cls) for cls in PORTFOLIO_TYPES]))
+    members = members[np.argsort(cols.ranks(members), kind="stable")]
+    out.portfolio_items = list(map(terms.__getitem__, members.tolist()))
+    systems = cols.members(v.ENTITY_CLASSES["system"]).tolist()
+    out.items = frozenset(out.portfolio_items).union(map(terms.__getitem__, systems))

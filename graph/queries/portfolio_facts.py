@@ -125,7 +125,9 @@ def following(index: GovIndex, day: date | None) -> Following:
         items: dict[str, set[str]] = defaultdict(set)
         bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
         mandates: dict[str, set[str]] = defaultdict(set)
-        for mandate in valid:
+        # By holder (then IRI, as before): each item's followers are appended in order, once
+        # each (a holder reaches an item first through one mandate), so none needs sorting.
+        for mandate in sorted(valid, key=lambda f: (f.holder, f.iri)):
             mine = items[mandate.holder]
             new = set(reach[mandate.iri]) - mine
             mine |= new
@@ -136,11 +138,7 @@ def following(index: GovIndex, day: date | None) -> Following:
                 mandates[mandate.holder].add(mandate.iri)
         return Following(
             {body: sorted(found) for body, found in items.items()},
-            # Most items have one follower: nothing to sort.
-            {
-                item: found if len(found) == 1 else sorted(set(found))
-                for item, found in bodies.items()
-            },
+            dict(bodies),
             {body: sorted(found) for body, found in mandates.items()},
         )
 
