@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -26,6 +26,8 @@ from ontology.terms import local_id
 # The label predicates in the order GovIndex.labels reads them.
 LABEL_PREDICATES = (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME)
 T = TypeVar("T")
+#: ``(place by IRI, term id by place)``: where some IRIs' term ids are known (Names.prefetch)
+Places = tuple[Mapping[str, int], Sequence[int]]
 NONE = 0  # the day ordinal of "no date" (real ordinals start at 1)
 
 
@@ -285,14 +287,20 @@ class Names:
             found = self.types[iri] = self.index.type_name(iri)
         return found
 
-    def prefetch(self, iris: Iterable[str], *, types: bool = True) -> None:
-        """Read the labels (and type names) of ``iris`` not known yet, in one pass each."""
+    def prefetch(
+        self, iris: Iterable[str], *, types: bool = True, places: Places | None = None
+    ) -> None:
+        """Read the labels (and type names) of ``iris`` not known yet, in one pass each.
+
+        ``places``: ``(place by IRI, term id by place)`` the caller knows for some of them
+        (the lookups' units), each checked against the terms: fewer IRIs searched for.
+        """
         wanted = [i for i in dict.fromkeys(iris) if i not in self.labels]
         if len(wanted) < 64:  # a few: one at a time costs less than a pass
             for iri in wanted:
                 self.label(iri)
         else:
-            self._labels(wanted)
+            self._labels(wanted, places)
         if types:
             missing = [i for i in dict.fromkeys(iris) if i not in self.types]
             if len(missing) < 64:
@@ -318,19 +326,28 @@ class Names:
             new.types.pop(iri, None)
         return new
 
-    def _ids(self, iris: list[str]) -> tuple[list[str], np.ndarray]:
-        ids = self.index.projection.ids
-        known = [(iri, ids.get(iri)) for iri in iris]
+    def _ids(self, iris: list[str], places: Places | None = None) -> tuple[list[str], np.ndarray]:
+        projection = self.index.projection
+        ids, terms = projection.ids, projection.terms
+        if places is None:
+            known = [(iri, ids.get(iri)) for iri in iris]
+        else:
+            at, term_of, size = places[0], places[1], len(terms)
+            known = []
+            for iri in iris:
+                u = at.get(iri)
+                i = -1 if u is None else term_of[u]
+                known.append((iri, i if 0 <= i < size and terms[i] == iri else ids.get(iri)))
         return [i for i, n in known if n is None], np.array(
             [n for _, n in known if n is not None], dtype=np.int64
         )
 
-    def _labels(self, iris: list[str]) -> None:
+    def _labels(self, iris: list[str], places: Places | None = None) -> None:
         """As :meth:`GovIndex.label` for each, chosen over arrays: of the label rows of these
         IRIs, each IRI's best by language (``lang``, then da, nb, none, en, then the others
         in order), then label predicate, then stream order."""
         projection = self.index.projection
-        unknown, ids = self._ids(iris)
+        unknown, ids = self._ids(iris, places)
         for iri in unknown:
             self.labels[iri] = local_id(iri)
         wanted = np.zeros(len(projection.terms), dtype=bool)
@@ -361,13 +378,18 @@ class Names:
         chosen = np.ones(len(best), dtype=bool)
         chosen[1:] = subjects[best][1:] != subjects[best][:-1]
         best = best[chosen]
-        terms, values = projection.terms, projection.values
-        labelled = dict(
-            zip(subjects[best].tolist(), map(values.__getitem__, rows[best].tolist()), strict=True)
+        terms, values, labels = projection.terms, projection.values, self.labels
+        labelled = subjects[best]
+        labels.update(
+            zip(
+                map(terms.__getitem__, labelled.tolist()),
+                map(values.__getitem__, rows[best].tolist()),
+                strict=True,
+            )
         )
-        for i in ids.tolist():
-            name = labelled.get(i)
-            self.labels[terms[i]] = local_id(terms[i]) if name is None else name
+        wanted[labelled] = False  # those left have no label: their id stands for one
+        for i in ids[wanted[ids]].tolist():
+            labels[terms[i]] = local_id(terms[i])
 
     def _types(self, iris: list[str]) -> None:
         projection = self.index.projection

@@ -110,6 +110,8 @@ class Lookups:
     dated: frozenset[str] = frozenset()
     units: dict[str, int] = field(default_factory=dict)
     unit_names: list[str] = field(default_factory=list)
+    # their term ids (stable across writes; a reader checks them against the terms)
+    unit_terms: list[int] = field(default_factory=list)
     ms_unit: np.ndarray = field(default_factory=_no_ints)
     ms_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     ms_planned: np.ndarray = field(default_factory=_no_ints)
@@ -223,7 +225,8 @@ def _build(index: GovIndex) -> Lookups:
     # Units: everything judged on a day, numbered in IRI order.
     unit_ids = unique(np.concatenate([owner, reported_of, ends]))
     unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
-    names = out.unit_names = [terms[u] for u in unit_ids.tolist()]
+    out.unit_terms = unit_ids.tolist()
+    names = out.unit_names = list(map(terms.__getitem__, out.unit_terms))
     out.units = units = dict(zip(names, range(len(names)), strict=True))
     position = cols.dense(unit_ids, np.arange(len(unit_ids), dtype=np.int64), fill=-1)
     # Milestones by unit, then planned (else forecast) day, then IRI.

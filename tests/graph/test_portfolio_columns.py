@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
-from graph.portfolio_columns import Columns, lex_order
+from graph.portfolio_columns import Columns, Names, lex_order
 from graph.portfolio_records import TermList
 from graph.queries.indicators import indicator_row, indicators
 from graph.queries.portfolio_facts import following
@@ -153,3 +153,23 @@ def test_each_item_lists_its_followers_once_in_order() -> None:
         assert found.mandates_by_body[body] == sorted(
             {m for i in items for b, m in found.bodies_by_item[i] if b == body}
         )
+
+
+def test_labels_read_with_known_places_even_wrong_ones_are_the_index_labels() -> None:
+    from tests.bench.bench_portfolio import synthetic
+
+    index = GovIndex(synthetic(100, 5, 2))
+    iris = sorted(index.entities())[:150] + [iri("nothing-here")]
+    assert len(iris) > 64  # read in one pass, not one at a time
+    expected = {i: index.label(i, "en") for i in iris}
+    right = {i: index.projection.ids.get(i, -1) for i in iris}
+    wrong = {i: (k + 1) % len(index.projection.terms) for k, i in enumerate(iris)}
+    for known in (None, right, wrong):
+        named = Names(index, "en")
+        places = (
+            None
+            if known is None
+            else ({i: k for k, i in enumerate(iris)}, [known[i] for i in iris])
+        )
+        named.prefetch(iris, places=places)
+        assert {i: named.labels.get(i) for i in iris} == expected  # each read in the pass
