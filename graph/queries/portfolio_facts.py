@@ -77,7 +77,7 @@ class Following:
     """Who follows what: items by body, bodies (with their mandate) by item."""
 
     items_by_body: dict[str, list[str]]
-    bodies_by_item: dict[str, list[tuple[str, str]]]
+    bodies_by_item: dict[str, tuple[tuple[str, str], ...]]
     #: each body's mandates through which it follows some item first (sorted)
     mandates_by_body: dict[str, list[str]] = field(default_factory=dict)
 
@@ -123,7 +123,9 @@ def following(index: GovIndex, day: date | None) -> Following:
     def build() -> Following:
         reach = _reach(index)
         items: dict[str, set[str]] = defaultdict(set)
-        bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Tuples, not lists: the collector stops scanning a tuple of strings once it has seen
+        # it, and 10,000 lists would be scanned by every collection after.
+        bodies: dict[str, tuple[tuple[str, str], ...]] = {}
         mandates: dict[str, set[str]] = defaultdict(set)
         # By holder (then IRI, as before): each item's followers are appended in order, once
         # each (a holder reaches an item first through one mandate), so none needs sorting.
@@ -133,12 +135,12 @@ def following(index: GovIndex, day: date | None) -> Following:
             mine |= new
             follower = (mandate.holder, mandate.iri)
             for here in new:
-                bodies[here].append(follower)
+                bodies[here] = (*bodies.get(here, ()), follower)
             if new:
                 mandates[mandate.holder].add(mandate.iri)
         return Following(
             {body: sorted(found) for body, found in items.items()},
-            dict(bodies),
+            bodies,
             {body: sorted(found) for body, found in mandates.items()},
         )
 

@@ -148,7 +148,7 @@ def test_each_item_lists_its_followers_once_in_order() -> None:
     index = index_of(deps_store("portfolio"))
     found = following(index, date(2024, 5, 1))
     for item, bodies in found.bodies_by_item.items():
-        assert bodies == sorted(set(bodies)), item
+        assert list(bodies) == sorted(set(bodies)), item
     for body, items in found.items_by_body.items():
         assert found.mandates_by_body[body] == sorted(
             {m for i in items for b, m in found.bodies_by_item[i] if b == body}
