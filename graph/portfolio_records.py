@@ -222,5 +222,15 @@ class TermList(Sequence[str]):
     def __contains__(self, iri: object) -> bool:
         return iri in self._list()
 
+    def places(self, ids: Sequence[int], terms: Sequence[str]) -> dict[str, int] | None:
+        """``{iri: place}`` of the terms ``ids`` of ``terms`` this list holds, found by id
+        without making every IRI; ``None`` (search by IRI) unless ``terms`` numbers each of
+        them as this list's terms do (a write's projection keeps the ids it had)."""
+        mine = self._terms
+        if any(i >= len(terms) or (i < len(mine) and terms[i] != mine[i]) for i in ids):
+            return None
+        at = np.flatnonzero(np.isin(self._ids, np.asarray(ids, dtype=np.int64)))
+        return {mine[int(self._ids[k])]: int(k) for k in at.tolist()}
+
     def index(self, iri: Any, start: int = 0, stop: int | None = None) -> int:
         return self._list().index(iri, start, len(self) if stop is None else stop)

@@ -173,3 +173,12 @@ def test_labels_read_with_known_places_even_wrong_ones_are_the_index_labels() ->
         )
         named.prefetch(iris, places=places)
         assert {i: named.labels.get(i) for i in iris} == expected  # each read in the pass
+
+
+def test_term_list_finds_places_by_id_only_where_the_ids_name_the_same_terms() -> None:
+    terms = ("urn:a", "urn:b", "urn:c")
+    names = TermList(terms, np.array([2, 0, 2]))
+    assert names.places([0, 2], terms) == {"urn:a": 1, "urn:c": 2}
+    grown = (*terms, "urn:new")  # a write's projection: old ids kept, new terms appended
+    assert names.places([3, 0], grown) == {"urn:a": 1}
+    assert names.places([0], ("urn:x", "urn:b", "urn:c")) is None  # renumbered: search by IRI
