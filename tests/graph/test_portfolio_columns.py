@@ -118,6 +118,8 @@ def _indicator_graph() -> list[Triple]:
             ]
         if n % 5 == 0:
             out.append((ind, v.PART_OF, family))
+        if n % 7 == 0:  # two things measured; a unit as a literal beside (after) a concept
+            out += [(ind, p.MEASURES, body), (ind, p.UNIT_MEASURE, Literal("per cent"))]
         for k in range(n % 4):
             obs = iri(f"t-obs-{n}-{k}")
             out += [
