@@ -176,6 +176,8 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
 def _invalid(index: GovIndex, day: date | None) -> frozenset[str]:
     """The dependencies not valid on ``day`` (few have a validity period at all)."""
     facts = lookups(index)
+    if not facts.dated:  # most graphs date none (asked three times per judgement)
+        return frozenset()
     return frozenset(
         d.iri for d in facts.dependencies if d.iri in facts.dated and not index.valid_at(d.iri, day)
     )
