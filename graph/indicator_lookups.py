@@ -8,14 +8,15 @@ answer shows (the latest and previous value; a chart's series).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from graph.index import GovIndex
-from graph.portfolio_columns import Columns, kept, numbers, quiet_build
-from graph.portfolio_records import Observation
+from graph.portfolio_columns import Columns, kept, lex_order, quiet_build
+from graph.portfolio_records import Observation, TermList
 from ontology import portfolio_terms as p
 from ontology.terms import RDF_TYPE
 
@@ -35,7 +36,7 @@ class IndicatorLookups:
     indicators: list[str]
     indicator_set: frozenset[str]
     spans: dict[str, tuple[int, int]]
-    obs: list[str]  # IRIs (never term ids: the lookups may outlive the projection)
+    obs: Sequence[str]  # IRIs (never bare term ids: the lookups may outlive the projection)
     day: np.ndarray  # day ordinals
     value: np.ndarray  # floats
     area: np.ndarray  # index into ``areas``, -1 for none
@@ -99,21 +100,14 @@ def _indicators(index: GovIndex) -> IndicatorLookups:
     cols = Columns(index)
     # Observations: the data set they belong to, their period (a date), value and area.
     obs, data_set = cols.links(p.IN_DATA_SET, p.OBSERVATION)
-    period_s, period_texts = cols.texts(p.REF_PERIOD)
-    periods = sorted(set(period_texts))  # a few hundred periods, named 100,000 times
-    codes = dict(zip(periods, range(len(periods)), strict=True))
-    found = np.fromiter(map(codes.__getitem__, period_texts), np.int64, len(period_texts))
-    period_code = cols.dense(period_s, found, fill=-1)[obs]
+    period_s, period_codes, period_texts = cols.codes(p.REF_PERIOD)
+    periods = sorted(period_texts)  # a few hundred periods, named 100,000 times
+    place = {text: k for k, text in enumerate(periods)}
+    recode = np.array([place[text] for text in period_texts] or [0], dtype=np.int64)
+    period_code = cols.dense(period_s, recode[period_codes], fill=-1)[obs]
     ordinal = cols.ordinal
     period_day = np.array([ordinal(t) for t in periods] + [0], dtype=np.int64)[period_code]
-    value_s, value_texts = cols.texts(p.OBS_VALUE)
-    try:
-        parsed = np.fromiter(map(float, value_texts), np.float64, len(value_texts))
-        known = np.ones(len(parsed), dtype=bool)
-    except ValueError:  # some are not numbers: read one at a time
-        read = numbers(value_texts)
-        parsed = np.array([0.0 if x is None else x for x in read], dtype=np.float64)
-        known = np.array([x is not None for x in read], dtype=bool)
+    value_s, parsed, known = cols.numbers(p.OBS_VALUE)
     has_value = cols.dense(value_s, known, fill=False)[obs]
     value = cols.dense(value_s, parsed, fill=0)[obs].astype(np.float64)
     keep = (period_code >= 0) & has_value & (period_day > 0)
@@ -126,11 +120,13 @@ def _indicators(index: GovIndex) -> IndicatorLookups:
         area_s, np.array([area_index[a] for a in area_texts], dtype=np.int64), fill=-1
     )[obs]
     # Oldest first; then by area ("" for none) and IRI, as the answers list them.
-    order = np.lexsort(
+    order = lex_order(
         (cols.ranks(obs), np.maximum(area_code, area_index[""]), period_day, data_set)
     )
-    obs, data_set, value = obs[order], data_set[order], value[order]
-    period_code, period_day, area_code = period_code[order], period_day[order], area_code[order]
+    if order is not None:
+        obs, data_set, value = obs[order], data_set[order], value[order]
+        period_code, period_day = period_code[order], period_day[order]
+        area_code = area_code[order]
     terms = cols.projection.terms
     starts = np.flatnonzero(np.diff(data_set, prepend=-1))  # data_set is sorted: its runs
     groups, ends = data_set[starts], np.append(starts[1:], len(data_set))[: len(starts)]
@@ -143,7 +139,7 @@ def _indicators(index: GovIndex) -> IndicatorLookups:
         indicators,
         frozenset(indicators),
         spans,
-        list(map(terms.__getitem__, obs.tolist())),
+        TermList(terms, obs),
         period_day,
         value,
         area_code,

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import gc
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
 import numpy as np
 
 from graph.index import GovIndex
+from graph.portfolio_arrays import firsts as _firsts
+from graph.portfolio_arrays import lex_order, numbers, unique
 from ontology import vocab as v
 from ontology.dates import last_day
 from ontology.terms import local_id
@@ -26,6 +28,8 @@ from ontology.terms import local_id
 # The label predicates in the order GovIndex.labels reads them.
 LABEL_PREDICATES = (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME)
 T = TypeVar("T")
+#: ``(place by IRI, term id by place)``: where some IRIs' term ids are known (Names.prefetch)
+Places = tuple[Mapping[str, int], Sequence[int]]
 NONE = 0  # the day ordinal of "no date" (real ordinals start at 1)
 
 
@@ -70,11 +74,9 @@ class Columns:
         subjects, first = _firsts(subjects)
         return subjects, objects[first]
 
-    def texts(self, predicate: str) -> tuple[np.ndarray, list[str]]:
-        """``(subjects, texts)``: each subject's first value, an IRI or a literal's text."""
-        p = self.predicate(predicate)
-        if p is None:
-            return np.zeros(0, np.int64), []
+    def _firsts_of(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(subjects, objects, literal subjects, literal rows)``: each subject's first value
+        of predicate ``p``, a relation if it has one, else a literal."""
         projection = self.projection
         rel_s, rel_o = projection.pairs(p)
         rel_s, first = _firsts(rel_s)
@@ -85,9 +87,53 @@ class Columns:
         if len(rel_s):  # a relation comes first
             keep = ~self.mask(rel_s)[lit_s]
             lit_s, rows = lit_s[keep], rows[keep]
-        terms, values = projection.terms, projection.values
+        return rel_s, rel_o, lit_s, rows
+
+    def texts(self, predicate: str) -> tuple[np.ndarray, list[str]]:
+        """``(subjects, texts)``: each subject's first value, an IRI or a literal's text."""
+        p = self.predicate(predicate)
+        if p is None:
+            return np.zeros(0, np.int64), []
+        rel_s, rel_o, lit_s, rows = self._firsts_of(p)
+        terms, values = self.projection.terms, self.projection.values
         texts = [*map(terms.__getitem__, rel_o.tolist()), *map(values.__getitem__, rows.tolist())]
         return np.concatenate([rel_s, lit_s]).astype(np.int64), texts
+
+    def codes(self, predicate: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """``(subjects, codes, texts)``: as :meth:`texts`, each value a code into the distinct
+        ``texts`` (a few concepts named thousands of times: read by term id, not by text)."""
+        p = self.predicate(predicate)
+        if p is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), []
+        rel_s, rel_o, lit_s, rows = self._firsts_of(p)
+        terms, values = self.projection.terms, self.projection.values
+        distinct, rel_codes = np.unique(rel_o, return_inverse=True)
+        at = {terms[i]: k for k, i in enumerate(distinct.tolist())}
+        lit_codes = [
+            at.setdefault(text, len(at)) for text in map(values.__getitem__, rows.tolist())
+        ]
+        codes = np.concatenate([rel_codes.astype(np.int64), np.array(lit_codes, dtype=np.int64)])
+        return np.concatenate([rel_s, lit_s]).astype(np.int64), codes, list(at)
+
+    def numbers(self, predicate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(subjects, values, known)``: each subject's first value of ``predicate`` as a
+        float (``known`` false, value ``0``, where it is not a number), read in one pass."""
+        p = self.predicate(predicate)
+        if p is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, bool)
+        rel_s, rel_o, lit_s, rows = self._firsts_of(p)
+        subjects = np.concatenate([rel_s, lit_s]).astype(np.int64)
+        terms, values = self.projection.terms, self.projection.values
+        texts = map(values.__getitem__, rows.tolist())
+        if not len(rel_s):
+            try:
+                parsed = np.fromiter(map(float, texts), np.float64, len(rows))
+                return subjects, parsed, np.ones(len(parsed), dtype=bool)
+            except ValueError:  # some are not numbers: read one at a time
+                texts = map(values.__getitem__, rows.tolist())
+        read = numbers([*map(terms.__getitem__, rel_o.tolist()), *texts])
+        parsed = np.array([0.0 if x is None else x for x in read], dtype=np.float64)
+        return subjects, parsed, np.array([x is not None for x in read], dtype=bool)
 
     def mask(self, ids: np.ndarray) -> np.ndarray:
         """A boolean over every term id, true at ``ids`` (a membership test that costs one
@@ -118,11 +164,9 @@ class Columns:
 
     def days(self, predicate: str) -> np.ndarray:
         """Day ordinals of ``predicate`` over every term id (``0``: none, or not a date)."""
-        subjects, texts = self.texts(predicate)
-        for text in set(texts).difference(self._ordinals):
-            self.ordinal(text)
-        found = np.fromiter(map(self._ordinals.__getitem__, texts), np.int64, len(texts))
-        return self.dense(subjects, found)
+        subjects, codes, texts = self.codes(predicate)
+        ordinals = np.array([self.ordinal(text) for text in texts] + [NONE], dtype=np.int64)
+        return self.dense(subjects, ordinals[codes])
 
     def ranks(self, ids: np.ndarray) -> np.ndarray:
         """Each id's place in string order of the IRIs (ties broken as the strings are)."""
@@ -174,35 +218,6 @@ def quiet_build(build: Callable[[], T]) -> T:
             gc.enable()
 
 
-def unique(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (:func:`numpy.unique` by sorting: its hash table is
-    slower on these id arrays)."""
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
-
-
-def _firsts(subjects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(unique subjects, where each first occurs)``, sorted by subject."""
-    order = np.argsort(subjects, kind="stable")
-    ordered = subjects[order]
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
-    return ordered[first], order[first]
-
-
-def numbers(texts: Iterable[str | None]) -> list[float | None]:
-    """``float(text)`` of each, ``None`` where it is not a number."""
-    out: list[float | None] = []
-    for text in texts:
-        try:
-            out.append(float(text) if text is not None else None)
-        except ValueError:
-            out.append(None)
-    return out
-
-
 class Names:
     """Labels and type names of IRIs in one language, read a batch at a time (the label and
     type rows of just those IRIs) and kept: a board names thousands of items at once."""
@@ -225,14 +240,20 @@ class Names:
             found = self.types[iri] = self.index.type_name(iri)
         return found
 
-    def prefetch(self, iris: Iterable[str], *, types: bool = True) -> None:
-        """Read the labels (and type names) of ``iris`` not known yet, in one pass each."""
+    def prefetch(
+        self, iris: Iterable[str], *, types: bool = True, places: Places | None = None
+    ) -> None:
+        """Read the labels (and type names) of ``iris`` not known yet, in one pass each.
+
+        ``places``: ``(place by IRI, term id by place)`` the caller knows for some of them
+        (the lookups' units), each checked against the terms: fewer IRIs searched for.
+        """
         wanted = [i for i in dict.fromkeys(iris) if i not in self.labels]
         if len(wanted) < 64:  # a few: one at a time costs less than a pass
             for iri in wanted:
                 self.label(iri)
         else:
-            self._labels(wanted)
+            self._labels(wanted, places)
         if types:
             missing = [i for i in dict.fromkeys(iris) if i not in self.types]
             if len(missing) < 64:
@@ -258,19 +279,28 @@ class Names:
             new.types.pop(iri, None)
         return new
 
-    def _ids(self, iris: list[str]) -> tuple[list[str], np.ndarray]:
-        ids = self.index.projection.ids
-        known = [(iri, ids.get(iri)) for iri in iris]
+    def _ids(self, iris: list[str], places: Places | None = None) -> tuple[list[str], np.ndarray]:
+        projection = self.index.projection
+        ids, terms = projection.ids, projection.terms
+        if places is None:
+            known = [(iri, ids.get(iri)) for iri in iris]
+        else:
+            at, term_of, size = places[0], places[1], len(terms)
+            known = []
+            for iri in iris:
+                u = at.get(iri)
+                i = -1 if u is None else term_of[u]
+                known.append((iri, i if 0 <= i < size and terms[i] == iri else ids.get(iri)))
         return [i for i, n in known if n is None], np.array(
             [n for _, n in known if n is not None], dtype=np.int64
         )
 
-    def _labels(self, iris: list[str]) -> None:
+    def _labels(self, iris: list[str], places: Places | None = None) -> None:
         """As :meth:`GovIndex.label` for each, chosen over arrays: of the label rows of these
         IRIs, each IRI's best by language (``lang``, then da, nb, none, en, then the others
         in order), then label predicate, then stream order."""
         projection = self.index.projection
-        unknown, ids = self._ids(iris)
+        unknown, ids = self._ids(iris, places)
         for iri in unknown:
             self.labels[iri] = local_id(iri)
         wanted = np.zeros(len(projection.terms), dtype=bool)
@@ -288,7 +318,7 @@ class Names:
         subjects, codes = projection.lit_s[rows], projection.lit_lang[rows]
         # Each language tag's preference (tag -1: no language), as choose_label orders them.
         tags = projection.tags
-        present = sorted({tags[g] or "" if g >= 0 else "" for g in np.unique(codes).tolist()})
+        present = sorted({tags[g] or "" if g >= 0 else "" for g in unique(codes).tolist()})
         first = [self.lang] if self.lang else []  # as choose_label: an empty lang is none
         order = {
             x: k for k, x in enumerate(dict.fromkeys([*first, "da", "nb", "", "en", *present]))
@@ -301,13 +331,18 @@ class Names:
         chosen = np.ones(len(best), dtype=bool)
         chosen[1:] = subjects[best][1:] != subjects[best][:-1]
         best = best[chosen]
-        terms, values = projection.terms, projection.values
-        labelled = dict(
-            zip(subjects[best].tolist(), map(values.__getitem__, rows[best].tolist()), strict=True)
+        terms, values, labels = projection.terms, projection.values, self.labels
+        labelled = subjects[best]
+        labels.update(
+            zip(
+                map(terms.__getitem__, labelled.tolist()),
+                map(values.__getitem__, rows[best].tolist()),
+                strict=True,
+            )
         )
-        for i in ids.tolist():
-            name = labelled.get(i)
-            self.labels[terms[i]] = local_id(terms[i]) if name is None else name
+        wanted[labelled] = False  # those left have no label: their id stands for one
+        for i in ids[wanted[ids]].tolist():
+            labels[terms[i]] = local_id(terms[i])
 
     def _types(self, iris: list[str]) -> None:
         projection = self.index.projection
@@ -337,6 +372,7 @@ __all__ = [
     "Columns",
     "Names",
     "kept",
+    "lex_order",
     "numbers",
     "quiet_build",
     "unique",

@@ -22,7 +22,7 @@ statuses, milestone dates or observed values patches them (:mod:`graph.portfolio
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar, cast
@@ -41,6 +41,7 @@ from graph.portfolio_records import (
     Observation,
     Records,
     StatusReport,
+    TermList,
     day_of,
 )
 from ontology import portfolio_terms as p
@@ -109,6 +110,8 @@ class Lookups:
     dated: frozenset[str] = frozenset()
     units: dict[str, int] = field(default_factory=dict)
     unit_names: list[str] = field(default_factory=list)
+    # their term ids (stable across writes; a reader checks them against the terms)
+    unit_terms: list[int] = field(default_factory=list)
     ms_unit: np.ndarray = field(default_factory=_no_ints)
     ms_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     ms_planned: np.ndarray = field(default_factory=_no_ints)
@@ -124,8 +127,8 @@ class Lookups:
     _status_at: Callable[[int], StatusReport] | None = None
     # For a patch (:mod:`graph.portfolio_patch`): the IRIs of the ``ms_*`` and ``st_*``
     # entries, the dates by ordinal, and what makes the records from the arrays again.
-    ms_iris: list[str] = field(default_factory=list)
-    st_iris: list[str] = field(default_factory=list)
+    ms_iris: Sequence[str] = field(default_factory=list)
+    st_iris: Sequence[str] = field(default_factory=list)
     dates: dict[int, date | None] = field(default_factory=dict)
     remake: Callable[[Lookups], None] | None = None
 
@@ -211,12 +214,9 @@ def _build(index: GovIndex) -> Lookups:
     planned, forecast = cols.days(p.PLANNED_DATE)[ms], cols.days(p.FORECAST_DATE)[ms]
     actual = cols.days(p.ACTUAL_DATE)[ms]
     reports, reported_of = cols.links(p.STATUS_OF, p.STATUS_REPORT)
-    status_s, status_texts = cols.texts(p.STATUS)
-    codes = {text: k for k, text in enumerate(dict.fromkeys(status_texts))}
-    out.status_slugs = [concept_slug(text) for text in codes]
-    status_code = cols.dense(
-        status_s, np.fromiter(map(codes.__getitem__, status_texts), np.int64), fill=-1
-    )[reports]
+    status_s, status_codes, status_texts = cols.codes(p.STATUS)
+    out.status_slugs = [concept_slug(text) for text in status_texts]
+    status_code = cols.dense(status_s, status_codes, fill=-1)[reports]
     report_day = cols.days(p.REPORT_DATE)[reports]
     keep = (status_code >= 0) & (report_day > 0)
     reports, reported_of = reports[keep], reported_of[keep]
@@ -225,7 +225,8 @@ def _build(index: GovIndex) -> Lookups:
     # Units: everything judged on a day, numbered in IRI order.
     unit_ids = unique(np.concatenate([owner, reported_of, ends]))
     unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
-    names = out.unit_names = [terms[u] for u in unit_ids.tolist()]
+    out.unit_terms = unit_ids.tolist()
+    names = out.unit_names = list(map(terms.__getitem__, out.unit_terms))
     out.units = units = dict(zip(names, range(len(names)), strict=True))
     position = cols.dense(unit_ids, np.arange(len(unit_ids), dtype=np.int64), fill=-1)
     # Milestones by unit, then planned (else forecast) day, then IRI.
@@ -243,7 +244,7 @@ def _build(index: GovIndex) -> Lookups:
     out.successors = {k: sorted(set(x)) for k, x in successors.items()}
     # Records name things by IRI, never by term id: the lookups may outlive this projection
     # (an index made by a write that changes none of :data:`LOOKUPS_READS` keeps them).
-    out.ms_iris = list(map(terms.__getitem__, ms.tolist()))
+    out.ms_iris = TermList(terms, ms)
     out.ms_ptr = np.searchsorted(out.ms_unit, np.arange(len(names) + 1))
     # Status reports by unit, then day, then IRI.
     st_unit = position[reported_of]
@@ -251,11 +252,11 @@ def _build(index: GovIndex) -> Lookups:
     reports, out.st_unit = reports[order], st_unit[order]
     out.st_code, out.st_day = status_code[order], report_day[order]
     out.st_ptr = np.searchsorted(out.st_unit, np.arange(len(names) + 1))
-    progress_s, progress_texts = cols.texts(p.PROGRESS)
-    progress_at = cols.dense(progress_s, np.arange(len(progress_texts)), fill=-1)[reports]
-    phase_s, phase_texts = cols.texts(p.PHASE)
-    phase_at = cols.dense(phase_s, np.arange(len(phase_texts)), fill=-1)[reports]
-    out.st_iris = list(map(terms.__getitem__, reports.tolist()))
+    progress_s, progress_codes, progress_texts = cols.codes(p.PROGRESS)
+    progress_at = cols.dense(progress_s, progress_codes, fill=-1)[reports]
+    phase_s, phase_codes, phase_texts = cols.codes(p.PHASE)
+    phase_at = cols.dense(phase_s, phase_codes, fill=-1)[reports]
+    out.st_iris = TermList(terms, reports)
     progress_l, phase_l = progress_at.tolist(), phase_at.tolist()
     ms_unit_l, st_unit_l, day_l = out.ms_unit.tolist(), out.st_unit.tolist(), out.st_day.tolist()
 
@@ -294,7 +295,7 @@ def _build(index: GovIndex) -> Lookups:
 
     out.dates, out.remake = dict(dates), records
     records(out)
-    _scopes(index, out)
+    _scopes(index, cols, out)
     return out
 
 
@@ -307,47 +308,38 @@ def _dependencies(cols: Columns, out: Lookups) -> np.ndarray:
     deps, needs, pre = deps[keep], needs[keep], pre[keep]
     order = np.argsort(cols.ranks(deps), kind="stable")
     deps, needs, pre = deps[order], needs[order], pre[order]
-    slugs: dict[str | None, str] = {None: ""}  # a few concepts, named thousands of times
 
-    def column(predicate: str) -> list[str | None]:
-        """The first value of ``predicate`` of each dependency (``None`` if it has none)."""
-        subjects, texts = cols.texts(predicate)
-        at = cols.dense(subjects, np.arange(len(texts)), fill=-1)[deps].tolist()
-        return [texts[k] if k >= 0 else None for k in at]
+    def column(predicate: str) -> list[str]:
+        """The slug of each dependency's first value of ``predicate`` ("" if it has none):
+        a few concepts, each named thousands of times, made into slugs once."""
+        subjects, codes, texts = cols.codes(predicate)
+        slugs = np.array([*map(concept_slug, texts), ""], dtype=object)
+        return slugs[cols.dense(subjects, codes, fill=-1)[deps]].tolist()
 
-    def slug(text: str | None) -> str:
-        found = slugs.get(text)
-        if found is None:
-            found = slugs[text] = concept_slug(text)  # type: ignore[arg-type]
-        return found
-
+    lag_s, lag_texts = cols.texts(v.LAG_DAYS)
+    lag_at = cols.dense(lag_s, np.arange(len(lag_texts)), fill=-1)[deps].tolist()
+    lags = [
+        0 if k < 0 else int(x) if (x := _number(lag_texts[k])) is not None else 0 for k in lag_at
+    ]
+    criticality = [crit or "low" for crit in column(v.CRITICALITY)]
+    ranks = [v.CRITICALITY_RANK.get(crit, 1) for crit in criticality]
     terms = cols.projection.terms
-    for iri, dependent, prerequisite, criticality, kind, lag_text in zip(
-        map(terms.__getitem__, deps.tolist()),
-        map(terms.__getitem__, needs.tolist()),
-        map(terms.__getitem__, pre.tolist()),
-        column(v.CRITICALITY),
-        column(v.DEPENDENCY_TYPE),
-        column(v.LAG_DAYS),
-        strict=True,
-    ):
-        crit = slug(criticality) or "low"
-        lag = _number(lag_text)
-        out.dependencies.append(
-            Dependency(
-                iri,
-                dependent,
-                prerequisite,
-                crit,
-                v.CRITICALITY_RANK.get(crit, 1),
-                slug(kind),
-                int(lag) if lag is not None else 0,
-            )
+    out.dependencies = list(
+        map(
+            Dependency,
+            map(terms.__getitem__, deps.tolist()),
+            map(terms.__getitem__, needs.tolist()),
+            map(terms.__getitem__, pre.tolist()),
+            criticality,
+            ranks,
+            column(v.DEPENDENCY_TYPE),
+            lags,
         )
+    )
     return np.concatenate([needs, pre])
 
 
-def _scopes(index: GovIndex, out: Lookups) -> None:
+def _scopes(index: GovIndex, cols: Columns, out: Lookups) -> None:
     """Items, what lies within each scope, the follow-up mandates in force and what has a
     validity period."""
     within: dict[str, list[str]] = defaultdict(list)
@@ -363,6 +355,10 @@ def _scopes(index: GovIndex, out: Lookups) -> None:
     out.dated = frozenset(index.subjects_with(v.TEMPORAL)) | frozenset(
         index.subjects_with(v.MEMBER_DURING)
     )
-    portfolio_items = {i for cls in PORTFOLIO_TYPES for i in index.of_type(cls)}
-    out.items = frozenset(portfolio_items | set(index.of_type(v.ENTITY_CLASSES["system"])))
-    out.portfolio_items = sorted(portfolio_items)
+    # Members by term id, sorted by rank (the IRIs' string order) rather than by string.
+    terms = cols.projection.terms
+    members = unique(np.concatenate([cols.members(cls) for cls in PORTFOLIO_TYPES]))
+    members = members[np.argsort(cols.ranks(members), kind="stable")]
+    out.portfolio_items = list(map(terms.__getitem__, members.tolist()))
+    systems = cols.members(v.ENTITY_CLASSES["system"]).tolist()
+    out.items = frozenset(out.portfolio_items).union(map(terms.__getitem__, systems))

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from graph.index import GovIndex
 from graph.indicator_lookups import READS as INDICATOR_READS
 from graph.indicator_lookups import IndicatorLookups
 from graph.portfolio_lookups import ITEM_TYPES, READS, TIMELINE_READS, Lookups
+from graph.portfolio_records import TermList
 from ontology import portfolio_terms as p
 from ontology import vocab as v
 from ontology.dates import last_day
@@ -73,7 +74,8 @@ def patched(old: Lookups, index: GovIndex, touched: Any) -> Lookups | None:
         return None
     terms = index.projection.terms
     subjects = [terms[i] for i in touched.subjects]
-    ms_at, st_at = _places(old.ms_iris, subjects), _places(old.st_iris, subjects)
+    ms_at = _places(old.ms_iris, subjects, touched.subjects, terms)
+    st_at = _places(old.st_iris, subjects, touched.subjects, terms)
     new = copy.copy(old)
     new.ms_forecast, new.ms_actual = old.ms_forecast.copy(), old.ms_actual.copy()
     new.st_code, new.status_slugs = old.st_code.copy(), list(old.status_slugs)
@@ -102,9 +104,16 @@ def patched(old: Lookups, index: GovIndex, touched: Any) -> Lookups | None:
     return new
 
 
-def _places(iris: list[str], wanted: list[str]) -> dict[str, int]:
-    """The places in ``iris`` of those of ``wanted`` it holds (a write touches a few: each is
-    looked for along the list, which costs less than a dictionary of them all)."""
+def _places(
+    iris: Sequence[str], wanted: list[str], ids: Sequence[int], terms: Sequence[str]
+) -> dict[str, int]:
+    """The places in ``iris`` of those of ``wanted`` (the terms ``ids`` of ``terms``) it
+    holds: by term id where ``iris`` names term ids (:class:`TermList`), else each looked for
+    along the list (a write touches a few: that costs less than a dictionary of them all)."""
+    if isinstance(iris, TermList):
+        found = iris.places(list(ids), terms)
+        if found is not None:
+            return found
     if len(wanted) > 16:
         chosen = set(wanted)
         return {iri: k for k, iri in enumerate(iris) if iri in chosen}
@@ -146,7 +155,11 @@ def indicators_patched(old: IndicatorLookups, index: GovIndex, touched: Any) -> 
         return None
     terms = index.projection.terms
     subjects = [terms[i] for i in touched.subjects]
-    at = old.positions() if old._positions is not None else _places(old.obs, subjects)
+    at = (
+        old.positions()
+        if old._positions is not None
+        else _places(old.obs, subjects, touched.subjects, terms)
+    )
     new = copy.copy(old)
     new.value, new._series = old.value.copy(), dict(old._series)
     for iri in subjects:

@@ -8,10 +8,10 @@ first answer after a write makes only the records it shows, not all of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 import numpy as np
 
@@ -161,7 +161,7 @@ class ByIri(Mapping[str, R], Generic[R]):
     """``iri -> record``: ``make(k)`` for the place ``k`` of ``iri`` in ``iris`` (the places
     found on first use)."""
 
-    def __init__(self, iris: list[str], make: Callable[[int], R]) -> None:
+    def __init__(self, iris: Sequence[str], make: Callable[[int], R]) -> None:
         self._iris, self._make = iris, make
         self._places: dict[str, int] | None = None
 
@@ -185,3 +185,52 @@ class ByIri(Mapping[str, R], Generic[R]):
 
     def __len__(self) -> int:
         return len(self._iris)
+
+
+class TermList(Sequence[str]):
+    """The IRIs of an array of term ids, each read when asked for: a board shows a few of
+    30,000 milestones, so their IRIs are not all made on the first answer.
+
+    Holds the terms of the projection the ids come from (a tuple of strings, never the index
+    or its arrays), so it names the same IRIs after that projection is replaced by a write.
+    """
+
+    def __init__(self, terms: Sequence[str], ids: np.ndarray) -> None:
+        self._terms, self._ids = terms, ids
+        self._listed: list[str] | None = None
+
+    def _list(self) -> list[str]:
+        if self._listed is None:
+            self._listed = list(map(self._terms.__getitem__, self._ids.tolist()))
+        return self._listed
+
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[str]: ...
+    def __getitem__(self, k: int | slice) -> str | list[str]:
+        if isinstance(k, slice) or self._listed is not None:
+            return self._list()[k]
+        return self._terms[int(self._ids[k])]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._list())
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self._list()
+
+    def places(self, ids: Sequence[int], terms: Sequence[str]) -> dict[str, int] | None:
+        """``{iri: place}`` of the terms ``ids`` of ``terms`` this list holds, found by id
+        without making every IRI; ``None`` (search by IRI) unless ``terms`` numbers each of
+        them as this list's terms do (a write's projection keeps the ids it had)."""
+        mine = self._terms
+        if any(i >= len(terms) or (i < len(mine) and terms[i] != mine[i]) for i in ids):
+            return None
+        at = np.flatnonzero(np.isin(self._ids, np.asarray(ids, dtype=np.int64)))
+        return {mine[int(self._ids[k])]: int(k) for k in at.tolist()}
+
+    def index(self, iri: Any, start: int = 0, stop: int | None = None) -> int:
+        return self._list().index(iri, start, len(self) if stop is None else stop)

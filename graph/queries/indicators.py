@@ -6,6 +6,7 @@ Indicators are ``qb:DataSet``s (``gg:Indicator``); their observations ``qb:Obser
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,9 @@ import numpy as np
 from graph.index import GovIndex, index_of
 from graph.portfolio_lookups import IndicatorLookups, Observation, indicator_lookups, quiet_build
 from graph.portfolio_patch import Rows, rows_patched
+from graph.projection_rows import gathered
 from graph.queries.impact import as_of_day
+from graph.queries.portfolio_facts import names, refs_of
 from graph.resolve import resolve
 from graph.store import GraphStore
 from ontology import portfolio_terms as p
@@ -41,8 +44,12 @@ def _overall(found: IndicatorLookups, iri: str, day: date | None) -> tuple[int, 
     return b - a, (np.flatnonzero(bare) + a).tolist()
 
 
-def _number(index: GovIndex, iri: str, pred: str) -> float | None:
-    value = index.node(iri).first(pred)
+def _first(read: Read, predicate: str) -> str | None:
+    found = read[predicate]
+    return found[0] if found else None
+
+
+def _number(value: str | None) -> float | None:
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -80,35 +87,120 @@ def indicator_row(
 
     Built once per index, day, language and ``series`` (a fresh top-level dict each call;
     nested values are shared and must not be changed by callers)."""
+    (row,) = indicator_rows(index, [iri], day, lang, series=series)
+    return row
+
+
+def indicator_rows(
+    index: GovIndex,
+    iris: list[str],
+    day: date | None,
+    lang: str | None,
+    *,
+    series: bool = False,
+) -> list[dict[str, Any]]:
+    """:func:`indicator_row` of each of ``iris``; those not made yet are made together, the
+    labels and types of everything they name read in one pass (:class:`Names`)."""
     cache: Rows = index.memo(
         f"indicators:rows:{day}:{lang}:{series}",
         Rows,
         patch=rows_patched,  # type: ignore[call-arg,unused-ignore]
     )
-    row = cache.get(iri)
-    if row is None:
-        # What it is made from first: a write's patch keeps only rows whose sources it knows.
-        cache.reads[iri] = frozenset(
-            [iri, *index.out(iri, p.MEASURES), *index.out(iri, v.PART_OF)]
-            + index.out(iri, v.RELATION_KEYS["owner"])
-        )
-        row = cache[iri] = _indicator_row(index, iri, day, lang, series=series)
-    return dict(row)
+    missing = [iri for iri in dict.fromkeys(iris) if iri not in cache]
+    if missing:
+        if len(missing) < 64:  # a few: one at a time costs less than a pass
+            reads = {iri: _read_one(index, iri) for iri in missing}
+        else:
+            reads = _read_many(index, missing)
+            names(index, lang).prefetch(
+                [*missing, *(x for read in reads.values() for pred in _LINKS for x in read[pred])]
+            )
+        refs = refs_of(index, lang)
+        found = indicator_lookups(index)
+        for iri in missing:
+            read = reads[iri]
+            # What it is made from first: a write's patch keeps only rows whose sources it knows.
+            cache.reads[iri] = frozenset([iri, *(x for pred in _LINKS for x in read[pred])])
+            cache[iri] = _indicator_row(index, found, refs, iri, read, day, series=series)
+    return [dict(cache[iri]) for iri in iris]
+
+
+#: What a row reads of its indicator: every relation of these (:meth:`GovIndex.out`) ...
+_LINKS = (p.MEASURES, v.RELATION_KEYS["owner"], v.PART_OF)
+#: ... and the first value of these (:meth:`GovIndex.first`: a relation, else a literal).
+_FIRSTS = (
+    p.DIRECTION,
+    p.UNIT_MEASURE,
+    p.TARGET_VALUE,
+    p.TARGET_DATE,
+    p.INDICATOR_COUNT,
+    p.BASELINE_VALUE,
+)
+#: predicate -> its values a row reads (relations, then literals for :data:`_FIRSTS`)
+Read = dict[str, list[str]]
+
+
+def _read_one(index: GovIndex, iri: str) -> Read:
+    read = {pred: index.out(iri, pred) for pred in _LINKS}
+    for pred in _FIRSTS:
+        value = index.first(iri, pred)
+        read[pred] = [] if value is None else [value]
+    return read
+
+
+def _read_many(index: GovIndex, iris: list[str]) -> dict[str, Read]:
+    """:func:`_read_one` of each of ``iris``, over their rows of the projection gathered at
+    once (each subject's rows in the order :meth:`GovIndex.out` reads them)."""
+    projection = index.projection
+    out: dict[str, Read] = {iri: {pred: [] for pred in (*_LINKS, *_FIRSTS)} for iri in iris}
+    known = [
+        (iri, i) for iri, i in ((iri, projection.ids.get(iri)) for iri in iris) if i is not None
+    ]
+    keys = np.array([i for _, i in known], dtype=np.int64)
+    terms, values = projection.terms, projection.values
+    wanted = {projection.ids.get(pred): pred for pred in (*_LINKS, *_FIRSTS)}
+    wanted.pop(None, None)
+    firsts = {i: pred for i, pred in wanted.items() if pred in _FIRSTS}
+    for ptr, entries, preds, objects, read in (
+        (projection.out_ptr, projection.out_edges, projection.p, projection.o, wanted),
+        (projection.lit_ptr, projection.lit_rows, projection.lit_p, None, firsts),
+    ):
+        rows, counts = gathered(ptr, entries, keys)
+        owner, pred = np.repeat(np.arange(len(keys)), counts), preds[rows]
+        chosen = np.zeros(len(rows), dtype=bool)
+        for i in read:
+            chosen |= pred == i
+        rows, owner, pred = rows[chosen], owner[chosen].tolist(), pred[chosen].tolist()
+        if objects is None:  # literals, after every relation (a relation comes first)
+            found = list(map(values.__getitem__, rows.tolist()))
+        else:
+            ids = objects[rows].tolist()
+            projection.ids_known(ids)  # named next
+            found = list(map(terms.__getitem__, ids))
+        for k, i, value in zip(owner, pred, found, strict=True):
+            out[known[k][0]][read[i]].append(value)
+    return out
 
 
 def _indicator_row(
-    index: GovIndex, iri: str, day: date | None, lang: str | None, *, series: bool
+    index: GovIndex,
+    found: IndicatorLookups,
+    refs: Callable[[str], dict[str, str]],
+    iri: str,
+    read: Read,
+    day: date | None,
+    *,
+    series: bool,
 ) -> dict[str, Any]:
-    node = index.node(iri)
-    found = indicator_lookups(index)
+    measures, owner, part_of = (read[pred] for pred in _LINKS)
     count_obs, overall_at = _overall(found, iri, day)
     latest = found.record(overall_at[-1]) if overall_at else None
     previous = found.record(overall_at[-2]) if len(overall_at) > 1 else None
-    direction = node.first(p.DIRECTION)
+    direction = _first(read, p.DIRECTION)
     direction = concept_slug(direction) if direction else None
-    unit = node.first(p.UNIT_MEASURE)
-    target = _number(index, iri, p.TARGET_VALUE)
-    count = node.first(p.INDICATOR_COUNT)
+    unit = _first(read, p.UNIT_MEASURE)
+    target = _number(_first(read, p.TARGET_VALUE))
+    count = _first(read, p.INDICATOR_COUNT)
     distance = None
     if target is not None and latest is not None:
         gap = target - latest.value
@@ -116,15 +208,17 @@ def _indicator_row(
             gap = -gap
         distance = {"value": round(gap, 6), "met": gap <= 0}
     row: dict[str, Any] = {
-        **index.ref(iri, lang),
+        **refs(iri),
         "unit": concept_slug(unit) if unit else None,
         "direction": direction,
-        "measures": [index.ref(x, lang) for x in index.out(iri, p.MEASURES)],
-        "owner": [index.ref(x, lang) for x in index.out(iri, v.RELATION_KEYS["owner"])],
-        "part_of": [index.ref(x, lang) for x in index.out(iri, v.PART_OF)],
+        "measures": [dict(refs(x)) for x in measures],
+        "owner": [dict(refs(x)) for x in owner],
+        "part_of": [dict(refs(x)) for x in part_of],
         "count": int(count) if count is not None else None,
-        "target": None if target is None else {"value": target, "date": node.first(p.TARGET_DATE)},
-        "baseline": _number(index, iri, p.BASELINE_VALUE),
+        "target": None
+        if target is None
+        else {"value": target, "date": _first(read, p.TARGET_DATE)},
+        "baseline": _number(_first(read, p.BASELINE_VALUE)),
         "latest": None if latest is None else _obs(index, latest),
         "previous": None if previous is None else _obs(index, previous, sources=False),
         **_trend(previous.value if previous else None, latest.value if latest else None, direction),
@@ -138,8 +232,8 @@ def _indicator_row(
                 (unit is None, "no unit is recorded"),
                 (direction is None, "no direction is recorded"),
                 (target is None, "no target is recorded"),
-                (not index.out(iri, v.RELATION_KEYS["owner"]), "no owner is recorded"),
-                (not index.out(iri, p.MEASURES), "what it measures is not recorded"),
+                (not owner, "no owner is recorded"),
+                (not measures, "what it measures is not recorded"),
             )
             if missing
         ],
@@ -250,9 +344,7 @@ def indicators(
     return {
         "subject": index.ref(chosen, lang) if chosen else None,
         "as_of": day.isoformat() if day else None,
-        "indicators": quiet_build(
-            lambda: [indicator_row(index, i, day, lang, series=series) for i in window]
-        ),
+        "indicators": quiet_build(lambda: indicator_rows(index, window, day, lang, series=series)),
         "message": message,
         "page": {"total": len(found), "limit": limit, "offset": offset},
     }

@@ -117,7 +117,8 @@ def _prefetch(
             ms.append(found.iri)
         named.extend(pre for pre, _ in judge.critical_prerequisites(item))
         named.extend(b for b, _ in follow.bodies_by_item.get(item, ()))
-    names(index, lang).prefetch(named)
+    places = (judge.units, judge.facts.unit_terms)
+    names(index, lang).prefetch(named, places=places)
     names(index, lang).prefetch(ms, types=False)
     overdue = [m.iri for item in items for m in judge.overdue(item)]
     names(index, None).prefetch(overdue, types=False)  # the reasons name them
@@ -295,7 +296,7 @@ def _board(
     rags, slips, lates = judge.marks(items)
     # Labels for the whole board, read at once: the rows of a page are labelled apart.
     named = names(index, lang)
-    named.prefetch(items, types=False)
+    named.prefetch(items, types=False, places=(judge.units, judge.facts.unit_terms))
     label_of = named.label
     judged = sorted(
         zip(items, rags, slips, lates, strict=True),
@@ -305,9 +306,7 @@ def _board(
     for rag in rags:
         summary[rag] += 1
     late = [local_id(item) for item, _, _, is_late in judged if is_late]
-    mandates = sorted(
-        {m for item in items for b, m in follow.bodies_by_item.get(item, ()) if b == chosen}
-    )
+    mandates = follow.mandates_by_body.get(chosen, [])
     return judged, summary, late, mandates
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -77,7 +77,9 @@ class Following:
     """Who follows what: items by body, bodies (with their mandate) by item."""
 
     items_by_body: dict[str, list[str]]
-    bodies_by_item: dict[str, list[tuple[str, str]]]
+    bodies_by_item: dict[str, tuple[tuple[str, str], ...]]
+    #: each body's mandates through which it follows some item first (sorted)
+    mandates_by_body: dict[str, list[str]] = field(default_factory=dict)
 
 
 #: Keeps a value of the lookups' structure alone across a write that changed none of it.
@@ -91,17 +93,20 @@ def _reach(index: GovIndex) -> dict[str, list[str]]:
     def build() -> dict[str, list[str]]:
         facts = lookups(index)
         known, within = facts.items, facts.within
+        scopes = within.keys()
         out = {}
         for mandate in facts.follow_ups:
+            # Level by level, in set operations: of 10,000 items reached, only the few
+            # scopes that hold anything are looked into.
             seen: set[str] = set()
-            frontier = list(mandate.scopes)
+            frontier = set(mandate.scopes)
             while frontier:
-                here = frontier.pop()
-                if here in seen:
-                    continue
-                seen.add(here)
-                frontier.extend(within.get(here, ()))
-            out[mandate.iri] = [here for here in seen if here in known]
+                seen |= frontier
+                parts: set[str] = set()
+                for here in scopes & frontier:
+                    parts.update(within[here])
+                frontier = parts - seen
+            out[mandate.iri] = list(seen & known)
         return out
 
     return kept(index, "portfolio:reach", lambda: quiet_build(build), STRUCTURE_READS, _STRUCTURE)
@@ -118,20 +123,25 @@ def following(index: GovIndex, day: date | None) -> Following:
     def build() -> Following:
         reach = _reach(index)
         items: dict[str, set[str]] = defaultdict(set)
-        bodies: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for mandate in valid:
+        # Tuples, not lists: the collector stops scanning a tuple of strings once it has seen
+        # it, and 10,000 lists would be scanned by every collection after.
+        bodies: dict[str, tuple[tuple[str, str], ...]] = {}
+        mandates: dict[str, set[str]] = defaultdict(set)
+        # By holder (then IRI, as before): each item's followers are appended in order, once
+        # each (a holder reaches an item first through one mandate), so none needs sorting.
+        for mandate in sorted(valid, key=lambda f: (f.holder, f.iri)):
             mine = items[mandate.holder]
-            for here in reach[mandate.iri]:
-                if here not in mine:
-                    mine.add(here)
-                    bodies[here].append((mandate.holder, mandate.iri))
+            new = set(reach[mandate.iri]) - mine
+            mine |= new
+            follower = (mandate.holder, mandate.iri)
+            for here in new:
+                bodies[here] = (*bodies.get(here, ()), follower)
+            if new:
+                mandates[mandate.holder].add(mandate.iri)
         return Following(
             {body: sorted(found) for body, found in items.items()},
-            # Most items have one follower: nothing to sort.
-            {
-                item: found if len(found) == 1 else sorted(set(found))
-                for item, found in bodies.items()
-            },
+            bodies,
+            {body: sorted(found) for body, found in mandates.items()},
         )
 
     key = hash(tuple(f.iri for f in valid))
@@ -166,6 +176,8 @@ def prerequisites(index: GovIndex, day: date | None) -> dict[str, dict[str, Depe
 def _invalid(index: GovIndex, day: date | None) -> frozenset[str]:
     """The dependencies not valid on ``day`` (few have a validity period at all)."""
     facts = lookups(index)
+    if not facts.dated:  # most graphs date none (asked three times per judgement)
+        return frozenset()
     return frozenset(
         d.iri for d in facts.dependencies if d.iri in facts.dated and not index.valid_at(d.iri, day)
     )
