@@ -8,14 +8,16 @@ bytes, so every worker process gives the same tag to the same answer); a request
 ``If-None-Match`` names it is answered ``304 Not Modified`` without a body.
 
 The handlers using :func:`serve` are ``async``: a hit never leaves the event loop; a miss runs
-the query in ONE hop through the threadpool. The bytes are returned as a :class:`JSONBytes`
-response, so FastAPI neither runs ``jsonable_encoder`` nor validates the answer against the
-route's ``response_model`` (which still documents it in the OpenAPI schema).
+the query in at most ONE hop through the threadpool, and none when the route's answers have
+been quick (:mod:`api.pace`). The bytes are returned as a :class:`JSONBytes` response, so
+FastAPI neither runs ``jsonable_encoder`` nor validates the answer against the route's
+``response_model`` (which still documents it in the OpenAPI schema).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from typing import Any
 import orjson
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
+
+from api.pace import Pace
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS
 
@@ -142,7 +146,7 @@ def matches(header: str | None, etag: str) -> bool:
 def key_of(request: Request, media: str, generation: int) -> tuple[Any, ...]:
     """The cache key of ``request``: path, query parameters (sorted), media, generation."""
     query = tuple(sorted(request.query_params.multi_items()))
-    return (request.url.path, query, media, generation)
+    return (request.scope["path"], query, media, generation)
 
 
 async def serve(
@@ -156,20 +160,25 @@ async def serve(
     etag: Callable[[Any], str] | None = None,
     media_of: Callable[[Any], str] | None = None,
     vary: tuple[Any, ...] = (),
+    waits: bool = False,
 ) -> Response:
-    """The answer ``compute()`` gives (run in the threadpool), from the cache when it has it.
+    """The answer ``compute()`` gives, from the cache when it has it.
 
     ``media`` is the negotiated media type (part of the key); ``encode`` turns the computed
     value into bytes (JSON by default) and ``media_of`` names its media type when only the
     computation knows it (SPARQL). ``etag`` gives the answer's tag from the computed value
     instead of the hash of its bytes (the entity route's version tag, which writes name in
     ``If-Match``); ``vary`` adds what else the answer depends on (a POST body) to the key.
-    Errors are raised, never cached.
+    ``compute`` runs in the threadpool, or on the event loop while the route's answers are
+    quick (:class:`api.pace.Pace`); one that ``waits`` (for another process: SPARQL) always
+    runs in the threadpool. Errors are raised, never cached.
     """
-    cache: AnswerCache = request.app.state.answers
-    generation = generation_of(store) if cache.entries > 0 else None
+    state = request.app.state
+    cache: AnswerCache = state.answers
+    current = generation_of(store)
+    generation = current if cache.entries > 0 else None
     key = None if generation is None else (*key_of(request, media, generation), *vary)
-    hit = None if key is None else cache.get(key)
+    hit: Cached | None = None if key is None else cache.get(key)
     if hit is None:
 
         def work() -> Cached:
@@ -178,13 +187,34 @@ async def serve(
             tag = etag(value) if etag is not None else etag_of(body)
             return Cached(body, media_of(value) if media_of else media, tag, dict(headers or {}))
 
-        hit = await run_in_threadpool(work)
+        pace: Pace = state.pace
+        route = getattr(request.scope.get("route"), "path", request.scope["path"])
+        # Only an embedded store's answers may be computed on the loop: a Cypher store's
+        # (generation None) wait on the network.
+        computed: Cached
+        if current is None or waits:
+            computed = await run_in_threadpool(work)
+        elif pace.inline(route, current):
+            computed, cpu, wall = _timed(work)
+            pace.took(route, current, cpu, wall)
+        else:
+            computed, cpu, wall = await run_in_threadpool(_timed, work)
+            pace.took(route, current, cpu, wall)
         if key is not None:
-            cache.put(key, hit)
-        request.app.state.heap.computed(generation_of(store))
+            cache.put(key, computed)
+        state.heap.computed(current)
+        hit = computed
     if key is not None and request.method == "GET" and not vary:
         cache.put(raw_key(request.scope, generation), hit)  # for the fast path
     return respond(request, hit)
+
+
+def _timed(work: Callable[[], Cached]) -> tuple[Cached, float, float]:
+    """``work()``, the CPU milliseconds its thread spent on it (the cost of the answer, not
+    the time it waited for the GIL or a core of a busy machine) and the milliseconds it took."""
+    cpu, wall = time.thread_time(), time.perf_counter()
+    done = work()
+    return done, (time.thread_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
 
 
 def respond(request: Request, answer: Cached) -> Response:

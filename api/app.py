@@ -12,6 +12,8 @@ from api.answers import AnswerCache, CachedAnswers
 from api.audit import AuditLog
 from api.auth import TokenTable
 from api.heap import Heap
+from api.pace import Pace
+from api.read_route import KnownReads
 from api.settings import Settings
 from api.sparql import SparqlEndpoint
 from api.writes import Writer
@@ -60,6 +62,7 @@ def create_app(
     app.state.sparql = None
     app.state.trust_client_header = False
     app.state.answers = AnswerCache(entries=settings.answer_cache_entries)
+    app.state.pace = Pace()
     app.state.heap = Heap()
     app.state.tokens = TokenTable(
         settings.api_tokens(), failures_per_minute=settings.auth_failures_per_minute
@@ -69,7 +72,8 @@ def create_app(
         from api.workers import ToWriter, writer_socket
 
         app.add_middleware(ToWriter, socket_path=writer_socket(settings.store_path), owner=app)
-    app.add_middleware(CachedAnswers, owner=app)  # first added: innermost of the middlewares
+    app.add_middleware(KnownReads, owner=app)  # innermost: computed reads, without the router
+    app.add_middleware(CachedAnswers, owner=app)  # answers kept in memory, before computing
     limits.install(app, settings)
     if store is not None and reader:
         app.state.store, app.state.writer = store, None

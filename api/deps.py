@@ -8,7 +8,8 @@ loop instead of costing each request a hop through the threadpool.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -88,6 +89,35 @@ async def _admin(request: Request, credentials: Credentials) -> Principal:
         client=client_of(request),
     )
 
+
+def _open_read(request: Request) -> None:
+    """An open read's :func:`_reader` value (``None``), known without checking a token;
+    :class:`api.read_route.Decline` when there is a token or reads need one."""
+    from api.read_route import Decline
+
+    settings: Settings = request.app.state.settings
+    if settings.read_access != "open" or "authorization" in request.headers:
+        raise Decline
+    return None
+
+
+def _open_sparql(request: Request) -> SparqlEndpoint:
+    runner: SparqlEndpoint | None = request.app.state.sparql
+    if runner is None:
+        from api.read_route import Decline
+
+        raise Decline  # FastAPI's way raises the error of :func:`_sparql`
+    return runner
+
+
+#: the dependencies :class:`api.read_route.ReadRoute` may give a read without FastAPI's
+#: solver, each with the value it has for such a request (or ``Decline``)
+PLAIN: dict[Callable[..., Any], Callable[[Request], Any]] = {
+    _settings: lambda request: request.app.state.settings,
+    _store: lambda request: request.app.state.store,
+    _reader: _open_read,
+    _sparql: _open_sparql,
+}
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[GraphStore, Depends(_store)]

@@ -102,8 +102,13 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.per_path.get(scope["path"], self.default)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        declared = headers.get("content-length", "")
+        declared, content_type = b"", b""
+        for name, value in scope["headers"]:  # the last of a repeated header counts
+            name = name.lower()
+            if name == b"content-length":
+                declared = value
+            elif name == b"content-type":
+                content_type = value
         if declared.isdigit() and int(declared) > limit:
             await _reject(scope, send, error_body(TooLarge(limit)))
             return
@@ -122,7 +127,7 @@ class BodyLimit:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if "json" in headers.get("content-type", "") and body:
+        if b"json" in content_type and body:
             problem = _json_problem(body)
             if problem is not None:
                 await _reject(scope, send, error_body(InvalidArgument("body", problem)))

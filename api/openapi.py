@@ -37,7 +37,7 @@ _WHY = {
     429: "too many requests from this client (`Retry-After`)",
     503: "the store, the audit log or a SPARQL worker is unavailable",
 }
-_RESOLVES = {"name", "subject", "node", "body"}  # body: a steering body (portfolio routes)
+_RESOLVES = {"name", "subject", "node", "body", "doc_id"}  # body: a steering body (portfolio)
 _NEGOTIATES = {"/entities/{name}", "/export", "/sparql"}
 _LIMITED = {"/sparql", "/export", "/what-if", "/batches", "/entities", "/entities/{name}"}
 

@@ -11,11 +11,12 @@ from api.deps import RDF_MEDIA, Reader, SettingsDep, StoreDep, negotiate
 from api.http_errors import LimitExceeded
 from api.limits import MAX_PAGE, page
 from api.models import Entity, EntityList, SearchAnswer
+from api.read_route import ReadRoute
 from graph.entity_state import entity_etag
 from graph.export import export_graph, serialise
 from graph.queries.describe import describe, list_entities, search
 
-router = APIRouter(tags=["entities"])
+router = APIRouter(tags=["entities"], route_class=ReadRoute)
 
 Lang = Annotated[Literal["da", "nb", "en"] | None, Query(description="label language (da, nb, en)")]
 _ENTITY: dict[int | str, dict[str, Any]] = {

@@ -11,6 +11,7 @@ from api.deps import Reader, SettingsDep, StoreDep
 from api.http_errors import LimitExceeded
 from api.limits import MAX_PAGE, page
 from api.models import IMPACT_PART_SCHEMA, Impact, WhoDecides
+from api.read_route import ReadRoute
 from api.streams import NDJSON, ndjson, wants_stream
 from graph.queries.chains import critical_chains
 from graph.queries.check import check as queries_check
@@ -23,7 +24,7 @@ from graph.queries.whatif import whatif as queries_whatif
 from graph.queries.who_decides import who_decides as queries_who_decides
 from ontology.errors import InvalidArgument
 
-router = APIRouter(tags=["queries"])
+router = APIRouter(tags=["queries"], route_class=ReadRoute)
 
 Lang = Annotated[Literal["da", "nb", "en"] | None, Query(description="label language")]
 #: a date parameter's shape, declared in the OpenAPI schema; the calendar check (2024-02-30)

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.answers import serve
 from api.deps import Reader, SparqlDep, accepted, client_of
+from api.read_route import ReadRoute
 from api.sparql import GRAPH_MEDIA, RESULT_MEDIA, refuse_update
 from ontology.errors import InvalidArgument
 
-router = APIRouter(tags=["sparql"])
+router = APIRouter(tags=["sparql"], route_class=ReadRoute)
 
 _EXAMPLE = "PREFIX gg: <https://w3id.org/govgraph/ontology#> SELECT ?s WHERE { ?s a gg:GoverningBody } LIMIT 10"
 _MEDIA = list(dict.fromkeys([*RESULT_MEDIA, *GRAPH_MEDIA]))
@@ -139,4 +140,5 @@ async def _run(
         vary=(query, tuple(default_graphs or ()), tuple(named_graphs or ()))
         if request.method == "POST"
         else (),
+        waits=True,  # on a worker process: never on the event loop
     )

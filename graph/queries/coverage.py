@@ -89,8 +89,13 @@ def _naming_citations(index: GovIndex, mandate: str, targets: list[str]) -> list
     names = {
         normalise(n) for t in targets for n in [*index.labels(t).values(), *index.alt_labels(t)]
     }
-    naming = [c for c in cites if any(n and n in normalise(c["quote"]) for n in names)]
+    names.discard("")
+    naming = [c for c in cites if names and _mentions(normalise(c["quote"]), names)]
     return naming or cites
+
+
+def _mentions(text: str, names: set[str]) -> bool:
+    return any(n in text for n in names)
 
 
 def _period_text(index: GovIndex, iri: str) -> str:

@@ -227,6 +227,10 @@ def contained(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]
     return contained_ids(index, subject)[1]
 
 
+#: the most things the walks kept by :func:`contained_ids` hold in all, per index
+_KEPT_THINGS = 50_000
+
+
 def contained_ids(
     index: GovIndex, subject: str
 ) -> tuple[list[int], dict[str, list[tuple[str, str]]]]:
@@ -236,7 +240,29 @@ def contained_ids(
     along a containment predicate (agents only along organisational containment) in
     (predicate, IRI) order, then the collaborations an organisation is a member of; a thing
     keeps the path through which it was met first.
+
+    The walk depends on the structure only, not on a day or a language: it is kept per index
+    (so until the next write), up to ``_KEPT_THINGS`` things in all. Callers read the answer
+    and never change it.
     """
+    kept: dict[str, tuple[list[int], dict[str, list[tuple[str, str]]]]] = index.memo(
+        "contained_ids", dict
+    )
+    found = kept.get(subject)
+    if found is None:
+        found = _contained_ids(index, subject)
+        held = index.memo("contained_ids_size", lambda: [0])  # things in ``kept``
+        if held[0] + len(found[0]) > _KEPT_THINGS:
+            kept.clear()
+            held[0] = 0
+        if len(found[0]) <= _KEPT_THINGS:
+            kept[subject], held[0] = found, held[0] + len(found[0])
+    return found
+
+
+def _contained_ids(
+    index: GovIndex, subject: str
+) -> tuple[list[int], dict[str, list[tuple[str, str]]]]:
     projection = index.projection
     start = projection.ids.get(subject)
     if start is None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from api.pace import Pace
 from tests.api.conftest import auth
 
 Make = Callable[..., TestClient]
@@ -89,3 +90,32 @@ def test_a_token_bearing_read_is_checked_not_served_from_memory(make_client: Mak
     assert api.get("/search?q=styre").status_code == 401
     bad = {"Authorization": "Bearer wrong-token-0123456789"}
     assert api.get("/search?q=styre", headers=bad).status_code == 401
+
+
+def test_quick_answers_leave_the_threadpool_until_a_write(
+    make_client: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A route whose answers have been quick computes on the event loop; the first answers
+    after a write (a new projection) hop through the threadpool again (api/pace.py)."""
+    import api.answers
+
+    hops: list[str] = []
+    hop = api.answers.run_in_threadpool
+
+    async def counting(func: Callable[..., object], *args: object) -> object:
+        hops.append("hop")
+        return await hop(func, *args)
+
+    monkeypatch.setattr(api.answers, "run_in_threadpool", counting)
+    api = make_client(answer_cache_entries=0)
+    # every answer counts as quick here, whatever this machine's speed
+    api.app.state.pace = Pace(streak=3, quick_ms=1e6, stall_ms=1e6)  # type: ignore[attr-defined]
+    for day in range(1, 10):
+        assert api.get(f"/who-decides?subject=ds&as_of=2020-01-{day:02d}").status_code == 200
+    assert len(hops) == 3
+    assert api.get("/sparql?query=ASK%20%7B%7D").status_code == 200  # waits: always a hop
+    assert len(hops) == 4
+    created = api.post("/entities", json={"entity": BOARD}, headers=auth("editor"))
+    assert created.status_code == 201, created.text
+    assert api.get("/who-decides?subject=ds&as_of=2020-02-01").status_code == 200
+    assert len(hops) == 5
