@@ -262,6 +262,8 @@ class OxigraphStore:
             if bulk:
                 self._abandon(bulk)
             raise store_error(self.description, exc) from None
+        if bulk:
+            self._compact()
 
     # -- the change log ------------------------------------------------------------------------
     def changes_since(self, generation: int, upto: int | None = None) -> Changes | None:
@@ -369,6 +371,13 @@ class OxigraphStore:
         self._store.extend(marks)
         self._store.flush()
         self._store.bulk_extend(_quads(graphs))
+
+    def _compact(self) -> None:
+        """Compact the files a bulk write left, so the next process to open the store does not
+        spend seconds of CPU on it in the background (4 s at 2.5M triples)."""
+        # Best effort: RocksDB compacts in the background otherwise.
+        with contextlib.suppress(OSError, RuntimeError):
+            self._store.optimize()
 
     def _abandon(self, graphs: Mapping[str, Sequence[Triple]]) -> None:
         try:

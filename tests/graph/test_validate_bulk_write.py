@@ -69,6 +69,20 @@ def test_a_failed_bulk_write_leaves_the_store_unchanged(
     assert {str(q) for q in store.raw} == before
 
 
+def test_a_bulk_write_is_compacted_once_committed_and_a_small_one_is_not(
+    tmp_path: Path, small_threshold: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    compacted: list[int] = []
+    proxy = _Proxy(store.raw, store.raw.bulk_extend)
+    proxy.optimize = lambda: compacted.append(stored_generation(store))  # type: ignore[attr-defined]
+    monkeypatch.setattr(store, "_store", proxy)
+    apply_batches(store, [_batch("big", 40)])
+    assert compacted == [1]  # after the commit: the generation is already the new one
+    apply_batches(store, [_batch("small", 1)])
+    assert compacted == [1]
+
+
 def test_a_crash_during_a_bulk_write_is_rolled_back_on_opening(tmp_path: Path) -> None:
     path = tmp_path / "store"
     store = OxigraphStore(path)
