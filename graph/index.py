@@ -72,6 +72,9 @@ class GovIndex:
         self._labels: dict[str, dict[str, str]] = {}
         #: where the projection is persisted, if it is (derived data may be saved beside it)
         self.folder: Path | None = None
+        #: while the projection's files are written: what to save beside them once they are
+        #: (changed under :attr:`lock`)
+        self.when_saved: list[Callable[[], None]] | None = None
         self._type_names: dict[str, str] = {}
         self._of_type: dict[str, list[str]] = {}
         self._label_predicates = (v.PREF_LABEL, v.TITLE, v.LABEL, v.FOAF_NAME)
@@ -409,9 +412,17 @@ def _open_or_build(store: GraphStore) -> GovIndex:
         return index  # a small store is read again faster than its files are written
 
     def save() -> None:
-        with contextlib.suppress(OSError):  # a read-only or full disk: the next process builds
-            index.folder = checkpoint.save_projection(store, index.projection, token)
+        folder = None
+        try:
+            with contextlib.suppress(OSError):  # a read-only or full disk: the next one builds
+                folder = checkpoint.save_projection(store, index.projection, token)
+        finally:
+            with index.lock:  # derived data built meanwhile is saved beside it now
+                index.folder, hooks, index.when_saved = folder, index.when_saved or [], None
+        for hook in hooks if folder is not None else ():
+            hook()
 
+    index.when_saved = []
     # Readers need not wait for the files; a process that ends waits for them (not a daemon).
     threading.Thread(target=save, name="govgraph-save-projection").start()
     return index

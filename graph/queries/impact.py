@@ -8,6 +8,7 @@ whole by type and organisation, so the common request touches only the items it 
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -167,7 +168,10 @@ def dependency_net(index: GovIndex, as_of: date | None = None) -> DependencyNet:
                 net = None if as_of is not None else load_net(index)
                 if net is None:
                     net = DependencyNet.from_arrays(*dependency_edges(index, as_of))
-                    if as_of is None:
+                    pending = index.when_saved  # the projection's files are being written
+                    if as_of is None and pending is not None:
+                        pending.append(functools.partial(save_net, index, net))
+                    elif as_of is None:
                         save_net(index, net)
                 nets[as_of] = net
     return net

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import graph.index as index_module
+import graph.queries.impact as impact_module
 from graph import checkpoint, stamp
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
@@ -136,6 +137,45 @@ def test_a_cold_process_opens_the_persisted_projection(
     assert builds == [1]
     _wait_for_saves()
     third.close()
+
+
+def test_the_net_built_while_the_projection_is_written_is_saved_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answered = threading.Event()
+    original = checkpoint.save_projection
+
+    def after_the_answer(*args: object) -> Path | None:
+        answered.wait(timeout=30)  # the files are written after impact has built its net
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checkpoint, "save_projection", after_the_answer)
+    path = tmp_path / "store"
+    store = _loaded(path)
+    first = impact(store, "nsp")
+    answered.set()
+    _wait_for_saves()
+    token = stamp.read(path)
+    assert token is not None and (checkpoint.projection_root(path) / token / "net").is_dir()
+    store.close()
+    index_module._CACHE.clear()
+
+    built: list[int] = []
+    monkeypatch.setattr(impact_module.DependencyNet, "from_arrays", _counting(built))
+    reopened = OxigraphStore(path)
+    assert impact(reopened, "nsp") == first
+    assert built == []  # the cold process opened the saved net instead of building one
+    reopened.close()
+
+
+def _counting(built: list[int]) -> object:
+    make = impact_module.DependencyNet.from_arrays
+
+    def counted(*args: object, **kwargs: object) -> object:
+        built.append(1)
+        return make(*args, **kwargs)  # type: ignore[arg-type]
+
+    return counted
 
 
 def test_a_reader_does_not_persist_what_it_cannot_vouch_for(tmp_path: Path) -> None:
