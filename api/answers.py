@@ -196,7 +196,7 @@ async def serve(
             computed = await run_in_threadpool(work)
         elif pace.inline(route, current):
             computed, cpu, wall = _timed(work)
-            pace.took(route, current, cpu, wall)
+            pace.took(route, current, cpu, wall, inline=True)
         else:
             computed, cpu, wall = await run_in_threadpool(_timed, work)
             pace.took(route, current, cpu, wall)

@@ -119,3 +119,37 @@ def test_quick_answers_leave_the_threadpool_until_a_write(
     assert created.status_code == 201, created.text
     assert api.get("/who-decides?subject=ds&as_of=2020-02-01").status_code == 200
     assert len(hops) == 5
+
+
+def test_a_slow_answer_on_the_loop_sends_every_route_to_the_threadpool_for_a_while(
+    make_client: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client alternating quick and slow requests holds the event loop at most once per
+    ``calm_s`` (api/pace.py)."""
+    import api.answers
+
+    hops: list[str] = []
+    hop = api.answers.run_in_threadpool
+
+    async def counting(func: Callable[..., object], *args: object) -> object:
+        hops.append("hop")
+        return await hop(func, *args)
+
+    monkeypatch.setattr(api.answers, "run_in_threadpool", counting)
+    api = make_client(answer_cache_entries=0)
+    now = [0.0]
+    pace = Pace(streak=2, quick_ms=1e6, stall_ms=1e6, calm_s=10.0, clock=lambda: now[0])
+    api.app.state.pace = pace  # type: ignore[attr-defined]
+    for day in (1, 2):  # two quick answers of each route in the threadpool
+        assert api.get(f"/who-decides?subject=ds&as_of=2020-01-{day:02d}").status_code == 200
+        assert api.get(f"/impact?node=ds&as_of=2020-01-{day:02d}").status_code == 200
+    assert len(hops) == 4
+    pace.quick_ms = -1.0  # the next answer counts as slow: computed on the loop, it held it
+    assert api.get("/who-decides?subject=ds&as_of=2020-01-03").status_code == 200
+    assert len(hops) == 4
+    pace.quick_ms = 1e6
+    assert api.get("/impact?node=ds&as_of=2020-01-03").status_code == 200
+    assert len(hops) == 5  # another route, quick so far, hops while the loop is calmed
+    now[0] = 10.0
+    assert api.get("/impact?node=ds&as_of=2020-01-04").status_code == 200
+    assert len(hops) == 5  # calm again: its quick answers are computed on the loop
