@@ -92,21 +92,27 @@ def test_a_token_bearing_read_is_checked_not_served_from_memory(make_client: Mak
     assert api.get("/search?q=styre", headers=bad).status_code == 401
 
 
-def test_quick_answers_leave_the_threadpool_until_a_write(
-    make_client: Make, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A route whose answers have been quick computes on the event loop; the first answers
-    after a write (a new projection) hop through the threadpool again (api/pace.py)."""
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One entry per answer computed through the threadpool (not on the event loop)."""
     import api.answers
 
-    hops: list[str] = []
+    found: list[str] = []
     hop = api.answers.run_in_threadpool
 
     async def counting(func: Callable[..., object], *args: object) -> object:
-        hops.append("hop")
+        found.append("hop")
         return await hop(func, *args)
 
     monkeypatch.setattr(api.answers, "run_in_threadpool", counting)
+    return found
+
+
+def test_quick_answers_leave_the_threadpool_until_a_write(
+    make_client: Make, hops: list[str]
+) -> None:
+    """A route whose answers have been quick computes on the event loop; the first answers
+    after a write (a new projection) hop through the threadpool again (api/pace.py)."""
     api = make_client(answer_cache_entries=0)
     # every answer counts as quick here, whatever this machine's speed
     api.app.state.pace = Pace(streak=3, quick_ms=1e6, stall_ms=1e6)  # type: ignore[attr-defined]
@@ -122,20 +128,10 @@ def test_quick_answers_leave_the_threadpool_until_a_write(
 
 
 def test_a_slow_answer_on_the_loop_sends_every_route_to_the_threadpool_for_a_while(
-    make_client: Make, monkeypatch: pytest.MonkeyPatch
+    make_client: Make, hops: list[str]
 ) -> None:
     """A client alternating quick and slow requests holds the event loop at most once per
     ``calm_s`` (api/pace.py)."""
-    import api.answers
-
-    hops: list[str] = []
-    hop = api.answers.run_in_threadpool
-
-    async def counting(func: Callable[..., object], *args: object) -> object:
-        hops.append("hop")
-        return await hop(func, *args)
-
-    monkeypatch.setattr(api.answers, "run_in_threadpool", counting)
     api = make_client(answer_cache_entries=0)
     now = [0.0]
     pace = Pace(streak=2, quick_ms=1e6, stall_ms=1e6, calm_s=10.0, clock=lambda: now[0])
