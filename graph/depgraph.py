@@ -218,8 +218,7 @@ class _NetEdit:
 
     def finish(self, touched: Touched) -> DependencyNet:
         net, n = self.net, len(self.ids)
-        arrays = {"down": (net.down_ptr, net.down_to, net.down_rank)}
-        arrays["up"] = (net.up_ptr, net.up_to, net.up_rank)
+        arrays = {"down": net.base(True), "up": net.base(False)}
         patched = {
             downstream: {**net.patched.get(downstream, {}), **edited}
             for downstream, edited in ((True, self.down), (False, self.up))

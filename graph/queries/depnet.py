@@ -76,13 +76,15 @@ class DependencyNet:
         default_factory=dict, repr=False, init=False
     )
 
+    def base(self, downstream: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(ptr, to, rank)`` of one direction as made, without the patched nodes' edges."""
+        if downstream:
+            return self.down_ptr, self.down_to, self.down_rank
+        return self.up_ptr, self.up_to, self.up_rank
+
     def arrays(self, downstream: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(ptr, to, rank)`` of one direction, the patched nodes' edges merged in (once)."""
-        base = (
-            (self.down_ptr, self.down_to, self.down_rank)
-            if downstream
-            else (self.up_ptr, self.up_to, self.up_rank)
-        )
+        base = self.base(downstream)
         patched = self.patched.get(downstream)
         if not patched:
             return base
@@ -96,11 +98,7 @@ class DependencyNet:
         found = self.patched.get(downstream, {}).get(node)
         if found is not None:
             return list(found[0]), list(found[1])
-        ptr, to, rank = (
-            (self.down_ptr, self.down_to, self.down_rank)
-            if downstream
-            else (self.up_ptr, self.up_to, self.up_rank)
-        )
+        ptr, to, rank = self.base(downstream)
         if node < len(ptr) - 1:
             rows = slice(int(ptr[node]), int(ptr[node + 1]))
             return to[rows].tolist(), rank[rows].tolist()

@@ -136,7 +136,7 @@ def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> list[Edges | 
         made: list[Edges | None] = [None] * len(net.ids)
         # The nodes a write changed (and any past the arrays' end) from the net's patch.
         patched = net.patched.get(downstream, {})
-        for node in range(len(net.down_ptr if downstream else net.up_ptr) - 1, len(made)):
+        for node in range(len(net.base(downstream)[0]) - 1, len(made)):
             made[node] = ()
         for node, (targets, ranks) in patched.items():
             made[node] = tuple(
@@ -172,11 +172,7 @@ def traverse(
     >>> walk.order.tolist(), walk.distance.tolist(), walk.weakest.tolist(), walk.chain(2)
     ([1, 2], [1, 1], [4, 1], [2, 0])
     """
-    ptr, to, ranks = (
-        (net.down_ptr, net.down_to, net.down_rank)
-        if downstream
-        else (net.up_ptr, net.up_to, net.up_rank)
-    )
+    ptr, to, ranks = net.base(downstream)
     edges = _edges(net, downstream, min_rank)
     limit = -1 if max_depth is None else max_depth
     found: list[Found] = []

@@ -229,11 +229,16 @@ def contained(index: GovIndex, subject: str) -> dict[str, list[tuple[str, str]]]
 
 #: the most things the walks kept by :func:`contained_ids` hold in all, per index
 _KEPT_THINGS = 50_000
+_Contained = tuple[list[int], dict[str, list[tuple[str, str]]]]
 
 
-def contained_ids(
-    index: GovIndex, subject: str
-) -> tuple[list[int], dict[str, list[tuple[str, str]]]]:
+class _Walks(dict[str, _Contained]):
+    """The walks of :func:`contained_ids` kept per subject, and the things they hold in all."""
+
+    things = 0
+
+
+def contained_ids(index: GovIndex, subject: str) -> _Contained:
     """The term ids of everything inside ``subject`` and :func:`contained` (in one order).
 
     Each level takes, for every node of the last level in turn, the entities that point at it
@@ -245,24 +250,20 @@ def contained_ids(
     (so until the next write), up to ``_KEPT_THINGS`` things in all. Callers read the answer
     and never change it.
     """
-    kept: dict[str, tuple[list[int], dict[str, list[tuple[str, str]]]]] = index.memo(
-        "contained_ids", dict
-    )
+    kept: _Walks = index.memo("contained_ids", _Walks)
     found = kept.get(subject)
     if found is None:
         found = _contained_ids(index, subject)
-        held = index.memo("contained_ids_size", lambda: [0])  # things in ``kept``
-        if held[0] + len(found[0]) > _KEPT_THINGS:
+        if kept.things + len(found[0]) > _KEPT_THINGS:
             kept.clear()
-            held[0] = 0
+            kept.things = 0
         if len(found[0]) <= _KEPT_THINGS:
-            kept[subject], held[0] = found, held[0] + len(found[0])
+            kept[subject] = found
+            kept.things += len(found[0])
     return found
 
 
-def _contained_ids(
-    index: GovIndex, subject: str
-) -> tuple[list[int], dict[str, list[tuple[str, str]]]]:
+def _contained_ids(index: GovIndex, subject: str) -> _Contained:
     projection = index.projection
     start = projection.ids.get(subject)
     if start is None:
