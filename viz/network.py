@@ -63,19 +63,20 @@ def new_network(
             "solver": "forceAtlas2Based",
             "stabilization": {"iterations": 300},
         },
+        # the same picture every time the page opens (vis-network seeds its starting positions
+        # at random otherwise, and a rare start left two labels touching after the spacing)
+        "layout": {"randomSeed": 7},
     }
     if hierarchical:
         across = direction in ("LR", "RL")
-        options["layout"] = {
-            "hierarchical": {
-                "enabled": True,
-                "direction": direction,
-                "sortMethod": "directed",
-                # left to right: a level holds a wrapped label and an edge label between levels;
-                # top down: a level holds up to four wrapped lines and the arrow between them
-                "levelSeparation": LABEL_WIDTH + 160 if across else 150,
-                "nodeSpacing": 110 if across else LABEL_WIDTH + 30,
-            }
+        options["layout"]["hierarchical"] = {
+            "enabled": True,
+            "direction": direction,
+            "sortMethod": "directed",
+            # left to right: a level holds a wrapped label and an edge label between levels;
+            # top down: a level holds up to four wrapped lines and the arrow between them
+            "levelSeparation": LABEL_WIDTH + 160 if across else 150,
+            "nodeSpacing": 110 if across else LABEL_WIDTH + 30,
         }
         options["physics"] = {"enabled": False}
         options["edges"]["smooth"] = {
