@@ -249,6 +249,8 @@ def main() -> None:
 
     try:
         app()
+    except GovGraphError as error:  # raised before a command's own handling (its settings)
+        raise SystemExit(report(error, as_json="--json" in sys.argv)) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("GOVGRAPH_DEBUG"):
             raise
@@ -260,5 +262,7 @@ def main() -> None:
         raise SystemExit(70) from None  # EX_SOFTWARE
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # ``python -m api.cli``: the commands registered on api.cli's app
+    from api.cli import main as _main
+
+    _main()

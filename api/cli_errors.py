@@ -7,6 +7,7 @@ import sys
 
 from ontology.errors import (
     AmbiguousName,
+    ConfigurationError,
     Conflict,
     GovGraphError,
     InvalidArgument,
@@ -26,6 +27,7 @@ EXIT_CODES: dict[type[GovGraphError], int] = {
     StorageFull: 73,  # EX_CANTCREAT: the disk is full
     Conflict: 65,
     PreconditionFailed: 65,
+    ConfigurationError: 78,  # EX_CONFIG: a GOVGRAPH_* setting is wrong
 }
 
 

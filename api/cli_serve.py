@@ -32,6 +32,7 @@ def serve(
     from api.settings import get_settings
 
     settings = get_settings()
+    settings.api_tokens()  # a bad tokens file is refused before anything starts
     typer.echo(f"govgraph: serving {settings.store_path} on http://{host}:{port}/ (docs: /docs)")
     # On SIGTERM uvicorn stops accepting, gives requests in flight 5 s, then ends; the app's
     # shutdown kills the SPARQL workers, so no query can hold the stop up (docs/deploy.md).

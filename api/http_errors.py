@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ontology.errors import (
     AmbiguousName,
+    ConfigurationError,
     Conflict,
     GovGraphError,
     InvalidArgument,
@@ -119,6 +120,7 @@ STATUS: dict[type[GovGraphError], int] = {
     TooLarge: 413,
     RateLimited: 429,
     StoreUnavailable: 503,
+    ConfigurationError: 500,  # the server's own settings: nothing the client can change
 }
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported"}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+from ontology.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from loaders.limits import Limits
@@ -169,8 +172,15 @@ class Settings(BaseSettings):
 
             from pydantic import TypeAdapter
 
-            raw = json.loads(self.tokens_file.read_text(encoding="utf-8"))
-            tokens += TypeAdapter(list[ApiToken]).validate_python(raw)
+            where = {"setting": "GOVGRAPH_TOKENS_FILE", "value": str(self.tokens_file)}
+            try:
+                raw = json.loads(self.tokens_file.read_text(encoding="utf-8"))
+                tokens += TypeAdapter(list[ApiToken]).validate_python(raw)
+            except OSError as error:
+                problem = {**where, "message": error.strerror or str(error)}
+                raise ConfigurationError([problem]) from None
+            except ValueError as error:  # not JSON, or not a list of tokens
+                raise ConfigurationError(_problems(error, "GOVGRAPH_TOKENS_FILE", where)) from None
         return tokens
 
     def limits(self) -> Limits:
@@ -191,6 +201,64 @@ class Settings(BaseSettings):
         return self.audit_log or self.store_path.with_name(self.store_path.name + ".audit.jsonl")
 
 
+#: settings whose values are never shown in a message (secrets)
+_HIDDEN = {"tokens", "neo4j_password"}
+
+
+def _problems(
+    error: ValueError, setting: str | None = None, where: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """What ``error`` (pydantic's, or a JSON one) says is wrong, one entry per setting.
+
+    ``setting`` names the source when the error is about a file's content (its records are
+    then located below it); otherwise each error's first location is the field.
+    """
+    if not isinstance(error, ValidationError):
+        if isinstance(error, SettingsError):  # a complex value (JSON) that does not parse
+            found = re.search(r'field "(\w+)"', str(error))
+            field = found.group(1) if found else "?"
+            return [{"setting": _variable(field), "message": "not valid JSON"}]
+        return [{**(where or {}), "setting": setting or "?", "message": str(error)}]
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = [str(part) for part in item["loc"]]
+        if setting is None:
+            field, rest = (loc[0] if loc else "?"), loc[1:]
+            problem = {"setting": _variable(field), "message": item["msg"]}
+            if field not in _HIDDEN and isinstance(item.get("input"), str | int | float):
+                problem["value"] = str(item["input"])
+        else:
+            rest, problem = loc, {**(where or {}), "setting": setting, "message": item["msg"]}
+        if rest:  # where in a list of records: ``[0].role``
+            place = "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in rest)
+            problem["message"] = f"{place.lstrip('.')}: {problem['message']}"
+        problems.append(problem)
+    return problems
+
+
+def _variable(field: str) -> str:
+    return "GOVGRAPH_" + field.upper()
+
+
+def _hint(problem: dict[str, str]) -> dict[str, str]:
+    """A path given as the backend: GOVGRAPH_STORE_PATH was meant."""
+    value = problem.get("value", "")
+    if problem["setting"] == "GOVGRAPH_STORE" and ("/" in value or "\\" in value):
+        problem["message"] += "; to choose the store's directory set GOVGRAPH_STORE_PATH"
+    return problem
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, read once per process.
+
+    Raises
+    ------
+    ConfigurationError
+        A ``GOVGRAPH_*`` variable (or ``.env`` entry) has a value the setting does not allow;
+        the error names each variable, the value (not for secrets) and the rule.
+    """
+    try:
+        return Settings()
+    except (ValidationError, SettingsError) as error:
+        raise ConfigurationError([_hint(p) for p in _problems(error)]) from None

@@ -185,6 +185,27 @@ class StoreCorrupt(StoreUnavailable):
     code = "store_corrupt"
 
 
+class ConfigurationError(GovGraphError):
+    """A setting (a ``GOVGRAPH_*`` variable, ``.env`` or a file one names) is not usable.
+
+    ``problems`` are ``{setting, message}`` pairs, plus ``value`` where showing it is safe
+    (never for tokens or passwords).
+    """
+
+    code = "configuration_error"
+
+    def __init__(self, problems: Sequence[Mapping[str, str]]) -> None:
+        self.problems = [dict(p) for p in problems]
+        shown = "; ".join(
+            f"{p['setting']}" + (f"={p['value']!r}" if "value" in p else "") + f": {p['message']}"
+            for p in self.problems
+        )
+        super().__init__(f"bad configuration: {shown}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "problems": self.problems}
+
+
 class Conflict(GovGraphError):
     """The write conflicts with what is stored (``POST`` of an id that exists)."""
 
