@@ -11,13 +11,8 @@ from datetime import date
 import numpy as np
 
 from graph.index import GovIndex
-from graph.queries.scope_arrays import (
-    contained_ids,
-    flags,
-    holder,
-    read_mandates,
-    scope_arrays,
-)
+from graph.queries.scope_arrays import flags, holder, read_mandates, scope_arrays
+from graph.queries.scope_contained import contained_ids
 from graph.queries.scope_labels import Labels, label, prefetch
 from graph.queries.scopes import (
     Path,

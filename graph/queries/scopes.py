@@ -16,7 +16,8 @@ from collections import deque
 from datetime import date
 
 from graph.index import GovIndex
-from graph.queries.scope_arrays import AGENT_TYPES, contained, out_pairs, without_status
+from graph.queries.scope_arrays import AGENT_TYPES, out_pairs, without_status
+from graph.queries.scope_contained import contained
 from ontology import vocab as v
 from ontology.dates import parse_day
 from ontology.errors import InvalidArgument
@@ -95,7 +96,7 @@ def contained_things(index: GovIndex, subject: str) -> dict[str, list[tuple[str,
     The reverse of :func:`containing_scopes` (the subject itself is left out): matters within
     it and, through organisational containment, the organisations and bodies inside it, and
     the collaborations an organisation inside it is a member of (``org:member``). Walked over
-    the projection's arrays (:func:`graph.queries.scope_arrays.contained`).
+    the projection's arrays (:func:`graph.queries.scope_contained.contained`).
     """
     return contained(index, subject)
 

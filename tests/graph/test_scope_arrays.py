@@ -8,7 +8,8 @@ import pytest
 
 from graph.index import GovIndex, index_of
 from graph.oxigraph_store import OxigraphStore
-from graph.queries.scope_arrays import AGENT_TYPES, contained, holder, scope_arrays
+from graph.queries.scope_arrays import AGENT_TYPES, holder, scope_arrays
+from graph.queries.scope_contained import contained
 from graph.queries.scope_labels import label, prefetch, ref
 from graph.queries.scopes import collaborations_of, mandate_status
 from graph.store import GraphStore
