@@ -4,16 +4,19 @@ A walk starts in plain Python over each visited node's edges (read from the CSR 
 node and kept on the net): the small answers, most of them, cost a few microseconds per node and
 nothing sized to the whole net. It finds the nodes alone, level by level; which of a node's
 shortest paths explains it (its parent, and the weakest rank along that path) is chosen when
-first asked for, in one more pass over the same edges, so a walk whose paths nobody reads (a
-count, a summary) costs only its search. When a level grows past :data:`ARRAY_FROM` nodes the
-rest of the walk is level-synchronous numpy over the whole net, a handful of array operations
-per level, choosing the parents as it goes. Both make the same choices, so the answer does not
-depend on where the switch falls.
+first read, in one more pass over the same edges as far as the levels read (a page of an
+answer: its first levels), so a walk whose paths nobody reads (a count, a summary) costs only
+its search. When a level grows past :data:`ARRAY_FROM` nodes the rest of the walk is
+level-synchronous numpy over the whole net (:mod:`graph.queries.depwalk_arrays`), a handful of
+array operations per level, choosing the parents as it goes. Both make the same choices, so
+the answer does not depend on where the switch falls.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,6 +32,8 @@ __all__ = ["ARRAY_FROM", "NO_LIMIT", "Walk", "traverse"]
 #: a level of more nodes than this is walked with numpy (and every level after it)
 ARRAY_FROM = 256
 
+#: held while a walk's :class:`_Choice` is made (once per walk whose paths are read)
+_MAKING = threading.Lock()
 #: per node, the ends (or the ranks) of its edges in one direction (``None`` until visited)
 Ends = list[tuple[int, ...] | None]
 #: the nodes, parents or weakest ranks of a walk, in the order found
@@ -40,12 +45,22 @@ class Walk:
     ``order`` their ``distance``, ``parent`` (a node; the start's parent is ``-1``) and
     ``weakest`` rank along the kept path.
 
-    A walk found in Python keeps its nodes and level sizes and the net's edge lists it read;
-    the parents and weakest ranks are chosen when first read (:func:`_choose`), each column and
-    array made when first read.
+    A walk found in Python keeps its nodes, its level sizes and the net's edge lists it read;
+    the parents and weakest ranks are chosen as far as they are read (:class:`_Choice`: a page
+    of an answer reads its first levels alone), each array made when first read.
     """
 
-    __slots__ = ("_order", "_sizes", "_source", "_columns", "_slots", "_places", "_up", "_arrays")
+    __slots__ = (
+        "_order",
+        "_sizes",
+        "_source",
+        "_choice",
+        "_columns",
+        "_slots",
+        "_places",
+        "_up",
+        "_arrays",
+    )
 
     def __init__(
         self,
@@ -57,25 +72,31 @@ class Walk:
         slots: np.ndarray | None = None,
     ) -> None:
         self._order, self._sizes, self._source, self._slots = order, sizes, source, slots
+        self._choice: _Choice | None = None
         self._columns: tuple[Column, Column, Column] | None = columns
         self._places: dict[int, int] | None = None
-        self._up: dict[int, int] | None = None
+        self._up: list[int] | dict[int, int] | None = None  # see ``_parents``
         self._arrays: dict[str, np.ndarray] = {}
 
-    def _column(self, k: int) -> Column:
+    def _chosen(self, k: int) -> tuple[Column, Column]:
+        """The parents and weakest ranks, chosen at least through place ``k`` of ``order``."""
         columns = self._columns
-        if columns is None:
-            assert self._source is not None and isinstance(self._order, list)
-            start, targets, ranks = self._source
-            order = self._order
-            parents, weakest = _choose(order, self._sizes, start, targets, ranks, self._where())
-            columns = self._columns = (order, parents, weakest)
-        return columns[k]
+        if columns is not None:
+            return columns[1], columns[2]
+        choice = self._choice
+        if choice is None:
+            with _MAKING:  # one choice per walk: a reader's chain follows the choice's ``up``
+                choice = self._choice
+                if choice is None:
+                    assert self._source is not None and isinstance(self._order, list)
+                    places = self._where()
+                    choice = self._choice = _Choice(self._order, self._sizes, *self._source, places)
+        return choice.through(k)
 
     def _array(self, name: str, k: int, dtype: type) -> np.ndarray:
         found = self._arrays.get(name)
         if found is None:
-            column = self._order if k == 0 else self._column(k)
+            column = self._order if k == 0 else self._chosen(len(self._order) - 1)[k - 1]
             found = self._arrays[name] = np.asarray(column, dtype=dtype)
         return found
 
@@ -116,24 +137,110 @@ class Walk:
     def find(self, node: int) -> int:
         """Where ``node`` is in ``order`` (``-1`` for the start and for nodes not reached)."""
         slots = self._slots
-        if slots is None:  # a walk found in Python
-            return self._where().get(node, -1)
-        return int(slots[node])
+        if slots is not None:  # a walk found in numpy
+            return int(slots[node])
+        places = self._places
+        return (self._where() if places is None else places).get(node, -1)
+
+    def weakest_at(self, k: int) -> int:
+        """The weakest rank along the kept path of the node at place ``k`` of ``order``."""
+        return int(self._chosen(k)[1][k])
 
     def chain(self, node: int) -> list[int]:
         """The kept path from ``node`` back to the start (``node`` first)."""
         up = self._up
-        if up is None:  # each node's parent, made on first use
-            nodes, parents = self._order, self._column(1)
-            if isinstance(nodes, np.ndarray):
-                nodes, parents = nodes.tolist(), np.asarray(parents).tolist()
-            up = self._up = dict(zip(nodes, parents, strict=True))
+        if up is None:
+            up = self._parents()
+        if isinstance(up, list):
+            step = up[node]
+        else:
+            found = up.get(node)
+            if found is None:  # not chosen so far (or not reached)
+                self._chosen(self.find(node))
+                found = up.get(node, -1)
+            step = found
         chain = [node]
-        step = up.get(node)
-        while step is not None:
+        while step >= 0:
             chain.append(step)
-            step = up.get(step)
+            step = up[step]
         return chain
+
+    def _parents(self) -> list[int] | dict[int, int]:
+        """Each node's parent, the start's ``-1``: for a walk found in numpy a list over the
+        net's nodes; for one found in Python the nodes chosen so far (:class:`_Choice` adds
+        each level it chooses)."""
+        up: list[int] | dict[int, int]
+        if self._slots is not None:
+            nodes, parents, _ = self._columns or ((), (), ())
+            by_node = np.full(len(self._slots), -1, dtype=np.int64)
+            by_node[nodes] = parents
+            up = by_node.tolist()
+        else:
+            self._chosen(-1)  # nothing chosen yet: the choice made
+            assert self._choice is not None
+            up = self._choice.up
+        self._up = up
+        return up
+
+
+class _Choice:
+    """The parents and weakest ranks of a walk found in Python, chosen level by level as far
+    as they are read: the edges of each level again in the order the walk met them, a node's
+    first edge from the level before setting its parent, a later one with a stronger
+    bottleneck replacing it. Reads only the edges the walk read (kept on the net); a lock
+    keeps two readers of one walk from choosing the same level at once."""
+
+    def __init__(
+        self,
+        order: list[int],
+        sizes: list[int] | np.ndarray,
+        start: int,
+        targets: Ends,
+        ranks: Ends,
+        places: dict[int, int],
+    ) -> None:
+        self.order, self.start, self.places = order, start, places
+        self.targets, self.ranks = targets, ranks
+        self.bounds = list(accumulate((int(size) for size in sizes), initial=0))
+        self.parents = [-1] * len(order)
+        self.weakest = [-1] * len(order)  # below every rank: the first edge met sets it
+        self.up = {start: -1}  # the parents of the levels chosen, by node
+        self.done = 0  # levels chosen: places below ``bounds[done]``
+        self.lock = threading.Lock()
+
+    def through(self, k: int) -> tuple[list[int], list[int]]:
+        """The parents and weakest ranks, chosen at least through place ``k``."""
+        bounds = self.bounds
+        if k >= bounds[self.done]:
+            with self.lock:
+                last = min(bisect.bisect_right(bounds, k), len(bounds) - 1)
+                while self.done < last:
+                    self._level(self.done)
+                    self.done += 1
+        return self.parents, self.weakest
+
+    def _level(self, i: int) -> None:
+        order, bounds, weakest, parents = self.order, self.bounds, self.weakest, self.parents
+        targets, ranks, where = self.targets, self.ranks, self.places.get
+        lo, hi = bounds[i], bounds[i + 1]
+        if i:
+            level, strengths = order[bounds[i - 1] : lo], weakest[bounds[i - 1] : lo]
+        else:
+            level, strengths = [self.start], [NO_LIMIT]
+        for here, strength in zip(level, strengths, strict=True):
+            ends, kinds = targets[here], ranks[here]
+            assert ends is not None and kinds is not None  # read by the walk
+            j = 0  # counted: a zip or enumerate per node costs more than its few edges
+            for there in ends:
+                k = where(there, -1)
+                if lo <= k < hi:
+                    rank = kinds[j]
+                    bottleneck = rank if rank < strength else strength
+                    if bottleneck > weakest[k]:
+                        weakest[k] = bottleneck
+                        parents[k] = here
+                j += 1  # noqa: SIM113
+        self.up.update(zip(order[lo:hi], parents[lo:hi], strict=True))
 
 
 def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> tuple[Ends, Ends]:
@@ -218,7 +325,8 @@ def traverse(
         done = _python_levels(*walk, [0] * len(net.ids), 1, order, sizes)
     if not done:  # over the whole arrays (a patched net's merged)
         places = dict(zip(order, range(len(order)), strict=True))
-        found = (order, *_choose(order, sizes, start, targets, ranks, places))
+        choice = _Choice(order, sizes, start, targets, ranks, places)
+        found = (order, *choice.through(len(order) - 1))
         arrays = net.arrays(downstream)
         levels, columns, slots = finish_in_numpy(
             len(net.ids), *arrays, start, min_rank, limit, found, sizes
@@ -277,40 +385,3 @@ def _python_levels(
         level = order[lo:hi]
         lo = hi
     return True
-
-
-def _choose(
-    order: list[int],
-    sizes: list[int] | np.ndarray,
-    start: int,
-    targets: Ends,
-    ranks: Ends,
-    places: dict[int, int],
-) -> tuple[list[int], list[int]]:
-    """Per node of ``order`` (levels of ``sizes``), its parent and the weakest rank along
-    the kept path: the edges of each level again in the order the walk met them, a node's
-    first edge from the level before setting its parent, a later one with a stronger
-    bottleneck replacing it. Reads only edges the walk read (``places``: each node's place)."""
-    parents = [-1] * len(order)
-    weakest = [-1] * len(order)  # below every rank: the first edge met sets it
-    level, strengths = [start], [NO_LIMIT]
-    lo = 0
-    where = places.get
-    for size in sizes:
-        hi = lo + int(size)
-        for here, strength in zip(level, strengths, strict=True):
-            ends, kinds = targets[here], ranks[here]
-            assert ends is not None and kinds is not None  # read by the walk
-            i = 0  # counted: a zip or enumerate per node costs more than its few edges
-            for there in ends:
-                k = where(there, -1)
-                if lo <= k < hi:
-                    rank = kinds[i]
-                    bottleneck = rank if rank < strength else strength
-                    if bottleneck > weakest[k]:
-                        weakest[k] = bottleneck
-                        parents[k] = here
-                i += 1  # noqa: SIM113
-        level, strengths = order[lo:hi], weakest[lo:hi]
-        lo = hi
-    return parents, weakest
