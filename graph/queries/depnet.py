@@ -19,6 +19,7 @@ from ontology import vocab as v
 if TYPE_CHECKING:
     from graph.index import GovIndex
 
+#: the ``weakest`` rank of a walk's start: stronger than every dependency
 NO_LIMIT = max(v.CRITICALITY_RANK.values()) + 1
 
 
@@ -58,12 +59,13 @@ class DependencyNet:
     own_refs: dict[str | None, dict[int, dict[str, str]]] = field(
         default_factory=dict, repr=False, init=False
     )
-    #: per (direction, least rank) node ``i``'s edges as ``((to, rank), ...)``, made on first
-    #: visit (see :func:`graph.queries.depwalk.traverse`); not copied by ``dataclasses.replace``
-    #: (a net made from another starts with none)
-    lists: dict[tuple[bool, int], list[tuple[tuple[int, int], ...] | None]] = field(
-        default_factory=dict, repr=False, init=False
-    )
+    #: per (direction, least rank) two lists: node ``i``'s edges' ends ``(to, ...)`` and their
+    #: ranks, made on first visit (see :func:`graph.queries.depwalk.traverse`); not copied by
+    #: ``dataclasses.replace`` (a net made from another starts with none)
+    lists: dict[
+        tuple[bool, int],
+        tuple[list[tuple[int, ...] | None], list[tuple[int, ...] | None]],
+    ] = field(default_factory=dict, repr=False, init=False)
     #: per direction, a lock, a list over the nodes that one walk at a time marks and the
     #: base of the last walk's marks
     scratch: dict[bool, tuple[threading.Lock, list[int], list[int]]] = field(

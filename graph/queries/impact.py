@@ -365,7 +365,7 @@ def _entry(
         **net.ref(index, pos, lang),
         "distance": int(walk.distance[k]),
         "path": path,
-        "criticality": RANK_NAMES[int(walk.weakest[k])],
+        "criticality": RANK_NAMES[walk.weakest_at(k)],
     }
     here, there = ids[pos], ids[chain[1]]
     edge = (here, there) if direction == "downstream" else (there, here)
