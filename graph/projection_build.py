@@ -11,10 +11,14 @@ The queries (all over the union of the default and named graphs, like ``quads_fo
 1. per predicate govgraph knows (:func:`graph.projection_plan.known_predicates`, read at once,
    the largest first), its first ``_FEW + 1`` distinct objects: a predicate with few objects,
    all IRIs (``rdf:type``, a kind, a criticality), is then read one object at a time, so the
-   store decodes only the subjects; any other predicate is read as ``(subject, object)`` pairs;
+   store decodes only the subjects; any other predicate is read as ``(subject, object)`` pairs.
+   A predicate whose objects govgraph names (``rdf:type``: the classes; a kind, a criticality,
+   an action: its concepts, :func:`graph.projection_plan.known_objects`) is read one named
+   object at a time at once, without that probe (a scan of all its rows);
 2. beside them, the number of quads (``len``, nothing decoded); only when the rows read fall
    short of it, the predicates with their triple counts (a scan of every quad, 0.7 s of CPU at
-   2.5M), and the predicates not yet read are read as in 1.
+   2.5M): the predicates not yet read are read as in 1, and of those whose objects were named,
+   the rows with other objects.
 
 Terms are interned as TSV writes them (``<iri>``, ``_:label``): brackets are stripped once per
 distinct term. Literals come back in N-Triples syntax; the common forms are decoded here, any
@@ -49,7 +53,7 @@ import itertools
 import os
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -58,7 +62,7 @@ from typing import Any
 import numpy as np
 
 from graph.projection import Projection, _Builder, unique_rows
-from graph.projection_plan import known_predicates
+from graph.projection_plan import known_objects, known_predicates
 
 #: a predicate with at most this many distinct objects (all IRIs) is read one object at a time
 _FEW = 1000
@@ -105,23 +109,32 @@ def build_oxigraph(
 def _build(raw: Any, workers: int | None, timings: Stages) -> Projection:
     count = workers or max(1, min(4, os.cpu_count() or 1))
     reader = _Reader()
-    known = known_predicates()
+    known, named = known_predicates(), known_objects()
     with ThreadPoolExecutor(count, thread_name_prefix="govgraph-projection") as pool:
-        quads = pool.submit(len, raw)  # beside the reads: a predicate the ontology does not name
+        quads = pool.submit(len, raw)  # beside the reads: what govgraph does not know is read next
         with _stage(timings, "read"):
-            parse = _read_into(reader, pool, raw, known)
-            if reader.rows != quads.result():
+            parse = _parse(
+                reader, [pool.submit(_read_predicate, raw, p, named.get(p)) for p in known]
+            )
+            if sum(reader.read.values()) != quads.result():
                 with _stage(timings, "plan"):
-                    others = [p for p, _ in _predicates(raw) if p not in known]
-                parse += _read_into(reader, pool, raw, others)
+                    short = [
+                        p
+                        for p, n in _predicates(raw)
+                        if p not in known or (p in named and reader.read[p] < n)
+                    ]
+                # the rest of a predicate whose objects govgraph names: the objects it does not
+                reads = [
+                    pool.submit(_read_predicate, raw, p, None, named.get(p, ())) for p in short
+                ]
+                parse += _parse(reader, reads)
         timings["parse cpu"] = parse  # the main thread's share of "read cpu"
     return reader.finish(_one_graph(raw), timings)
 
 
-def _read_into(reader: _Reader, pool: ThreadPoolExecutor, raw: Any, predicates: Any) -> float:
-    """Reads ``predicates`` on the pool's threads, parsing each answer here as it comes; the
-    CPU seconds of this thread."""
-    pending: set[Future[Any]] = {pool.submit(_read_predicate, raw, p) for p in predicates}
+def _parse(reader: _Reader, reads: list[Future[Any]]) -> float:
+    """Parses the answers of ``reads`` here as they come; the CPU seconds of this thread."""
+    pending = set(reads)
     parse = 0.0
     try:
         while pending:
@@ -146,7 +159,8 @@ class _Reader:
         self.links: list[tuple[np.ndarray, int, np.ndarray]] = []  # (subjects, predicate, objects)
         self.literal_tokens: dict[str, int] = defaultdict(itertools.count().__next__)
         self.literals: list[tuple[np.ndarray, int, np.ndarray]] = []  # (subjects, p, tokens)
-        self.rows = 0  # rows read, relations and literals (a quad of every graph it is in)
+        # rows read per predicate, relations and literals (a quad of every graph it is in)
+        self.read: Counter[str] = Counter()
 
     def intern(self, column: list[str], index: dict[str, int] | None = None) -> np.ndarray:
         found = (self.index if index is None else index).__getitem__
@@ -162,7 +176,7 @@ class _Reader:
                 if "\t" in text:
                     raise Unsupported("a tab in an IRI")
                 subjects = text.split("\n")[1:-1]
-                self.rows += len(subjects)
+                self.read[predicate] += len(subjects)
                 if subjects:
                     p, o = self.index[predicate], self.index[obj]
                     self.links.append(
@@ -173,7 +187,7 @@ class _Reader:
             if len(cells) != 2 * text.count("\n") + 1:  # as many tabs as newlines, or not
                 raise Unsupported("a tab or newline in an IRI")
             subjects, objects = cells[2:-1:2], cells[3:-1:2]
-            self.rows += len(subjects)
+            self.read[predicate] += len(subjects)
             if not subjects:
                 continue
             p = self.index[predicate]
@@ -328,16 +342,23 @@ def _predicates(raw: Any) -> list[tuple[str, int]]:
     return [(p, int(n)) for p, n in rows]
 
 
-def _read_predicate(raw: Any, predicate: str) -> tuple[str, list[tuple[str | None, str]]]:
+def _read_predicate(
+    raw: Any, predicate: str, objects: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()
+) -> tuple[str, list[tuple[str | None, str]]]:
+    """The answers for ``predicate``: ``objects`` one at a time if given, else its objects but
+    ``exclude``, one at a time when they are few IRIs, else as pairs."""
     if predicate[0] != "<":
         raise Unsupported(predicate)
-    text = _tsv(raw, f"SELECT DISTINCT ?o WHERE {{ ?s {predicate} ?o }} LIMIT {_FEW + 1}")
-    objects = text.split("\n")[1:-1]
-    if len(objects) <= _FEW and all(o[0] == "<" and o[1] != "<" for o in objects):
-        return predicate, [
-            (o, _tsv(raw, f"SELECT ?s WHERE {{ ?s {predicate} {o} }}")) for o in objects
-        ]
-    return predicate, [(None, _tsv(raw, f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"))]
+    if objects is None:
+        where = f"?s {predicate} ?o" + (
+            f" FILTER(?o NOT IN ({', '.join(exclude)}))" if exclude else ""
+        )
+        text = _tsv(raw, f"SELECT DISTINCT ?o WHERE {{ {where} }} LIMIT {_FEW + 1}")
+        found = text.split("\n")[1:-1]
+        if len(found) > _FEW or not all(o[0] == "<" and o[1] != "<" for o in found):
+            return predicate, [(None, _tsv(raw, f"SELECT ?s ?o WHERE {{ {where} }}"))]
+        objects = tuple(found)
+    return predicate, [(o, _tsv(raw, f"SELECT ?s WHERE {{ ?s {predicate} {o} }}")) for o in objects]
 
 
 def _one_graph(raw: Any) -> bool:

@@ -14,7 +14,7 @@ import functools
 import re
 
 from ontology import ONTOLOGY_DIR, ONTOLOGY_FILES, portfolio_terms, vocab
-from ontology.terms import GG, RDF_TYPE, RDFS
+from ontology.terms import GG, RDF_TYPE, RDFS, concept
 
 #: the largest predicates of a national graph (five triples per dependency, four per
 #: mandate), read first so that no large read is left to run alone at the end
@@ -34,6 +34,18 @@ LARGEST = (
 _LOCAL = re.compile(r"[#/]([^#/]*)$")
 #: the store's own facts (:mod:`graph.load`: its generation, the ontology's content hash)
 _STORE_OWN = (GG + "generation", GG + "contentHash")
+#: the scheme of the concepts each of these predicates points at
+_SCHEMES = {
+    vocab.DEPENDENCY_TYPE: "dependency-type",
+    vocab.CRITICALITY: "criticality",
+    vocab.ACTION: "action",
+    vocab.MANDATE_STATUS: "mandate-status",
+}
+#: the classes of what the ontology files declare classes
+_CLASS_CLASSES = {
+    "http://www.w3.org/2000/01/rdf-schema#Class",
+    "http://www.w3.org/2002/07/owl#Class",
+}
 #: classes of the properties the ontology files declare
 _PROPERTY_CLASSES = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
@@ -53,45 +65,76 @@ def known_predicates() -> tuple[str, ...]:
     >>> known_predicates()[:2]
     ('<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>', '<https://w3id.org/govgraph/ontology#dependent>')
     """
-    found: set[str] = set()
+    predicates, _ = _known_terms()
+    rest = sorted(predicates - set(LARGEST))
+    return tuple(f"<{iri}>" for iri in (*LARGEST, *rest))
+
+
+@functools.cache
+def known_objects() -> dict[str, tuple[str, ...]]:
+    """Per predicate whose objects govgraph names (``rdf:type``: the classes; a kind, a
+    criticality, an action: the concepts of its scheme), those objects, all as SPARQL writes
+    them. The build reads these one object at a time without asking the store for the
+    predicate's distinct objects first (a scan of all its rows).
+
+    >>> known_objects()["<https://w3id.org/govgraph/ontology#criticality>"][:1]
+    ('<https://w3id.org/govgraph/concept/criticality/critical>',)
+    """
+    _, classes = _known_terms()
+    found = {RDF_TYPE: sorted(classes)}
+    for predicate, scheme in _SCHEMES.items():
+        found[predicate] = [concept(scheme, slug) for slug in vocab.CONCEPT_SCHEMES[scheme]]
+    return {f"<{p}>": tuple(f"<{o}>" for o in objects) for p, objects in found.items()}
+
+
+@functools.cache
+def _known_terms() -> tuple[set[str], set[str]]:
+    """``(predicates, classes)`` govgraph knows (see :func:`known_predicates`)."""
+    predicates: set[str] = set(_STORE_OWN)
+    classes: set[str] = set()
     for module in (vocab, portfolio_terms):
         for name, value in vars(module).items():
             if not name.isupper():
                 continue
-            values = value.values() if isinstance(value, dict) else value
-            if isinstance(value, str):
-                values = (value,)
-            elif not isinstance(value, dict | frozenset | set):
-                continue
-            found.update(v for v in values if isinstance(v, str) and _is_property(v))
-    found.update(_ontology_predicates())
-    found.update(_STORE_OWN)
-    rest = sorted(found - set(LARGEST))
-    return tuple(f"<{iri}>" for iri in (*LARGEST, *rest))
+            if isinstance(value, dict):
+                values = [*value, *value.values()]
+            elif isinstance(value, frozenset | set):
+                values = list(value)
+            else:
+                values = [value]
+            for term in values:
+                if isinstance(term, str) and term.startswith(("http://", "https://")):
+                    local = _LOCAL.search(term)
+                    if local is not None and local[1][:1].islower():
+                        predicates.add(term)
+                    elif local is not None and local[1][:1].isupper():
+                        classes.add(term)
+    _read_ontology(predicates, classes)
+    return predicates, classes
 
 
-def _ontology_predicates() -> set[str]:
-    """The predicates of the ontology files and the properties they declare (read with
-    pyoxigraph: a few milliseconds, where rdflib would take a second to import)."""
+def _read_ontology(predicates: set[str], classes: set[str]) -> None:
+    """Adds the predicates the ontology files use or declare, and the classes they use or
+    declare (read with pyoxigraph: a few milliseconds, where rdflib takes a second to import)."""
     import pyoxigraph as ox
 
-    found: set[str] = set()
     for name in ONTOLOGY_FILES:
         path = ONTOLOGY_DIR / name
         if not path.exists():
             continue
         for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            predicate = triple.predicate.value
-            found.add(predicate)
-            declared = predicate == RDF_TYPE and triple.object.value in _PROPERTY_CLASSES
-            if declared or predicate == RDFS + "subPropertyOf":
-                found.add(triple.subject.value)
-    return found
+            predicate, subject, obj = triple.predicate.value, triple.subject, triple.object
+            predicates.add(predicate)
+            if predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
+                classes.add(obj.value)
+                if obj.value in _PROPERTY_CLASSES and isinstance(subject, ox.NamedNode):
+                    predicates.add(subject.value)
+                elif obj.value in _CLASS_CLASSES and isinstance(subject, ox.NamedNode):
+                    classes.add(subject.value)
+            elif predicate == RDFS + "subPropertyOf" and isinstance(subject, ox.NamedNode):
+                predicates.add(subject.value)
+            elif predicate == RDFS + "subClassOf" and isinstance(subject, ox.NamedNode):
+                classes.add(subject.value)
 
 
-def _is_property(term: str) -> bool:
-    local = _LOCAL.search(term)
-    return term.startswith(("http://", "https://")) and local is not None and local[1][:1].islower()
-
-
-__all__ = ["LARGEST", "known_predicates"]
+__all__ = ["LARGEST", "known_objects", "known_predicates"]
