@@ -91,7 +91,7 @@ class Projection:
     def from_rows(
         cls,
         terms: list[str],
-        ids: dict[str, int],
+        ids: dict[str, int] | None,
         links: tuple[np.ndarray, np.ndarray, np.ndarray],
         literals: tuple[
             np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray, list[str | None]
@@ -100,10 +100,13 @@ class Projection:
     ) -> Projection:
         """Index de-duplicated rows: relations ``(s, p, o)`` and literal columns.
 
-        ``timings``, if given, receives the seconds spent on the CSR indexes and the string order.
+        ``ids`` maps each term to its id; ``None``: IRIs are found by a search of the string
+        order, as in a projection opened from its files (:class:`TermIds`; no dictionary of
+        every term to build, 0.1 s and some 40 MB for 500,000 terms). ``timings``, if given,
+        receives the seconds spent on the CSR indexes and the string order.
         """
         started, cpu = time.perf_counter(), time.process_time()
-        self = cls(terms, ids)
+        self = cls(terms, {} if ids is None else ids)
         n = len(terms)
         self.s, self.p, self.o = links
         self.lit_s, self.lit_p, values, self.lit_lang, self.lit_type, self.tags = literals
@@ -116,6 +119,10 @@ class Projection:
         self.order = np.array(sorted(range(n), key=self.terms.__getitem__), dtype=np.int32)
         self.rank = np.empty(n, dtype=np.int32)
         self.rank[self.order] = np.arange(n, dtype=np.int32)
+        if ids is None:
+            self.ids = TermIds(self.terms, self.order)
+            found = self.ids.get(RDF_TYPE)
+            self.type_id = -1 if found is None else found
         if timings is not None:
             timings["index"], timings["index cpu"] = indexed - started, indexed_cpu - cpu
             timings["order"] = time.perf_counter() - indexed

@@ -225,9 +225,10 @@ class _Reader:
             kind: np.ndarray = np.asarray(type_of, dtype=np.int32)[lt] if len(lt) else lt
         with _stage(timings, "terms"):
             terms = [t[1:-1] if t[0] == "<" else t for t in self.index]
-            ids = dict(zip(terms, range(len(terms)), strict=True))
         literals = (ls, lp, values, lang, kind, list(tags))
-        projection = Projection.from_rows(terms, ids, (s, p, o), literals, timings)
+        # IRIs found by a search of the string order, as in every process that opens the
+        # projection's files after this one (no dictionary of every term to build)
+        projection = Projection.from_rows(terms, None, (s, p, o), literals, timings)
         # An IRI never starts with "<": a term that does, brackets stripped, was a cell
         # starting "<<", an RDF 1.2 triple term (the first such term in string order)
         order, strings = projection.order, projection.terms
