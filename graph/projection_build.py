@@ -191,8 +191,14 @@ class _Reader:
             if not subjects:
                 continue
             p = self.index[predicate]
-            iris = text.count("\t<")
-            if iris != len(objects) and iris + text.count("\t_:") != len(objects):  # literals
+            resources = text.count("\t<")
+            if resources != len(objects):
+                resources += text.count("\t_:")
+            if resources == 0:  # literals only (a label, a date): no row to sort out
+                tokens = self.intern(objects, self.literal_tokens)
+                self.literals.append((self.intern(subjects), p, tokens))
+                continue
+            if resources != len(objects):  # literals among them
                 resource = [o[0] in "<_" for o in objects]
                 self._add_literals(subjects, p, objects, resource)
                 subjects = [s for s, keep in zip(subjects, resource, strict=True) if keep]
