@@ -21,19 +21,18 @@ import shutil
 import threading
 import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from graph.projection_csr import Indexes, indexes_beside
 from graph.projection_terms import TermIds
 from ontology.terms import RDF_TYPE, Literal, Triple
 
 #: bumped whenever the pickled layout changes, so older files are ignored
 FORMAT = 3
-#: rows from which the CSR indexes are sorted on a thread beside the string order
-_SORT_BESIDE = 100_000
 
 
 _ARRAYS = (
@@ -99,13 +98,15 @@ class Projection:
             np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray, list[str | None]
         ],
         timings: dict[str, float] | None = None,
+        indexes: Callable[[], Indexes] | None = None,
     ) -> Projection:
         """Index de-duplicated rows: relations ``(s, p, o)`` and literal columns.
 
         ``ids`` maps each term to its id; ``None``: IRIs are found by a search of the string
         order, as in a projection opened from its files (:class:`TermIds`; no dictionary of
         every term to build, 0.1 s and some 40 MB for 500,000 terms). ``timings``, if given,
-        receives the seconds spent on the CSR indexes and the string order.
+        receives the seconds spent on the CSR indexes and the string order. ``indexes``: the
+        CSR indexes being sorted already (:func:`graph.projection_csr.indexes_beside`).
         """
         started, cpu = time.perf_counter(), time.process_time()
         self = cls(terms, {} if ids is None else ids)
@@ -113,33 +114,14 @@ class Projection:
         self.s, self.p, self.o = links
         self.lit_s, self.lit_p, values, self.lit_lang, self.lit_type, self.tags = literals
         self.values = tuple(values)
-
-        failed: list[BaseException] = []
-
-        def index() -> None:
-            try:
-                self.out_edges, self.out_ptr = _csr(self.s, n)
-                self.in_edges, self.in_ptr = _csr(self.o, n)
-                self.lit_rows, self.lit_ptr = _csr(self.lit_s, n)
-            except BaseException as exc:  # raised in the building thread below
-                failed.append(exc)
-
-        # numpy sorts without the interpreter lock: the CSR indexes are sorted on a thread
-        # while this one sorts the terms (0.2 s each at 2.5M triples)
-        beside = len(self.s) + len(self.lit_s) >= _SORT_BESIDE
-        indexing = threading.Thread(target=index, name="govgraph-csr") if beside else None
-        if indexing is None:
-            index()
-        else:
-            indexing.start()
+        if indexes is None:
+            indexes = indexes_beside(self.s, self.o, self.lit_s, n)
+        ordered, ordered_cpu = time.perf_counter(), time.process_time()
+        self.order = np.array(sorted(range(n), key=self.terms.__getitem__), dtype=np.int32)
         indexed, indexed_cpu = time.perf_counter(), time.process_time()
-        try:
-            self.order = np.array(sorted(range(n), key=self.terms.__getitem__), dtype=np.int32)
-        finally:
-            if indexing is not None:
-                indexing.join()
-        if failed:
-            raise failed[0]
+        (self.out_edges, self.out_ptr, self.in_edges, self.in_ptr, self.lit_rows, self.lit_ptr) = (
+            indexes()
+        )
         self.is_subject = (np.diff(self.out_ptr) > 0) | (np.diff(self.lit_ptr) > 0)
         self.rank = np.empty(n, dtype=np.int32)
         self.rank[self.order] = np.arange(n, dtype=np.int32)
@@ -147,10 +129,10 @@ class Projection:
             self.ids = TermIds(self.terms, self.order)
             found = self.ids.get(RDF_TYPE)
             self.type_id = -1 if found is None else found
-        if timings is not None:  # "order": the string order, and the CSR indexes sorted beside it
-            timings["index"], timings["index cpu"] = indexed - started, indexed_cpu - cpu
-            timings["order"] = time.perf_counter() - indexed
-            timings["order cpu"] = time.process_time() - indexed_cpu
+        if timings is not None:  # "index": the wait for the CSR indexes after the string sort
+            timings["order"], timings["order cpu"] = indexed - ordered, indexed_cpu - ordered_cpu
+            timings["index"] = time.perf_counter() - indexed + ordered - started
+            timings["index cpu"] = time.process_time() - indexed_cpu + ordered_cpu - cpu
         return self
 
     # -- building ---------------------------------------------------------------------------------
@@ -383,16 +365,3 @@ def unique_rows(
         return s, p, o
     keep = np.sort(order[first])
     return s[keep], p[keep], o[keep]
-
-
-def _csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(rows, ptr)``: the row numbers sorted by key (stable), and their CSR pointers."""
-    return np.argsort(keys, kind="stable").astype(np.int32), _pointers(keys, n)
-
-
-def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
-    """CSR row pointers: rows of key ``i`` are ``[ptr[i], ptr[i + 1])`` of the sorted order."""
-    counts = np.bincount(keys, minlength=n) if len(keys) else np.zeros(n, dtype=np.int64)
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    return ptr

@@ -38,8 +38,8 @@ times for a triple term or a stray tab (0.45 s of the parse; a triple term is no
 sorted terms) are gone. Measured and not taken: the whole store as one ``?s ?p ?o`` answer
 (10 s of store CPU), ``Store.dump`` (12 s), ``quads_for_pattern`` (11.5 s), a two-predicate
 star join (4.3x the two reads), IRIs shortened by a common prefix before interning, interning
-by ``itemgetter``. (The CSR sorts do run on a thread beside the string sort: numpy sorts
-without the interpreter lock; finish 0.85-0.97 -> 0.52-0.62 s.) A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
+by ``itemgetter``. (The CSR sorts do run on a thread beside the literals and the string sort:
+numpy sorts without the interpreter lock, :mod:`graph.projection_csr`.) A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
 in the background by the first process that opens it, 4 s of CPU more during this build.
 The queries are separate snapshots: a write committed during a build may show in some predicates
 only (:func:`graph.index.index_of` keys a build to the generation read before it, and the
@@ -62,6 +62,7 @@ from typing import Any
 import numpy as np
 
 from graph.projection import Projection, _Builder, unique_rows
+from graph.projection_csr import indexes_beside
 from graph.projection_plan import known_objects, known_predicates
 
 #: a predicate with at most this many distinct objects (all IRIs) is read one object at a time
@@ -220,6 +221,8 @@ class _Reader:
             if not one_graph:  # the same triple in two graphs counts once
                 s, p, o = unique_rows(s, p, o)
                 ls, lp, lt = unique_rows(ls, lp, lt)
+        # sorted on a thread while this one decodes the literals and sorts the terms
+        indexes = indexes_beside(s, o, ls, len(self.index))
         with _stage(timings, "literals"):
             decoded = decode_literals(list(self.literal_tokens))
             tags: dict[str | None, int] = {}
@@ -234,7 +237,7 @@ class _Reader:
         literals = (ls, lp, values, lang, kind, list(tags))
         # IRIs found by a search of the string order, as in every process that opens the
         # projection's files after this one (no dictionary of every term to build)
-        projection = Projection.from_rows(terms, None, (s, p, o), literals, timings)
+        projection = Projection.from_rows(terms, None, (s, p, o), literals, timings, indexes)
         # An IRI never starts with "<": a term that does, brackets stripped, was a cell
         # starting "<<", an RDF 1.2 triple term (the first such term in string order)
         order, strings = projection.order, projection.terms
