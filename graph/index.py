@@ -13,8 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
-
+from graph.index_columns import PredicateColumns
 from graph.nodes import (
     HIDDEN_TYPES,
     NO_FACTS,
@@ -43,11 +42,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class GovIndex:
+class GovIndex(PredicateColumns):
     """Everything in a store, indexed for the queries.
 
     Backed by a :class:`graph.projection.Projection` (integer ids, CSR arrays); :class:`Node`
-    objects are made on access, labels and types cached as they are asked for.
+    objects are made on access, labels and types cached as they are asked for. The reads over
+    a whole predicate or class are :class:`graph.index_columns.PredicateColumns`'.
     """
 
     def __init__(
@@ -248,61 +248,6 @@ class GovIndex:
     def out(self, iri: str, predicate: str) -> list[str]:
         return list(pick(self._facts_of(iri)[1], predicate))
 
-    def into(self, iri: str, predicate: str) -> list[str]:
-        """Subjects with ``predicate`` pointing at ``iri`` (the object index of the projection)."""
-        projection = self.projection
-        i, p = projection.ids.get(iri), projection.ids.get(predicate)
-        if i is None or p is None or p == projection.type_id:
-            return []
-        subjects = projection.subjects_of(p, i).tolist()
-        projection.ids_known(subjects)  # asked about next
-        return projection.iris(subjects)
-
-    def into_predicate(self, predicate: str) -> list[str]:
-        """Subjects that have ``predicate`` at all, sorted."""
-        p = self.projection.ids.get(predicate)
-        if p is None or p == self.projection.type_id:
-            return []
-        subjects, _ = self.projection.pairs(p)
-        return sorted(self.projection.iris(np.unique(subjects).tolist()))
-
-    def pairs(self, predicate: str, of_type: str | None = None) -> tuple[list[str], list[str]]:
-        """``(subjects, objects)`` of every statement with ``predicate``, without making nodes.
-
-        Relations first (the object's IRI), then literals (the value), each in stream order,
-        so a subject's first object is what :meth:`Node.first` gives. With ``of_type``, only
-        subjects of that class.
-
-        >>> from ontology.terms import Literal
-        >>> index = GovIndex([("urn:a", "urn:p", "urn:b"), ("urn:c", "urn:p", Literal("x"))])
-        >>> index.pairs("urn:p")
-        (['urn:a', 'urn:c'], ['urn:b', 'x'])
-        """
-        projection = self.projection
-        p = projection.ids.get(predicate)
-        if p is None or p == projection.type_id:
-            return [], []
-        cls = None if of_type is None else projection.ids.get(of_type, -1)
-        if projection.type_id < 0 and cls is not None:
-            cls = -1
-        subjects, objects, literal_subjects, rows = projection.by_predicate(p, cls)
-        terms, values = projection.terms, projection.values
-        return (
-            [terms[i] for i in subjects.tolist()] + [terms[i] for i in literal_subjects.tolist()],
-            [terms[i] for i in objects.tolist()] + [values[r] for r in rows.tolist()],
-        )
-
-    def subjects_with(self, predicate: str) -> list[str]:
-        """Subjects with ``predicate`` at all (a relation or a literal), in first-seen order."""
-        projection = self.projection
-        p = projection.ids.get(predicate)
-        if p is None:
-            return []
-        subjects, _ = projection.pairs(p)
-        both = np.concatenate([subjects, projection.lit_s[projection.lit_p == p]])
-        unique, first = np.unique(both, return_index=True)
-        return projection.iris(unique[np.argsort(first, kind="stable")].tolist())
-
     def relations(self, iri: str) -> Mapping[str, tuple[str, ...]]:
         """``{predicate: objects}`` of ``iri``'s relations (classes aside), without a node."""
         return dict(self._facts_of(iri)[1])
@@ -314,19 +259,6 @@ class GovIndex:
     def first(self, iri: str, predicate: str) -> str | None:
         """``node(iri).first(predicate)`` without making the node: a relation, else a literal."""
         return first_of(self._facts_of(iri), predicate)
-
-    def of_type(self, cls: str) -> list[str]:
-        """Everything of class ``cls``, sorted (computed once per class)."""
-        found: list[str] | None = self._of_type.get(cls)
-        if found is None:
-            projection = self.projection
-            c = projection.ids.get(cls)
-            if c is None or projection.type_id < 0:
-                found = []
-            else:
-                found = sorted(projection.iris(projection.subjects_of(projection.type_id, c)))
-            self._of_type[cls] = found
-        return list(found)
 
     def citations_for(
         self, iri: str, predicate: str | None = None, obj: str | None = None

@@ -8,10 +8,17 @@ column slices, ``dict`` interning, ``np.fromiter``).
 
 The queries (all over the union of the default and named graphs, like ``quads_for_pattern``):
 
-1. the predicates with their triple counts (one scan, nothing but predicates decoded);
-2. per predicate, its first ``_FEW + 1`` distinct objects: a predicate with few objects, all IRIs
-   (``rdf:type``, a kind, a criticality), is then read one object at a time, so the store decodes
-   only the subjects; any other predicate is read as ``(subject, object)`` pairs.
+1. per predicate govgraph knows (:func:`graph.projection_plan.known_predicates`, read at once,
+   the largest first), its first ``_FEW + 1`` distinct objects: a predicate with few objects,
+   all IRIs (``rdf:type``, a kind, a criticality), is then read one object at a time, so the
+   store decodes only the subjects; any other predicate is read as ``(subject, object)`` pairs.
+   A predicate whose objects govgraph names (``rdf:type``: the classes; a kind, a criticality,
+   an action: its concepts, :func:`graph.projection_plan.known_objects`) is read one named
+   object at a time at once, without that probe (a scan of all its rows);
+2. beside them, the number of quads (``len``, nothing decoded); only when the rows read fall
+   short of it, the predicates with their triple counts (a scan of every quad, 0.7 s of CPU at
+   2.5M): the predicates not yet read are read as in 1, and of those whose objects were named,
+   the rows with other objects.
 
 Terms are interned as TSV writes them (``<iri>``, ``_:label``): brackets are stripped once per
 distinct term. Literals come back in N-Triples syntax; the common forms are decoded here, any
@@ -25,11 +32,14 @@ CPU per triple however the queries are cut (a star join of several predicates pe
 once per row and costs more; ``GROUP BY`` with ``GROUP_CONCAT`` too; a ``FILTER`` decodes).
 Parsing costs the main thread about 1 µs per triple, mostly the ``dict`` lookup of each term.
 At 2.5M triples that is about 10 s of CPU (store 5.3, parse 2.1, plan 0.7, indexes 0.7), so
-some 5 s on two idle cores. Measured and not taken: the whole store as one ``?s ?p ?o`` answer
+some 5 s on two idle cores; counting the predicates before reading them (0.7 s of CPU, now
+only for a store holding predicates govgraph does not know) and scanning every answer five
+times for a triple term or a stray tab (0.45 s of the parse; a triple term is now found in the
+sorted terms) are gone. Measured and not taken: the whole store as one ``?s ?p ?o`` answer
 (10 s of store CPU), ``Store.dump`` (12 s), ``quads_for_pattern`` (11.5 s), a two-predicate
 star join (4.3x the two reads), IRIs shortened by a common prefix before interning, interning
-by ``itemgetter``, the CSR sorts on a thread beside the string sort (no gain: the interpreter
-lock). A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
+by ``itemgetter``. (The CSR sorts do run on a thread beside the literals and the string sort:
+numpy sorts without the interpreter lock, :mod:`graph.projection_csr`.) A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
 in the background by the first process that opens it, 4 s of CPU more during this build.
 The queries are separate snapshots: a write committed during a build may show in some predicates
 only (:func:`graph.index.index_of` keys a build to the generation read before it, and the
@@ -38,11 +48,12 @@ persisted copy is dropped when the store's stamp moved meanwhile).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import os
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -51,11 +62,12 @@ from typing import Any
 import numpy as np
 
 from graph.projection import Projection, _Builder, unique_rows
+from graph.projection_csr import indexes_beside
+from graph.projection_plan import known_objects, known_predicates
 
 #: a predicate with at most this many distinct objects (all IRIs) is read one object at a time
 _FEW = 1000
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
@@ -98,27 +110,45 @@ def build_oxigraph(
 def _build(raw: Any, workers: int | None, timings: Stages) -> Projection:
     count = workers or max(1, min(4, os.cpu_count() or 1))
     reader = _Reader()
+    known, named = known_predicates(), known_objects()
     with ThreadPoolExecutor(count, thread_name_prefix="govgraph-projection") as pool:
-        # rdf:type is read while the store counts the predicates (nothing if it has none)
-        pending: set[Future[Any]] = {pool.submit(_read_predicate, raw, _TYPE)}
-        with _stage(timings, "plan"):
-            predicates = [p for p, _ in sorted(_predicates(raw), key=lambda x: -x[1])]
-        pending.update(pool.submit(_read_predicate, raw, p) for p in predicates if p != _TYPE)
-        parse = 0.0
+        quads = pool.submit(len, raw)  # beside the reads: what govgraph does not know is read next
         with _stage(timings, "read"):
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        started = time.thread_time()
-                        reader.add(*future.result())
-                        parse += time.thread_time() - started
-            except BaseException:
-                for future in pending:  # a failure: the queries not started are not run
-                    future.cancel()
-                raise
+            parse = _parse(
+                reader, [pool.submit(_read_predicate, raw, p, named.get(p)) for p in known]
+            )
+            if sum(reader.read.values()) != quads.result():
+                with _stage(timings, "plan"):
+                    short = [
+                        p
+                        for p, n in _predicates(raw)
+                        if p not in known or (p in named and reader.read[p] < n)
+                    ]
+                # the rest of a predicate whose objects govgraph names: the objects it does not
+                reads = [
+                    pool.submit(_read_predicate, raw, p, None, named.get(p, ())) for p in short
+                ]
+                parse += _parse(reader, reads)
         timings["parse cpu"] = parse  # the main thread's share of "read cpu"
     return reader.finish(_one_graph(raw), timings)
+
+
+def _parse(reader: _Reader, reads: list[Future[Any]]) -> float:
+    """Parses the answers of ``reads`` here as they come; the CPU seconds of this thread."""
+    pending = set(reads)
+    parse = 0.0
+    try:
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                started = time.thread_time()
+                reader.add(*future.result())
+                parse += time.thread_time() - started
+    except BaseException:
+        for future in pending:  # a failure: the queries not started are not run
+            future.cancel()
+        raise
+    return parse
 
 
 class _Reader:
@@ -130,6 +160,8 @@ class _Reader:
         self.links: list[tuple[np.ndarray, int, np.ndarray]] = []  # (subjects, predicate, objects)
         self.literal_tokens: dict[str, int] = defaultdict(itertools.count().__next__)
         self.literals: list[tuple[np.ndarray, int, np.ndarray]] = []  # (subjects, p, tokens)
+        # rows read per predicate, relations and literals (a quad of every graph it is in)
+        self.read: Counter[str] = Counter()
 
     def intern(self, column: list[str], index: dict[str, int] | None = None) -> np.ndarray:
         found = (self.index if index is None else index).__getitem__
@@ -137,15 +169,15 @@ class _Reader:
 
     def add(self, predicate: str, answers: list[tuple[str | None, str]]) -> None:
         """Rows of ``predicate``: ``(object, subjects TSV)`` or ``(None, pairs TSV)`` answers."""
+        # A term holding a raw tab or newline (only a leniently loaded IRI can) would shift
+        # the cells: every row has exactly one tab per column gap. (A triple term, written
+        # "<<( ... )>>", is found once the terms are sorted: :meth:`finish`.)
         for obj, text in answers:
-            if "\n<<" in text or "\t<<" in text:  # a cell starting "<<": a triple term
-                raise Unsupported("an RDF 1.2 triple term")
-            # A term holding a raw tab or newline (only a leniently loaded IRI can) would shift
-            # the cells: every row has exactly one tab per column gap.
-            if text.count("\t") != (0 if obj is not None else text.count("\n")):
-                raise Unsupported("a tab or newline in an IRI")
             if obj is not None:
+                if "\t" in text:
+                    raise Unsupported("a tab in an IRI")
                 subjects = text.split("\n")[1:-1]
+                self.read[predicate] += len(subjects)
                 if subjects:
                     p, o = self.index[predicate], self.index[obj]
                     self.links.append(
@@ -153,11 +185,21 @@ class _Reader:
                     )
                 continue
             cells = text.replace("\t", "\n").split("\n")
+            if len(cells) != 2 * text.count("\n") + 1:  # as many tabs as newlines, or not
+                raise Unsupported("a tab or newline in an IRI")
             subjects, objects = cells[2:-1:2], cells[3:-1:2]
+            self.read[predicate] += len(subjects)
             if not subjects:
                 continue
             p = self.index[predicate]
-            if text.count("\t<") + text.count("\t_:") != len(objects):  # literals among them
+            resources = text.count("\t<")
+            if resources != len(objects):
+                resources += text.count("\t_:")
+            if resources == 0:  # literals only (a label, a date): no row to sort out
+                tokens = self.intern(objects, self.literal_tokens)
+                self.literals.append((self.intern(subjects), p, tokens))
+                continue
+            if resources != len(objects):  # literals among them
                 resource = [o[0] in "<_" for o in objects]
                 self._add_literals(subjects, p, objects, resource)
                 subjects = [s for s, keep in zip(subjects, resource, strict=True) if keep]
@@ -179,6 +221,8 @@ class _Reader:
             if not one_graph:  # the same triple in two graphs counts once
                 s, p, o = unique_rows(s, p, o)
                 ls, lp, lt = unique_rows(ls, lp, lt)
+        # sorted on a thread while this one decodes the literals and sorts the terms
+        indexes = indexes_beside(s, o, ls, len(self.index))
         with _stage(timings, "literals"):
             decoded = decode_literals(list(self.literal_tokens))
             tags: dict[str | None, int] = {}
@@ -190,9 +234,17 @@ class _Reader:
             kind: np.ndarray = np.asarray(type_of, dtype=np.int32)[lt] if len(lt) else lt
         with _stage(timings, "terms"):
             terms = [t[1:-1] if t[0] == "<" else t for t in self.index]
-            ids = dict(zip(terms, range(len(terms)), strict=True))
         literals = (ls, lp, values, lang, kind, list(tags))
-        return Projection.from_rows(terms, ids, (s, p, o), literals, timings)
+        # IRIs found by a search of the string order, as in every process that opens the
+        # projection's files after this one (no dictionary of every term to build)
+        projection = Projection.from_rows(terms, None, (s, p, o), literals, timings, indexes)
+        # An IRI never starts with "<": a term that does, brackets stripped, was a cell
+        # starting "<<", an RDF 1.2 triple term (the first such term in string order)
+        order, strings = projection.order, projection.terms
+        first = bisect.bisect_left(order, "<", key=strings.__getitem__)
+        if first < len(order) and strings[order[first]].startswith("<"):
+            raise Unsupported("an RDF 1.2 triple term")
+        return projection
 
 
 def _concatenate(parts: list[tuple[np.ndarray, int, np.ndarray]]) -> tuple[np.ndarray, ...]:
@@ -300,16 +352,23 @@ def _predicates(raw: Any) -> list[tuple[str, int]]:
     return [(p, int(n)) for p, n in rows]
 
 
-def _read_predicate(raw: Any, predicate: str) -> tuple[str, list[tuple[str | None, str]]]:
+def _read_predicate(
+    raw: Any, predicate: str, objects: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()
+) -> tuple[str, list[tuple[str | None, str]]]:
+    """The answers for ``predicate``: ``objects`` one at a time if given, else its objects but
+    ``exclude``, one at a time when they are few IRIs, else as pairs."""
     if predicate[0] != "<":
         raise Unsupported(predicate)
-    text = _tsv(raw, f"SELECT DISTINCT ?o WHERE {{ ?s {predicate} ?o }} LIMIT {_FEW + 1}")
-    objects = text.split("\n")[1:-1]
-    if len(objects) <= _FEW and all(o[0] == "<" and o[1] != "<" for o in objects):
-        return predicate, [
-            (o, _tsv(raw, f"SELECT ?s WHERE {{ ?s {predicate} {o} }}")) for o in objects
-        ]
-    return predicate, [(None, _tsv(raw, f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"))]
+    if objects is None:
+        where = f"?s {predicate} ?o" + (
+            f" FILTER(?o NOT IN ({', '.join(exclude)}))" if exclude else ""
+        )
+        text = _tsv(raw, f"SELECT DISTINCT ?o WHERE {{ {where} }} LIMIT {_FEW + 1}")
+        found = text.split("\n")[1:-1]
+        if len(found) > _FEW or not all(o[0] == "<" and o[1] != "<" for o in found):
+            return predicate, [(None, _tsv(raw, f"SELECT ?s ?o WHERE {{ {where} }}"))]
+        objects = tuple(found)
+    return predicate, [(o, _tsv(raw, f"SELECT ?s WHERE {{ ?s {predicate} {o} }}")) for o in objects]
 
 
 def _one_graph(raw: Any) -> bool:

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from graph.projection import Projection, TermIds
+from graph.projection import Projection
 from graph.projection_rows import RowIndex, edit
+from graph.projection_terms import TermIds
 
 
 class CarriedIds(TermIds):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -17,6 +18,7 @@ import graph.projection_build as fast
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
 from loaders import load_paths
+from ontology import vocab as v
 from tests.support import DATA
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -264,10 +266,54 @@ def test_an_answer_it_cannot_read_midway_falls_back_whole(monkeypatch: pytest.Mo
     store.raw.extend(list(random_quads(2, 200)))
     read = fast._read_predicate
 
-    def fails_on_q(raw: ox.Store, predicate: str) -> tuple[str, list[tuple[str | None, str]]]:
+    def fails_on_q(
+        raw: ox.Store, predicate: str, *rest: Any
+    ) -> tuple[str, list[tuple[str | None, str]]]:
         if predicate == "<http://ex.org/q>":
             raise fast.Unsupported(predicate)
-        return read(raw, predicate)
+        return read(raw, predicate, *rest)
 
     monkeypatch.setattr(fast, "_read_predicate", fails_on_q)
     assert content(fast.build_oxigraph(store.raw)) == content(Projection.build(store.triples()))
+
+
+def test_the_predicates_govgraph_knows_are_read_without_asking_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled data (the ontology with it) holds only predicates govgraph knows: they are
+    read at once, and the store is never asked which predicates it holds."""
+    store = OxigraphStore(tmp_path / "store")
+    load_paths(store, [DATA])
+
+    def not_asked(raw: object) -> list[tuple[str, int]]:
+        raise AssertionError("the store was asked for its predicates")
+
+    monkeypatch.setattr(fast, "_predicates", not_asked)
+    assert content(fast.build_oxigraph(store.raw)) == content(Projection.build(store.triples()))
+    store.close()
+
+
+def test_what_govgraph_does_not_know_is_read_once_the_rows_fall_short() -> None:
+    """A class and a predicate the ontology does not name; a class it names beside them."""
+    store = OxigraphStore()
+    a, unknown = ox.NamedNode("urn:a"), ox.NamedNode("urn:not-in-the-ontology")
+    store.raw.extend(
+        [
+            ox.Quad(a, ox.NamedNode(PREDICATES[2]), ox.NamedNode("urn:C")),
+            ox.Quad(a, ox.NamedNode(PREDICATES[2]), ox.NamedNode(v.DEPENDENCY)),
+            ox.Quad(a, unknown, ox.Literal("x")),
+            ox.Quad(a, unknown, ox.NamedNode("urn:b"), ox.NamedNode("urn:g")),
+        ]
+    )
+    stages: dict[str, float] = {}
+    built = fast.build_oxigraph(store.raw, stages=stages)
+    assert "plan" in stages  # the store's predicates asked for, after the known ones fell short
+    assert content(built) == content(Projection.build(store.triples()))
+
+
+def test_a_triple_term_is_not_read_as_an_iri() -> None:
+    store = ox.Store()
+    a, p = ox.NamedNode("urn:a"), ox.NamedNode("urn:p")
+    store.add(ox.Quad(a, p, ox.Triple(a, p, ox.Literal("x"))))
+    with pytest.raises(fast.Unsupported):
+        fast._build(store, None, {})
