@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.arrays import distinct
 from graph.name_rows import TABLES, BuiltRows, Likely
 from graph.projection_rows import gathered
 from ontology.terms import DATA
@@ -83,7 +84,7 @@ class MappedRows:
         return text[1:] if text[:1] == "\x00" else self._prefix + text
 
     def _iris(self, ids: np.ndarray) -> set[str]:
-        return {self._iri(i) for i in _distinct(ids).tolist()}
+        return {self._iri(i) for i in distinct(ids).tolist()}
 
     def _gone(self, gone: Collection[str]) -> np.ndarray:
         """The ids of the entities in ``gone`` (kept per ``gone``: a table asks again)."""
@@ -139,7 +140,7 @@ class MappedRows:
     def word_prefix(self, typed: list[tuple[str, str]]) -> set[str]:
         matched: np.ndarray | None = None
         for prefix, stemmed in typed:
-            positions = _distinct(self._token_positions(prefix, stemmed))
+            positions = distinct(self._token_positions(prefix, stemmed))
             matched = positions if matched is None else matched[_member(matched, positions)]
             if not matched.size:
                 return set()
@@ -173,25 +174,12 @@ class MappedRows:
 
     def _names_at(self, positions: np.ndarray, gone_ids: np.ndarray) -> tuple[set[str], set[str]]:
         """The distinct names at ``positions``, and those spelled by an entity not gone."""
-        ids = _distinct(self._s["name.id"][positions])
+        ids = distinct(self._s["name.id"][positions])
         owners, counts = gathered(self._s["spelled.ptr"], self._s["spelled.ids"], ids)
         live = ~_member(owners, gone_ids)  # a name spelled only by entities gone is no longer
         spelled = np.bincount(np.repeat(np.arange(len(ids)), counts)[live], minlength=len(ids))
         names = self._s["name"].texts(ids.tolist())
         return set(names), {n for n, k in zip(names, spelled.tolist(), strict=True) if k}
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct ``values`` in order (``np.unique`` without the import of ``numpy.ma`` it
-    costs a cold process).
-
-    >>> _distinct(np.array([3, 1, 3, 2])).tolist()
-    [1, 2, 3]
-    """
-    ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _member(values: np.ndarray, among: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
-"""Array helpers of the portfolio lookups (:mod:`graph.portfolio_columns`): distinct values,
-each subject's first row, an order that skips the sort when rows are in order already, and
+"""Array helpers of the portfolio lookups (:mod:`graph.portfolio_columns`): each subject's
+first row, an order that skips the sort when rows are in order already, and
 numbers read from texts."""
 
 from __future__ import annotations
@@ -7,16 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-
-
-def unique(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (:func:`numpy.unique` by sorting: its hash table is
-    slower on these id arrays, and its check for masked arrays imports :mod:`numpy.ma`,
-    some 10 ms on a cold process's first answer)."""
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
 
 
 def lex_order(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
@@ -59,4 +49,4 @@ def numbers(texts: Iterable[str | None]) -> list[float | None]:
     return out
 
 
-__all__ = ["firsts", "lex_order", "numbers", "unique"]
+__all__ = ["firsts", "lex_order", "numbers"]

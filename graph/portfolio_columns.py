@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from graph.arrays import distinct
 from graph.index import GovIndex
 from graph.portfolio_arrays import firsts as _firsts
-from graph.portfolio_arrays import lex_order, numbers, unique
+from graph.portfolio_arrays import lex_order, numbers
 from ontology import vocab as v
 from ontology.dates import last_day
 from ontology.terms import local_id
@@ -107,8 +108,8 @@ class Columns:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), []
         rel_s, rel_o, lit_s, rows = self._firsts_of(p)
         terms, values = self.projection.terms, self.projection.values
-        distinct, rel_codes = np.unique(rel_o, return_inverse=True)
-        at = {terms[i]: k for k, i in enumerate(distinct.tolist())}
+        named, rel_codes = np.unique(rel_o, return_inverse=True)
+        at = {terms[i]: k for k, i in enumerate(named.tolist())}
         lit_codes = [
             at.setdefault(text, len(at)) for text in map(values.__getitem__, rows.tolist())
         ]
@@ -318,7 +319,7 @@ class Names:
         subjects, codes = projection.lit_s[rows], projection.lit_lang[rows]
         # Each language tag's preference (tag -1: no language), as choose_label orders them.
         tags = projection.tags
-        present = sorted({tags[g] or "" if g >= 0 else "" for g in unique(codes).tolist()})
+        present = sorted({tags[g] or "" if g >= 0 else "" for g in distinct(codes).tolist()})
         first = [self.lang] if self.lang else []  # as choose_label: an empty lang is none
         order = {
             x: k for k, x in enumerate(dict.fromkeys([*first, "da", "nb", "", "en", *present]))
@@ -375,5 +376,4 @@ __all__ = [
     "lex_order",
     "numbers",
     "quiet_build",
-    "unique",
 ]

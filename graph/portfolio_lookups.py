@@ -29,9 +29,10 @@ from typing import TypeVar, cast
 
 import numpy as np
 
+from graph.arrays import distinct
 from graph.index import GovIndex
 from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
-from graph.portfolio_columns import Columns, kept, quiet_build, unique
+from graph.portfolio_columns import Columns, kept, quiet_build
 from graph.portfolio_reads import LOOKUPS_READS, READS, STRUCTURE_READS, TIMELINE_READS
 from graph.portfolio_records import (
     ByIri,
@@ -223,7 +224,7 @@ def _build(index: GovIndex) -> Lookups:
     status_code, report_day = status_code[keep], report_day[keep]
     ends = _dependencies(cols, out)
     # Units: everything judged on a day, numbered in IRI order.
-    unit_ids = unique(np.concatenate([owner, reported_of, ends]))
+    unit_ids = distinct(np.concatenate([owner, reported_of, ends]))
     unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
     out.unit_terms = unit_ids.tolist()
     names = out.unit_names = list(map(terms.__getitem__, out.unit_terms))
@@ -357,7 +358,7 @@ def _scopes(index: GovIndex, cols: Columns, out: Lookups) -> None:
     )
     # Members by term id, sorted by rank (the IRIs' string order) rather than by string.
     terms = cols.projection.terms
-    members = unique(np.concatenate([cols.members(cls) for cls in PORTFOLIO_TYPES]))
+    members = distinct(np.concatenate([cols.members(cls) for cls in PORTFOLIO_TYPES]))
     members = members[np.argsort(cols.ranks(members), kind="stable")]
     out.portfolio_items = list(map(terms.__getitem__, members.tolist()))
     systems = cols.members(v.ENTITY_CLASSES["system"]).tolist()

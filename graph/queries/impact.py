@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.arrays import distinct, first_met
 from graph.index import GovIndex, index_of
 from graph.queries.depnet import DependencyNet, load_net, save_net
 from graph.queries.depwalk import Walk, traverse
@@ -109,17 +110,23 @@ def dependency_edges(
         dep_ids = np.zeros(0, dtype=np.int64)
     else:
         dep_ids = projection.subjects_of(projection.type_id, kind).astype(np.int64)
-        dep_ids = np.unique(dep_ids)
-        dep_ids = dep_ids[np.argsort(projection.rank[dep_ids], kind="stable")]  # IRI order
+        # IRI order (a term's rank is its place in string order), each dependency once
+        dep_ids = dep_ids[np.argsort(projection.rank[dep_ids], kind="stable")]
+        if dep_ids.size > 1:
+            dep_ids = dep_ids[np.concatenate(([True], dep_ids[1:] != dep_ids[:-1]))]
     dependent = _first_object(index, v.DEPENDENT)[dep_ids]
     prerequisite = _first_object(index, v.PREREQUISITE)[dep_ids]
     grade = _first_object(index, v.CRITICALITY)[dep_ids]
     low = v.CRITICALITY_RANK.get("low", 1)
-    rank_of = {-1: low}
-    for c in np.unique(grade).tolist():
-        if c >= 0:
-            rank_of[c] = v.CRITICALITY_RANK.get(concept_slug(projection.terms[c]), 1)
-    rank = np.fromiter((rank_of[c] for c in grade.tolist()), dtype=np.int8, count=len(grade))
+    grades = distinct(grade)  # the few criticalities named, -1 for none
+    rank_of = np.array(
+        [
+            low if c < 0 else v.CRITICALITY_RANK.get(concept_slug(projection.terms[c]), 1)
+            for c in grades.tolist()
+        ],
+        dtype=np.int8,
+    )
+    rank = rank_of[np.searchsorted(grades, grade)] if grade.size else np.zeros(0, np.int8)
     for row in np.flatnonzero(grade < 0).tolist():  # a grade given as a literal
         text = index.literal(projection.terms[dep_ids[row]], v.CRITICALITY)
         if text is not None:
@@ -129,24 +136,12 @@ def dependency_edges(
         for row in np.flatnonzero(valid).tolist():
             if not index.valid_at(projection.terms[dep_ids[row]], as_of):
                 valid[row] = False
-    terms = np.concatenate(
-        [
-            np.array(firsts, dtype=np.int64),
-            dependent[valid],
-            np.array(seconds, dtype=np.int64),
-            prerequisite[valid],
-        ]
-    )
     count = len(firsts) + int(valid.sum())
     pairs = np.empty(2 * count, dtype=np.int64)  # dependent, prerequisite, dependent, ...
-    pairs[0::2], pairs[1::2] = terms[:count], terms[count:]
-    unique, first_met = np.unique(pairs, return_index=True)
-    in_order = unique[np.argsort(first_met, kind="stable")]
+    pairs[0::2] = np.concatenate([np.array(firsts, dtype=np.int64), dependent[valid]])
+    pairs[1::2] = np.concatenate([np.array(seconds, dtype=np.int64), prerequisite[valid]])
+    in_order, position = first_met(pairs)
     ids = projection.iris(in_order.tolist())
-    position = np.searchsorted(unique, pairs)  # position in ``unique``, then in ``in_order``
-    order_of = np.empty(len(unique), dtype=np.int64)
-    order_of[np.argsort(first_met, kind="stable")] = np.arange(len(unique))
-    position = order_of[position]
     all_ranks = np.concatenate([np.array(ranks, dtype=np.int8), rank[valid]])
     return ids, position[0::2], position[1::2], all_ranks, in_order
 
