@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from graph.projection_csr import pointers
 from ontology import vocab as v
 
 if TYPE_CHECKING:
@@ -156,10 +157,10 @@ class DependencyNet:
         return cls(
             ids=ids,
             position={iri: i for i, iri in enumerate(ids)},
-            down_ptr=_pointers(b, n),
+            down_ptr=pointers(b, n),
             down_to=a[down].astype(np.int32),
             down_rank=r[down].astype(np.int8),
-            up_ptr=_pointers(a, n),
+            up_ptr=pointers(a, n),
             up_to=b[up].astype(np.int32),
             up_rank=r[up].astype(np.int8),
             terms=terms,
@@ -200,13 +201,6 @@ def load_net(index: GovIndex) -> DependencyNet | None:
         return None
     ids = index.projection.iris(arrays["terms"].tolist())
     return DependencyNet(ids=ids, position=dict(zip(ids, range(len(ids)), strict=True)), **arrays)
-
-
-def _pointers(keys: np.ndarray, n: int) -> np.ndarray:
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    if len(keys):
-        np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
-    return ptr
 
 
 def spliced(

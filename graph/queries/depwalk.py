@@ -256,9 +256,7 @@ def _edges(net: DependencyNet, downstream: bool, min_rank: int) -> tuple[Ends, E
         for node in range(len(net.base(downstream)[0]) - 1, len(targets)):
             targets[node] = ranks[node] = ()
         for node, (ends, strengths) in patched.items():
-            kept = [k for k, rank in enumerate(strengths) if rank >= min_rank]
-            ranks[node] = tuple(strengths[k] for k in kept)
-            targets[node] = tuple(ends[k] for k in kept)
+            targets[node], ranks[node] = _at_least(ends, strengths, min_rank)
         found = net.lists.setdefault(key, (targets, ranks))
     return found
 
@@ -274,14 +272,21 @@ def _read(
 ) -> tuple[int, ...]:
     """Read ``node``'s edges from the arrays into ``targets`` and ``ranks``; its targets."""
     a, b = int(ptr[node]), int(ptr[node + 1])
-    ends, strengths = to[a:b].tolist(), rank[a:b].tolist()
-    if min_rank:
-        kept = [k for k, r in enumerate(strengths) if r >= min_rank]
-        ends, strengths = [ends[k] for k in kept], [strengths[k] for k in kept]
+    ends, strengths = _at_least(to[a:b].tolist(), rank[a:b].tolist(), min_rank)
     # The ranks first: a walk that finds the targets (a concurrent one too) finds the ranks.
-    ranks[node] = tuple(strengths)
-    found = targets[node] = tuple(ends)
+    ranks[node] = strengths
+    found = targets[node] = ends
     return found
+
+
+def _at_least(
+    ends: list[int], strengths: list[int], min_rank: int
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The edges ``(ends, strengths)`` of rank ``min_rank`` or more."""
+    if min_rank:
+        kept = [k for k, rank in enumerate(strengths) if rank >= min_rank]
+        ends, strengths = [ends[k] for k in kept], [strengths[k] for k in kept]
+    return tuple(ends), tuple(strengths)
 
 
 def traverse(
