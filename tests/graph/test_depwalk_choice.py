@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -199,3 +200,32 @@ def test_one_walk_read_from_many_threads_at_once() -> None:
 
 def _read(walk: Walk, into: list[Facts], reading: int) -> None:
     into.append(facts(walk, reading))
+
+
+def test_readers_of_one_walk_wait_for_the_level_being_chosen(monkeypatch: Any) -> None:
+    """Two readers that need the same level: the second waits for the first to choose it
+    (choosing a level releases the interpreter here, as a thread switch may at any point),
+    so no level is chosen twice or skipped."""
+    from graph.queries import depwalk
+
+    edges = [(i + 1, i // 2, i % 5) for i in range(120)] + [(i, i + 5, 3) for i in range(100)]
+    net = make(121, edges)
+    expected = reference(net, 0, True, 0, None)
+    chosen: list[int] = []
+    level = depwalk._Choice._level
+
+    def slow_level(self: Any, i: int) -> None:
+        chosen.append(i)
+        time.sleep(0.002)  # the other reader runs now
+        level(self, i)
+
+    monkeypatch.setattr(depwalk._Choice, "_level", slow_level)
+    walk = traverse(net, 0, array_from=HUGE)
+    results: list[Facts] = []
+    threads = [threading.Thread(target=_read, args=(walk, results, 0)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(chosen) == list(range(max(expected[1])))  # each level once
+    assert results == [expected] * 3
