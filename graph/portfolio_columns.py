@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import gc
 import inspect
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from itertools import repeat
 from typing import Any, TypeVar
 
 import numpy as np
@@ -22,6 +24,7 @@ from graph.arrays import distinct
 from graph.index import GovIndex
 from graph.portfolio_arrays import firsts as _firsts
 from graph.portfolio_arrays import lex_order, numbers
+from graph.projection_terms import ids_of
 from ontology import vocab as v
 from ontology.dates import last_day
 from ontology.terms import local_id
@@ -281,20 +284,26 @@ class Names:
         return new
 
     def _ids(self, iris: list[str], places: Places | None = None) -> tuple[list[str], np.ndarray]:
-        projection = self.index.projection
-        ids, terms = projection.ids, projection.terms
-        if places is None:
-            known = [(iri, ids.get(iri)) for iri in iris]
-        else:
-            at, term_of, size = places[0], places[1], len(terms)
-            known = []
-            for iri in iris:
-                u = at.get(iri)
-                i = -1 if u is None else term_of[u]
-                known.append((iri, i if 0 <= i < size and terms[i] == iri else ids.get(iri)))
-        return [i for i, n in known if n is None], np.array(
-            [n for _, n in known if n is not None], dtype=np.int64
-        )
+        """``(the IRIs that are no term, the term ids of the others, in order)``: those that
+        ``places`` gives read by place (checked against the terms), the rest looked up at once
+        (:func:`graph.projection_terms.ids_of`)."""
+        terms = self.index.projection.terms
+        found = np.full(len(iris), -1, dtype=np.int64)
+        if places is not None and len(places[1]) and iris:
+            at, term_of = places
+            place = np.fromiter(map(at.get, iris, repeat(-1)), np.int64, len(iris))
+            guess = np.asarray(term_of, dtype=np.int64)[place]  # place -1: dropped below
+            guess[(place < 0) | (guess < 0) | (guess >= len(terms))] = -1
+            placed = np.flatnonzero(guess >= 0)
+            named = map(terms.__getitem__, guess[placed].tolist())
+            same = np.fromiter(
+                map(operator.eq, named, map(iris.__getitem__, placed.tolist())), bool, len(placed)
+            )
+            found[placed[same]] = guess[placed[same]]
+        rest = np.flatnonzero(found < 0).tolist()
+        looked_up = ids_of(self.index.projection.ids, [iris[k] for k in rest])
+        found[rest] = [-1 if i is None else i for i in looked_up]
+        return [iris[k] for k in np.flatnonzero(found < 0).tolist()], found[found >= 0]
 
     def _labels(self, iris: list[str], places: Places | None = None) -> None:
         """As :meth:`GovIndex.label` for each, chosen over arrays: of the label rows of these

@@ -26,6 +26,18 @@ def _use(buffer: np.ndarray, rows: int) -> None:
     _USED[key] = (weakref.ref(buffer), rows)
 
 
+def spare_room(rows: int) -> int:
+    """How many rows of spare room a column of ``rows`` rows is given when it is copied."""
+    return max(1024, rows // 64)
+
+
+def with_room(buffer: np.ndarray, rows: int) -> np.ndarray:
+    """The first ``rows`` items of ``buffer``, the rest of it spare room that
+    :func:`appended` may fill (the caller writes no more into it)."""
+    _use(buffer, rows)
+    return buffer[:rows]
+
+
 def appended(old: np.ndarray, tail: np.ndarray) -> np.ndarray:
     """``old`` followed by ``tail``: written into spare room after ``old`` when ``old`` is
     the newest prefix of a buffer with room (readers of ``old`` never look past its end),
@@ -42,11 +54,10 @@ def appended(old: np.ndarray, tail: np.ndarray) -> np.ndarray:
         base[len(old) : count] = tail
         _use(base, count)
         return base[:count]
-    room = np.empty(count + max(1024, count // 64), dtype=old.dtype)
+    room = np.empty(count + spare_room(count), dtype=old.dtype)
     room[: len(old)] = old
     room[len(old) : count] = tail
-    _use(room, count)
-    return room[:count]
+    return with_room(room, count)
 
 
 class Plan:
@@ -72,7 +83,7 @@ class Plan:
         one copy (with spare room for the next writes)."""
         if not len(self.gone):
             return appended(old, added)
-        room = np.empty(self.count + max(1024, self.count // 64), dtype=old.dtype)
+        room = np.empty(self.count + spare_room(self.count), dtype=old.dtype)
         out = room[: self.count]
         keep = min(len(old), self.count)
         out[:keep] = old[:keep]

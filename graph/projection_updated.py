@@ -18,7 +18,7 @@ import numpy as np
 
 from graph.projection import Projection
 from graph.projection_rows import RowIndex, edit
-from graph.projection_terms import TermIds
+from graph.projection_terms import TermIds, ids_of
 
 
 class CarriedIds(TermIds):
@@ -43,6 +43,14 @@ class CarriedIds(TermIds):
         if found is None:
             found = self._extra.get(iri)
         return default if found is None else found
+
+    def many(self, iris: Sequence[str]) -> list[int | None]:
+        base = self._base
+        if base is None:
+            return super().many(iris)
+        found = ids_of(base, iris)
+        extra = self._extra
+        return [extra.get(iri) if i is None else i for iri, i in zip(iris, found, strict=True)]
 
     def known(self, ids: list[int]) -> None:
         base = self._base

@@ -5,7 +5,9 @@ Measures, in one run on the same data: our ``impact`` against rdflib SPARQL prop
 against a raw rustworkx BFS (the floor); our load (pyoxigraph) against rdflib parsing; the
 latency of ``who_decides``; the projection built from the on-disk store and opened again by a
 fresh process (wall time and peak RSS); a CLI answer on that store from a cold process; paged
-impact answers; and how soon a write is visible to readers. Writes
+impact answers; and how soon a write is visible to readers (also the first write of a
+process that opened the persisted projection; the write rows are
+:mod:`tests.bench.query_writes`). Writes
 ``docs/bench/queries.md``. No assertion: the figures are reported as they are.
 """
 
@@ -23,9 +25,17 @@ import sys
 import tempfile
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.bench.query_writes import (
+    first_write_rows,
+    load_avg,
+    ms,
+    name_rows,
+    timed,
+    write_rows,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "docs" / "bench" / "queries.md"
@@ -37,26 +47,6 @@ PATHS = {
     "downstream": "SELECT ?x WHERE {{ ?x (^gg:dependent/gg:prerequisite)+ <{root}> }}",
     "upstream": "SELECT ?x WHERE {{ <{root}> (^gg:dependent/gg:prerequisite)+ ?x }}",
 }
-
-
-def timed(action: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
-    """Median wall time in seconds over ``repeat`` runs, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
-def ms(seconds: float) -> str:
-    if seconds < 0.001:
-        return f"{seconds * 1e6:,.0f} µs"
-    return f"{seconds * 1e3:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
-
-
-def load_avg() -> str:
-    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def child(code: str, env: dict[str, str] | None = None) -> tuple[float, float, str]:
@@ -115,78 +105,6 @@ def _cpu_and_stages(out: str) -> tuple[float, str]:
     return float(lines.get("CPU", "nan")), shown
 
 
-def write_rows(
-    store: Any, prerequisite: str, subject: str, what: str
-) -> list[tuple[str, str, str]]:
-    """How soon a write is visible to readers of ``store`` (median of 5 each): a dependency
-    on ``prerequisite`` written, then ``impact`` shows it; a mandate over ``subject`` written,
-    then ``who-decides`` shows its holder. The write itself is reported beside it."""
-    import uuid
-
-    from graph.index import index_of
-    from graph.queries.impact import impact
-    from graph.queries.who_decides import who_decides
-    from ontology import vocab as v
-    from ontology.terms import DATA, RDF_TYPE, Literal, concept
-
-    tag = uuid.uuid4().hex[:6]  # fresh names: a rerun on the same store writes anew
-    index_of(store)
-    before = impact(store, prerequisite, limit=10, deciders=False)["page"]["total"]
-    who_decides(store, subject)
-    rows = []
-    for kind in ("dependency", "mandate"):
-        written, updated, visible, cpu = [], [], [], []
-        for n in range(5):
-            new = f"{DATA}bench-{tag}-{kind}-{n}"
-            holder = f"{new}-holder"
-            if kind == "dependency":
-                triples = [
-                    (new, RDF_TYPE, v.DEPENDENCY),
-                    (new, v.DEPENDENT, holder),
-                    (new, v.PREREQUISITE, prerequisite),
-                    (holder, RDF_TYPE, v.ENTITY_CLASSES["system"]),
-                ]
-            else:
-                triples = [
-                    (new, RDF_TYPE, v.MANDATE),
-                    (new, v.ACTION, concept("action", "decide")),
-                    (new, v.HOLDER, holder),
-                    (new, v.SCOPE, subject),
-                    (holder, RDF_TYPE, v.ENTITY_CLASSES["body"]),
-                    (holder, v.PREF_LABEL, Literal(f"Bench body {n}", lang="en")),
-                ]
-            start = time.perf_counter()
-            store.replace({f"urn:govgraph:graph:api/bench-{tag}-{kind}-{n}": triples})
-            finished, started_cpu = time.perf_counter(), time.thread_time()
-            index_of(store)
-            ready = time.perf_counter()
-            cpu.append(time.thread_time() - started_cpu)
-            if kind == "dependency":
-                answer = impact(store, prerequisite, limit=10, deciders=False)
-                assert answer["page"]["total"] == before + n + 1, answer["page"]
-            else:
-                answer = who_decides(store, subject)
-                assert any(d["id"].endswith(f"{kind}-{n}-holder") for d in answer["deciders"])
-            visible.append(time.perf_counter() - finished)
-            updated.append(ready - finished)
-            written.append(finished - start)
-        query = "impact shows it" if kind == "dependency" else "who-decides shows its holder"
-        rows.append(
-            (
-                f"a write visible to readers ({what}: write one {kind}, then {query}; median of 5)",
-                f"**{ms(statistics.median(visible))}** after the write returns (projection "
-                f"updated from the store's change log in {ms(statistics.median(updated))}, "
-                f"of it {ms(statistics.median(cpu))} CPU time of the thread, "
-                f"then the answer); the write itself {ms(statistics.median(written))} "
-                f"(flushed to disk); load average {load_avg()}",
-                "target <= 50 ms (<= 30 ms median, so that it holds under load); the CSR "
-                "indexes, string order and dependency net edited key by key, not copied "
-                "(before: rebuilt, then spliced per write)",
-            )
-        )
-    return rows
-
-
 def cold_name_rows(path: Path, triples: int) -> list[tuple[str, str, str]]:
     """A cold CLI answer by name on the on-disk store (median of 3 fresh processes each): an
     exact label, a lower-case one, word prefixes, a misspelt name ("did you mean"). The first
@@ -221,48 +139,6 @@ def cold_name_rows(path: Path, triples: int) -> list[tuple[str, str, str]]:
             )
         )
     return rows
-
-
-def name_rows(store: Any, what: str) -> list[tuple[str, str, str]]:
-    """How soon a written name resolves (median of 5): a body with a new Danish label
-    written, then that name resolved (the name table carried across the write, not built
-    again). The first build of the table on this store is reported beside it."""
-    import uuid
-
-    from graph.index import index_of
-    from graph.resolve import name_index, resolve_match
-    from ontology import vocab as v
-    from ontology.terms import DATA, RDF_TYPE, Literal
-
-    tag = uuid.uuid4().hex[:6]
-    index = index_of(store)
-    built, _ = timed(lambda: name_index(index))
-    visible, updated, carried = [], [], []
-    for n in range(5):
-        new, name = f"{DATA}bench-{tag}-named-{n}", f"Benchmærkeråd {tag} nummer {n}"
-        triples = [
-            (new, RDF_TYPE, v.ENTITY_CLASSES["body"]),
-            (new, v.PREF_LABEL, Literal(name, lang="da")),
-        ]
-        store.replace({f"urn:govgraph:graph:api/bench-{tag}-named-{n}": triples})
-        finished = time.perf_counter()
-        after = index_of(store)
-        updated.append(time.perf_counter() - finished)
-        found = resolve_match(after, name.lower(), purpose="who_decides")
-        visible.append(time.perf_counter() - finished)
-        assert found.iri == new, found
-        carried.append(getattr(name_index(after), "_base", None) is not None)
-    return [
-        (
-            f"a written name resolves ({what}: write one body with a Danish label, then "
-            "resolve that name; median of 5)",
-            f"**{ms(statistics.median(visible))}** after the write returns (projection "
-            f"updated in {ms(statistics.median(updated))}, then the name resolved; the name "
-            f"table carried across the write: {sum(carried)} of 5); load average {load_avg()}",
-            f"before: the name table built again after every write ({ms(built)} for the "
-            "first build here)",
-        )
-    ]
 
 
 def main() -> None:  # noqa: C901 - one linear script, read top to bottom
@@ -577,6 +453,14 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
     rows += name_rows(store, f"{triples:,} triples")
     log("national writes timed")
     store.close()
+    rows += first_write_rows(
+        path,
+        platform_root,
+        by_number.get(nodes - 1, platform_root),
+        subjects[0],
+        f"{triples:,} triples",
+    )
+    log("first write after opening timed")
 
     # -- a write visible to readers ---------------------------------------------------------
     small = OxigraphStore(tmp / "bundled")

@@ -19,6 +19,7 @@ from graph import projection_rows
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
 from graph.projection_delta import apply_changes
+from graph.projection_room import ROW_COLUMNS, give_room
 from graph.projection_updated import UpdatedProjection, merged_order, order_parts
 from graph.store import changes_since
 from ontology.errors import StoreUnavailable
@@ -148,17 +149,22 @@ def test_random_writes_update_the_projection_as_a_fresh_build(
     seed: int, patched_keys: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Also with the changed keys merged into whole arrays every few writes, and from a
-    projection opened from its files (term ids searched in string order, not a dictionary)."""
+    projection opened from its files (term ids searched in string order, not a dictionary;
+    its row columns as read-only maps, or mapped with spare room as a writer opens them)."""
     monkeypatch.setattr(projection_rows, "PATCHED_KEYS", patched_keys)
     rng = random.Random(seed)
     store = OxigraphStore()
     projection = Projection.build_oxigraph(store.raw)
     generation = store.generation
+    saved: dict[str, np.ndarray] = {}
     for step, (graphs, remove) in enumerate(_writes(rng, 25)):
         if step == 3 and seed % 2:
             projection.save(tmp_path / "saved")
             opened = Projection.load(tmp_path / "saved")
             assert opened is not None and not isinstance(opened.ids, dict)
+            if seed % 4 == 1:  # as a writer opens it: row columns mapped with spare room
+                assert give_room(opened, tmp_path / "saved")
+            saved = {name: np.load(tmp_path / "saved" / f"{name}.npy") for name in ROW_COLUMNS}
             projection = opened
         store.replace(graphs, remove)
         changes = changes_since(store, generation)
@@ -174,6 +180,8 @@ def test_random_writes_update_the_projection_as_a_fresh_build(
         )
         projection, generation = applied[0], store.generation
         assert_same(projection, Projection.build_oxigraph(store.raw))
+    for name, array in saved.items():  # the writes stayed in this process: files as saved
+        assert np.array_equal(np.load(tmp_path / "saved" / f"{name}.npy"), array)
 
 
 def test_changes_over_several_writes_compose() -> None:
