@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.arrays import distinct, first_met
+from graph.arrays import distinct, first_met, stable_order
 from graph.index import GovIndex, index_of
 from graph.queries.depnet import DependencyNet, load_net, save_net
 from graph.queries.depwalk import Walk, traverse
@@ -111,7 +111,7 @@ def dependency_edges(
     else:
         dep_ids = projection.subjects_of(projection.type_id, kind).astype(np.int64)
         # IRI order (a term's rank is its place in string order), each dependency once
-        dep_ids = dep_ids[np.argsort(projection.rank[dep_ids], kind="stable")]
+        dep_ids = dep_ids[stable_order(projection.rank[dep_ids])]
         if dep_ids.size > 1:
             dep_ids = dep_ids[np.concatenate(([True], dep_ids[1:] != dep_ids[:-1]))]
     dependent = _first_object(index, v.DEPENDENT)[dep_ids]
