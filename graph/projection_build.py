@@ -61,6 +61,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.arrays import small_pages
 from graph.projection import Projection, _Builder, unique_rows
 from graph.projection_csr import indexes_beside
 from graph.projection_plan import known_objects, known_predicates
@@ -97,7 +98,7 @@ def build_oxigraph(
     (['urn:a', 'urn:p'], Literal(value='x', lang='da', datatype=None))
     """
     timings: Stages = {} if stages is None else stages
-    with _stage(timings, "total"):
+    with small_pages(), _stage(timings, "total"):
         try:
             projection = _build(raw, workers, timings)
         except Unsupported:

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.arrays import distinct, first_met, stable_order
+from graph.arrays import _hugepage_setter, distinct, first_met, small_pages, stable_order
 
 ids = st.lists(st.integers(-3, 40), max_size=60).map(lambda xs: np.array(xs, dtype=np.int64))
 
@@ -47,3 +47,17 @@ def test_stable_order_of_the_extreme_int64_keys() -> None:
     extremes = np.array([2**63 - 1, -(2**63), 0, -(2**63), 2**63 - 1], dtype=np.int64)
     assert stable_order(extremes).tolist() == [1, 3, 2, 0, 4]
     assert stable_order(np.array([5, 5, 5], dtype=np.int64)).tolist() == [0, 1, 2]
+
+
+def test_small_pages_turns_numpy_huge_pages_off_inside_and_back_after_the_last_block() -> None:
+    setter = _hugepage_setter()
+    assert setter is not None  # numpy's switch is where this numpy keeps it
+    before = setter(True)
+    try:
+        with small_pages():
+            with small_pages():
+                assert setter(False) is False
+            assert setter(False) is False  # still inside the outer block
+        assert setter(True) is True  # restored
+    finally:
+        setter(before)
