@@ -30,16 +30,27 @@ What it costs: decoding a term on disk is a RocksDB lookup (1.2-3 µs; slower in
 compacted since a bulk load), and every row decodes its subject, so reading stays near 1.5-3 µs of
 CPU per triple however the queries are cut (a star join of several predicates per subject seeks
 once per row and costs more; ``GROUP BY`` with ``GROUP_CONCAT`` too; a ``FILTER`` decodes).
-Parsing costs the main thread about 1 µs per triple, mostly the ``dict`` lookup of each term.
-At 2.5M triples that is about 10 s of CPU (store 5.3, parse 2.1, plan 0.7, indexes 0.7), so
-some 5 s on two idle cores; counting the predicates before reading them (0.7 s of CPU, now
-only for a store holding predicates govgraph does not know) and scanning every answer five
-times for a triple term or a stray tab (0.45 s of the parse; a triple term is now found in the
-sorted terms) are gone. Measured and not taken: the whole store as one ``?s ?p ?o`` answer
-(10 s of store CPU), ``Store.dump`` (12 s), ``quads_for_pattern`` (11.5 s), a two-predicate
-star join (4.3x the two reads), IRIs shortened by a common prefix before interning, interning
-by ``itemgetter``. (The CSR sorts do run on a thread beside the literals and the string sort:
-numpy sorts without the interpreter lock, :mod:`graph.projection_csr`.) A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
+Parsing costs the main thread 0.7-0.9 µs per triple, mostly the ``dict`` lookup of each term:
+the hash of each new string (80 ns) and the probe, 120 ns for terms met in the order they were
+interned, 300 ns in another (the subjects of an answer of pairs come ordered by object). At 2.5M
+triples that is about 9.5 s of CPU (store 6-6.5, parse 1.7-2.2; then on the main thread alone
+the literals 0.1, the string order 0.2, with the CSR indexes beside them, 0.08 with
+:func:`graph.arrays.stable_order`), so some 5 s on two idle cores; counting the predicates before
+reading them (0.7 s of CPU, now only for a store holding predicates govgraph does not know),
+scanning every answer five times for a triple term or a stray tab (0.45 s of the parse; a triple
+term is now found in the sorted terms) and the kernel's huge-page compaction on first touches of
+numpy's arrays (0.3-2 s of system time; :func:`graph.arrays.small_pages`) are gone. Measured
+and not taken: the whole store as one ``?s ?p ?o`` answer (10 s of store CPU), ``Store.dump``
+(12 s), ``quads_for_pattern`` (11.5 s), a two-predicate star join (4.3x the two reads), IRIs
+shortened by a common prefix before interning, interning by ``itemgetter``, an answer of pairs
+cut by ``split()`` when it holds no space (no copy with the tabs made newlines: the parse took
+1.63 s either way), interning each answer's distinct objects first (95 against 51 ms for 300,000
+pairs) or the first of each run of equal objects only (61 ms), the store's ``len`` (it holds the
+interpreter lock 0.3 s, before any read starts) on the main thread once the first reads run
+(0.35 s of CPU and 130 MB of peak RSS more), numpy's ``argsort`` of the terms as bytes for the
+string order (0.29 against 0.22 s). (The CSR sorts run on a thread beside the literals and the
+string sort: numpy sorts without the interpreter lock, :mod:`graph.projection_csr`.)
+A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
 in the background by the first process that opens it, 4 s of CPU more during this build.
 The queries are separate snapshots: a write committed during a build may show in some predicates
 only (:func:`graph.index.index_of` keys a build to the generation read before it, and the
