@@ -2,8 +2,8 @@
 
 numpy sorts without the interpreter lock, so :func:`indexes_beside` sorts them on a thread
 while the caller does Python work (decoding literals, sorting the terms): the three sorts of a
-national graph (0.08 s of CPU with :func:`graph.arrays.stable_order`, 0.15-0.4 s as merge sorts) then
-cost no wall time of their own.
+national graph (0.08 s of CPU with :func:`graph.arrays.stable_order`, 0.15-0.4 s as merge
+sorts) then cost no wall time of their own.
 """
 
 from __future__ import annotations
