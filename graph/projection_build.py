@@ -30,16 +30,27 @@ What it costs: decoding a term on disk is a RocksDB lookup (1.2-3 µs; slower in
 compacted since a bulk load), and every row decodes its subject, so reading stays near 1.5-3 µs of
 CPU per triple however the queries are cut (a star join of several predicates per subject seeks
 once per row and costs more; ``GROUP BY`` with ``GROUP_CONCAT`` too; a ``FILTER`` decodes).
-Parsing costs the main thread about 1 µs per triple, mostly the ``dict`` lookup of each term.
-At 2.5M triples that is about 10 s of CPU (store 5.3, parse 2.1, plan 0.7, indexes 0.7), so
-some 5 s on two idle cores; counting the predicates before reading them (0.7 s of CPU, now
-only for a store holding predicates govgraph does not know) and scanning every answer five
-times for a triple term or a stray tab (0.45 s of the parse; a triple term is now found in the
-sorted terms) are gone. Measured and not taken: the whole store as one ``?s ?p ?o`` answer
-(10 s of store CPU), ``Store.dump`` (12 s), ``quads_for_pattern`` (11.5 s), a two-predicate
-star join (4.3x the two reads), IRIs shortened by a common prefix before interning, interning
-by ``itemgetter``. (The CSR sorts do run on a thread beside the literals and the string sort:
-numpy sorts without the interpreter lock, :mod:`graph.projection_csr`.) A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
+Parsing costs the main thread 0.7-0.9 µs per triple, mostly the ``dict`` lookup of each term:
+the hash of each new string (80 ns) and the probe, 120 ns for terms met in the order they were
+interned, 300 ns in another (the subjects of an answer of pairs come ordered by object). At 2.5M
+triples that is about 9.5 s of CPU (store 6-6.5, parse 1.7-2.2; then on the main thread alone
+the literals 0.1, the string order 0.2, with the CSR indexes beside them, 0.08 with
+:func:`graph.arrays.stable_order`), so some 5 s on two idle cores; counting the predicates before
+reading them (0.7 s of CPU, now only for a store holding predicates govgraph does not know),
+scanning every answer five times for a triple term or a stray tab (0.45 s of the parse; a triple
+term is now found in the sorted terms) and the kernel's huge-page compaction on first touches of
+numpy's arrays (0.3-2 s of system time; :func:`graph.arrays.small_pages`) are gone. Measured
+and not taken: the whole store as one ``?s ?p ?o`` answer (10 s of store CPU), ``Store.dump``
+(12 s), ``quads_for_pattern`` (11.5 s), a two-predicate star join (4.3x the two reads), IRIs
+shortened by a common prefix before interning, interning by ``itemgetter``, an answer of pairs
+cut by ``split()`` when it holds no space (no copy with the tabs made newlines: the parse took
+1.63 s either way), interning each answer's distinct objects first (95 against 51 ms for 300,000
+pairs) or the first of each run of equal objects only (61 ms), the store's ``len`` (it holds the
+interpreter lock 0.3 s, before any read starts) on the main thread once the first reads run
+(0.35 s of CPU and 130 MB of peak RSS more), numpy's ``argsort`` of the terms as bytes for the
+string order (0.29 against 0.22 s). (The CSR sorts run on a thread beside the literals and the
+string sort: numpy sorts without the interpreter lock, :mod:`graph.projection_csr`.)
+A store fresh from ``bulk_load`` and not yet compacted (``Store.optimize``) is compacted
 in the background by the first process that opens it, 4 s of CPU more during this build.
 The queries are separate snapshots: a write committed during a build may show in some predicates
 only (:func:`graph.index.index_of` keys a build to the generation read before it, and the
@@ -51,7 +62,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -61,24 +71,18 @@ from typing import Any
 
 import numpy as np
 
+from graph.arrays import small_pages
 from graph.projection import Projection, _Builder, unique_rows
 from graph.projection_csr import indexes_beside
+from graph.projection_literals import Unsupported, decode_literals
 from graph.projection_plan import known_objects, known_predicates
 
 #: a predicate with at most this many distinct objects (all IRIs) is read one object at a time
 _FEW = 1000
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
 
 Stages = dict[str, float]
 #: the stages of the newest build in this process, in seconds (a benchmark reports them)
 last_stages: Stages = {}
-
-
-class Unsupported(ValueError):
-    """A term this reader does not handle (an RDF 1.2 triple term): use the generic pass."""
 
 
 def build_oxigraph(
@@ -97,7 +101,7 @@ def build_oxigraph(
     (['urn:a', 'urn:p'], Literal(value='x', lang='da', datatype=None))
     """
     timings: Stages = {} if stages is None else stages
-    with _stage(timings, "total"):
+    with small_pages(), _stage(timings, "total"):
         try:
             projection = _build(raw, workers, timings)
         except Unsupported:
@@ -254,58 +258,6 @@ def _concatenate(parts: list[tuple[np.ndarray, int, np.ndarray]]) -> tuple[np.nd
     p = np.concatenate([np.full(len(x), q, np.int32) for x, q, _ in parts])
     o = np.concatenate([y for _, _, y in parts])
     return s, p, o
-
-
-def decode_literals(tokens: list[str]) -> list[tuple[str, str | None, str | None]]:
-    """``(value, lang, datatype)`` of literals written in N-Triples syntax, as
-    :func:`graph.oxigraph_store.from_ox` gives them (``datatype`` ``None`` for plain strings).
-
-    >>> decode_literals(['"a"@da', '1', '"x\\\\ty"', '"2"^^<urn:t>'])
-    [('a', 'da', None), ('1', None, 'http://www.w3.org/2001/XMLSchema#integer'), ('x\\ty', None, None), ('2', None, 'urn:t')]
-    """
-    decoded: list[tuple[str, str | None, str | None] | None] = []
-    hard: list[int] = []
-    for token in tokens:
-        if token[0] == '"' and "\\" not in token:
-            end = token.rindex('"')
-            value, rest = token[1:end], token[end + 1 :]
-            if not rest:
-                decoded.append((value, None, None))
-            elif rest[0] == "@":
-                decoded.append((value, rest[1:], None))
-            else:
-                kind = rest[3:-1]
-                decoded.append((value, None, None if kind in _PLAIN else kind))
-        elif _INTEGER.fullmatch(token):
-            decoded.append((token, None, _XSD + "integer"))
-        elif _DECIMAL.fullmatch(token):
-            decoded.append((token, None, _XSD + "decimal"))
-        elif token in ("true", "false"):
-            decoded.append((token, None, _XSD + "boolean"))
-        else:
-            hard.append(len(decoded))
-            decoded.append(None)
-    if hard:
-        for i, literal in zip(hard, _parse_tsv_terms([tokens[i] for i in hard]), strict=True):
-            decoded[i] = literal
-    return decoded  # type: ignore[return-value]
-
-
-def _parse_tsv_terms(tokens: list[str]) -> Iterator[tuple[str, str | None, str | None]]:
-    """Literals decoded by pyoxigraph's TSV parser (escapes, numbers in other forms)."""
-    import pyoxigraph as ox
-
-    from graph.oxigraph_store import from_ox
-
-    text = "?o\n" + "\n".join(tokens) + "\n"
-    solutions = ox.parse_query_results(text.encode(), format=ox.QueryResultsFormat.TSV)
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise Unsupported(text)
-    for solution in solutions:
-        literal = from_ox(solution["o"])
-        if isinstance(literal, str):
-            raise Unsupported(literal)
-        yield literal.value, literal.lang, literal.datatype
 
 
 def build_from_quads(raw: Any) -> Projection:

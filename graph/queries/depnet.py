@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from graph.arrays import stable_order
 from graph.projection_csr import pointers
 from ontology import vocab as v
 
@@ -142,18 +143,18 @@ class DependencyNet:
         n = len(ids)
         if len(dependent):
             key = dependent.astype(np.int64) * max(n, 1) + prerequisite
-            order = np.argsort(key, kind="stable")
+            order = stable_order(key)
             sorted_keys = key[order]
             starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
             strongest = np.maximum.reduceat(rank[order], starts)
             first = order[starts]  # the first time each pair was met
-            met = np.argsort(first, kind="stable")
+            met = stable_order(first)
             a, b, r = dependent[first[met]], prerequisite[first[met]], strongest[met]
         else:
             a = b = np.zeros(0, np.int32)
             r = np.zeros(0, np.int8)
-        down = np.argsort(b, kind="stable")
-        up = np.argsort(a, kind="stable")
+        down = stable_order(b)
+        up = stable_order(a)
         return cls(
             ids=ids,
             position={iri: i for i, iri in enumerate(ids)},

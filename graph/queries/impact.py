@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.arrays import distinct, first_met
+from graph.arrays import distinct, first_met, small_pages, stable_order
 from graph.index import GovIndex, index_of
 from graph.queries.depnet import DependencyNet, load_net, save_net
 from graph.queries.depwalk import Walk, traverse
@@ -111,7 +111,7 @@ def dependency_edges(
     else:
         dep_ids = projection.subjects_of(projection.type_id, kind).astype(np.int64)
         # IRI order (a term's rank is its place in string order), each dependency once
-        dep_ids = dep_ids[np.argsort(projection.rank[dep_ids], kind="stable")]
+        dep_ids = dep_ids[stable_order(projection.rank[dep_ids])]
         if dep_ids.size > 1:
             dep_ids = dep_ids[np.concatenate(([True], dep_ids[1:] != dep_ids[:-1]))]
     dependent = _first_object(index, v.DEPENDENT)[dep_ids]
@@ -162,7 +162,8 @@ def dependency_net(index: GovIndex, as_of: date | None = None) -> DependencyNet:
             if net is None:
                 net = None if as_of is not None else load_net(index)
                 if net is None:
-                    net = DependencyNet.from_arrays(*dependency_edges(index, as_of))
+                    with small_pages():
+                        net = DependencyNet.from_arrays(*dependency_edges(index, as_of))
                     pending = index.when_saved  # the projection's files are being written
                     if as_of is None and pending is not None:
                         pending.append(functools.partial(save_net, index, net))

@@ -239,7 +239,11 @@ def main() -> None:  # noqa: C901 - one linear script, read top to bottom
             "one pass, persisted beside it)",
             f"{ms(build_s)} (CPU {build_cpu:.1f} s, load {build_load}), peak RSS "
             f"{build_mb:,.0f} MB (fresh process)",
-            "target <= 5 s and <= 1 GB; before the known predicates were read without "
+            "target <= 5 s and <= 1 GB; before the stable sorts were SIMD sorts of packed "
+            "keys and numpy's arrays were kept off huge pages (main and this code back to back, "
+            "4 runs each at load 1.7-2.1: 6.4 s, CPU 10.7 s, 470-510 MB against 5.9 s, CPU "
+            "10.1 s, 470-540 MB; the net 0.24-0.33 against 0.10-0.23 s); before the known "
+            "predicates were read without "
             "counting the store's first (and the CSR sorts ran beside the literals and the "
             "string sort): 5.7 s, CPU 10.0 s, 567 MB at load 1.8 (that code and this one back "
             "to back later, 3 runs each at load 1.0-1.4: 7.9 s, CPU 13.5 s, 580 MB against "

@@ -317,3 +317,48 @@ def test_a_triple_term_is_not_read_as_an_iri() -> None:
     store.add(ox.Quad(a, p, ox.Triple(a, p, ox.Literal("x"))))
     with pytest.raises(fast.Unsupported):
         fast._build(store, None, {})
+
+
+def pairs_read(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(relations, literals)`` the reader makes of one ``?s ?o`` answer, as written."""
+    reader = fast._Reader()
+    reader.add("<urn:p>", [(None, text)])
+    terms, tokens = list(reader.index), list(reader.literal_tokens)
+    links = [
+        (terms[s], terms[o])
+        for subjects, _, objects in reader.links
+        for s, o in zip(subjects.tolist(), objects.tolist(), strict=True)
+    ]
+    literals = [
+        (terms[s], tokens[t])
+        for subjects, _, found in reader.literals
+        for s, t in zip(subjects.tolist(), found.tolist(), strict=True)
+    ]
+    return links, literals
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        '"two words"@en',  # a space: cut at tabs and newlines only
+        '"a\u2028b"',  # white space to str.split() but no space
+        '"a\u0085b\u00a0c\x1cd"',
+        "_:b1",
+        "<urn:o>",
+        "12",
+        '"x"^^<urn:t>',
+    ],
+)
+def test_an_answer_of_pairs_is_cut_at_tabs_and_newlines_only(obj: str) -> None:
+    text = f"?s\t?o\n<urn:a>\t{obj}\n_:b2\t<urn:o>\n"
+    links, literals = pairs_read(text)
+    expected = [("<urn:a>", obj), ("_:b2", "<urn:o>")]
+    assert sorted(links + literals) == sorted(expected)
+    assert {o for _, o in links} <= {"<urn:o>", "_:b1"}  # resources, not literals
+
+
+def test_an_answer_with_a_tab_or_newline_inside_an_iri_is_not_read() -> None:
+    for text in ("?s\t?o\n<urn:a\tb>\t<urn:o>\n", "?s\t?o\n<urn:a>\t<urn:o\nb>\n"):
+        with pytest.raises(fast.Unsupported):
+            pairs_read(text)
+    assert pairs_read("?s\t?o\n") == ([], [])  # no rows
