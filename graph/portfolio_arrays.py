@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from graph.arrays import stable_order
+
 
 def lex_order(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
     """:func:`numpy.lexsort` of ``keys`` (the last the primary), or ``None`` when the rows
@@ -31,7 +33,7 @@ def lex_order(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
 
 def firsts(subjects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(unique subjects, where each first occurs)``, sorted by subject."""
-    order = np.argsort(subjects, kind="stable")
+    order = stable_order(subjects)
     ordered = subjects[order]
     first = np.ones(len(ordered), dtype=bool)
     first[1:] = ordered[1:] != ordered[:-1]

@@ -29,7 +29,7 @@ from typing import TypeVar, cast
 
 import numpy as np
 
-from graph.arrays import distinct
+from graph.arrays import distinct, stable_order
 from graph.index import GovIndex
 from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
 from graph.portfolio_columns import Columns, kept, quiet_build
@@ -225,7 +225,7 @@ def _build(index: GovIndex) -> Lookups:
     ends = _dependencies(cols, out)
     # Units: everything judged on a day, numbered in IRI order.
     unit_ids = distinct(np.concatenate([owner, reported_of, ends]))
-    unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
+    unit_ids = unit_ids[stable_order(cols.ranks(unit_ids))]
     out.unit_terms = unit_ids.tolist()
     names = out.unit_names = list(map(terms.__getitem__, out.unit_terms))
     out.units = units = dict(zip(names, range(len(names)), strict=True))
@@ -307,7 +307,7 @@ def _dependencies(cols: Columns, out: Lookups) -> np.ndarray:
     pre = cols.dense(pre_s, pre_o, fill=-1)[deps]
     keep = pre >= 0
     deps, needs, pre = deps[keep], needs[keep], pre[keep]
-    order = np.argsort(cols.ranks(deps), kind="stable")
+    order = stable_order(cols.ranks(deps))
     deps, needs, pre = deps[order], needs[order], pre[order]
 
     def column(predicate: str) -> list[str]:
@@ -359,7 +359,7 @@ def _scopes(index: GovIndex, cols: Columns, out: Lookups) -> None:
     # Members by term id, sorted by rank (the IRIs' string order) rather than by string.
     terms = cols.projection.terms
     members = distinct(np.concatenate([cols.members(cls) for cls in PORTFOLIO_TYPES]))
-    members = members[np.argsort(cols.ranks(members), kind="stable")]
+    members = members[stable_order(cols.ranks(members))]
     out.portfolio_items = list(map(terms.__getitem__, members.tolist()))
     systems = cols.members(v.ENTITY_CLASSES["system"]).tolist()
     out.items = frozenset(out.portfolio_items).union(map(terms.__getitem__, systems))
