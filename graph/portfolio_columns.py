@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from graph.arrays import distinct
+from graph.arrays import distinct, stable_lex_order
 from graph.index import GovIndex
 from graph.portfolio_arrays import firsts as _firsts
 from graph.portfolio_arrays import lex_order, numbers
@@ -348,7 +348,9 @@ class Names:
             [order.get(tags[g] or "" if g >= 0 else "", 0) for g in range(-1, len(tags))],
             dtype=np.int64,
         )[codes + 1]
-        best = np.lexsort((rows, np.concatenate(ranks) if ranks else rows, preference, subjects))
+        best = stable_lex_order(
+            (rows, np.concatenate(ranks) if ranks else rows, preference, subjects)
+        )
         chosen = np.ones(len(best), dtype=bool)
         chosen[1:] = subjects[best][1:] != subjects[best][:-1]
         best = best[chosen]

@@ -29,7 +29,7 @@ from typing import TypeVar, cast
 
 import numpy as np
 
-from graph.arrays import distinct, stable_order
+from graph.arrays import distinct, stable_lex_order, stable_order
 from graph.index import GovIndex
 from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
 from graph.portfolio_columns import Columns, kept, quiet_build
@@ -233,7 +233,7 @@ def _build(index: GovIndex) -> Lookups:
     # Milestones by unit, then planned (else forecast) day, then IRI.
     ms_unit, ms_rank = position[owner], cols.ranks(ms)
     key = np.where(planned > 0, planned, np.where(forecast > 0, forecast, date.max.toordinal()))
-    order = np.lexsort((ms_rank, key, ms_unit))
+    order = stable_lex_order((ms_rank, key, ms_unit))
     ms, out.ms_unit, out.ms_rank = ms[order], ms_unit[order], ms_rank[order]
     out.ms_planned, out.ms_forecast = planned[order], forecast[order]
     out.ms_actual = actual[order]
@@ -249,7 +249,7 @@ def _build(index: GovIndex) -> Lookups:
     out.ms_ptr = np.searchsorted(out.ms_unit, np.arange(len(names) + 1))
     # Status reports by unit, then day, then IRI.
     st_unit = position[reported_of]
-    order = np.lexsort((cols.ranks(reports), report_day, st_unit))
+    order = stable_lex_order((cols.ranks(reports), report_day, st_unit))
     reports, out.st_unit = reports[order], st_unit[order]
     out.st_code, out.st_day = status_code[order], report_day[order]
     out.st_ptr = np.searchsorted(out.st_unit, np.arange(len(names) + 1))
