@@ -6,7 +6,8 @@ arrays).
 A stable ``argsort`` of integers is a merge sort (50 ms for 600,000 keys); numpy sorts plain
 integers with SIMD instructions instead (4 ms), so :func:`stable_order` sorts each key packed
 with its row number into one ``int64``: the keys are then all distinct, and their order is the
-stable one.
+stable one; :func:`stable_lex_order` chains such sorts for :func:`numpy.lexsort` (a
+merge sort per key too: 5 ms for three keys of 30,000 rows, against 1 ms).
 
 numpy asks the kernel for huge pages for every array from 4 MiB (``madvise``); where the kernel
 then compacts memory to find them (``transparent_hugepage/defrag`` ``madvise``, a common
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -85,6 +86,20 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     packed.sort()
     packed &= (1 << shift) - 1
     return packed
+
+
+def stable_lex_order(keys: Sequence[np.ndarray]) -> np.ndarray:
+    """``np.lexsort(keys)`` (the last key the primary, full ties in row order) as row
+    numbers (``int64``), by one :func:`stable_order` per key from the first (the least
+    significant) to the last.
+
+    >>> stable_lex_order((np.array([2, 1, 0]), np.array([1, 0, 1]))).tolist()
+    [1, 2, 0]
+    """
+    order = stable_order(keys[0]).astype(np.int64, copy=False)
+    for key in keys[1:]:
+        order = order[stable_order(key[order])]
+    return order
 
 
 class _Pages:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from graph.arrays import distinct, first_met
+
 if TYPE_CHECKING:
     from graph.projection import Projection
 
@@ -35,7 +37,7 @@ class PredicateColumns:
         if p is None or p == self.projection.type_id:
             return []
         subjects, _ = self.projection.pairs(p)
-        return sorted(self.projection.iris(np.unique(subjects).tolist()))
+        return sorted(self.projection.iris(distinct(subjects).tolist()))
 
     def pairs(self, predicate: str, of_type: str | None = None) -> tuple[list[str], list[str]]:
         """``(subjects, objects)`` of every statement with ``predicate``, without making nodes.
@@ -72,8 +74,7 @@ class PredicateColumns:
             return []
         subjects, _ = projection.pairs(p)
         both = np.concatenate([subjects, projection.lit_s[projection.lit_p == p]])
-        unique, first = np.unique(both, return_index=True)
-        return projection.iris(unique[np.argsort(first, kind="stable")].tolist())
+        return projection.iris(first_met(both)[0].tolist())
 
     def of_type(self, cls: str) -> list[str]:
         """Everything of class ``cls``, sorted (computed once per class)."""

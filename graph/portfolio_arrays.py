@@ -8,11 +8,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from graph.arrays import stable_lex_order, stable_order
+
 
 def lex_order(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
-    """:func:`numpy.lexsort` of ``keys`` (the last the primary), or ``None`` when the rows
-    are in that order already (as observations loaded series by series are): a few passes
-    that cost less than the sort.
+    """:func:`numpy.lexsort` of ``keys`` (the last the primary; by
+    :func:`graph.arrays.stable_lex_order`), or ``None`` when the rows are in that order
+    already (as observations loaded series by series are): a few passes that cost less than
+    the sort.
 
     >>> lex_order((np.array([2, 1]), np.array([0, 0]))) is None
     False
@@ -26,12 +29,12 @@ def lex_order(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
     for key in reversed(keys):
         before |= tied & (key[:-1] < key[1:])
         tied &= key[:-1] == key[1:]
-    return None if (before | tied).all() else np.lexsort(keys)
+    return None if (before | tied).all() else stable_lex_order(keys)
 
 
 def firsts(subjects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(unique subjects, where each first occurs)``, sorted by subject."""
-    order = np.argsort(subjects, kind="stable")
+    order = stable_order(subjects)
     ordered = subjects[order]
     first = np.ones(len(ordered), dtype=bool)
     first[1:] = ordered[1:] != ordered[:-1]

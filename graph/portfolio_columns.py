@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from graph.arrays import distinct
+from graph.arrays import distinct, stable_lex_order
 from graph.index import GovIndex
 from graph.portfolio_arrays import firsts as _firsts
 from graph.portfolio_arrays import lex_order, numbers
@@ -110,14 +110,25 @@ class Columns:
         if p is None:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), []
         rel_s, rel_o, lit_s, rows = self._firsts_of(p)
-        terms, values = self.projection.terms, self.projection.values
-        named, rel_codes = np.unique(rel_o, return_inverse=True)
+        terms = self.projection.terms
+        named = distinct(rel_o)
         at = {terms[i]: k for k, i in enumerate(named.tolist())}
-        lit_codes = [
-            at.setdefault(text, len(at)) for text in map(values.__getitem__, rows.tolist())
-        ]
-        codes = np.concatenate([rel_codes.astype(np.int64), np.array(lit_codes, dtype=np.int64)])
+        # Each text hashed twice in C (its distinct texts first met, then its code), rather
+        # than a Python-level setdefault per row: some 90,000 date rows on a national board.
+        texts = self._texts(rows)
+        for text in dict.fromkeys(texts):
+            at.setdefault(text, len(at))
+        codes = np.concatenate(
+            [np.searchsorted(named, rel_o), np.fromiter(map(at.__getitem__, texts), np.int64)]
+        )
         return np.concatenate([rel_s, lit_s]).astype(np.int64), codes, list(at)
+
+    def _texts(self, rows: np.ndarray) -> tuple[str, ...]:
+        """The literal texts of ``rows``, read in one call."""
+        listed = rows.tolist()
+        if len(listed) < 2:  # itemgetter of one row returns the text, not a tuple
+            return tuple(map(self.projection.values.__getitem__, listed))
+        return operator.itemgetter(*listed)(self.projection.values)
 
     def numbers(self, predicate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(subjects, values, known)``: each subject's first value of ``predicate`` as a
@@ -337,7 +348,9 @@ class Names:
             [order.get(tags[g] or "" if g >= 0 else "", 0) for g in range(-1, len(tags))],
             dtype=np.int64,
         )[codes + 1]
-        best = np.lexsort((rows, np.concatenate(ranks) if ranks else rows, preference, subjects))
+        best = stable_lex_order(
+            (rows, np.concatenate(ranks) if ranks else rows, preference, subjects)
+        )
         chosen = np.ones(len(best), dtype=bool)
         chosen[1:] = subjects[best][1:] != subjects[best][:-1]
         best = best[chosen]

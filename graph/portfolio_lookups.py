@@ -29,7 +29,7 @@ from typing import TypeVar, cast
 
 import numpy as np
 
-from graph.arrays import distinct
+from graph.arrays import distinct, stable_lex_order, stable_order
 from graph.index import GovIndex
 from graph.indicator_lookups import INDICATORS_READS, IndicatorLookups, indicator_lookups
 from graph.portfolio_columns import Columns, kept, quiet_build
@@ -225,7 +225,7 @@ def _build(index: GovIndex) -> Lookups:
     ends = _dependencies(cols, out)
     # Units: everything judged on a day, numbered in IRI order.
     unit_ids = distinct(np.concatenate([owner, reported_of, ends]))
-    unit_ids = unit_ids[np.argsort(cols.ranks(unit_ids), kind="stable")]
+    unit_ids = unit_ids[stable_order(cols.ranks(unit_ids))]
     out.unit_terms = unit_ids.tolist()
     names = out.unit_names = list(map(terms.__getitem__, out.unit_terms))
     out.units = units = dict(zip(names, range(len(names)), strict=True))
@@ -233,7 +233,7 @@ def _build(index: GovIndex) -> Lookups:
     # Milestones by unit, then planned (else forecast) day, then IRI.
     ms_unit, ms_rank = position[owner], cols.ranks(ms)
     key = np.where(planned > 0, planned, np.where(forecast > 0, forecast, date.max.toordinal()))
-    order = np.lexsort((ms_rank, key, ms_unit))
+    order = stable_lex_order((ms_rank, key, ms_unit))
     ms, out.ms_unit, out.ms_rank = ms[order], ms_unit[order], ms_rank[order]
     out.ms_planned, out.ms_forecast = planned[order], forecast[order]
     out.ms_actual = actual[order]
@@ -249,7 +249,7 @@ def _build(index: GovIndex) -> Lookups:
     out.ms_ptr = np.searchsorted(out.ms_unit, np.arange(len(names) + 1))
     # Status reports by unit, then day, then IRI.
     st_unit = position[reported_of]
-    order = np.lexsort((cols.ranks(reports), report_day, st_unit))
+    order = stable_lex_order((cols.ranks(reports), report_day, st_unit))
     reports, out.st_unit = reports[order], st_unit[order]
     out.st_code, out.st_day = status_code[order], report_day[order]
     out.st_ptr = np.searchsorted(out.st_unit, np.arange(len(names) + 1))
@@ -307,7 +307,7 @@ def _dependencies(cols: Columns, out: Lookups) -> np.ndarray:
     pre = cols.dense(pre_s, pre_o, fill=-1)[deps]
     keep = pre >= 0
     deps, needs, pre = deps[keep], needs[keep], pre[keep]
-    order = np.argsort(cols.ranks(deps), kind="stable")
+    order = stable_order(cols.ranks(deps))
     deps, needs, pre = deps[order], needs[order], pre[order]
 
     def column(predicate: str) -> list[str]:
@@ -359,7 +359,7 @@ def _scopes(index: GovIndex, cols: Columns, out: Lookups) -> None:
     # Members by term id, sorted by rank (the IRIs' string order) rather than by string.
     terms = cols.projection.terms
     members = distinct(np.concatenate([cols.members(cls) for cls in PORTFOLIO_TYPES]))
-    members = members[np.argsort(cols.ranks(members), kind="stable")]
+    members = members[stable_order(cols.ranks(members))]
     out.portfolio_items = list(map(terms.__getitem__, members.tolist()))
     systems = cols.members(v.ENTITY_CLASSES["system"]).tolist()
     out.items = frozenset(out.portfolio_items).union(map(terms.__getitem__, systems))

@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 
+from graph.arrays import stable_order
 from graph.index import GovIndex
 from graph.queries.scope_arrays import flags, holder, read_mandates, scope_arrays
 from graph.queries.scope_contained import contained_ids
@@ -321,7 +322,7 @@ def _reached(index: GovIndex, ids: list[int], lengths: list[int]) -> list[tuple[
     order = np.lexsort((met, route, at, distance, route, mandates))
     ranked = mandates[order]
     chosen = order[np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])]
-    chosen = chosen[np.argsort(projection.rank[mandates[chosen]], kind="stable")]
+    chosen = chosen[stable_order(projection.rank[mandates[chosen]])]
     terms = projection.terms
     found = projection.s[rows[chosen]].tolist()
     projection.ids_known(found)  # read next

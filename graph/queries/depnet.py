@@ -6,6 +6,7 @@ is in :mod:`graph.queries.depwalk`.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import threading
@@ -201,7 +202,13 @@ def load_net(index: GovIndex) -> DependencyNet | None:
     except (OSError, ValueError):
         return None
     ids = index.projection.iris(arrays["terms"].tolist())
-    return DependencyNet(ids=ids, position=dict(zip(ids, range(len(ids)), strict=True)), **arrays)
+    net = DependencyNet(ids=ids, position=dict(zip(ids, range(len(ids)), strict=True)), **arrays)
+    # Its lists and what opening made before them are young objects: moved to the oldest
+    # generation at once (as graph.checkpoint does), so that the next young collection, in
+    # this first request, visits none of them (5 ms -> 2.5 ms on a national net).
+    gc.freeze()
+    gc.unfreeze()
+    return net
 
 
 def spliced(

@@ -12,7 +12,7 @@ import numpy as np
 
 from graph.index import GovIndex
 from graph.queries.depnet import DependencyNet
-from graph.queries.scope_arrays import first_objects
+from graph.queries.scope_arrays import first_objects, full_with_room
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE
 
@@ -43,7 +43,7 @@ def _first_patched(
     if all(s >= len(dense) for s in first):  # new subjects only: appended, the old unchanged
         tail = [first.get(i, -1) for i in range(len(dense), len(projection.terms))]
         return appended(dense, np.array(tail, dtype=dense.dtype))
-    out = np.empty(len(projection.terms), dtype=dense.dtype)
+    out = full_with_room(len(projection.terms), -1, dense.dtype)  # room for the next write's terms
     out[: len(dense)] = dense
     out[len(dense) :] = -1
     for s, o in first.items():

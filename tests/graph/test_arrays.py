@@ -7,7 +7,14 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.arrays import _hugepage_setter, distinct, first_met, small_pages, stable_order
+from graph.arrays import (
+    _hugepage_setter,
+    distinct,
+    first_met,
+    small_pages,
+    stable_lex_order,
+    stable_order,
+)
 
 ids = st.lists(st.integers(-3, 40), max_size=60).map(lambda xs: np.array(xs, dtype=np.int64))
 
@@ -61,3 +68,24 @@ def test_small_pages_turns_numpy_huge_pages_off_inside_and_back_after_the_last_b
         assert setter(True) is True  # restored
     finally:
         setter(before)
+
+
+#: up to four keys over the same rows: few values (many ties), wide ones, and a float key
+lex_keys = st.integers(0, 40).flatmap(
+    lambda n: st.lists(
+        st.one_of(
+            st.lists(st.integers(-2, 3), min_size=n, max_size=n).map(np.array),
+            st.lists(st.integers(-(2**62), 2**62), min_size=n, max_size=n).map(np.array),
+            st.lists(st.sampled_from([0.5, -1.0, 2.0]), min_size=n, max_size=n).map(np.array),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+
+
+@given(lex_keys)
+def test_stable_lex_order_is_numpy_lexsort(keys: list[np.ndarray]) -> None:
+    order = stable_lex_order(keys)
+    assert order.tolist() == np.lexsort(keys).tolist()
+    assert order.dtype == np.int64

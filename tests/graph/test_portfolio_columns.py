@@ -184,3 +184,22 @@ def test_term_list_finds_places_by_id_only_where_the_ids_name_the_same_terms() -
     grown = (*terms, "urn:new")  # a write's projection: old ids kept, new terms appended
     assert names.places([3, 0], grown) == {"urn:a": 1}
     assert names.places([0], ("urn:x", "urn:b", "urn:c")) is None  # renumbered: search by IRI
+
+
+@settings(max_examples=60, deadline=None)
+@given(values)
+def test_subjects_with_lists_each_subject_once_in_first_seen_order(
+    found: list[list[tuple[str, str]]],
+) -> None:
+    index = _index(found)
+    projection = index.projection
+    pid = projection.ids.get(PRED)
+    if pid is None:
+        assert index.subjects_with(PRED) == [] and index.into_predicate(PRED) == []
+        return
+    relation_subjects, _ = projection.pairs(pid)
+    seen = [*relation_subjects.tolist(), *projection.lit_s[projection.lit_p == pid].tolist()]
+    assert index.subjects_with(PRED) == [projection.terms[i] for i in dict.fromkeys(seen)]
+    assert index.into_predicate(PRED) == sorted(
+        {projection.terms[i] for i in relation_subjects.tolist()}
+    )

@@ -165,3 +165,32 @@ def test_after_writes_the_patched_arrays_equal_fresh_ones() -> None:
         assert gone == dict.fromkeys(gone, empty)
         assert {iri: row for iri, row in mine.items() if iri in fresh} == fresh
         index_module._CACHE[id(store)] = (store, store.generation, patched, True)
+
+
+def test_the_first_write_of_new_terms_appends_to_the_built_arrays_in_place() -> None:
+    """Built with spare room, the arrays are grown by the first write that adds only new
+    terms as by later ones: written after their end, not copied (readers of the old index see
+    their own length, unchanged)."""
+    from ontology.terms import DATA as IDS
+    from ontology.terms import RDF_TYPE
+
+    store = OxigraphStore()
+    load_paths(store, [DATA])
+    index = index_of(store)
+    _by_iri(index)
+    old = scope_arrays(index)
+    before = {name: getattr(old, name).copy() for name in ("holder", "has_status", "entity")}
+    store.replace(
+        {
+            "urn:govgraph:graph:api/scope-room": [
+                (IDS + "m-room", RDF_TYPE, v.MANDATE),
+                (IDS + "m-room", v.HOLDER, IDS + "holder-room"),
+            ]
+        }
+    )
+    new = scope_arrays(index_of(store))
+    for name, kept in before.items():
+        grown = getattr(new, name)
+        assert grown.base is getattr(old, name).base, name
+        assert len(grown) > len(kept) and (grown[: len(kept)] == kept).all()
+        assert (getattr(old, name) == kept).all()
