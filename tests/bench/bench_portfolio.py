@@ -24,7 +24,6 @@ import gc
 import os
 import platform
 import random
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -34,6 +33,7 @@ from typing import Any
 from ontology import portfolio_terms as p
 from ontology import vocab as v
 from ontology.terms import RDF_TYPE, XSD, Literal, Triple, concept, iri
+from tests.bench.query_writes import ms, timed
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "docs" / "bench" / "portfolio.md"
@@ -125,19 +125,6 @@ def synthetic(
             add((obs, p.REF_PERIOD, _day(period)))
             add((obs, p.OBS_VALUE, Literal(f"{rnd.uniform(0, 100):.2f}", datatype=XSD + "decimal")))
     return t
-
-
-def timed(action: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1e3:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
 def load() -> str:
@@ -276,7 +263,7 @@ def main() -> None:
 
     def measure(name: str, action: Callable[[], Any], note: Callable[[Any], str]) -> None:
         first, result = timed(action, repeat=1)
-        median, result = timed(action)
+        median, result = timed(action, repeat=5)
         warm.append((name, median, f"{note(result)}; its first call {ms(first)}; load {load()}"))
         print(f"{name}: {ms(median)} (first {ms(first)})", flush=True)
 
