@@ -29,7 +29,6 @@ the whole store.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import threading
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import stamp
+from graph.arrays import to_oldest_generation
 from graph.oxigraph_store import OxigraphStore
 from graph.projection import Projection
 from graph.store import Changes
@@ -182,8 +182,7 @@ def load_projection(store: object) -> tuple[Projection | None, Path | None]:
     # Its term and value tuples (a million items on a national graph) are young objects:
     # moved to the oldest generation at once, as after a write (graph.index_carry), so the
     # next young collection does not visit every item (20 ms, in the first request).
-    gc.freeze()
-    gc.unfreeze()
+    to_oldest_generation()
     if not getattr(store, "_read_only", False):  # a writer: its first write appends in place
         from graph.projection_room import give_room
 

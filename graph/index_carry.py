@@ -21,12 +21,12 @@ instead of reading the store.
 from __future__ import annotations
 
 import contextlib
-import gc
 import threading
 import time
 from typing import Any
 
 from graph import index as index_module
+from graph.arrays import to_oldest_generation
 from graph.index import GovIndex
 from graph.nodes import Citation, first_of, read_facts
 from graph.projection import Projection
@@ -48,7 +48,7 @@ def updated(store: Any, old: GovIndex, since: int, generation: int) -> GovIndex 
     # What readers made since the last write (the dependency net read from its files: lists
     # of 100,000 items) may still be young: the write's own allocations would start a young
     # collection visiting every item (18 ms at 2.5M triples, in the first write after opening).
-    _to_oldest_generation()
+    to_oldest_generation()
     changes = changes_since(store, since, generation)
     if changes is None:
         return None
@@ -61,15 +61,8 @@ def updated(store: Any, old: GovIndex, since: int, generation: int) -> GovIndex 
     # The new term and value tuples (a million items on a national graph) are young objects:
     # the next young collection would visit every item (tens of ms, in whichever request
     # comes next).
-    _to_oldest_generation()
+    to_oldest_generation()
     return index
-
-
-def _to_oldest_generation() -> None:
-    """Move every object the collector tracks to its oldest generation at once (two list
-    splices): a full collection visits them, as it visits the old ones, not every young one."""
-    gc.freeze()
-    gc.unfreeze()
 
 
 def _carry_net(old: GovIndex, index: GovIndex, touched: Touched) -> None:
